@@ -1,0 +1,25 @@
+/**
+ * Errors the DSL throws at run time. Both carry sentences only: the rule's
+ * sentence for a broken rule, a plain sentence for a malformed plan.
+ */
+import type { Violation } from '../plan/rules/validate.js'
+
+/** The plan breaks rules R1-R9 in ways the type checker could not see. */
+export class PlanRuleError extends Error {
+  readonly violations: readonly Violation[]
+  constructor(violations: readonly Violation[]) {
+    super(violations.map((v) => (v.at ? `${v.at} ${v.message}` : v.message)).join('\n'))
+    this.name = 'PlanRuleError'
+    this.violations = violations
+  }
+}
+
+/** The plan is malformed: a name, a reference or a number is not what the IR accepts. */
+export class PlanShapeError extends Error {
+  readonly issues: readonly string[]
+  constructor(issues: readonly string[]) {
+    super(issues.join('\n'))
+    this.name = 'PlanShapeError'
+    this.issues = issues
+  }
+}

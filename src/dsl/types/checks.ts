@@ -1,0 +1,311 @@
+/**
+ * Rules R1-R9 at the type level. Each check is the parameter type of a
+ * builder method: the argument's own type when the rule holds, the rule's
+ * sentence (a string literal type) when it does not, so the compiler reports
+ * "Type '"iova"' is not assignable to type '"R1: ..."'" at exactly the
+ * argument that breaks the rule. The order of the checks is the run-time
+ * validator's (src/plan/rules/validate.ts), so both name the same rule.
+ *
+ * Cost: every check is a membership test of a string literal in a union
+ * (binary search in the compiler) or a table lookup; a sentence is built only
+ * on the error path. The true branch of each check is the naked type
+ * parameter, which is what inference needs; error branches are NoInfer so
+ * inference does not walk into them.
+ */
+import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
+import type * as m from '../../plan/rules/messages.js'
+import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
+import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
+import type { AnyRegion, RegionSource } from '../region.js'
+import type { Ctx } from './context.js'
+
+/**
+ * Static facts about the plan's transactions, one string each, so that every
+ * question is a membership test:
+ *   t:N     transaction N exists             s:N:S   N uses strategy S
+ *   m:N:R   N maps region R                  u:N     N has been unmapped
+ *   y:N     CPU and device views of N differ until a sync
+ *   b:N     ... because N bounces (otherwise because the device is not coherent)
+ */
+export type Facts = string
+
+// ---- memory kinds ------------------------------------------------------------------------
+
+/** A region's kind for the plan's device; a device reaches its own BAR by bus address. */
+export type KindOf<K extends RegionSource, C extends Ctx> = K extends 'ram'
+  ? 'normal'
+  : K extends 'encrypted'
+    ? 'encrypted'
+    : K extends `p2p:${C['dev']}@${string}`
+      ? 'p2p-bus'
+      : K extends `p2p:${string}@${infer At}`
+        ? P2pKind<C['p2p'], At>
+        : never
+
+type P2pKind<T extends string, At extends string> = T extends `${At}=${infer K}` ? (K extends `p2p-unsupported/${string}` ? 'p2p-unsupported' : K) : never
+type WhyOf<K extends RegionSource, C extends Ctx> = K extends `p2p:${string}@${infer At}` ? P2pWhy<C['p2p'], At> : never
+type P2pWhy<T extends string, At extends string> = T extends `${At}=p2p-unsupported/${infer W extends P2pUnreachable}` ? W : never
+
+type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ? P : ''
+
+// ---- transaction options: R1, R5 (hmm), R7 (hmm), R9 -------------------------------------
+
+/** The directions each strategy accepts: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL (R7). */
+interface Dirs {
+  readonly iova: Direction
+  readonly page: Direction
+  readonly sg: Direction
+  readonly 'p2p-bus': Direction
+  readonly hmm: 'bidirectional'
+  readonly blk: Direction
+  readonly coherent: Direction
+  readonly auto: Direction
+}
+type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = C['strategy'][St] extends 'ok'
+  ? m.writeHmmBidirectionalMessage<N, D>
+  : C['strategy'][St]
+
+/**
+ * A strategy the platform and device allow (R1, R5, R9) with a direction it
+ * can map (R7), or the rule's sentence. The direction is judged here so that
+ * the dir property stays a plain type parameter.
+ */
+export type CheckStrategy<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = [C['strategy'][St], D] extends ['ok', Dirs[St]]
+  ? St
+  : NoInfer<StrategyError<St, D, N, C>>
+
+type AttrVerdict<A, C extends Ctx> = A extends C['attrs']
+  ? A
+  : m.writeKernelFeatureMessage<A & string, A extends 'DMA_ATTR_MMIO' ? '6.18' : '7.0', C['kernel']>
+
+/** DMA attributes the target kernel has (R9), each wrong one replaced by the rule's sentence. */
+export type CheckAttrs<A extends readonly DmaAttr[] | [], C extends Ctx> = A[number] extends C['attrs'] ? A : NoInfer<{ [I in keyof A]: AttrVerdict<A[I], C> }>
+
+// ---- regions: R2-R6, R9 -------------------------------------------------------------------
+
+type LastIndex<R extends readonly unknown[]> = R extends readonly [unknown, ...infer T] ? `${T['length']}` : never
+
+/** The sentence for a cell of the kind table (built only when the cell is not 'ok'). */
+type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strategy, C extends Ctx> = {
+  unreachable: m.writeP2pUnsupportedMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], WhyOf<Rg['source'], C>>
+  bus: m.writeBusAddressMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], S>
+  'bus-only': m.writeBusOnlyMessage<Rg['name'], Kind, C['dev']>
+  encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
+  'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind>
+  mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], S, C['kernel']>
+  ok: 'ok'
+}
+
+/** R6: only the first range may start off the granule, only the last may end off it. */
+type GranuleVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], N extends string, C extends Ctx> = Rg['alignment'] extends
+  | 'aligned'
+  | 'unknown'
+  ? 'ok'
+  : I extends '0'
+    ? Rg['alignment'] extends 'starts-off'
+      ? 'ok'
+      : I extends LastIndex<R>
+        ? 'ok'
+        : m.writeInteriorEndMessage<Rg['name'], C['granule'], N>
+    : Rg['alignment'] extends 'ends-off'
+      ? I extends LastIndex<R>
+        ? 'ok'
+        : m.writeInteriorEndMessage<Rg['name'], C['granule'], N>
+      : m.writeInteriorStartMessage<Rg['name'], C['granule'], N>
+
+/** R2 then R6, for strategies that keep one memory kind per transaction. */
+type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
+  KindOf<R[0]['source'], C> extends infer First extends MemoryKind
+    ? Kind extends First
+      ? S extends 'iova'
+        ? GranuleVerdict<Rg, I, R, N, C>
+        : 'ok'
+      : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind>
+    : 'ok'
+
+/** The first rule a region breaks in transaction N, or 'ok'. */
+type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
+  KindOf<Rg['source'], C> extends infer Kind extends MemoryKind
+    ? KindMessages<Rg, Kind, S, C>[KindVerdicts[S][Kind]] extends infer V
+      ? V extends 'ok'
+        ? S extends Uniform
+          ? UniformVerdict<Rg, Kind, I, R, S, N, C>
+          : 'ok'
+        : V
+      : 'ok'
+    : 'ok'
+
+/**
+ * The common case in a few lookups: every region's kind is accepted by the
+ * strategy, a uniform transaction has one kind, an IOVA transaction has no
+ * unaligned range. Anything else takes the per-region path.
+ */
+export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [
+  Place<R[number]['source'], C['dev']>,
+  S extends Uniform ? R[number]['source'] : 0,
+  S extends 'iova' ? R[number]['alignment'] : 'aligned',
+] extends [C['accept'][S], S extends Uniform ? R[0]['source'] : 0, 'aligned' | 'unknown']
+  ? true
+  : false
+
+/** Where a region's memory is ('ram', 'encrypted', a provider's location); a device's own BAR goes to the per-region check. */
+type Place<K extends RegionSource, Dev extends string> = K extends `p2p:${infer P}@${infer L}` ? (P extends Dev ? 'own-bar' : L) : K
+
+/** Region I, or the sentence of the first rule it breaks. */
+type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx> =
+  RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V ? (V extends 'ok' ? R[I & keyof R] : V) : never
+
+/** Every region, each one that breaks a rule replaced by the rule's sentence (a homomorphic mapped type keeps the tuple). */
+type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> = {
+  [I in keyof R]: RegionCheck<R, I, S, N, C>
+}
+
+/**
+ * The regions of a transaction, with the rule's sentence in place of each
+ * region that breaks one. The fast check decides the common case; the
+ * per-region verdicts are behind NoInfer, so inference never builds them.
+ */
+export type CheckRegions<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> = [FastOk<R, S, C>] extends [true]
+  ? R
+  : NoInfer<RegionVerdicts<R, S, N, C>>
+
+// ---- what a transaction adds to the facts ----------------------------------------------------
+
+/** The sync facts of a transaction (see syncReason() in validate.ts): y:N the views differ until a sync, b:N because it bounces. */
+type SyncFacts<N extends string, S extends Strategy, R extends readonly AnyRegion[], C extends Ctx> = S extends 'coherent' | 'p2p-bus'
+  ? never
+  : 'encrypted' extends R[number]['source']
+    ? `y:${N}` | `b:${N}`
+    : 'ram' extends R[number]['source']
+      ? {
+          b: `y:${N}` | `b:${N}`
+          y: `y:${N}`
+          n: never
+          a: [Exclude<R[number]['alignment'], 'aligned' | 'unknown'>] extends [never]
+            ? C['coherent'] extends false
+              ? `y:${N}`
+              : never
+            : `y:${N}` | `b:${N}`
+        }[C['hostSync']]
+      : never
+
+export type TxFacts<N extends string, St extends Strategy, R extends readonly AnyRegion[], C extends Ctx> =
+  | `t:${N}`
+  | `s:${N}:${St}`
+  | `m:${N}:${R[number]['name']}`
+  | SyncFacts<N, St, R, C>
+
+// ---- steps: R7, R8 ------------------------------------------------------------------------
+
+/**
+ * The plan's state after each step, as facts that come and go:
+ *   l:N      N is mapped              k:N     N is kept mapped at the end on purpose
+ *   lw:N     N is mapped and the device may write through it
+ *   lr:N     N is mapped and the device may read through it
+ *   d:N:R    the device wrote R through N and the CPU has not taken it back (sync for CPU)
+ *   c:N:R    the CPU wrote R and has not handed it to the device through N (sync for device)
+ * Unmapped transactions are recorded in the static facts (u:N), so that this
+ * union stays as small as the set of live mappings.
+ */
+export type State = string
+
+/** Why N is not live: never mapped, or already unmapped; a name the compiler cannot see passes. */
+type NotLive<N extends string, F extends Facts> = string extends N
+  ? N
+  : `u:${N}` extends F
+    ? m.writeAlreadyUnmappedMessage<N>
+    : m.writeNotMappedMessage<N>
+
+/** A builder whose state is `any` (a helper generic over any builder): nothing is known, the run-time check decides. */
+type IsAny<T> = unknown extends T ? true : false
+
+/** A new transaction name (R8: one name per mapping). */
+export type CheckNewTx<N extends string, F extends Facts> = `t:${N}` extends F
+  ? NoInfer<IsAny<F> extends true ? N : m.writeDuplicateTxMessage<N>>
+  : N
+
+/** A transaction that is mapped now (R8). */
+export type CheckLive<N extends string, F extends Facts, S extends State> = `l:${N}` extends S ? N : NoInfer<NotLive<N, F>>
+
+/** The device writes through N: mapped, and not DMA_TO_DEVICE (R8, R7). */
+export type CheckDeviceWrite<N extends string, F extends Facts, S extends State> = `lw:${N}` extends S
+  ? N
+  : NoInfer<`l:${N}` extends S ? m.writeDeviceWriteDirMessage<N, 'to-device'> : NotLive<N, F>>
+
+type SyncWhy<N extends string, F extends Facts> = `b:${N}` extends F ? 'bounced' : 'non-coherent'
+
+/** The device reads through N: mapped, not DMA_FROM_DEVICE, and handed back after CPU writes (R8, R7). */
+export type CheckDeviceRead<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = `lr:${N}` extends S
+  ? `c:${N}:${Rg['name']}` extends S
+    ? NoInfer<IsAny<S> extends true ? N : m.writeSyncForDeviceMessage<Rg['name'], N, SyncWhy<N, F>, C['dev']>>
+    : N
+  : NoInfer<`l:${N}` extends S ? m.writeDeviceReadDirMessage<N, 'from-device'> : NotLive<N, F>>
+
+/** The region must be one the transaction maps (R8); no verdict while the transaction name itself is wrong. */
+export type CheckMember<Rg extends AnyRegion, N extends string, F extends Facts> = `m:${N}:${Rg['name']}` extends F
+  ? Rg
+  : NoInfer<`t:${N}` extends F ? m.writeNotInTxMessage<Rg['name'], N> : Rg>
+
+/** The CPU reads a region: every transaction through which the device wrote it must be synced for the CPU (R7). */
+export type CheckCpuRead<Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = [Extract<S, `d:${string}:${Rg['name']}`>] extends [never]
+  ? Rg
+  : NoInfer<
+      IsAny<S> extends true
+        ? Rg
+        : DirtyTx<S, Rg['name']> extends infer N extends string
+          ? m.writeSyncForCpuMessage<Rg['name'], N, SyncWhy<N, F>, C['dev']>
+          : never
+    >
+
+/** The transactions through which the device wrote region R and the CPU has not taken it back. */
+type DirtyTx<S extends State, R extends string> = S extends `d:${infer N}:${R}` ? N : never
+
+/** HMM faults and invalidations need an hmm transaction (R8). */
+export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${N}:hmm` extends F
+  ? `l:${N}` extends S
+    ? N
+    : NoInfer<NotLive<N, F>>
+  : NoInfer<
+      `l:${N}` extends S
+        ? m.writeNotHmmMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
+        : NotLive<N, F>
+    >
+
+// ---- state updates --------------------------------------------------------------------------
+
+/** What a new transaction adds to the state: it is live, with the directions it allows. */
+export type Mapped<S extends State, N extends string, D extends Direction> =
+  | S
+  | `l:${N}`
+  | (D extends 'to-device' ? `lr:${N}` : D extends 'from-device' ? `lw:${N}` : `lr:${N}` | `lw:${N}`)
+
+/** The device wrote Rg through N: the CPU must sync before it reads, where the views differ. */
+export type DeviceDirty<S extends State, N extends string, Rg extends AnyRegion, F extends Facts> = `y:${N}` extends F ? S | `d:${N}:${Rg['name']}` : S
+
+/** The CPU wrote Rg: every live transaction that maps it with differing views must sync for the device. */
+export type CpuDirty<S extends State, Rg extends AnyRegion, F extends Facts> = S | CpuDirtyFacts<S, Rg['name'], F>
+
+type CpuDirtyFacts<S extends State, R extends string, F extends Facts> = S extends `l:${infer N}`
+  ? `m:${N}:${R}` extends F
+    ? `y:${N}` extends F
+      ? `c:${N}:${R}`
+      : never
+    : never
+  : never
+
+/** A sync of N (or of one of its regions) hands those regions over. */
+export type Synced<S extends State, P extends 'd' | 'c', N extends string, Rg> = [Rg] extends [never]
+  ? Exclude<S, `${P}:${N}:${string}`>
+  : Exclude<S, `${P}:${N}:${Rg extends AnyRegion ? Rg['name'] : string}`>
+
+/** Unmapping N forgets everything about it; the static facts remember that it was unmapped. */
+export type Unmapped<S extends State, N extends string> = Exclude<S, `${string}:${N}` | `${string}:${N}:${string}`>
+
+/** Live transactions that are not kept: what makes the terminal uncallable (R8). */
+export type Unfinished<S extends State> = LiveNotKept<S, S>
+type LiveNotKept<X extends State, S extends State> = X extends `l:${infer N}` ? (`k:${N}` extends S ? never : N) : never
+
+/** The terminal when something is still mapped: not callable, and its type is the sentence (R8). */
+export interface DmaRuleError<M extends string> {
+  readonly dmaplanRuleBroken: M
+}

@@ -1,0 +1,280 @@
+/**
+ * The facts the type-level rules read, normalised once: platform facts when
+ * platform() is called, the device and its P2P routes when plan() is called.
+ *
+ * Every fact is a literal type held by an interface, never an object literal
+ * or mapped type: an interface reference whose arguments are literals is a
+ * closed type, which the compiler passes through unchanged instead of
+ * instantiating it again at every builder step. Tables are therefore unions
+ * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
+ */
+import type { DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
+import type { KernelAtLeast, KernelVersion } from '../../plan/kernel.js'
+import type * as m from '../../plan/rules/messages.js'
+import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
+import type { KindVerdicts } from '../../plan/rules/verdicts.js'
+import type { DeviceSpec, PlatformSpec } from '../spec.js'
+
+/**
+ * What a platform() spec says, as literals. Switches are `${name}>${upstream}`
+ * ('' upstream for a root port); AcsSwitches names the switches whose
+ * downstream ports redirect P2P upstream.
+ */
+export interface PlatformFacts<
+  Kernel extends KernelVersion = KernelVersion,
+  Mode extends IommuMode = IommuMode,
+  Gran extends Granule = Granule,
+  Coco extends boolean = boolean,
+  Force extends boolean = boolean,
+  HostBridge extends boolean = boolean,
+  Switches extends string = string,
+  AcsSwitches extends string = string,
+> {
+  readonly kernel: Kernel
+  readonly mode: Mode
+  readonly granule: Gran
+  readonly coco: Coco
+  readonly force: Force
+  readonly hostBridge: HostBridge
+  readonly switches: Switches
+  readonly acs: AcsSwitches
+}
+
+/** A boolean option counts only when written as the literal true. */
+type IsTrue<B> = [B] extends [true] ? true : false
+/** A boolean option that defaults to true counts as false only when written as the literal false. */
+type NotFalse<B> = [B] extends [false] ? false : true
+
+type SwitchesOf<S> = { [K in keyof S & string]: `${K}>${S[K] extends { readonly upstream: infer U extends string } ? U : ''}` }[keyof S & string]
+type AcsOf<S> = { [K in keyof S & string]: S[K] extends { readonly acsRedirect: true } ? K : never }[keyof S & string]
+type Pci<P extends PlatformSpec> = P['pci'] extends { readonly switches: infer S } ? S : {}
+
+/*
+ * A reference to a generic interface written directly as a type alias's body
+ * is deferred by the compiler and stays "open" (it is instantiated again
+ * wherever it appears). Written as an interface member it is resolved to a
+ * closed reference once; the aliases below read that member.
+ */
+interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends PlatformFacts, N extends string, D extends DeviceFacts> {
+  platform: PlatformFacts<
+    P['kernel'] extends KernelVersion ? P['kernel'] : '7.0',
+    P['iommu']['mode'],
+    P['iommu'] extends { readonly granule: infer G extends Granule } ? G : 4096,
+    IsTrue<P['coco']>,
+    P['swiotlb'] extends { readonly force: infer F } ? IsTrue<F> : false,
+    P['pci'] extends { readonly hostBridgeP2P: infer H } ? IsTrue<H> : false,
+    SwitchesOf<Pci<P>>,
+    AcsOf<Pci<P>>
+  >
+  device: DeviceFacts<Ds['at'] extends string ? Ds['at'] : '', NotFalse<Ds['coherent']>, NotFalse<Ds['trusted']>, NotFalse<Ds['pci']>>
+  ctx: Ctx<
+    F['kernel'],
+    F['granule'],
+    N,
+    D['coherent'],
+    P2pTable<F, D>,
+    Strategies<F, N, D>,
+    Attrs<F>,
+    HostSync<F, D>,
+    AcceptTable<
+      Accepted<'iova', F, D>,
+      Accepted<'page', F, D>,
+      Accepted<'sg', F, D>,
+      Accepted<'p2p-bus', F, D>,
+      Accepted<'hmm', F, D>,
+      Accepted<'blk', F, D>,
+      Accepted<'coherent', F, D>,
+      Accepted<'auto', F, D>
+    >
+  >
+  strategies: StrategyTable<
+    F['mode'] extends 'translated'
+      ? AtLeast<F, '6.16'> extends true
+        ? 'ok'
+        : m.writeIovaNeedsKernelMessage<F['kernel']>
+      : m.writeIovaNeedsIommuMessage<Exclude<F['mode'], 'translated'>>,
+    AtLeast<F, '6.16'> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy p2p-bus', '6.16', F['kernel']>,
+    AtLeast<F, '6.16'> extends false
+      ? m.writeKernelFeatureMessage<'strategy hmm', '6.16', F['kernel']>
+      : D['coherent'] extends false
+        ? m.writeHmmRefusesMessage<N, 'non-coherent'>
+        : F['coco'] extends true
+          ? m.writeHmmRefusesMessage<N, 'coco'>
+          : 'ok',
+    AtLeast<F, '6.17'> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy blk', '6.17', F['kernel']>
+  >
+}
+
+export type ToPlatformFacts<P extends PlatformSpec> = Closed<P, {}, PlatformFacts, string, DeviceFacts>['platform']
+
+/** What a device() spec says, as literals. At is its switch ('' for a root port of its own). */
+export interface DeviceFacts<
+  At extends string = string,
+  Coherent extends boolean = boolean,
+  Trusted extends boolean = boolean,
+  IsPci extends boolean = boolean,
+> {
+  readonly at: At
+  readonly coherent: Coherent
+  readonly trusted: Trusted
+  readonly pci: IsPci
+}
+
+export type ToDeviceFacts<D extends DeviceSpec> = Closed<PlatformSpec, D, PlatformFacts, string, DeviceFacts>['device']
+
+/** The sentence of the rule each strategy breaks on this platform and device, or 'ok' (R1, R5, R9). */
+export interface StrategyTable<
+  Iova extends string = string,
+  P2pBus extends string = string,
+  Hmm extends string = string,
+  Blk extends string = string,
+> {
+  readonly iova: Iova
+  readonly page: 'ok'
+  readonly sg: 'ok'
+  readonly 'p2p-bus': P2pBus
+  readonly hmm: Hmm
+  readonly blk: Blk
+  readonly coherent: 'ok'
+  readonly auto: 'ok'
+}
+
+/**
+ * Everything a plan's rules need about the platform and the device that does
+ * the DMA, with the verdicts that depend on nothing else computed once.
+ *
+ * P2p holds one entry per location a P2P provider can sit at:
+ * `${switch or 'root-port'}=${kind}`, where an unreachable kind carries its
+ * reason: 'p2p-unsupported/no-common-switch'.
+ * HostSync says when host memory makes CPU and device views differ: 'b' it
+ * always bounces, 'a' unaligned ranges bounce, 'y' the device is not
+ * coherent, 'n' never.
+ */
+export interface Ctx<
+  Kernel extends KernelVersion = KernelVersion,
+  Gran extends Granule = Granule,
+  Dev extends string = string,
+  Coherent extends boolean = boolean,
+  P2p extends string = string,
+  Strategies extends StrategyTable = StrategyTable,
+  Attrs extends DmaAttr = DmaAttr,
+  HostSync extends 'b' | 'y' | 'a' | 'n' = 'b' | 'y' | 'a' | 'n',
+  Accept extends AcceptTable = AcceptTable,
+> {
+  readonly kernel: Kernel
+  readonly granule: Gran
+  readonly dev: Dev
+  readonly coherent: Coherent
+  readonly p2p: P2p
+  readonly strategy: Strategies
+  readonly attrs: Attrs
+  readonly hostSync: HostSync
+  readonly accept: Accept
+}
+
+/**
+ * Where the memory each strategy maps without breaking a rule of the kind
+ * table (verdicts.ts) can be: 'ram', 'encrypted', or a P2P provider's location.
+ */
+export interface AcceptTable<
+  Iova extends string = string,
+  Page extends string = string,
+  Sg extends string = string,
+  P2pBus extends string = string,
+  Hmm extends string = string,
+  Blk extends string = string,
+  Coherent extends string = string,
+  Auto extends string = string,
+> {
+  readonly iova: Iova
+  readonly page: Page
+  readonly sg: Sg
+  readonly 'p2p-bus': P2pBus
+  readonly hmm: Hmm
+  readonly blk: Blk
+  readonly coherent: Coherent
+  readonly auto: Auto
+}
+
+// ---- P2P routes (calc_map_type_and_dist, facts P3, P4, P8) ---------------------------------
+
+/** Switches from a location up to its root port (bounded, so a cycle cannot recurse forever). */
+type Path<Sw extends string, At extends string, Acc extends string[] = []> = At extends ''
+  ? Acc
+  : Acc['length'] extends 8
+    ? Acc
+    : Sw extends `${At}>${infer Up}`
+      ? Path<Sw, Up, [...Acc, At]>
+      : Acc
+
+/** The path up to and including the first switch that is also in `Other`. */
+type UpToCommon<P extends string[], Other extends string> = P extends [infer H extends string, ...infer T extends string[]]
+  ? H extends Other
+    ? [H]
+    : [H, ...UpToCommon<T, Other>]
+  : []
+
+type HostRoute<F extends PlatformFacts, W extends P2pUnreachable> = F['hostBridge'] extends true ? 'p2p-host-bridge' : `p2p-unsupported/${W}`
+
+/** The kind of P2P memory at `At` for a client at `ClientAt`. */
+type Route<F extends PlatformFacts, At extends string, D extends DeviceFacts> = F['coco'] extends true
+  ? 'p2p-unsupported/coco'
+  : D['pci'] extends false
+    ? 'p2p-unsupported/not-pci'
+    : Path<F['switches'], At> extends infer Up extends string[]
+      ? Path<F['switches'], D['at']> extends infer Down extends string[]
+        ? [Extract<Up[number], Down[number]>] extends [never]
+          ? HostRoute<F, 'no-common-switch'>
+          : UpToCommon<Up, Down[number]> extends infer U1 extends string[]
+            ? [Extract<U1[number] | UpToCommon<Down, U1[number]>[number], F['acs']>] extends [never]
+              ? 'p2p-bus'
+              : HostRoute<F, 'acs-redirect'>
+            : never
+        : never
+      : never
+
+type Locations<F extends PlatformFacts> = (F['switches'] extends `${infer S}>${string}` ? S : never) | 'root-port'
+type P2pTable<F extends PlatformFacts, D extends DeviceFacts> = Locations<F> extends infer L extends string
+  ? L extends string
+    ? `${L}=${Route<F, L extends 'root-port' ? '' : L, D>}`
+    : never
+  : never
+
+type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = F['kernel'] extends KernelAtLeast[V] ? true : false
+
+type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['strategies']
+
+/**
+ * Places of a memory kind on this platform for device N: 'ram', 'encrypted',
+ * or the location of a P2P provider. Literals only (a template literal type
+ * would make the context open again). A device's own BAR is left to the
+ * per-region check.
+ */
+type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFacts> =
+  | (K extends 'normal' ? 'ram' : never)
+  | (K extends 'encrypted' ? 'encrypted' : never)
+  | (P2pTable<F, D> extends infer E ? (E extends `${infer L}=${K}${'' | `/${string}`}` ? L : never) : never)
+
+type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
+  {
+    [K in MemoryKind]: KindVerdicts[S][K] extends 'ok' ? K : KindVerdicts[S][K] extends 'mmio' ? (AtLeast<F, '6.18'> extends true ? K : never) : never
+  }[MemoryKind],
+  F,
+  D
+>
+
+type Attrs<F extends PlatformFacts> =
+  | Exclude<DmaAttr, 'DMA_ATTR_MMIO' | 'DMA_ATTR_REQUIRE_COHERENT' | 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES'>
+  | (AtLeast<F, '6.18'> extends true ? 'DMA_ATTR_MMIO' : never)
+  | (AtLeast<F, '7.0'> extends true ? 'DMA_ATTR_REQUIRE_COHERENT' | 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' : never)
+
+/** See syncReason() in validate.ts: forced swiotlb on dma-direct bounces everything; an untrusted device behind the IOMMU bounces unaligned ranges. */
+type HostSync<F extends PlatformFacts, D extends DeviceFacts> = [F['force'], F['mode']] extends [true, 'none' | 'passthrough']
+  ? 'b'
+  : [D['trusted'], F['mode']] extends [false, 'translated']
+    ? 'a'
+    : D['coherent'] extends false
+      ? 'y'
+      : 'n'
+
+export type ToCtx<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['ctx']

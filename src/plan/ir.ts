@@ -1,0 +1,202 @@
+/**
+ * The plan IR: plain, frozen, serialisable data. It is the single contract
+ * between the DSL (or a JSON file) and every back end: the simulator, the code
+ * generator and the command line read nothing else.
+ *
+ * 64-bit quantities are bigint here and hex strings in JSON (see u64.ts).
+ */
+import type { KernelVersion } from './kernel.js'
+
+export const PLAN_FORMAT = 'dmaplan.plan/v1' as const
+
+/** How the platform's IOMMU treats DMA from the plan's device. */
+export type IommuMode = 'translated' | 'passthrough' | 'none'
+/** Smallest IOMMU page size: 4 KiB on x86, 16 or 64 KiB on some arm64 systems. */
+export type Granule = 4096 | 16384 | 65536
+/** Strict: every unmap flushes the IOTLB. Lazy: unmaps go through the flush queue. */
+export type FlushPolicy = 'strict' | 'lazy'
+
+export interface IommuIR {
+  readonly mode: IommuMode
+  readonly granule: Granule
+  readonly flush: FlushPolicy
+  /** Input address width of the IOMMU (aperture end = 2^width - 1). */
+  readonly addressWidth: number
+}
+
+export interface SwitchIR {
+  readonly name: string
+  /** The downstream ports redirect peer-to-peer requests upstream (ACS RR/CR/EC). */
+  readonly acsRedirect: boolean
+  /** The switch this one hangs below; absent when it sits on a root port. */
+  readonly upstream?: string
+}
+
+export interface PciIR {
+  readonly switches: readonly SwitchIR[]
+  /** The host bridge is on the P2P allow-list (or the CPU is AMD Zen). */
+  readonly hostBridgeP2P: boolean
+}
+
+export interface SwiotlbIR {
+  /** Pool size; the kernel default is 64 MiB. */
+  readonly bytes: bigint
+  /** swiotlb=force: every streaming mapping bounces. */
+  readonly force: boolean
+  /** Physical base of the pool; chosen by the model when absent. */
+  readonly base?: bigint
+}
+
+export interface PlatformIR {
+  readonly kernel: KernelVersion
+  readonly iommu: IommuIR
+  /** A confidential guest (SEV, TDX, CCA): private memory is invisible to devices. */
+  readonly coco: boolean
+  readonly pci: PciIR
+  readonly swiotlb: SwiotlbIR
+  /** Installed RAM; decides where the model places memory and what is addressing-limited. */
+  readonly ramBytes: bigint
+}
+
+export interface P2pMemoryIR {
+  readonly bytes: bigint
+  /** CPU physical address of the BAR that holds the memory; chosen by the model when absent. */
+  readonly bar?: bigint
+  /** PCI bus address minus CPU physical address of the BAR (0 on most x86 hosts). */
+  readonly busOffset: bigint
+}
+
+export interface DeviceIR {
+  readonly name: string
+  /** The switch the device sits below; absent when it has a root port of its own. */
+  readonly at?: string
+  /** A PCI device: the IOVA allocator tries below 4 GiB first (pci_32bit_workaround). */
+  readonly pci: boolean
+  /** Width of the streaming DMA mask in bits (dma_set_mask). */
+  readonly dmaMask: number
+  /** DMA is cache-coherent (no cache maintenance needed). */
+  readonly coherent: boolean
+  /** Untrusted (external-facing) devices bounce sub-granule buffers and are forced strict. */
+  readonly trusted: boolean
+  /** dma_get_max_seg_size(); 64 KiB when the driver does not set it. */
+  readonly maxSegmentSize: number
+  /** dma_get_seg_boundary(); 4 GiB - 1 for PCI devices. */
+  readonly segmentBoundary: bigint
+  /** dma_get_min_align_mask(); 0 unless set (NVMe uses 4 KiB - 1). */
+  readonly minAlignMask: number
+  readonly p2pMemory?: P2pMemoryIR
+}
+
+/** What the memory behind a region is, before it meets a device. */
+export type MemorySource = 'ram' | 'p2p'
+
+export interface RegionIR {
+  readonly name: string
+  readonly memory: MemorySource
+  /** The device whose BAR provides the memory (memory: 'p2p'). */
+  readonly provider?: string
+  /** Private memory of a confidential guest (memory: 'ram' on a coco platform, unless shared). */
+  readonly encrypted: boolean
+  /** Offset of the first byte within its 4 KiB page. */
+  readonly offset: bigint
+  readonly bytes: bigint
+  /** Physical address of the first byte; chosen by the model when absent. */
+  readonly phys?: bigint
+}
+
+export type Strategy = 'iova' | 'page' | 'sg' | 'p2p-bus' | 'hmm' | 'blk' | 'coherent' | 'auto'
+export type Direction = 'to-device' | 'from-device' | 'bidirectional'
+export type DmaAttr =
+  | 'DMA_ATTR_WEAK_ORDERING'
+  | 'DMA_ATTR_SKIP_CPU_SYNC'
+  | 'DMA_ATTR_NO_WARN'
+  | 'DMA_ATTR_PRIVILEGED'
+  | 'DMA_ATTR_MMIO'
+  | 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES'
+  | 'DMA_ATTR_REQUIRE_COHERENT'
+
+interface StepBase {
+  /** Where the step was written ("file:line:col"), when the plan came from a .ts file. */
+  readonly at?: string
+}
+
+/** Map the transaction's regions with a strategy. */
+export interface MapStep extends StepBase {
+  readonly op: 'map'
+  readonly tx: string
+  readonly strategy: Strategy
+  readonly dir: Direction
+  readonly attrs: readonly DmaAttr[]
+  readonly regions: readonly string[]
+  /** hmm: map every page at once (false: pages are linked by hmm-fault steps). */
+  readonly populate: boolean
+}
+
+/** The device reads or writes bytes [offset, offset+bytes) of a region through a transaction's mapping. */
+export interface DeviceAccessStep extends StepBase {
+  readonly op: 'device-read' | 'device-write'
+  readonly tx: string
+  readonly region: string
+  readonly offset: bigint
+  readonly bytes: bigint
+}
+
+/**
+ * The CPU reads or writes bytes of a region. The CPU touches memory, not a
+ * mapping: the rules look at every live transaction that maps the region.
+ */
+export interface CpuAccessStep extends StepBase {
+  readonly op: 'cpu-read' | 'cpu-write'
+  readonly region: string
+  readonly offset: bigint
+  readonly bytes: bigint
+}
+
+export type AccessStep = DeviceAccessStep | CpuAccessStep
+
+/** Hand ownership to the CPU or back to the device (dma_sync_*_for_cpu/device). */
+export interface SyncStep extends StepBase {
+  readonly op: 'sync-for-cpu' | 'sync-for-device'
+  readonly tx: string
+  /** Only this region; the whole transaction when absent. */
+  readonly region?: string
+}
+
+/** HMM: link (fault) or unlink (invalidate) the page at an index of the mirror. */
+export interface HmmStep extends StepBase {
+  readonly op: 'hmm-fault' | 'hmm-invalidate'
+  readonly tx: string
+  readonly index: number
+}
+
+export interface UnmapStep extends StepBase {
+  readonly op: 'unmap'
+  readonly tx: string
+}
+
+/** The plan ends with this transaction still mapped, on purpose. */
+export interface KeepStep extends StepBase {
+  readonly op: 'keep'
+  readonly tx: string
+}
+
+/** Let simulated time pass (the lazy flush queue drains after 10 ms). */
+export interface WaitStep extends StepBase {
+  readonly op: 'wait'
+  readonly ms: number
+}
+
+export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnmapStep | KeepStep | WaitStep
+export type StepOp = Step['op']
+
+export interface Plan {
+  readonly format: typeof PLAN_FORMAT
+  /** Used for the generated module's name. */
+  readonly name: string
+  readonly platform: PlatformIR
+  /** The device that performs the plan's DMA. */
+  readonly device: string
+  readonly devices: readonly DeviceIR[]
+  readonly regions: readonly RegionIR[]
+  readonly steps: readonly Step[]
+}

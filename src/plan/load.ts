@@ -1,0 +1,59 @@
+/**
+ * Loading and writing plans as JSON. A loaded plan is decoded by the zod
+ * schema (defaults filled in, 64-bit strings made exact), completed (access
+ * steps without a length reach the end of their region) and deeply frozen.
+ */
+import { z } from 'zod'
+import type { Plan, Step } from './ir.js'
+import { planSchema } from './schema.js'
+
+export interface PlanIssue {
+  /** Where in the JSON document, as a dotted path ("steps.3.tx"). */
+  readonly path: string
+  readonly message: string
+}
+
+export type DecodeResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly PlanIssue[] }
+
+export function decodePlan(json: unknown): DecodeResult {
+  const r = planSchema.safeDecode(json as z.input<typeof planSchema>)
+  if (!r.success) {
+    return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: issueText(i) })) }
+  }
+  const { $schema: _, ...decoded } = r.data
+  return { ok: true, plan: freezePlan(complete(decoded as Plan)) }
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union' && issue.path.length > 0) return 'is not a value this field accepts'
+  return issue.message
+}
+
+/** Resolve "to the end of the region" in access steps. */
+function complete(plan: Plan): Plan {
+  const steps = plan.steps.map((s): Step => {
+    if ((s.op === 'device-read' || s.op === 'device-write' || s.op === 'cpu-read' || s.op === 'cpu-write') && s.bytes === 0n) {
+      const region = plan.regions.find((r) => r.name === s.region)
+      return { ...s, bytes: (region?.bytes ?? 0n) - s.offset }
+    }
+    return s
+  })
+  return { ...plan, steps }
+}
+
+/** The JSON form of a plan (64-bit values as hex strings). */
+export function encodePlan(plan: Plan): z.input<typeof planSchema> {
+  return planSchema.encode(plan as z.output<typeof planSchema>)
+}
+
+export function planToJson(plan: Plan): string {
+  return `${JSON.stringify(encodePlan(plan), null, 2)}\n`
+}
+
+export function freezePlan<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) freezePlan(v)
+    Object.freeze(value)
+  }
+  return value
+}

@@ -1,0 +1,236 @@
+/**
+ * Rules R1-R9 at run time, for plans whose facts the type checker could not
+ * see (numbers that are not literals, plans loaded from JSON). It walks the
+ * steps with the same state the builder types carry and speaks the sentences
+ * of messages.ts. Per region it reports the first rule broken, in the order
+ * the type-level check tests them, so both worlds name the same rule.
+ */
+import type { DeviceIR, MapStep, Plan, RegionIR, Step, Strategy } from '../ir.js'
+import { KERNEL_FEATURES, kernelAtLeast } from '../kernel.js'
+import type { KernelFeature } from '../kernel.js'
+import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
+import type { RuleId } from './registry.js'
+import * as m from './messages.js'
+import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
+import type { KindVerdict } from './verdicts.js'
+import type { MemoryKind, SyncReason } from './messages.js'
+
+export interface Violation {
+  readonly rule: RuleId
+  readonly message: string
+  /** Index of the offending step; the plan's length for what is wrong at its end. */
+  readonly step: number
+  readonly at?: string
+}
+
+interface TxState {
+  readonly map: MapStep
+  readonly step: number
+  live: boolean
+  kept: boolean
+  readonly sync: SyncReason | undefined
+  /** Regions the device wrote that the CPU has not been handed back yet. */
+  readonly deviceDirty: Set<string>
+  /** Regions the CPU wrote that the device has not been handed yet. */
+  readonly cpuDirty: Set<string>
+}
+
+const ruleOf = (message: string): RuleId => message.slice(0, 2) as RuleId
+
+
+const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
+  hmm: 'hmm-dma',
+  blk: 'blk-dma-iter',
+  'p2p-bus': 'p2p-bus-helpers',
+}
+
+export function validatePlan(plan: Plan): Violation[] {
+  const out: Violation[] = []
+  const client = deviceByName(plan, plan.device)
+  const txs = new Map<string, TxState>()
+  plan.steps.forEach((step, index) => {
+    const report = (message: string) => out.push({ rule: ruleOf(message), message, step: index, ...(step.at ? { at: step.at } : {}) })
+    checkStep(plan, client, txs, step, index, report)
+  })
+  for (const tx of txs.values()) {
+    if (tx.live && !tx.kept) {
+      const message = m.writeStillMappedMessage(tx.map.tx)
+      out.push({ rule: 'R8', message, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
+    }
+  }
+  return out
+}
+
+function checkStep(
+  plan: Plan,
+  client: DeviceIR,
+  txs: Map<string, TxState>,
+  step: Step,
+  index: number,
+  report: (message: string) => void,
+): void {
+  if (step.op === 'wait') return
+  if (step.op === 'cpu-read' || step.op === 'cpu-write') return checkCpuAccess(txs, step.op, step.region, client, report)
+  if (!('tx' in step)) return
+  if (step.op === 'map') {
+    if (txs.has(step.tx)) return report(m.writeDuplicateTxMessage(step.tx))
+    const sync = checkMap(plan, client, step, report)
+    txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set() })
+    return
+  }
+  const tx = txs.get(step.tx)
+  if (tx === undefined) return report(m.writeNotMappedMessage(step.tx))
+  if (!tx.live) return report(m.writeAlreadyUnmappedMessage(step.tx))
+  switch (step.op) {
+    case 'device-read':
+    case 'device-write': {
+      if (!tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
+      if (step.op === 'device-write') {
+        if (tx.map.dir === 'to-device') return report(m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
+        if (tx.sync) tx.deviceDirty.add(step.region)
+      } else {
+        if (tx.map.dir === 'from-device') return report(m.writeDeviceReadDirMessage(step.tx, tx.map.dir))
+        if (tx.sync && tx.cpuDirty.has(step.region)) return report(m.writeSyncForDeviceMessage(step.region, step.tx, tx.sync, client.name))
+      }
+      return
+    }
+    case 'sync-for-cpu':
+      return clear(tx.deviceDirty, step.region)
+    case 'sync-for-device':
+      return clear(tx.cpuDirty, step.region)
+    case 'hmm-fault':
+    case 'hmm-invalidate':
+      if (tx.map.strategy !== 'hmm') report(m.writeNotHmmMessage(step.tx, tx.map.strategy))
+      return
+    case 'unmap':
+      tx.live = false
+      return
+    case 'keep':
+      tx.kept = true
+      return
+  }
+}
+
+function clear(set: Set<string>, region: string | undefined): void {
+  if (region === undefined) set.clear()
+  else set.delete(region)
+}
+
+function checkCpuAccess(
+  txs: Map<string, TxState>,
+  op: 'cpu-read' | 'cpu-write',
+  region: string,
+  client: DeviceIR,
+  report: (message: string) => void,
+): void {
+  for (const tx of txs.values()) {
+    if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region)) continue
+    if (op === 'cpu-write') tx.cpuDirty.add(region)
+    else if (tx.deviceDirty.has(region)) report(m.writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name))
+  }
+}
+
+/** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
+function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: (message: string) => void): SyncReason | undefined {
+  const { platform } = plan
+  const { strategy } = step
+  const strategyMessage = strategyViolation(plan, client, step)
+  if (strategyMessage !== undefined) report(strategyMessage)
+  if (strategy === 'hmm' && step.dir !== 'bidirectional') report(m.writeHmmBidirectionalMessage(step.tx, step.dir))
+  for (const attr of step.attrs) {
+    const feature: KernelFeature | undefined =
+      attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
+    if (feature !== undefined && !kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since))
+      report(m.writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel))
+  }
+  const regions = step.regions.map((name) => regionByName(plan, name))
+  const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
+  regions.forEach((region, i) => {
+    const message = regionViolation(plan, client, step, regions, kinds, i)
+    if (message !== undefined) report(message)
+  })
+  return syncReason(plan, client, step, regions, kinds)
+}
+
+function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): string | undefined {
+  const { kernel, iommu, coco } = plan.platform
+  if (step.strategy === 'iova') {
+    if (iommu.mode !== 'translated') return m.writeIovaNeedsIommuMessage(iommu.mode)
+    if (!kernelAtLeast(kernel, '6.16')) return m.writeIovaNeedsKernelMessage(kernel)
+  }
+  const feature = STRATEGY_FEATURE[step.strategy]
+  if (feature !== undefined && !kernelAtLeast(kernel, KERNEL_FEATURES[feature].since))
+    return m.writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, kernel)
+  if (step.strategy === 'hmm') {
+    if (!client.coherent) return m.writeHmmRefusesMessage(client.name, 'non-coherent')
+    if (coco) return m.writeHmmRefusesMessage(client.name, 'coco')
+  }
+  return undefined
+}
+
+/** The first rule region i breaks, in the order of the type-level check. */
+function regionViolation(
+  plan: Plan,
+  client: DeviceIR,
+  step: MapStep,
+  regions: readonly RegionIR[],
+  kinds: readonly MemoryKind[],
+  i: number,
+): string | undefined {
+  const region = regions[i] as RegionIR
+  const kind = kinds[i] as MemoryKind
+  const { strategy, tx } = step
+  const { kernel, iommu } = plan.platform
+  const provider = region.provider ?? ''
+  switch (KIND_VERDICTS[strategy][kind] as KindVerdict) {
+    case 'unreachable':
+      return m.writeP2pUnsupportedMessage(region.name, provider, client.name, resolveKind(plan, region, client).p2p?.why ?? 'no-common-switch')
+    case 'bus':
+      return m.writeBusAddressMessage(region.name, provider, client.name, strategy)
+    case 'bus-only':
+      return m.writeBusOnlyMessage(region.name, kind, client.name)
+    case 'encrypted':
+      return m.writeEncryptedMessage(region.name, client.name, strategy)
+    case 'coherent-host':
+      return m.writeCoherentHostOnlyMessage(region.name, kind)
+    case 'mmio':
+      if (!kernelAtLeast(kernel, '6.18')) return m.writeHostBridgeMmioMessage(region.name, strategy, kernel)
+      break
+    case 'ok':
+      break
+  }
+  if (!UNIFORM[strategy]) return undefined
+  const first = kinds[0] as MemoryKind
+  if (kind !== first) return m.writeMixedKindsMessage(tx, strategy, (regions[0] as RegionIR).name, first, region.name, kind)
+  if (strategy === 'iova') {
+    const { head, tail } = granuleAlignment(region, iommu.granule)
+    if (i > 0 && !head) return m.writeInteriorStartMessage(region.name, iommu.granule, tx)
+    if (i < regions.length - 1 && !tail) return m.writeInteriorEndMessage(region.name, iommu.granule, tx)
+  }
+  return undefined
+}
+
+/**
+ * Whether the CPU's and the device's views of the transaction differ until a
+ * sync: every bounce (forced swiotlb, private guest memory, an untrusted
+ * device's sub-granule buffer behind the IOMMU) and every non-coherent device.
+ * Coherent allocations and bus-address P2P never need one.
+ */
+function syncReason(plan: Plan, client: DeviceIR, step: MapStep, regions: readonly RegionIR[], kinds: readonly MemoryKind[]): SyncReason | undefined {
+  if (step.strategy === 'coherent' || step.strategy === 'p2p-bus') return undefined
+  const { platform } = plan
+  const bounces = regions.some((r, i) => {
+    const kind = kinds[i]
+    if (kind === 'encrypted') return true
+    if (kind !== 'normal') return false
+    if (platform.swiotlb.force && platform.iommu.mode !== 'translated') return true
+    if (!client.trusted && platform.iommu.mode === 'translated') {
+      const a = granuleAlignment(r, platform.iommu.granule)
+      return !a.head || !a.tail
+    }
+    return false
+  })
+  if (bounces) return 'bounced'
+  if (!client.coherent && kinds.some((k) => k === 'normal' || k === 'encrypted')) return 'non-coherent'
+  return undefined
+}
