@@ -58,7 +58,8 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
     N extends string,
     St extends Strategy,
     D extends Direction,
-    R extends readonly AnyRegion[],
+    // const infers the regions as a tuple (their positions matter for R6) and keeps the array literal's contextual type cheap.
+    const R extends readonly AnyRegion[],
     A extends readonly DmaAttr[] | [] = [],
   >(
     name: CheckNewTx<N, F>,

@@ -22,13 +22,12 @@ import { makeRegion } from './region.js'
 import type { Region } from './region.js'
 import type { DeviceSpec, PlatformSpec, RamSpec, RangeSpec } from './spec.js'
 import type { SpecAlignment } from './types/arith.js'
-import type { DeviceFacts, PlatformFacts, ToCtx, ToDeviceFacts, ToPlatformFacts } from './types/context.js'
+import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToPlatformFacts } from './types/context.js'
 
 const PAGE_SIZE = 4096
 
 /** RAM is private memory on a confidential guest unless the guest shared it. */
 type RamSource<S, F extends PlatformFacts> = F['coco'] extends true ? (S extends { readonly shared: true } ? 'ram' : 'encrypted') : 'ram'
-type SwitchNames<F extends PlatformFacts> = F['switches'] extends `${infer S}>${string}` ? S : never
 type P2pSource<N extends string, At extends string> = `p2p:${N}@${At extends '' ? 'root-port' : At}`
 
 export interface Device<N extends string = string, D extends DeviceFacts = DeviceFacts, F extends PlatformFacts = PlatformFacts> {
@@ -52,7 +51,7 @@ export type AnyDevice = Device<string, DeviceFacts, any>
 export interface Platform<F extends PlatformFacts = PlatformFacts> {
   readonly ir: PlatformIR
   /** A device on this platform. Omitted properties take the kernel's defaults. */
-  device<const N extends string, const S extends DeviceSpec<SwitchNames<F>> = {}>(name: N, spec?: S): Device<N, ToDeviceFacts<S>, F>
+  device<const N extends string, const S extends DeviceSpec<SwitchNames<F['switches']>> = {}>(name: N, spec?: S): Device<N, ToDeviceFacts<S>, F>
   /** A region of RAM: whole pages, or bytes at an offset within a page. */
   ram<const N extends string, const S extends RamSpec>(name: N, spec: S): Region<N, RamSource<S, F>, SpecAlignment<S, F['granule']>>
   /** Start a plan of the transactions `device` performs. */

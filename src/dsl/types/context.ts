@@ -233,7 +233,9 @@ type Route<F extends PlatformFacts, At extends string, D extends DeviceFacts> = 
         : never
       : never
 
-type Locations<F extends PlatformFacts> = (F['switches'] extends `${infer S}>${string}` ? S : never) | 'root-port'
+/** The platform's switch names (distributes over the table, so no switches gives never). */
+export type SwitchNames<Sw extends string> = Sw extends `${infer S}>${string}` ? S : never
+type Locations<F extends PlatformFacts> = SwitchNames<F['switches']> | 'root-port'
 type P2pTable<F extends PlatformFacts, D extends DeviceFacts> = Locations<F> extends infer L extends string
   ? L extends string
     ? `${L}=${Route<F, L extends 'root-port' ? '' : L, D>}`

@@ -1,0 +1,129 @@
+/**
+ * Reading a plan file: JSON through the IR schema, TypeScript by running it
+ * (types stripped by jiti) and taking its default export. Whatever goes
+ * wrong becomes one sentence that names the file: an InputError for input
+ * that is not a plan, the rule sentences (with their locations) for a plan
+ * that breaks a rule.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { extname } from 'node:path'
+import { createJiti } from 'jiti'
+import { captureSource } from '../dsl/source.js'
+import type { Plan } from '../plan/ir.js'
+import { PLAN_FORMAT } from '../plan/ir.js'
+import { decodePlan, encodePlan } from '../plan/load.js'
+import { validatePlan } from '../plan/rules/validate.js'
+import type { Violation } from '../plan/rules/validate.js'
+import { InputError } from './errors.js'
+import { jsonPositions } from './json-positions.js'
+import { showAt, showPath } from './location.js'
+import { PACKAGE_ENTRY } from './package-root.js'
+
+/** A broken rule, located. */
+export interface Located {
+  readonly where: string
+  readonly rule: string
+  readonly message: string
+}
+
+export interface LoadedPlan {
+  readonly file: string
+  /** Present when the plan breaks no rule. */
+  readonly plan?: Plan
+  readonly violations: readonly Located[]
+}
+
+export async function loadPlanFile(file: string): Promise<LoadedPlan> {
+  const shown = showPath(file)
+  let info
+  try {
+    info = await stat(file)
+  } catch {
+    throw new InputError(`${shown}: no such file`)
+  }
+  if (info.isDirectory()) throw new InputError(`${shown} is a directory, not a plan file`)
+  const ext = extname(file)
+  if (ext === '.json') return loadJson(file, shown)
+  if (ext === '.ts' || ext === '.mts') return loadTypeScript(file, shown)
+  throw new InputError(`${shown}: a plan is a .ts or .json file`)
+}
+
+async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (e) {
+    throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  if (text.trim() === '') throw new InputError(`${shown} is empty; a plan is a JSON object`)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new InputError(`${shown} is not valid JSON: ${(e as Error).message}`)
+  }
+  const positions = jsonPositions(text)
+  const at = (path: string) => {
+    for (let p = path; ; p = p.slice(0, Math.max(0, p.lastIndexOf('.')))) {
+      const pos = positions.get(p)
+      if (pos) return `${shown}:${pos.line}:${pos.column}`
+      if (p === '') return `${shown}:1:1`
+    }
+  }
+  const decoded = decodePlan(json)
+  if (!decoded.ok) {
+    const first = decoded.issues[0]
+    const more = decoded.issues.length > 1 ? ` (and ${decoded.issues.length - 1} more problem${decoded.issues.length > 2 ? 's' : ''})` : ''
+    throw new InputError(`${at(first?.path ?? '')}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'not a plan'}${more}`)
+  }
+  const violations = validatePlan(decoded.plan).map((v) => located(v, at(`steps.${Math.min(v.step, decoded.plan.steps.length - 1)}`)))
+  return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
+}
+
+async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> {
+  const jiti = createJiti(import.meta.url, {
+    alias: { dmaplan: PACKAGE_ENTRY },
+    moduleCache: false,
+    fsCache: false,
+    sourceMaps: true,
+  })
+  process.setSourceMapsEnabled(true)
+  captureSource(true)
+  let mod: unknown
+  try {
+    mod = await jiti.import(file)
+  } catch (e) {
+    return fromThrown(e, file, shown)
+  } finally {
+    captureSource(false)
+  }
+  const plan = (mod as { default?: unknown } | undefined)?.default
+  if (plan === undefined) throw new InputError(`${shown} exports no plan; end it with export default <builder>.build()`)
+  if (typeof plan !== 'object' || plan === null || (plan as { format?: unknown }).format !== PLAN_FORMAT)
+    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`)
+  // A plan object can be hand-made: give it the same checks as a JSON plan.
+  let json: unknown
+  try {
+    json = encodePlan(plan as Plan)
+  } catch {
+    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`)
+  }
+  const decoded = decodePlan(json)
+  if (!decoded.ok) throw new InputError(`${shown}: ${decoded.issues[0]?.path}: ${decoded.issues[0]?.message}`)
+  const violations = validatePlan(decoded.plan).map((v) => located(v, showAt(v.at, shown)))
+  return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
+}
+
+function fromThrown(e: unknown, file: string, shown: string): LoadedPlan {
+  const err = e as { name?: string; message?: string; violations?: readonly Violation[]; issues?: readonly string[] }
+  if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: err.violations.map((v) => located(v, showAt(v.at, shown))) }
+  if (err?.name === 'PlanShapeError' && err.issues) throw new InputError(`${shown}: ${err.issues[0]}`)
+  const message = String(err?.message ?? e).split('\n')[0] ?? ''
+  if (err?.name === 'SyntaxError' || /Unexpected token|ParseError|SyntaxError/.test(message))
+    throw new InputError(`${shown} has a syntax error: ${message}`)
+  throw new InputError(`${shown} threw while building its plan: ${message}`)
+}
+
+function located(v: Violation, where: string): Located {
+  return { where, rule: v.rule, message: v.message }
+}

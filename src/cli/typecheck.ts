@@ -1,0 +1,55 @@
+/**
+ * Type-checking a plan file with the TypeScript 6 compiler API (through
+ * ts-morph, which bundles its own compiler): the rules' type-level sentences
+ * come back as diagnostics at the offending call. 'dmaplan' resolves to this
+ * installation, wherever the plan file lives.
+ */
+import { Project, ts } from 'ts-morph'
+import { InputError } from './errors.js'
+import type { Located } from './load-plan.js'
+import { showPath } from './location.js'
+import { PACKAGE_TYPES } from './package-root.js'
+
+const RULE_SENTENCE = /(R\d): ([^"'`]*?\.)(?=["'`])/
+
+export function typecheckPlan(files: readonly string[]): Map<string, Located[]> {
+  const project = new Project({
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: [],
+      paths: { dmaplan: [PACKAGE_TYPES] },
+    },
+  })
+  const sources = files.map((f) => project.addSourceFileAtPath(f))
+  const out = new Map<string, Located[]>()
+  for (const sf of sources) {
+    const file = sf.getFilePath()
+    const shown = showPath(file)
+    const syntax = project.getProgram().compilerObject.getSyntacticDiagnostics(sf.compilerNode)
+    const first = syntax[0]
+    if (first) {
+      const pos = sf.getLineAndColumnAtPos(first.start ?? 0)
+      throw new InputError(`${shown}:${pos.line}:${pos.column} has a syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`)
+    }
+    const diags = project.getProgram().compilerObject.getSemanticDiagnostics(sf.compilerNode)
+    out.set(
+      file,
+      diags.map((d) => {
+        const pos = sf.getLineAndColumnAtPos(d.start ?? 0)
+        const text = ts.flattenDiagnosticMessageText(d.messageText, '\n')
+        const rule = text.match(RULE_SENTENCE)
+        return {
+          where: `${shown}:${pos.line}:${pos.column}`,
+          rule: rule ? (rule[1] as string) : `TS${d.code}`,
+          message: rule ? `${rule[1]}: ${rule[2]}` : text.split('\n')[0] as string,
+        }
+      }),
+    )
+  }
+  return out
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { formatU64, parseU64, U64_MAX } from '../../src/plan/u64.js'
+
+describe('64-bit JSON encoding', () => {
+  it('round-trips values past 2^53 exactly', () => {
+    for (const v of [0n, 1n, (1n << 53n) + 1n, 0xfffff000_00000000n, U64_MAX]) expect(parseU64(formatU64(v))).toBe(v)
+  })
+  it('accepts decimal strings and safe integers', () => {
+    expect(parseU64('4096')).toBe(4096n)
+    expect(parseU64(4096)).toBe(4096n)
+  })
+  it('refuses what cannot be exact or unsigned, with a sentence', () => {
+    expect(parseU64(2 ** 60)).toMatch(/past 2\^53/)
+    expect(parseU64(-1)).toMatch(/negative/)
+    expect(parseU64('0x10000000000000000')).toMatch(/past 2\^64-1/)
+    expect(parseU64('18446744073709551616')).toMatch(/past 2\^64-1/)
+    expect(parseU64(1.5)).toMatch(/not a whole number/)
+    expect(parseU64('zz')).toMatch(/not a 64-bit value/)
+  })
+})
