@@ -10,7 +10,8 @@ import type { Located } from './load-plan.js'
 import { showPath } from './location.js'
 import { PACKAGE_TYPES } from './package-root.js'
 
-const RULE_SENTENCE = /(R\d): ([^"'`]*?\.)(?=["'`])/
+/** The rule's sentence is the string literal type the compiler quotes: "Rn: ..." (sentences never contain a double quote). */
+const RULE_SENTENCE = /"(R\d): ([^"]*)"/
 
 export function typecheckPlan(files: readonly string[]): Map<string, Located[]> {
   const project = new Project({

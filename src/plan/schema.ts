@@ -71,15 +71,15 @@ export const platformSchema = z.strictObject({
       switches: z.array(switchSchema).default([]),
       hostBridgeP2P: z.boolean().default(false),
     })
-    .default({ switches: [], hostBridgeP2P: false }),
+    .prefault({}),
   swiotlb: z
     .strictObject({
-      bytes: u64.default(64n << 20n),
+      bytes: u64.prefault('0x4000000'),
       force: z.boolean().default(false),
       base: u64.optional(),
     })
-    .default({ bytes: 64n << 20n, force: false }),
-  ramBytes: u64.default(8n << 30n),
+    .prefault({}),
+  ramBytes: u64.prefault('0x200000000'),
 })
 
 export const deviceSchema = z.strictObject({
@@ -90,13 +90,13 @@ export const deviceSchema = z.strictObject({
   coherent: z.boolean().default(true),
   trusted: z.boolean().default(true),
   maxSegmentSize: z.number().int().min(512).max(0xffffffff).default(65536),
-  segmentBoundary: u64.default(0xffffffffn),
+  segmentBoundary: u64.prefault('0xffffffff'),
   minAlignMask: z.number().int().min(0).max(0xffff).default(0),
   p2pMemory: z
     .strictObject({
       bytes: u64,
       bar: u64.optional(),
-      busOffset: u64.default(0n),
+      busOffset: u64.prefault('0x0'),
     })
     .optional(),
 })
@@ -106,7 +106,7 @@ export const regionSchema = z.strictObject({
   memory: z.enum(['ram', 'p2p']),
   provider: identifier.optional(),
   encrypted: z.boolean().default(false),
-  offset: u64.default(0n),
+  offset: u64.prefault('0x0'),
   bytes: u64,
   phys: u64.optional(),
 })
@@ -125,7 +125,7 @@ export const mapStepSchema = z.strictObject({
 })
 
 /** bytes 0 in a hand-written JSON plan means "to the end of the region"; the loader resolves it. */
-const range = { region: identifier, offset: u64.default(0n), bytes: u64.default(0n) }
+const range = { region: identifier, offset: u64.prefault('0x0'), bytes: u64.prefault('0x0') }
 
 export const deviceAccessStepSchema = z.strictObject({
   op: z.enum(['device-read', 'device-write']),

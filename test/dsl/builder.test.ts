@@ -1,0 +1,55 @@
+/** The builder at run time: immutable, frozen output, the same IR as a JSON plan, rules enforced, call sites recorded on request. */
+import { describe, expect, it } from 'vitest'
+import { platform } from '../../src/dsl/platform.js'
+import { PlanRuleError, PlanShapeError } from '../../src/dsl/errors.js'
+import { captureSource } from '../../src/dsl/source.js'
+import { decodePlan, planToJson } from '../../src/plan/load.js'
+
+const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+const nic = host.device('nic0', { dmaMask: 64 })
+const buf = host.ram('buf', { pages: 2 })
+
+describe('the plan builder', () => {
+  it('is immutable: every call returns a new builder and leaves the old one alone', () => {
+    const a = host.plan(nic)
+    const b = a.transaction('t', { strategy: 'page', dir: 'to-device' }, [buf])
+    expect(b).not.toBe(a)
+    expect(Object.isFrozen(a)).toBe(true)
+    const plan = b.unmap('t').build()
+    expect(plan.steps.map((s) => s.op)).toEqual(['map', 'unmap'])
+    expect(() => (a as unknown as { build(): unknown }).build()).not.toThrow()
+  })
+  it('builds plain frozen data that round-trips through JSON', () => {
+    const plan = host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).deviceReads('t', buf, { offset: 0x100, bytes: 0x200 }).unmap('t').build()
+    expect(Object.isFrozen(plan.steps[1])).toBe(true)
+    expect(plan.steps[1]).toMatchObject({ op: 'device-read', offset: 0x100n, bytes: 0x200n })
+    const again = decodePlan(JSON.parse(planToJson(plan)))
+    expect(again.ok && again.plan).toEqual(plan)
+  })
+  it('repeats the rules at run time for values the compiler could not see', () => {
+    const n: number = Number('128')
+    const odd = host.ram('odd', { bytes: n })
+    const attempt = () => host.plan(nic).transaction('t', { strategy: 'iova', dir: 'to-device' }, [odd, buf]).unmap('t').build()
+    expect(attempt).toThrow(PlanRuleError)
+    expect(attempt).toThrow(/^R6: odd ends off the 4096-byte IOMMU granule/)
+  })
+  it('refuses ranges outside a region and two regions of one name', () => {
+    expect(() => host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).deviceReads('t', buf, { offset: 0x2000 })).toThrow(/not inside region buf/)
+    const twin = host.ram('buf', { pages: 1 })
+    expect(() => host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf, twin]).unmap('t').build()).toThrow(PlanShapeError)
+  })
+  it('records where each step was written when asked', () => {
+    captureSource(true)
+    try {
+      const plan = host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).unmap('t').build()
+      expect(plan.steps[0]?.at).toMatch(/builder\.test\.ts:\d+:\d+$/)
+    } finally {
+      captureSource(false)
+    }
+    expect(host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).unmap('t').build().steps[0]?.at).toBeUndefined()
+  })
+  it('refuses a device of another platform', () => {
+    const other = platform({ iommu: { mode: 'none' } }).device('x')
+    expect(() => host.plan(other as never)).toThrow(/belongs to another platform/)
+  })
+})
