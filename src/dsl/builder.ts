@@ -136,6 +136,8 @@ export interface PlanContext {
   readonly name: string
   readonly platform: PlatformIR
   readonly device: DeviceIR
+  /** The region was made by this plan's platform (its alignment was computed for this granule). */
+  readonly owns: (region: AnyRegion) => boolean
 }
 
 /** Persistent list of steps, newest first. */
@@ -232,6 +234,7 @@ class PlanBuilderImpl {
       const node = nodes[i] as StepNode
       steps.push(node.step)
       for (const r of node.regions) {
+        if (!this.#ctx.owns(r)) throw new PlanShapeError([`region ${r.name} belongs to another platform; create it with this platform's ram() or a device's p2p()`])
         const seen = regions.get(r.name)
         if (seen !== undefined && seen !== r.ir) throw new PlanShapeError([`two different regions are named ${r.name}; give each region a name of its own`])
         regions.set(r.name, r.ir)

@@ -17,6 +17,7 @@ import type { DeviceIR, PlatformIR, RegionIR } from '../plan/ir.js'
 import { DEFAULT_KERNEL } from '../plan/kernel.js'
 import { toU64 } from '../plan/u64.js'
 import { startPlan } from './builder.js'
+import { PlanShapeError } from './errors.js'
 import type { PlanBuilder } from './builder.js'
 import { makeRegion } from './region.js'
 import type { Region } from './region.js'
@@ -26,8 +27,18 @@ import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToP
 
 const PAGE_SIZE = 4096
 
-/** RAM is private memory on a confidential guest unless the guest shared it. */
-type RamSource<S, F extends PlatformFacts> = F['coco'] extends true ? (S extends { readonly shared: true } ? 'ram' : 'encrypted') : 'ram'
+/**
+ * RAM is private memory on a confidential guest unless the guest shared it.
+ * A flag the compiler cannot see counts as shared (host memory); the run-time
+ * check decides.
+ */
+type RamSource<S, F extends PlatformFacts> = [F['coco']] extends [true]
+  ? S extends { readonly shared: infer X }
+    ? [X] extends [false | undefined]
+      ? 'encrypted'
+      : 'ram'
+    : 'encrypted'
+  : 'ram'
 type P2pSource<N extends string, At extends string> = `p2p:${N}@${At extends '' ? 'root-port' : At}`
 
 export interface Device<N extends string = string, D extends DeviceFacts = DeviceFacts, F extends PlatformFacts = PlatformFacts> {
@@ -67,30 +78,36 @@ export function platform<const P extends PlatformSpec>(spec: P): Platform<ToPlat
   const self: Platform<ToPlatformFacts<P>> = {
     ir,
     device(name, deviceSpec) {
-      const device = makeDevice(name, deviceIR(name, deviceSpec ?? {}), ir.iommu.granule)
+      const spec: DeviceSpec = deviceSpec ?? {}
+      if (spec.pci === false && spec.p2pMemory !== undefined) throw new PlanShapeError([`device ${name} is not a PCI device, so it provides no P2P memory (P2P memory is a PCI BAR)`])
+      const device = makeDevice(name, deviceIR(name, spec), ir.iommu.granule, owned)
       owned.add(device)
       return device as never
     },
     ram(name, ramSpec) {
       const shared = ramSpec.shared === true
       const encrypted = ir.coco && !shared
-      return makeRegion(regionIR(name, 'ram', ramSpec, encrypted), encrypted ? 'encrypted' : 'ram', ir.iommu.granule) as never
+      const region = makeRegion(regionIR(name, 'ram', ramSpec, encrypted), encrypted ? 'encrypted' : 'ram', ir.iommu.granule)
+      owned.add(region)
+      return region as never
     },
     plan(device, options) {
       if (!owned.has(device)) throw new Error(`device ${device.name} belongs to another platform; create it with this platform's device()`)
-      return startPlan({ name: options?.name ?? device.name, platform: ir, device: device.ir }) as never
+      return startPlan({ name: options?.name ?? device.name, platform: ir, device: device.ir, owns: (r) => owned.has(r) }) as never
     },
   }
   return Object.freeze(self)
 }
 
-function makeDevice(name: string, ir: DeviceIR, granule: number): Device {
+function makeDevice(name: string, ir: DeviceIR, granule: number, owned: WeakSet<object>): Device {
   const device: Device = {
     name,
     ir,
     p2p(regionName, spec) {
       if (ir.p2pMemory === undefined) throw new Error(`device ${name} provides no P2P memory; declare p2pMemory: { bytes } in its spec`)
-      return makeRegion(regionIR(regionName, 'p2p', spec, false, name), `p2p:${name}@${ir.at ?? 'root-port'}`, granule, ir) as never
+      const region = makeRegion(regionIR(regionName, 'p2p', spec, false, name), `p2p:${name}@${ir.at ?? 'root-port'}`, granule, ir)
+      owned.add(region)
+      return region as never
     },
   }
   return Object.freeze(device)

@@ -221,6 +221,8 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
   plan.devices.forEach((d, i) => {
     if (d.at !== undefined && !switches.has(d.at))
       out.push({ message: `device ${d.name} sits at switch ${d.at}, which the platform does not declare`, path: ['devices', i, 'at'] })
+    if (d.p2pMemory !== undefined && !d.pci)
+      out.push({ message: `device ${d.name} is not a PCI device, so it provides no P2P memory (P2P memory is a PCI BAR)`, path: ['devices', i, 'p2pMemory'] })
   })
   plan.regions.forEach((r, i) => {
     const path = ['regions', i]

@@ -37,13 +37,23 @@ export type KindOf<K extends RegionSource, C extends Ctx> = K extends 'ram'
   : K extends 'encrypted'
     ? 'encrypted'
     : K extends `p2p:${C['dev']}@${string}`
-      ? 'p2p-bus'
+      ? Unreason<C['own']>
       : K extends `p2p:${string}@${infer At}`
         ? P2pKind<C['p2p'], At>
         : never
 
-type P2pKind<T extends string, At extends string> = T extends `${At}=${infer K}` ? (K extends `p2p-unsupported/${string}` ? 'p2p-unsupported' : K) : never
-type WhyOf<K extends RegionSource, C extends Ctx> = K extends `p2p:${string}@${infer At}` ? P2pWhy<C['p2p'], At> : never
+/**
+ * The kind in a route table entry. 'unknown' (a platform fact the compiler
+ * cannot see) is not a MemoryKind, so every verdict below lets it pass.
+ */
+type Unreason<K extends string> = K extends `p2p-unsupported/${string}` ? 'p2p-unsupported' : K
+type P2pKind<T extends string, At extends string> = T extends `${At}=${infer K}` ? Unreason<K> : never
+type WhyOf<K extends RegionSource, C extends Ctx> = K extends `p2p:${C['dev']}@${string}`
+  ? Reason<C['own']>
+  : K extends `p2p:${string}@${infer At}`
+    ? P2pWhy<C['p2p'], At>
+    : never
+type Reason<K extends string> = K extends `p2p-unsupported/${infer W extends P2pUnreachable}` ? W : never
 type P2pWhy<T extends string, At extends string> = T extends `${At}=p2p-unsupported/${infer W extends P2pUnreachable}` ? W : never
 
 type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ? P : ''
@@ -181,7 +191,7 @@ type SyncFacts<N extends string, S extends Strategy, R extends readonly AnyRegio
           b: `y:${N}` | `b:${N}`
           y: `y:${N}`
           n: never
-          a: [Exclude<R[number]['alignment'], 'aligned' | 'unknown'>] extends [never]
+          a: [Exclude<Extract<R[number], { readonly source: 'ram' }>['alignment'], 'aligned' | 'unknown'>] extends [never]
             ? C['coherent'] extends false
               ? `y:${N}`
               : never
@@ -299,7 +309,7 @@ export type Synced<S extends State, P extends 'd' | 'c', N extends string, Rg> =
   : Exclude<S, `${P}:${N}:${Rg extends AnyRegion ? Rg['name'] : string}`>
 
 /** Unmapping N forgets everything about it; the static facts remember that it was unmapped. */
-export type Unmapped<S extends State, N extends string> = Exclude<S, `${string}:${N}` | `${string}:${N}:${string}`>
+export type Unmapped<S extends State, N extends string> = Exclude<S, `l:${N}` | `lw:${N}` | `lr:${N}` | `k:${N}` | `d:${N}:${string}` | `c:${N}:${string}`>
 
 /** Live transactions that are not kept: what makes the terminal uncallable (R8). */
 export type Unfinished<S extends State> = LiveNotKept<S, S>

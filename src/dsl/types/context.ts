@@ -18,7 +18,10 @@ import type { DeviceSpec, PlatformSpec } from '../spec.js'
 /**
  * What a platform() spec says, as literals. Switches are `${name}>${upstream}`
  * ('' upstream for a root port); AcsSwitches names the switches whose
- * downstream ports redirect P2P upstream.
+ * downstream ports redirect P2P upstream, MaybeAcs those whose spec gives a
+ * boolean the compiler cannot see. A boolean fact written as a non-literal
+ * stays `boolean`, which the rules read as "unknown": they let it pass and
+ * the run-time check decides. So does a kernel version that is not one literal.
  */
 export interface PlatformFacts<
   Kernel extends KernelVersion = KernelVersion,
@@ -29,6 +32,7 @@ export interface PlatformFacts<
   HostBridge extends boolean = boolean,
   Switches extends string = string,
   AcsSwitches extends string = string,
+  MaybeAcs extends string = string,
 > {
   readonly kernel: Kernel
   readonly mode: Mode
@@ -38,15 +42,22 @@ export interface PlatformFacts<
   readonly hostBridge: HostBridge
   readonly switches: Switches
   readonly acs: AcsSwitches
+  readonly maybeAcs: MaybeAcs
 }
 
-/** A boolean option counts only when written as the literal true. */
-type IsTrue<B> = [B] extends [true] ? true : false
+/** A boolean option that defaults to false: false when omitted, `boolean` (unknown) when written as a non-literal boolean. */
+type Flag<B> = [B] extends [true] ? true : [B] extends [boolean] ? ([boolean] extends [B] ? boolean : false) : false
 /** A boolean option that defaults to true counts as false only when written as the literal false. */
 type NotFalse<B> = [B] extends [false] ? false : true
 
 type SwitchesOf<S> = { [K in keyof S & string]: `${K}>${S[K] extends { readonly upstream: infer U extends string } ? U : ''}` }[keyof S & string]
 type AcsOf<S> = { [K in keyof S & string]: S[K] extends { readonly acsRedirect: true } ? K : never }[keyof S & string]
+type MaybeAcsOf<S> = {
+  [K in keyof S & string]: S[K] extends { readonly acsRedirect: infer A } ? ([boolean] extends [A] ? ([A] extends [boolean] ? K : never) : never) : never
+}[keyof S & string]
+/** One kernel version, or every version when the spec's is not a literal (the run-time check decides). */
+type KernelOf<K> = [K] extends [KernelVersion] ? ([IsUnion<K>] extends [false] ? K : KernelVersion) : '7.0'
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never
 type Pci<P extends PlatformSpec> = P['pci'] extends { readonly switches: infer S } ? S : {}
 
 /*
@@ -57,14 +68,15 @@ type Pci<P extends PlatformSpec> = P['pci'] extends { readonly switches: infer S
  */
 interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends PlatformFacts, N extends string, D extends DeviceFacts> {
   platform: PlatformFacts<
-    P['kernel'] extends KernelVersion ? P['kernel'] : '7.0',
+    KernelOf<P['kernel']>,
     P['iommu']['mode'],
     P['iommu'] extends { readonly granule: infer G extends Granule } ? G : 4096,
-    IsTrue<P['coco']>,
-    P['swiotlb'] extends { readonly force: infer F } ? IsTrue<F> : false,
-    P['pci'] extends { readonly hostBridgeP2P: infer H } ? IsTrue<H> : false,
+    Flag<P['coco']>,
+    P['swiotlb'] extends { readonly force: infer F } ? Flag<F> : false,
+    P['pci'] extends { readonly hostBridgeP2P: infer H } ? Flag<H> : false,
     SwitchesOf<Pci<P>>,
-    AcsOf<Pci<P>>
+    AcsOf<Pci<P>>,
+    MaybeAcsOf<Pci<P>>
   >
   device: DeviceFacts<Ds['at'] extends string ? Ds['at'] : '', NotFalse<Ds['coherent']>, NotFalse<Ds['trusted']>, NotFalse<Ds['pci']>>
   ctx: Ctx<
@@ -85,7 +97,8 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
       Accepted<'blk', F, D>,
       Accepted<'coherent', F, D>,
       Accepted<'auto', F, D>
-    >
+    >,
+    OwnRoute<F, D>
   >
   strategies: StrategyTable<
     F['mode'] extends 'translated'
@@ -160,6 +173,7 @@ export interface Ctx<
   Attrs extends DmaAttr = DmaAttr,
   HostSync extends 'b' | 'y' | 'a' | 'n' = 'b' | 'y' | 'a' | 'n',
   Accept extends AcceptTable = AcceptTable,
+  Own extends string = string,
 > {
   readonly kernel: Kernel
   readonly granule: Gran
@@ -170,6 +184,8 @@ export interface Ctx<
   readonly attrs: Attrs
   readonly hostSync: HostSync
   readonly accept: Accept
+  /** The kind of the device's own BAR memory (with the reason when unreachable). */
+  readonly own: Own
 }
 
 /**
@@ -203,7 +219,8 @@ type Path<Sw extends string, At extends string, Acc extends string[] = []> = At 
   ? Acc
   : Acc['length'] extends 8
     ? Acc
-    : Sw extends `${At}>${infer Up}`
+    : // Extract first: matching against the whole table would split the walk over its entries.
+      Extract<Sw, `${At}>${string}`> extends `${At}>${infer Up}`
       ? Path<Sw, Up, [...Acc, At]>
       : Acc
 
@@ -214,24 +231,45 @@ type UpToCommon<P extends string[], Other extends string> = P extends [infer H e
     : [H, ...UpToCommon<T, Other>]
   : []
 
-type HostRoute<F extends PlatformFacts, W extends P2pUnreachable> = F['hostBridge'] extends true ? 'p2p-host-bridge' : `p2p-unsupported/${W}`
+/** Through the root complex: works on an allowed host bridge; 'unknown' when the compiler cannot see whether it is. */
+type HostRoute<F extends PlatformFacts, W extends P2pUnreachable> = [F['hostBridge']] extends [true]
+  ? 'p2p-host-bridge'
+  : [F['hostBridge']] extends [false]
+    ? `p2p-unsupported/${W}`
+    : 'unknown'
 
-/** The kind of P2P memory at `At` for a client at `ClientAt`. */
-type Route<F extends PlatformFacts, At extends string, D extends DeviceFacts> = F['coco'] extends true
+/** Below a common switch: bus address unless a port on the way redirects (or may redirect: then unknown unless both answers agree). */
+type CommonRoute<F extends PlatformFacts, Ports extends string> = [Extract<Ports, F['acs']>] extends [never]
+  ? [Extract<Ports, F['maybeAcs']>] extends [never]
+    ? 'p2p-bus'
+    : 'unknown'
+  : HostRoute<F, 'acs-redirect'>
+
+/** The kind of P2P memory at `At` for the plan's device (calc_map_type_and_dist). */
+type Route<F extends PlatformFacts, At extends string, D extends DeviceFacts> = [F['coco']] extends [true]
   ? 'p2p-unsupported/coco'
-  : D['pci'] extends false
-    ? 'p2p-unsupported/not-pci'
-    : Path<F['switches'], At> extends infer Up extends string[]
-      ? Path<F['switches'], D['at']> extends infer Down extends string[]
-        ? [Extract<Up[number], Down[number]>] extends [never]
-          ? HostRoute<F, 'no-common-switch'>
-          : UpToCommon<Up, Down[number]> extends infer U1 extends string[]
-            ? [Extract<U1[number] | UpToCommon<Down, U1[number]>[number], F['acs']>] extends [never]
-              ? 'p2p-bus'
-              : HostRoute<F, 'acs-redirect'>
-            : never
+  : [F['coco']] extends [false]
+    ? D['pci'] extends false
+      ? 'p2p-unsupported/not-pci'
+      : Path<F['switches'], At> extends infer Up extends string[]
+        ? Path<F['switches'], D['at']> extends infer Down extends string[]
+          ? [Extract<Up[number], Down[number]>] extends [never]
+            ? HostRoute<F, 'no-common-switch'>
+            : UpToCommon<Up, Down[number]> extends infer U1 extends string[]
+              ? CommonRoute<F, U1[number] | UpToCommon<Down, U1[number]>[number]>
+              : never
+          : never
         : never
-      : never
+    : 'unknown'
+
+/** A device's own BAR: a bus address (distance 0), unless P2P is off altogether. */
+type OwnRoute<F extends PlatformFacts, D extends DeviceFacts> = [F['coco']] extends [true]
+  ? 'p2p-unsupported/coco'
+  : [F['coco']] extends [false]
+    ? D['pci'] extends false
+      ? 'p2p-unsupported/not-pci'
+      : 'p2p-bus'
+    : 'unknown'
 
 /** The platform's switch names (distributes over the table, so no switches gives never). */
 export type SwitchNames<Sw extends string> = Sw extends `${infer S}>${string}` ? S : never
@@ -242,7 +280,12 @@ type P2pTable<F extends PlatformFacts, D extends DeviceFacts> = Locations<F> ext
     : never
   : never
 
-type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = F['kernel'] extends KernelAtLeast[V] ? true : false
+/** The kernel has a feature; a kernel the compiler cannot see has them all (the run-time check decides). */
+type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = [F['kernel']] extends [KernelAtLeast[V]]
+  ? true
+  : [KernelVersion] extends [F['kernel']]
+    ? true
+    : false
 
 type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['strategies']
 
@@ -255,7 +298,7 @@ type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts
 type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFacts> =
   | (K extends 'normal' ? 'ram' : never)
   | (K extends 'encrypted' ? 'encrypted' : never)
-  | (P2pTable<F, D> extends infer E ? (E extends `${infer L}=${K}${'' | `/${string}`}` ? L : never) : never)
+  | (P2pTable<F, D> extends infer E ? (E extends `${infer L}=${K | 'unknown'}${'' | `/${string}`}` ? L : never) : never)
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {

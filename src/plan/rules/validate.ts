@@ -84,20 +84,23 @@ function checkStep(
   switch (step.op) {
     case 'device-read':
     case 'device-write': {
-      if (!tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
+      // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
+      const member = tx.map.regions.includes(step.region)
       if (step.op === 'device-write') {
         if (tx.map.dir === 'to-device') return report(m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
+        if (!member) return report(m.writeNotInTxMessage(step.region, step.tx))
         if (tx.sync) tx.deviceDirty.add(step.region)
       } else {
         if (tx.map.dir === 'from-device') return report(m.writeDeviceReadDirMessage(step.tx, tx.map.dir))
         if (tx.sync && tx.cpuDirty.has(step.region)) return report(m.writeSyncForDeviceMessage(step.region, step.tx, tx.sync, client.name))
+        if (!member) return report(m.writeNotInTxMessage(step.region, step.tx))
       }
       return
     }
     case 'sync-for-cpu':
-      return clear(tx.deviceDirty, step.region)
     case 'sync-for-device':
-      return clear(tx.cpuDirty, step.region)
+      if (step.region !== undefined && !tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
+      return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     case 'hmm-fault':
     case 'hmm-invalidate':
       if (tx.map.strategy !== 'hmm') report(m.writeNotHmmMessage(step.tx, tx.map.strategy))
