@@ -7,7 +7,6 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
-import { createJiti } from 'jiti'
 import { captureSource } from '../dsl/source.js'
 import type { Plan } from '../plan/ir.js'
 import { PLAN_FORMAT } from '../plan/ir.js'
@@ -17,7 +16,7 @@ import type { Violation } from '../plan/rules/validate.js'
 import { InputError } from './errors.js'
 import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
-import { PACKAGE_ENTRY } from './package-root.js'
+import { importTypeScript } from './import-ts.js'
 
 /** A broken rule, located. */
 export interface Located {
@@ -81,17 +80,10 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
 }
 
 async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> {
-  const jiti = createJiti(import.meta.url, {
-    alias: { dmaplan: PACKAGE_ENTRY },
-    moduleCache: false,
-    fsCache: false,
-    sourceMaps: true,
-  })
-  process.setSourceMapsEnabled(true)
   captureSource(true)
   let mod: unknown
   try {
-    mod = await jiti.import(file)
+    mod = (await importTypeScript(file)).module
   } catch (e) {
     return fromThrown(e, file, shown)
   } finally {

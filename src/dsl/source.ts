@@ -19,6 +19,6 @@ export function callSite(method: Fn): { at?: string } {
   const frame = holder.stack?.split('\n')[1]
   const m = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/)
   if (!m) return {}
-  const file = (m[1] as string).replace(/^file:\/\//, '')
+  const file = decodeURIComponent((m[1] as string).replace(/^file:\/\//, '').replace(/\?.*$/, ''))
   return { at: `${file}:${m[2]}:${m[3]}` }
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { dmaplan } from '../support/cli.js'
+import { existsSync } from 'node:fs'
+import { dmaplan, NODE_WITH_STRIPPING } from '../support/cli.js'
 import { markers } from '../support/fixtures.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
@@ -49,6 +50,20 @@ describe('dmaplan check', () => {
     const r = dmaplan(['check', file])
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/runtime\.ts:8:\d+ R6 hdr ends off the 4096-byte IOMMU granule/)
+  })
+
+  it("loads .ts plans with Node's own type stripping where the runtime has it, with jiti otherwise", () => {
+    const file = join(tmp, 'runtime.ts')
+    const viaJiti = dmaplan(['check', file], { env: { DMAPLAN_LOADER: 'jiti' } })
+    expect(viaJiti.stdout).toMatch(/runtime\.ts:8:\d+ R6 /)
+    if (!existsSync(NODE_WITH_STRIPPING)) {
+      console.log('skipped: no Node with type stripping at node_modules/node22 (an optional dependency on linux-x64)')
+      return
+    }
+    const native = dmaplan(['check', file], { node: NODE_WITH_STRIPPING })
+    expect(native.status).toBe(1)
+    // Stripping keeps every column, so the call site is exact: the .transaction( of line 8.
+    expect(native.stdout).toMatch(/runtime\.ts:8:4 R6 hdr ends off/)
   })
 
   it('locates JSON plan violations at the step', () => {

@@ -9,12 +9,15 @@ export interface CliRun {
   readonly stderr: string
 }
 
-export function dmaplan(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliRun {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], {
+/** A Node with its own TypeScript type stripping (22.18+), installed as an optional dependency on linux-x64. */
+export const NODE_WITH_STRIPPING = join(ROOT, 'node_modules', 'node22', 'bin', 'node')
+
+export function dmaplan(args: readonly string[], options: { cwd?: string; input?: string; node?: string; env?: Record<string, string> } = {}): CliRun {
+  const r = spawnSync(options.node ?? process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     input: options.input,
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...options.env },
   })
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }
 }
