@@ -5,12 +5,14 @@
  */
 import { parseArgs } from 'node:util'
 import { check } from './check.js'
+import { explain } from './explain.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { consoleOutput } from './output.js'
 
 const USAGE = `usage: dmaplan <verb> [options]
 
   check <plan.ts|plan.json ...>   type-check and validate plans; prints file:line:col rule sentence
+  explain <rule-or-finding ...>    a rule or a finding in plain words, its kernel code, what to do
 
 options:
   --json      machine-readable output
@@ -27,6 +29,12 @@ const VERBS: Record<string, Verb> = {
     async run(args, json) {
       if (args.length === 0) throw new UsageError('check needs at least one plan file')
       return check(args, consoleOutput(json))
+    },
+  },
+  explain: {
+    usage: 'usage: dmaplan explain <rule-or-finding ...> [--json]\n\n  rules: R1-R9; findings: the ids the simulation reports (D1-D21 from dma-debug, DMAR faults, ...)',
+    async run(args, json) {
+      return explain(args, consoleOutput(json))
     },
   },
 }
