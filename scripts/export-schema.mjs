@@ -1,7 +1,10 @@
-// Writes schema/plan.schema.json from the zod schemas (run after `npm run build`).
+// Writes the JSON Schemas of the plan IR and of the simulation result from the zod schemas (run after `npm run build`).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { planJsonSchema } from '../dist/plan/json-schema.js'
+import { simResultJsonSchema } from '../dist/sim/index.js'
 
 mkdirSync(new URL('../schema/', import.meta.url), { recursive: true })
-const schema = { $id: 'https://dmaplan.dev/schema/plan.schema.json', ...planJsonSchema() }
-writeFileSync(new URL('../schema/plan.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`)
+const write = (name, schema) =>
+  writeFileSync(new URL(`../schema/${name}`, import.meta.url), `${JSON.stringify({ $id: `https://dmaplan.dev/schema/${name}`, ...schema }, null, 2)}\n`)
+write('plan.schema.json', planJsonSchema())
+write('sim-result.schema.json', simResultJsonSchema())

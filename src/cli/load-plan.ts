@@ -6,7 +6,7 @@
  * that breaks a rule.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { extname, resolve } from 'node:path'
 import { captureSource } from '../dsl/source.js'
 import type { Plan } from '../plan/ir.js'
 import { PLAN_FORMAT } from '../plan/ir.js'
@@ -32,7 +32,8 @@ export interface LoadedPlan {
   readonly violations: readonly Located[]
 }
 
-export async function loadPlanFile(file: string): Promise<LoadedPlan> {
+export async function loadPlanFile(path: string): Promise<LoadedPlan> {
+  const file = resolve(path)
   const shown = showPath(file)
   let info
   try {

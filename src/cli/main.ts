@@ -4,52 +4,94 @@
  * is one sentence; a stack trace means a bug in dmaplan itself.
  */
 import { parseArgs } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
 import { check } from './check.js'
-import { explain } from './explain.js'
 import { EXIT, InputError, UsageError } from './errors.js'
+import { explain } from './explain.js'
 import { consoleOutput } from './output.js'
+import { simulateVerb, SIMULATE_OPTIONS } from './simulate.js'
 
-const USAGE = `usage: dmaplan <verb> [options]
-
-  check <plan.ts|plan.json ...>   type-check and validate plans; prints file:line:col rule sentence
-  explain <rule-or-finding ...>    a rule or a finding in plain words, its kernel code, what to do
-
-options:
-  --json      machine-readable output
-  -h, --help  this text`
+type Options = NonNullable<ParseArgsConfig['options']>
+type Values = Record<string, string | boolean | undefined>
 
 interface Verb {
+  readonly summary: string
   readonly usage: string
-  run(args: readonly string[], json: boolean): Promise<number>
+  readonly options: Options
+  run(args: readonly string[], values: Values): Promise<number>
+}
+
+const COMMON: Options = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
 }
 
 const VERBS: Record<string, Verb> = {
   check: {
-    usage: 'usage: dmaplan check <plan.ts|plan.json ...> [--json]',
-    async run(args, json) {
+    summary: 'check <plan.ts|plan.json ...>    type-check and validate plans; prints file:line:col rule sentence',
+    usage: `usage: dmaplan check <plan.ts|plan.json ...> [--json]
+
+Type-checks .ts plans (TypeScript 6 compiler API) and validates every plan at
+run time; prints each violation as file:line:col rule sentence.
+Exit 0 clean, 1 a rule is broken, 2 bad usage or unreadable input.`,
+    options: {},
+    async run(args, values) {
       if (args.length === 0) throw new UsageError('check needs at least one plan file')
-      return check(args, consoleOutput(json))
+      return check(args, consoleOutput(values.json === true))
+    },
+  },
+  simulate: {
+    summary: 'simulate <plan> [--json]          run a plan on the model of the kernel\'s DMA layer',
+    usage: `usage: dmaplan simulate <plan.ts|plan.json> [--json] [fault injection] [--debug] [--unbind]
+
+Runs the plan on a model of the Linux DMA layer (IOMMU and IOVA allocator,
+swiotlb, dma-direct, P2P) and prints what the kernel did: calls, the device's
+scatter-gather list, bounce and IOTLB work, findings, the data check.
+
+  --json               the result as JSON (64-bit values as hex strings)
+  --fail-at-call N     make the N-th fallible kernel call fail
+  --exhaust-iova       every IOVA allocation fails
+  --swiotlb-full       every swiotlb slot is taken
+  --p2p-unsupported    every P2P provider is unreachable
+  --debug              a kernel built with CONFIG_DMA_API_DEBUG
+  --unbind             unbind the driver after the plan (mappings still alive are reported)
+
+Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage or unreadable input.`,
+    options: SIMULATE_OPTIONS,
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('simulate takes one plan file')
+      return simulateVerb(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
   explain: {
-    usage: 'usage: dmaplan explain <rule-or-finding ...> [--json]\n\n  rules: R1-R9; findings: the ids the simulation reports (D1-D21 from dma-debug, DMAR faults, ...)',
-    async run(args, json) {
-      return explain(args, consoleOutput(json))
+    summary: 'explain <rule-or-finding ...>     a rule or a finding in plain words, its kernel code, what to do',
+    usage: `usage: dmaplan explain <rule-or-finding ...> [--json]
+
+  rules: R1-R9; findings: the ids a simulation reports (D1-D22 from dma-debug,
+  K-R*/K-S*/K-P* from the kernel's behaviour, DMAR, DMA, DATA, MAP, LEAK).`,
+    options: {},
+    async run(args, values) {
+      return explain(args, consoleOutput(values.json === true))
     },
   },
 }
 
+const USAGE = `usage: dmaplan <verb> [options]
+
+${Object.values(VERBS)
+  .map((v) => `  ${v.summary}`)
+  .join('\n')}
+
+Every verb takes --help and --json. Exit status: 0 clean, 1 a rule is broken or
+a defect found, 2 bad usage or unreadable input.`
+
 export async function main(argv: readonly string[]): Promise<number> {
   const out = consoleOutput(false)
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    })
-    const [verbName, ...rest] = positionals
+    const first = argv.findIndex((a) => !a.startsWith('-'))
+    const verbName = first === -1 ? undefined : argv[first]
     if (verbName === undefined) {
+      const { values } = parseArgs({ args: [...argv], options: COMMON, strict: true, allowPositionals: false })
       if (values.help) {
         process.stdout.write(`${USAGE}\n`)
         return EXIT.clean
@@ -58,11 +100,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const verb = VERBS[verbName]
     if (verb === undefined) throw new UsageError(`unknown verb ${verbName}; the verbs are ${Object.keys(VERBS).join(', ')}`)
+    const rest = [...argv.slice(0, first), ...argv.slice(first + 1)]
+    const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...verb.options }, strict: true, allowPositionals: true })
     if (values.help) {
       process.stdout.write(`${verb.usage}\n`)
       return EXIT.clean
     }
-    return await verb.run(rest, values.json === true)
+    return await verb.run(positionals, values as Values)
   } catch (e) {
     if (e instanceof UsageError || e instanceof InputError) {
       out.error(e.message)

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { planJsonSchema } from '../../src/plan/json-schema.js'
+import { simResultJsonSchema } from '../../src/sim/index.js'
 import { decodePlan, planToJson } from '../../src/plan/load.js'
 import { ROOT } from '../support/fixtures.js'
 import { jsonPlan, map, op } from '../support/plans.js'
@@ -40,9 +41,12 @@ describe('plan decoding', () => {
     expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('device-read', { tx: 't', region: 'buf', offset: '0x8000' })] }))[0]).toMatch(/touches bytes 0x8000/)
     expect(issues(jsonPlan({ steps: [map('t', 'hmm', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 9 })] }))[0]).toMatch(/page 9 of hmm transaction t, which mirrors 4 pages/)
   })
-  it('the committed JSON Schema is the one the schemas produce', () => {
-    const committed = JSON.parse(readFileSync(join(ROOT, 'schema/plan.schema.json'), 'utf8'))
-    const { $id: _, ...rest } = committed
-    expect(rest).toEqual(planJsonSchema())
+  it('the committed JSON Schemas are the ones the schemas produce', () => {
+    const committed = (name: string) => {
+      const { $id: _, ...rest } = JSON.parse(readFileSync(join(ROOT, 'schema', name), 'utf8'))
+      return rest
+    }
+    expect(committed('plan.schema.json')).toEqual(planJsonSchema())
+    expect(committed('sim-result.schema.json')).toEqual(simResultJsonSchema())
   })
 })

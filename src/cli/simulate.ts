@@ -1,0 +1,56 @@
+/**
+ * dmaplan simulate <plan>: run a plan on the model of the kernel's DMA layer
+ * and print the readable summary, or the JSON result with --json.
+ */
+import type { ParseArgsConfig } from 'node:util'
+import { simulate, formatSummary, resultToJson, SimError } from '../sim/index.js'
+import type { SimOptions } from '../sim/index.js'
+import { EXIT, InputError, UsageError } from './errors.js'
+import { loadPlanFile } from './load-plan.js'
+import type { Output } from './output.js'
+import { showPath } from './location.js'
+
+export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
+  'fail-at-call': { type: 'string' },
+  'exhaust-iova': { type: 'boolean', default: false },
+  'swiotlb-full': { type: 'boolean', default: false },
+  'p2p-unsupported': { type: 'boolean', default: false },
+  debug: { type: 'boolean', default: false },
+  unbind: { type: 'boolean', default: false },
+}
+
+export function simOptions(values: Record<string, string | boolean | undefined>): SimOptions {
+  const fail = values['fail-at-call']
+  let failAtCall: number | undefined
+  if (typeof fail === 'string') {
+    failAtCall = Number(fail)
+    if (!/^\d+$/.test(fail) || !Number.isSafeInteger(failAtCall) || failAtCall < 1) throw new UsageError(`--fail-at-call takes a call number from 1 up, not ${fail}`)
+  }
+  return {
+    ...(failAtCall !== undefined ? { failAtCall } : {}),
+    ...(values['exhaust-iova'] ? { exhaustIova: true } : {}),
+    ...(values['swiotlb-full'] ? { swiotlbFull: true } : {}),
+    ...(values['p2p-unsupported'] ? { p2pUnsupported: true } : {}),
+    ...(values.debug ? { dmaApiDebug: true } : {}),
+    ...(values.unbind ? { unbind: true } : {}),
+  }
+}
+
+export async function simulateVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
+  const options = simOptions(values)
+  const loaded = await loadPlanFile(file)
+  if (loaded.plan === undefined) {
+    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+    return EXIT.defect
+  }
+  let result
+  try {
+    result = simulate(loaded.plan, options)
+  } catch (e) {
+    if (e instanceof SimError) throw new InputError(`${showPath(file)}: ${e.message}`)
+    throw e
+  }
+  if (out.json) out.print(resultToJson(result).trimEnd())
+  else out.print(formatSummary(result).trimEnd())
+  return result.ok ? EXIT.clean : EXIT.defect
+}

@@ -1,0 +1,250 @@
+/**
+ * The DMA API as a driver calls it: every function records itself in the
+ * trace with its arguments and result, and each fallible one first asks the
+ * fault injector whether to fail (returning its natural failure value and
+ * doing nothing else). Strategy modules call only these, in the order the
+ * generated C does.
+ */
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName } from '../consts.js'
+import type { DmaDir } from '../consts.js'
+import type { Trace } from '../trace.js'
+import { attrNames } from './attrs.js'
+import type { Env } from './env.js'
+import * as iova from './iova-api.js'
+import type { DmaIovaState } from './iova-api.js'
+import type { IovaTracker } from './iova-tracker.js'
+import * as m from './mapping.js'
+import type { P2pMapType, P2pState } from './p2pdma.js'
+import { buildSgTable, sgTableBytes } from './scatterlist.js'
+import type { SgRange, SgTable } from './scatterlist.js'
+
+const dirArg = (d: DmaDir): string => DIR_NAME[d]
+
+export class DmaApi {
+  readonly env: Env
+  readonly tracker: IovaTracker
+  readonly #t: Trace
+
+  constructor(env: Env, tracker: IovaTracker) {
+    this.env = env
+    this.tracker = tracker
+    this.#t = env.trace
+  }
+
+  get trace(): Trace {
+    return this.#t
+  }
+
+  // ---- single mappings -------------------------------------------------------------------
+
+  dma_map_phys(phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+    const args = { phys, size, dir: dirArg(dir), attrs: attrNames(attrs) }
+    if (this.#t.shouldFail()) return this.#fail('dma_map_phys', args, DMA_MAPPING_ERROR)
+    const ret = m.mapPhys(this.env, phys, size, dir, attrs)
+    this.#t.record('dma_map_phys', args, ret)
+    return ret
+  }
+
+  dma_unmap_phys(addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+    m.unmapPhys(this.env, addr, size, dir, attrs)
+    this.#t.record('dma_unmap_phys', { addr, size, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_map_page_attrs(phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+    const args = { page_pfn: phys >> 12n, offset: phys & 0xfffn, size, dir: dirArg(dir), attrs: attrNames(attrs) }
+    if (this.#t.shouldFail()) return this.#fail('dma_map_page_attrs', args, DMA_MAPPING_ERROR)
+    const ret = m.mapPage(this.env, phys, size, dir, attrs)
+    this.#t.record('dma_map_page_attrs', args, ret)
+    return ret
+  }
+
+  dma_unmap_page_attrs(addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+    m.unmapPage(this.env, addr, size, dir, attrs)
+    this.#t.record('dma_unmap_page_attrs', { addr, size, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_map_resource(phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+    const args = { phys, size, dir: dirArg(dir), attrs: attrNames(attrs) }
+    if (this.#t.shouldFail()) return this.#fail('dma_map_resource', args, DMA_MAPPING_ERROR)
+    const ret = m.mapResource(this.env, phys, size, dir, attrs)
+    this.#t.record('dma_map_resource', args, ret)
+    return ret
+  }
+
+  dma_unmap_resource(addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+    m.unmapResource(this.env, addr, size, dir, attrs)
+    this.#t.record('dma_unmap_resource', { addr, size, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_mapping_error(addr: bigint): number {
+    const ret = m.mappingError(this.env, addr)
+    this.#t.record('dma_mapping_error', { addr }, ret, ret ? { errno: errnoName(ret) } : undefined)
+    return ret
+  }
+
+  dma_sync_single_for_cpu(addr: bigint, size: bigint, dir: DmaDir): void {
+    m.syncSingle(this.env, addr, size, dir, true)
+    this.#t.record('dma_sync_single_for_cpu', { addr, size, dir: dirArg(dir) }, null)
+  }
+
+  dma_sync_single_for_device(addr: bigint, size: bigint, dir: DmaDir): void {
+    m.syncSingle(this.env, addr, size, dir, false)
+    this.#t.record('dma_sync_single_for_device', { addr, size, dir: dirArg(dir) }, null)
+  }
+
+  dma_need_unmap(): boolean {
+    const ret = m.needUnmap(this.env)
+    this.#t.record('dma_need_unmap', {}, ret)
+    return ret
+  }
+
+  dma_max_mapping_size(): bigint {
+    const ret = m.maxMappingSize(this.env)
+    this.#t.record('dma_max_mapping_size', {}, ret)
+    return ret
+  }
+
+  dma_get_merge_boundary(): bigint {
+    const ret = m.mergeBoundary(this.env)
+    this.#t.record('dma_get_merge_boundary', {}, ret)
+    return ret
+  }
+
+  // ---- scatterlists ----------------------------------------------------------------------
+
+  sg_alloc_table(ranges: readonly SgRange[]): SgTable | number {
+    const sgt = buildSgTable(ranges, this.env.dev.maxSegSize)
+    const args = { nents: sgt.origNents }
+    if (this.#t.shouldFail()) return this.#failErr('sg_alloc_table', args, -ERRNO.ENOMEM)
+    this.#t.record('sg_alloc_table', args, 0)
+    return sgt
+  }
+
+  sg_free_table(sgt: SgTable): void {
+    this.#t.record('sg_free_table', { orig_nents: sgt.origNents, bytes: sgTableBytes(sgt) }, null)
+  }
+
+  dma_map_sgtable(sgt: SgTable, dir: DmaDir, attrs: number): number {
+    const args = { orig_nents: sgt.origNents, dir: dirArg(dir), attrs: attrNames(attrs) }
+    if (this.#t.shouldFail()) return this.#failErr('dma_map_sgtable', args, -ERRNO.ENOMEM)
+    const n = m.mapSg(this.env, sgt, sgt.origNents, dir, attrs)
+    if (n < 0) {
+      this.#t.record('dma_map_sgtable', args, n, { errno: errnoName(n) })
+      return n
+    }
+    sgt.nents = n
+    this.#t.record('dma_map_sgtable', args, 0)
+    return 0
+  }
+
+  dma_unmap_sgtable(sgt: SgTable, dir: DmaDir, attrs: number): void {
+    m.unmapSg(this.env, sgt, sgt.origNents, dir, attrs)
+    this.#t.record('dma_unmap_sgtable', { orig_nents: sgt.origNents, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_sync_sgtable_for_cpu(sgt: SgTable, dir: DmaDir): void {
+    m.syncSg(this.env, sgt, sgt.origNents, dir, true)
+    this.#t.record('dma_sync_sgtable_for_cpu', { orig_nents: sgt.origNents, dir: dirArg(dir) }, null)
+  }
+
+  dma_sync_sgtable_for_device(sgt: SgTable, dir: DmaDir): void {
+    m.syncSg(this.env, sgt, sgt.origNents, dir, false)
+    this.#t.record('dma_sync_sgtable_for_device', { orig_nents: sgt.origNents, dir: dirArg(dir) }, null)
+  }
+
+  // ---- coherent allocations -------------------------------------------------------------
+
+  /** dma_alloc_coherent(): returns the DMA handle, or undefined for NULL. `phys` is where the page allocator puts it. */
+  dma_alloc_coherent(size: bigint, phys: bigint): bigint | undefined {
+    const args = { size, gfp: 'GFP_KERNEL' }
+    if (this.#t.shouldFail()) {
+      this.#t.record('dma_alloc_coherent', args, null, { errno: '-ENOMEM', injected: true })
+      return undefined
+    }
+    const handle = m.allocCoherent(this.env, phys, size)
+    if (handle === DMA_MAPPING_ERROR) {
+      this.#t.record('dma_alloc_coherent', args, null, { errno: '-ENOMEM' })
+      return undefined
+    }
+    this.#t.record('dma_alloc_coherent', args, handle)
+    return handle
+  }
+
+  dma_free_coherent(size: bigint, phys: bigint, handle: bigint): void {
+    m.freeCoherent(this.env, phys, size, handle)
+    this.#t.record('dma_free_coherent', { size, cpu_phys: phys, dma_handle: handle }, null)
+  }
+
+  // ---- the IOVA API ---------------------------------------------------------------------
+
+  dma_iova_try_alloc(st: DmaIovaState, phys: bigint, size: bigint): boolean {
+    const args = { phys, size }
+    if (this.#t.shouldFail()) {
+      st.addr = 0n
+      st.size = 0n
+      st.track = undefined
+      this.#t.record('dma_iova_try_alloc', args, false, { injected: true })
+      return false
+    }
+    const ok = iova.iovaTryAlloc(this.env, this.tracker, st, phys, size)
+    this.#t.record('dma_iova_try_alloc', ok ? { ...args, 'state.addr': st.addr } : args, ok)
+    return ok
+  }
+
+  dma_iova_link(st: DmaIovaState, phys: bigint, offset: bigint, size: bigint, dir: DmaDir, attrs: number): number {
+    const args = { 'state.addr': st.addr, phys, offset, size, dir: dirArg(dir), attrs: attrNames(attrs) }
+    if (this.#t.shouldFail()) return this.#failErr('dma_iova_link', args, -ERRNO.ENOMEM)
+    const err = iova.iovaLink(this.env, this.tracker, st, phys, offset, size, dir, attrs)
+    this.#t.record('dma_iova_link', args, err, err ? { errno: errnoName(err) } : undefined)
+    return err
+  }
+
+  dma_iova_sync(st: DmaIovaState, offset: bigint, size: bigint): number {
+    const args = { 'state.addr': st.addr, offset, size }
+    if (this.#t.shouldFail()) return this.#failErr('dma_iova_sync', args, -ERRNO.ENOMEM)
+    const err = iova.iovaSync(this.env, this.tracker, st, offset, size)
+    this.#t.record('dma_iova_sync', args, err)
+    return err
+  }
+
+  dma_iova_unlink(st: DmaIovaState, offset: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+    iova.iovaUnlinkInternal(this.env, this.tracker, st, offset, size, dir, attrs, false)
+    this.#t.record('dma_iova_unlink', { 'state.addr': st.addr, offset, size, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_iova_destroy(st: DmaIovaState, mappedLen: bigint, dir: DmaDir, attrs: number): void {
+    iova.iovaDestroy(this.env, this.tracker, st, mappedLen, dir, attrs)
+    this.#t.record('dma_iova_destroy', { 'state.addr': st.addr, mapped_len: mappedLen, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  dma_iova_free(st: DmaIovaState): void {
+    iova.iovaFree(this.env, this.tracker, st)
+    this.#t.record('dma_iova_free', { 'state.addr': st.addr, size: iova.dmaIovaSize(st) }, null)
+  }
+
+  // ---- P2P ------------------------------------------------------------------------------
+
+  pci_p2pdma_state(st: P2pState, phys: bigint): P2pMapType {
+    const ret = this.env.p2p.state(st, phys)
+    this.#t.record('pci_p2pdma_state', { phys }, ret)
+    return ret
+  }
+
+  pci_p2pdma_bus_addr_map(st: P2pState, phys: bigint): bigint {
+    const ret = this.env.p2p.busAddr(st, phys)
+    this.#t.record('pci_p2pdma_bus_addr_map', { phys }, ret)
+    return ret
+  }
+
+  // ---- helpers --------------------------------------------------------------------------
+
+  #fail(fn: string, args: Record<string, bigint | number | string | boolean | null>, ret: bigint): bigint {
+    this.#t.record(fn, args, ret, { injected: true })
+    return ret
+  }
+
+  #failErr(fn: string, args: Record<string, bigint | number | string | boolean | null>, err: number): number {
+    this.#t.record(fn, args, err, { errno: errnoName(err), injected: true })
+    return err
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The checks of CONFIG_DMA_API_DEBUG (kernel/dma/debug.c, D1-D22), with the
+ * kernel's messages. Entries are kept per (device, DMA address) in the
+ * kernel's 16384-bucket hash, looked up best-fit on unmap and by
+ * containment on sync, exactly as check_unmap()/check_sync() do, so that
+ * the same driver mistake yields the same report (or the same silence).
+ *
+ * The model runs these checks always and reports what a debug kernel would
+ * print; whether the kernel itself was built with debugging (which changes
+ * dma_need_unmap() and dma_dev_need_sync()) is SimOptions.dmaApiDebug.
+ *
+ * Not applicable to plans: D1-D3 (vmalloc, stack and kernel-text memory;
+ * plan regions are page-allocator memory).
+ */
+import { hex } from '../addr.js'
+import {
+  ACTIVE_CACHELINE_MAX_OVERLAP,
+  DIR_NAME,
+  DMA_BIDIRECTIONAL,
+  DMA_FROM_DEVICE,
+  DMA_MAPPING_ERROR,
+  DMA_TO_DEVICE,
+  HASH_FN_SHIFT,
+  HASH_SIZE,
+  IGNORE_CACHELINES,
+  L1_CACHE_SHIFT,
+  REQUIRE_COHERENT,
+  SKIP_CPU_SYNC,
+} from '../consts.js'
+import type { DmaDir } from '../consts.js'
+import type { Reporter } from '../findings.js'
+import type { Device } from './device.js'
+
+export type DebugType = 'single' | 'page' | 'scatter-gather' | 'coherent' | 'resource' | 'noncoherent' | 'phy'
+
+export interface DebugEntry {
+  readonly type: DebugType
+  readonly devAddr: bigint
+  readonly size: bigint
+  readonly paddr: bigint
+  readonly dir: DmaDir
+  readonly sgCallEnts: number
+  readonly sgMappedEnts: number
+  mapErr: 'not-checked' | 'checked' | 'none'
+  readonly ignoreCachelines: boolean
+}
+
+export interface DebugRef {
+  readonly type: DebugType
+  readonly devAddr: bigint
+  readonly size: bigint
+  readonly paddr?: bigint
+  readonly dir: DmaDir
+  readonly sgCallEnts?: number
+}
+
+const PREALLOC_DMA_DEBUG_ENTRIES = 65536
+/** PAGE_SIZE / sizeof(struct dma_debug_entry): 112 bytes with a 5-frame stack, cacheline aligned to 128. */
+const DMA_DEBUG_DYNAMIC_ENTRIES = 32
+
+const h16 = (v: bigint): string => `0x${v.toString(16).padStart(16, '0')}`
+
+export class DmaDebug {
+  readonly #buckets = new Map<number, DebugEntry[]>()
+  /** Cacheline number -> overlap count (0 = one mapping). */
+  readonly #cachelines = new Map<bigint, number>()
+  readonly #reporter: Reporter
+  readonly #dev: Device
+  /** Whether kmalloc bouncing with an active swiotlb silences EEXIST (D6). */
+  readonly #kmallocBounce: boolean
+  #count = 0
+  #poolSize = PREALLOC_DMA_DEBUG_ENTRIES
+  #overlapWarned = false
+
+  /** Whether a DMA address lies in a range the IOVA API linked (dma-debug cannot know, R35). */
+  isIovaApiAddress: (addr: bigint) => boolean = () => false
+
+  constructor(reporter: Reporter, dev: Device, kmallocBounceWithSwiotlb: boolean) {
+    this.#reporter = reporter
+    this.#dev = dev
+    this.#kmallocBounce = kmallocBounceWithSwiotlb
+  }
+
+  get liveEntries(): number {
+    return this.#count
+  }
+
+  entries(): DebugEntry[] {
+    return [...this.#buckets.values()].flat()
+  }
+
+  #err(id: string, text: string): void {
+    this.#reporter.report(id, 'error', 'dma-debug', `DMA-API: ${this.#dev.name} ${this.#dev.bdf}: ${text}`)
+  }
+
+  static #bucket(addr: bigint): number {
+    return Number((addr >> BigInt(HASH_FN_SHIFT)) & BigInt(HASH_SIZE - 1))
+  }
+
+  #add(e: DebugEntry, attrs: number): void {
+    const b = DmaDebug.#bucket(e.devAddr)
+    const list = this.#buckets.get(b) ?? []
+    list.push(e)
+    this.#buckets.set(b, list)
+    this.#count++
+    // D22: the pool grows past its preallocation one page of entries at a time.
+    if (this.#count > this.#poolSize) {
+      this.#poolSize += DMA_DEBUG_DYNAMIC_ENTRIES
+      if (this.#poolSize % PREALLOC_DMA_DEBUG_ENTRIES < DMA_DEBUG_DYNAMIC_ENTRIES)
+        this.#reporter.report(
+          'D22',
+          'info',
+          'dma-debug',
+          `DMA-API: dma_debug_entry pool grown to ${this.#poolSize} (${Math.floor(this.#poolSize / PREALLOC_DMA_DEBUG_ENTRIES)}00%)`,
+        )
+    }
+    // D6: overlap tracking on the first cacheline; TO_DEVICE mappings are not tracked.
+    if (e.dir === DMA_TO_DEVICE) return
+    const cln = e.paddr >> BigInt(L1_CACHE_SHIFT)
+    const prev = this.#cachelines.get(cln)
+    if (prev === undefined) {
+      this.#cachelines.set(cln, 0)
+      return
+    }
+    const overlap = prev + 1
+    this.#cachelines.set(cln, overlap)
+    const existing = this.entries().filter((x) => x !== e && x.dir !== DMA_TO_DEVICE && x.paddr >> BigInt(L1_CACHE_SHIFT) === cln)
+    const ignore = e.ignoreCachelines && existing.every((x) => x.ignoreCachelines)
+    if (overlap > ACTIVE_CACHELINE_MAX_OVERLAP && !ignore && !this.#overlapWarned) {
+      this.#overlapWarned = true
+      this.#reporter.report('D6', 'error', 'dma-debug', `DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline ${hex(cln)}`)
+    }
+    if (!(attrs & SKIP_CPU_SYNC) && !this.#kmallocBounce && !ignore) this.#err('D6', "cacheline tracking EEXIST, overlapping mappings aren't supported")
+  }
+
+  #removeCacheline(e: DebugEntry): void {
+    if (e.dir === DMA_TO_DEVICE) return
+    const cln = e.paddr >> BigInt(L1_CACHE_SHIFT)
+    const v = this.#cachelines.get(cln)
+    if (v === undefined) return
+    if (v - 1 < 0) this.#cachelines.delete(cln)
+    else this.#cachelines.set(cln, v - 1)
+  }
+
+  #del(e: DebugEntry): void {
+    const b = DmaDebug.#bucket(e.devAddr)
+    const list = this.#buckets.get(b) ?? []
+    const i = list.indexOf(e)
+    if (i >= 0) list.splice(i, 1)
+    if (list.length === 0) this.#buckets.delete(b)
+    this.#count--
+    this.#removeCacheline(e)
+  }
+
+  /** __hash_bucket_find(): best fit, NULL on several imperfect matches. */
+  static #find(list: readonly DebugEntry[], ref: DebugRef, match: (e: DebugEntry) => boolean): DebugEntry | undefined {
+    let ret: DebugEntry | undefined
+    let matches = 0
+    let last = -1
+    for (const e of list) {
+      if (!match(e)) continue
+      matches++
+      let lvl = 0
+      if (e.size === ref.size) lvl++
+      if (e.type === ref.type) lvl++
+      if (e.dir === ref.dir) lvl++
+      if (e.sgCallEnts === (ref.sgCallEnts ?? 0)) lvl++
+      if (lvl === 4) return e
+      if (lvl > last) {
+        last = lvl
+        ret = e
+      }
+    }
+    return matches === 1 ? ret : undefined
+  }
+
+  #findExact(ref: DebugRef): DebugEntry | undefined {
+    return DmaDebug.#find(this.#buckets.get(DmaDebug.#bucket(ref.devAddr)) ?? [], ref, (e) => e.devAddr === ref.devAddr)
+  }
+
+  /** bucket_find_contain(): walk buckets back from the address. */
+  #findContain(ref: DebugRef): DebugEntry | undefined {
+    let addr = ref.devAddr
+    const limit = Math.min(HASH_SIZE, Number(ref.devAddr >> BigInt(HASH_FN_SHIFT)) + 1)
+    for (let i = 0; i < limit; i++) {
+      const list = this.#buckets.get(DmaDebug.#bucket(addr)) ?? []
+      const e = DmaDebug.#find(list, ref, (x) => x.devAddr <= ref.devAddr && x.devAddr + x.size >= ref.devAddr + ref.size)
+      if (e) return e
+      addr -= 1n << BigInt(HASH_FN_SHIFT)
+    }
+    return undefined
+  }
+
+  /** debug_dma_map_phys()/map_page()/map_resource(); D7: failed mappings are not recorded. */
+  map(type: DebugType, paddr: bigint, devAddr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+    if (devAddr === DMA_MAPPING_ERROR) return
+    this.#add(
+      {
+        type,
+        devAddr,
+        size,
+        paddr,
+        dir,
+        sgCallEnts: 0,
+        sgMappedEnts: 0,
+        mapErr: 'not-checked',
+        ignoreCachelines: (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0,
+      },
+      attrs,
+    )
+  }
+
+  /** debug_dma_mapping_error(): the newest matching single entry is marked checked. */
+  mappingError(devAddr: bigint): void {
+    const list = this.#buckets.get(DmaDebug.#bucket(devAddr)) ?? []
+    for (const e of list) {
+      if (e.devAddr === devAddr && e.mapErr === 'not-checked') {
+        e.mapErr = 'checked'
+        return
+      }
+    }
+  }
+
+  /** check_unmap(): D8-D15. */
+  unmap(ref: DebugRef): void {
+    const e = this.#findExact(ref)
+    if (e === undefined) {
+      if (ref.devAddr === DMA_MAPPING_ERROR) this.#err('D8', 'device driver tries to free an invalid DMA memory address')
+      else this.#err('D9', `device driver tries to free DMA memory it has not allocated [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes]`)
+      return
+    }
+    if (ref.size !== e.size)
+      this.#err(
+        'D10',
+        `device driver frees DMA memory with different size [device address=${h16(ref.devAddr)}] [map size=${e.size} bytes] [unmap size=${ref.size} bytes]`,
+      )
+    if (ref.type !== e.type)
+      this.#err(
+        'D11',
+        `device driver frees DMA memory with wrong function [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped as ${e.type}] [unmapped as ${ref.type}]`,
+      )
+    else if ((e.type === 'coherent' || e.type === 'noncoherent') && ref.paddr !== undefined && ref.paddr !== e.paddr)
+      this.#err(
+        'D12',
+        `device driver frees DMA memory with different CPU address [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [cpu alloc address=${hex(e.paddr)}] [cpu free address=${hex(ref.paddr)}]`,
+      )
+    if (ref.sgCallEnts && ref.type === 'scatter-gather' && ref.sgCallEnts !== e.sgCallEnts)
+      this.#err('D13', `device driver frees DMA sg list with different entry count [map count=${e.sgCallEnts}] [unmap count=${ref.sgCallEnts}]`)
+    if (ref.dir !== e.dir)
+      this.#err(
+        'D14',
+        `device driver frees DMA memory with different direction [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped with ${DIR_NAME[e.dir]}] [unmapped with ${DIR_NAME[ref.dir]}]`,
+      )
+    if (e.mapErr === 'not-checked')
+      this.#err('D15', `device driver failed to check map error[device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped as ${e.type}]`)
+    this.#del(e)
+  }
+
+  /** debug_dma_map_sg(): one entry per mapped segment (D4, D5 per segment). */
+  mapSg(segs: readonly { paddr: bigint; cpuLen: number; dma: bigint; dmaLen: bigint }[], nents: number, dir: DmaDir, attrs: number): void {
+    for (const s of segs) {
+      if (s.cpuLen > this.#dev.maxSegSize)
+        this.#err('D4', `mapping sg segment longer than device claims to support [len=${s.cpuLen}] [max=${this.#dev.maxSegSize}]`)
+      const end = s.dma + s.dmaLen - 1n
+      const boundary = this.#dev.segBoundary
+      if (((s.dma ^ end) & ~boundary & ((1n << 64n) - 1n)) !== 0n)
+        this.#err('D5', `mapping sg segment across boundary [start=${h16(s.dma)}] [end=${h16(end)}] [boundary=${h16(boundary)}]`)
+      this.#add(
+        {
+          type: 'scatter-gather',
+          devAddr: s.dma,
+          size: s.dmaLen,
+          paddr: s.paddr,
+          dir,
+          sgCallEnts: nents,
+          sgMappedEnts: segs.length,
+          mapErr: 'none',
+          ignoreCachelines: (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0,
+        },
+        attrs,
+      )
+    }
+  }
+
+  /** debug_dma_unmap_sg(): entries up to the mapped count recorded at map time. */
+  unmapSg(segs: readonly { paddr: bigint; dma: bigint; dmaLen: bigint }[], nelems: number, dir: DmaDir): void {
+    let mapped = 0
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i] as { paddr: bigint; dma: bigint; dmaLen: bigint }
+      const ref: DebugRef = { type: 'scatter-gather', devAddr: s.dma, size: s.dmaLen, paddr: s.paddr, dir, sgCallEnts: nelems }
+      if (mapped && i >= mapped) break
+      if (i === 0) mapped = this.#findExact(ref)?.sgMappedEnts ?? 0
+      this.unmap(ref)
+    }
+  }
+
+  /** check_sync(): D16-D20. */
+  sync(ref: DebugRef, toCpu: boolean): void {
+    const e = this.#findContain(ref)
+    if (e === undefined) {
+      const text = `DMA-API: ${this.#dev.name} ${this.#dev.bdf}: device driver tries to sync DMA memory it has not allocated [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes]`
+      // dma-debug does not know IOVA-API ranges: a debug kernel prints this for a correct sync (§1.3, R35).
+      if (this.isIovaApiAddress(ref.devAddr))
+        this.#reporter.report('D16', 'warning', 'dma-debug', `${text} (false positive: the range was linked with the IOVA API, which dma-debug does not track)`)
+      else this.#reporter.report('D16', 'error', 'dma-debug', text)
+      return
+    }
+    if (ref.size > e.size)
+      this.#err(
+        'D17',
+        `device driver syncs DMA memory outside allocated range [device address=${h16(e.devAddr)}] [allocation size=${e.size} bytes] [sync offset+size=${ref.size}]`,
+      )
+    if (e.dir === DMA_BIDIRECTIONAL) return
+    if (ref.dir !== e.dir)
+      this.#err(
+        'D18',
+        `device driver syncs DMA memory with different direction [device address=${h16(ref.devAddr)}] [size=${e.size} bytes] [mapped with ${DIR_NAME[e.dir]}] [synced with ${DIR_NAME[ref.dir]}]`,
+      )
+    if (toCpu && e.dir !== DMA_FROM_DEVICE && ref.dir !== DMA_TO_DEVICE)
+      this.#err(
+        'D19',
+        `device driver syncs device read-only DMA memory for cpu [device address=${h16(ref.devAddr)}] [size=${e.size} bytes] [mapped with ${DIR_NAME[e.dir]}] [synced with ${DIR_NAME[ref.dir]}]`,
+      )
+    if (!toCpu && e.dir !== DMA_TO_DEVICE && ref.dir !== DMA_FROM_DEVICE)
+      this.#err(
+        'D19',
+        `device driver syncs device write-only DMA memory to device [device address=${h16(ref.devAddr)}] [size=${e.size} bytes] [mapped with ${DIR_NAME[e.dir]}] [synced with ${DIR_NAME[ref.dir]}]`,
+      )
+    if (ref.sgCallEnts && ref.type === 'scatter-gather' && ref.sgCallEnts !== e.sgCallEnts)
+      this.#err('D20', `device driver syncs DMA sg list with different entry count [map count=${e.sgCallEnts}] [sync count=${ref.sgCallEnts}]`)
+  }
+
+  /** debug_dma_alloc_coherent(). */
+  allocCoherent(paddr: bigint, devAddr: bigint, size: bigint): void {
+    if (devAddr === DMA_MAPPING_ERROR) return
+    this.#add({ type: 'coherent', devAddr, size, paddr, dir: DMA_BIDIRECTIONAL, sgCallEnts: 0, sgMappedEnts: 0, mapErr: 'none', ignoreCachelines: false }, 0)
+  }
+
+  /** Forget entries whose unmap the driver may skip (dma_need_unmap() said false on a non-debug kernel). */
+  forget(devAddr: bigint): void {
+    const e =
+      this.#findExact({ type: 'phy', devAddr, size: 0n, dir: 0 }) ?? (this.#buckets.get(DmaDebug.#bucket(devAddr)) ?? []).find((x) => x.devAddr === devAddr)
+    if (e) this.#del(e)
+  }
+
+  /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER): D21. */
+  release(): void {
+    const all = this.entries()
+    const first = all[0]
+    if (first === undefined) return
+    this.#err(
+      'D21',
+      `device driver has pending DMA allocations while released from device [count=${all.length}]\nOne of leaked entries details: [device address=${h16(first.devAddr)}] [size=${first.size} bytes] [mapped with ${DIR_NAME[first.dir]}] [mapped as ${first.type}]`,
+    )
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * dma-direct (kernel/dma/direct.[ch], R4-R12): the DMA address is the
+ * physical address (no dma_range_map on the modelled platforms); a mapping
+ * the device cannot reach bounces through swiotlb when the pool exists and
+ * fails with the overflow warning otherwise; non-coherent devices get cache
+ * maintenance. Versions: dma_direct_map_phys() with DMA_ATTR_MMIO from 6.18,
+ * dma_direct_map_page()/map_resource() before.
+ */
+import { minNotZero } from '../addr.js'
+import { DMA_FROM_DEVICE, DMA_MAPPING_ERROR, MMIO, REQUIRE_COHERENT, SKIP_CPU_SYNC, ERRNO } from '../consts.js'
+import type { DmaDir } from '../consts.js'
+import { archSyncDmaForCpu, archSyncDmaForDevice } from './arch.js'
+import type { Env } from './env.js'
+import { dmaKmallocNeedsBounce } from './kmalloc.js'
+import { newP2pState } from './p2pdma.js'
+import type { SgTable } from './scatterlist.js'
+
+/** dma_capable() (R7): 64-bit dma_addr_t, so only the mask/bus limit matters. */
+export function dmaCapable(env: Env, addr: bigint, size: bigint, _isRam: boolean): boolean {
+  if (addr === DMA_MAPPING_ERROR) return false
+  const mask = env.dev.dmaMask ?? 0n
+  return addr + size - 1n <= minNotZero(mask, env.dev.busDmaLimit)
+}
+
+/** phys_to_dma(): identity (no dma_range_map; the memory-encryption bit is not modelled). */
+export const physToDma = (phys: bigint): bigint => phys
+export const dmaToPhys = (dma: bigint): bigint => dma
+
+/** %pad: a dma_addr_t as 0x plus 16 hex digits. */
+const pad = (v: bigint): string => `0x${v.toString(16).padStart(16, '0')}`
+
+function overflow(env: Env, what: 'DMA' | 'swiotlb', addr: bigint, size: bigint): void {
+  env.warnOnce(
+    `${what}-overflow`,
+    what === 'DMA' ? 'R6' : 'S9',
+    `${env.dev.name} ${env.dev.bdf}: ${what === 'DMA' ? 'DMA' : 'swiotlb'} addr ${pad(addr)}+${size} overflow (mask ${(env.dev.dmaMask ?? 0n).toString(16)}, bus limit ${env.dev.busDmaLimit.toString(16)}).`,
+  )
+}
+
+/** swiotlb_map() (S9: the bounce address itself must be reachable). */
+export function swiotlbMap(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+  const pool = env.swiotlb
+  if (pool === undefined) {
+    env.warnOnce(
+      'no-swiotlb',
+      'S8',
+      `${env.dev.name} ${env.dev.bdf}: Can not allocate SWIOTLB buffer earlier and can't now provide you with the DMA bounce buffer`,
+    )
+    return DMA_MAPPING_ERROR
+  }
+  const tlb = pool.tblMapSingle(env, phys, Number(size), 0, dir, attrs)
+  if (tlb === DMA_MAPPING_ERROR) return DMA_MAPPING_ERROR
+  const dma = physToDma(tlb)
+  if (!dmaCapable(env, dma, size, true)) {
+    pool.tblUnmapSingle(env, tlb, Number(size), dir, attrs | SKIP_CPU_SYNC)
+    overflow(env, 'swiotlb', dma, size)
+    return DMA_MAPPING_ERROR
+  }
+  if (!env.dev.coherent && !(attrs & SKIP_CPU_SYNC)) archSyncDmaForDevice(env, tlb, size, dir)
+  env.windows.open(dma, size, 'swiotlb')
+  return dma
+}
+
+/**
+ * dma_direct_map_phys() (6.18+) and dma_direct_map_page() (before). `p2p`
+ * marks a P2P page on the page-based path, which may never bounce.
+ */
+export function directMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number, p2p = false): bigint {
+  const mmio = env.atLeast('6.18') && (attrs & MMIO) !== 0
+  const requireCoherent = env.atLeast('7.0') && (attrs & REQUIRE_COHERENT) !== 0
+  if (env.forceBounce) {
+    if (mmio || requireCoherent || p2p) return DMA_MAPPING_ERROR
+    return swiotlbMap(env, phys, size, dir, attrs)
+  }
+  let dma: bigint
+  if (mmio) {
+    dma = phys
+    if (!dmaCapable(env, dma, size, false)) {
+      overflow(env, 'DMA', dma, size)
+      return DMA_MAPPING_ERROR
+    }
+  } else {
+    dma = physToDma(phys)
+    if (!dmaCapable(env, dma, size, true) || dmaKmallocNeedsBounce(env.dev, size, dir)) {
+      if (p2p) return DMA_MAPPING_ERROR
+      if (env.swiotlb !== undefined && !requireCoherent) return swiotlbMap(env, phys, size, dir, attrs)
+      overflow(env, 'DMA', dma, size)
+      return DMA_MAPPING_ERROR
+    }
+  }
+  if (!env.dev.coherent && !(attrs & (SKIP_CPU_SYNC | MMIO))) archSyncDmaForDevice(env, phys, size, dir)
+  env.windows.open(dma, size, mmio ? 'dma-direct MMIO' : 'dma-direct')
+  return dma
+}
+
+/** dma_direct_map_resource() (before 6.18): the physical address unchanged, no bounce. */
+export function directMapResource(env: Env, phys: bigint, size: bigint): bigint {
+  if (!dmaCapable(env, phys, size, false)) {
+    overflow(env, 'DMA', phys, size)
+    return DMA_MAPPING_ERROR
+  }
+  env.windows.open(phys, size, 'dma-direct resource')
+  return phys
+}
+
+export function directSyncSingleForCpu(env: Env, addr: bigint, size: bigint, dir: DmaDir): void {
+  const paddr = dmaToPhys(addr)
+  if (!env.dev.coherent) archSyncDmaForCpu(env, paddr, size, dir)
+  if (env.swiotlb?.isBuffer(paddr)) env.swiotlb.syncForCpu(env, paddr, Number(size), dir)
+  void DMA_FROM_DEVICE
+}
+
+export function directSyncSingleForDevice(env: Env, addr: bigint, size: bigint, dir: DmaDir): void {
+  const paddr = dmaToPhys(addr)
+  if (env.swiotlb?.isBuffer(paddr)) env.swiotlb.syncForDevice(env, paddr, Number(size), dir)
+  if (!env.dev.coherent) archSyncDmaForDevice(env, paddr, size, dir)
+}
+
+/** dma_direct_unmap_phys()/unmap_page() (R9). */
+export function directUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+  env.windows.close(addr, size)
+  if (env.atLeast('6.18') && attrs & MMIO) return
+  if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT) return
+  const phys = dmaToPhys(addr)
+  if (!(attrs & SKIP_CPU_SYNC)) directSyncSingleForCpu(env, addr, size, dir)
+  if (env.swiotlb?.isBuffer(phys)) env.swiotlb.tblUnmapSingle(env, phys, Number(size), dir, attrs | SKIP_CPU_SYNC)
+}
+
+/**
+ * dma_direct_map_sg() (R10): one DMA segment per entry, never merged.
+ * Returns nents or -errno after unmapping what was done.
+ */
+export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
+  const st = newP2pState()
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s === undefined) break
+    const map = env.p2p.state(st, s.phys)
+    let p2pPage = false
+    if (map !== 'PCI_P2PDMA_MAP_NONE') {
+      if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
+        s.dmaAddress = env.p2p.busAddr(st, s.phys)
+        s.dmaLength = s.length
+        s.busAddress = true
+        env.windows.open(s.dmaAddress, BigInt(s.length), 'pci bus address')
+        continue
+      }
+      if (map !== 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE') {
+        directUnmapSg(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
+        return -ERRNO.EREMOTEIO
+      }
+      if (env.quirks.directSgHostBridgeUnmapped && env.atLeast('6.16')) {
+        // The 6.16 refactor breaks out of the switch instead of falling through: the entry keeps
+        // the dma_address sg_init_table() gave it (0) while its length is set.
+        env.reporter.report(
+          'R10',
+          'warning',
+          'kernel',
+          `${env.dev.name} ${env.dev.bdf}: dma_direct_map_sg() leaves host-bridge P2P entry ${i} unmapped (dma_address 0, kernel bug fixed in 7.1 by 560000d619ef)`,
+        )
+        s.dmaLength = s.length
+        continue
+      }
+      p2pPage = !env.atLeast('6.18')
+    }
+    s.dmaAddress = directMapPhys(env, s.phys, BigInt(s.length), dir, attrs, p2pPage)
+    if (s.dmaAddress === DMA_MAPPING_ERROR) {
+      directUnmapSg(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
+      return -ERRNO.EIO
+    }
+    s.dmaLength = s.length
+  }
+  return nents
+}
+
+/** dma_direct_unmap_sg(): bus-address entries need nothing. */
+export function directUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s === undefined) break
+    if (s.busAddress) {
+      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
+      s.busAddress = false
+    } else directUnmapPhys(env, s.dmaAddress, BigInt(s.dmaLength), dir, attrs)
+  }
+}
+
+export function directSyncSgForCpu(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s !== undefined && !s.busAddress) directSyncSingleForCpu(env, s.dmaAddress, BigInt(s.length), dir)
+  }
+}
+
+export function directSyncSgForDevice(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s !== undefined && !s.busAddress) directSyncSingleForDevice(env, s.dmaAddress, BigInt(s.length), dir)
+  }
+}
+
+/**
+ * dma_direct_alloc(): the page allocator's memory (the region's placement,
+ * chosen below the coherent mask), zeroed; decrypted in a confidential
+ * guest; remapped uncached for a non-coherent device.
+ */
+export function directAlloc(env: Env, phys: bigint, size: bigint): bigint {
+  const mask = minNotZero(env.dev.coherentDmaMask, env.dev.busDmaLimit)
+  if (phys + size - 1n > mask) return DMA_MAPPING_ERROR
+  env.mem.zero(phys, size)
+  env.cache?.markUncached(phys, size)
+  env.windows.open(phys, size, 'coherent')
+  return phys
+}
+
+export function directFree(env: Env, dma: bigint, size: bigint): void {
+  env.windows.close(dma, size)
+}

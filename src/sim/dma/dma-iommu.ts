@@ -1,0 +1,396 @@
+/**
+ * IOMMU-DMA (drivers/iommu/dma-iommu.c): single mappings (R13-R17), IOVA
+ * allocation with the 32-bit-first policy (R18-R19), strict or queued
+ * unmaps (R23-R24), scatterlists with the coalescing rules C1-C8, and
+ * coherent allocations.
+ */
+import { bitsPerU64, DMA_BIT_MASK, hex, min, minNotZero } from '../addr.js'
+import {
+  DMA_BIDIRECTIONAL,
+  DMA_FROM_DEVICE,
+  DMA_MAPPING_ERROR,
+  DMA_TO_DEVICE,
+  ERRNO,
+  IOMMU_CACHE,
+  IOMMU_MMIO,
+  IOMMU_PRIV,
+  IOMMU_READ,
+  IOMMU_WRITE,
+  MMIO,
+  PRIVILEGED,
+  REQUIRE_COHERENT,
+  SKIP_CPU_SYNC,
+} from '../consts.js'
+import type { DmaDir } from '../consts.js'
+import type { IommuDomain } from '../iommu/domain.js'
+import { archSyncDmaForCpu, archSyncDmaForDevice } from './arch.js'
+import type { Env } from './env.js'
+import { dmaKmallocNeedsBounce, dmaKmallocSafe, dmaKmallocSizeAligned } from './kmalloc.js'
+import { newP2pState } from './p2pdma.js'
+import type { SgTable } from './scatterlist.js'
+
+export function domainOf(env: Env): IommuDomain {
+  if (env.domain === undefined) throw new Error('IOMMU-DMA used on a device without an IOMMU domain')
+  return env.domain
+}
+
+/** dma_info_to_prot() (R15); 6.18 adds IOMMU_MMIO for DMA_ATTR_MMIO in place of IOMMU_CACHE. */
+export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: number): number {
+  const mmio = env.atLeast('6.18') && (attrs & MMIO) !== 0
+  let prot = mmio ? IOMMU_MMIO : coherent ? IOMMU_CACHE : 0
+  if (attrs & PRIVILEGED) prot |= IOMMU_PRIV
+  switch (dir) {
+    case DMA_BIDIRECTIONAL:
+      return prot | IOMMU_READ | IOMMU_WRITE
+    case DMA_TO_DEVICE:
+      return prot | IOMMU_READ
+    case DMA_FROM_DEVICE:
+      return prot | IOMMU_WRITE
+    default:
+      return 0
+  }
+}
+
+/** dev_use_swiotlb(): untrusted device, or the kmalloc rule (R13, R11). */
+export function devUseSwiotlb(env: Env, size: bigint, dir: DmaDir): boolean {
+  return env.swiotlb !== undefined && (env.dev.untrusted || dmaKmallocNeedsBounce(env.dev, size, dir))
+}
+
+/** dev_use_sg_swiotlb() (C1). */
+export function devUseSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir): boolean {
+  if (env.swiotlb === undefined) return false
+  if (env.dev.untrusted) return true
+  if (!dmaKmallocSafe(env.dev, dir)) for (let i = 0; i < nents; i++) if (!dmaKmallocSizeAligned(BigInt(sgt.sgl[i]?.length ?? 0))) return true
+  return false
+}
+
+/** iommu_dma_alloc_iova() (R18, R19): bytes in, IOVA out (0 on failure). */
+export function iommuDmaAllocIova(env: Env, size: bigint, dmaLimit: bigint): bigint {
+  const d = domainOf(env)
+  const len = Number(size >> BigInt(d.shift))
+  let limit = minNotZero(dmaLimit, env.dev.busDmaLimit)
+  limit = min(limit, d.apertureEnd)
+  if (limit > DMA_BIT_MASK(32) && env.dev.pci32bitWorkaround) {
+    const pfn = d.allocIova(len, Number(DMA_BIT_MASK(32) >> BigInt(d.shift)), false)
+    if (pfn) return d.addr(pfn)
+    env.dev.pci32bitWorkaround = false
+    env.reporter.log(`${env.dev.name} ${env.dev.bdf}: Using ${bitsPerU64(limit)}-bit DMA addresses`)
+  }
+  const pfn = d.allocIova(len, Number(limit >> BigInt(d.shift)), true)
+  return pfn ? d.addr(pfn) : 0n
+}
+
+/** iommu_dma_free_iova(). */
+export function iommuDmaFreeIova(env: Env, iova: bigint, size: bigint, queued: boolean): void {
+  const d = domainOf(env)
+  d.freeIova(d.pfn(iova), Number(size >> BigInt(d.shift)), queued)
+}
+
+/** __iommu_dma_map() (R14). */
+export function iommuDmaMapRaw(env: Env, phys: bigint, size: bigint, prot: number, dmaMask: bigint): bigint {
+  const d = domainOf(env)
+  const off = d.offset(phys)
+  if (BigInt(env.dev.minAlignMask) > d.gMask) {
+    env.warnOnce('min-align', 'R14', `${env.dev.name} ${env.dev.bdf}: Unsupported alignment constraint`)
+    return DMA_MAPPING_ERROR
+  }
+  const len = d.align(size + off)
+  const iova = iommuDmaAllocIova(env, len, dmaMask)
+  if (iova === 0n) return DMA_MAPPING_ERROR
+  if (d.map(iova, phys - off, len, prot, false) !== 0) {
+    iommuDmaFreeIova(env, iova, len, false)
+    return DMA_MAPPING_ERROR
+  }
+  return iova + off
+}
+
+/** __iommu_dma_unmap(): queued through the flush queue on a lazy domain (R24). */
+export function iommuDmaUnmapRaw(env: Env, addr: bigint, size: bigint): void {
+  const d = domainOf(env)
+  const off = d.offset(addr)
+  const iova = addr - off
+  const len = d.align(size + off)
+  const queued = d.fq !== undefined
+  const unmapped = d.unmap(iova, len, queued)
+  if (unmapped !== len)
+    env.reporter.report(
+      'R34',
+      'error',
+      'kernel',
+      `WARNING: __iommu_dma_unmap: ${env.dev.name} ${env.dev.bdf}: unmapped ${hex(unmapped)} of ${hex(len)} bytes at IOVA ${hex(iova)}`,
+    )
+  iommuDmaFreeIova(env, iova, len, queued)
+}
+
+/**
+ * iommu_dma_map_phys() (6.18+) / iommu_dma_map_page(): bounce sub-granule
+ * buffers of devices that need it (R13), clean caches, map (R14).
+ */
+export function iommuDmaMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+  const d = domainOf(env)
+  const coherent = env.dev.coherent
+  const prot = dmaInfoToProt(env, dir, coherent, attrs)
+  const mask = env.dev.dmaMask ?? 0n
+  let bounced = false
+  if (devUseSwiotlb(env, size, dir) && d.offset(phys | size) !== 0n) {
+    if (env.atLeast('6.18') && attrs & (MMIO | REQUIRE_COHERENT)) return DMA_MAPPING_ERROR
+    const pool = env.swiotlb
+    if (pool === undefined) {
+      env.warnOnce('no-bounce', 'R13', `${env.dev.name} ${env.dev.bdf}: DMA bounce buffers are inactive, unable to map unaligned transaction.`)
+      return DMA_MAPPING_ERROR
+    }
+    const tlb = pool.tblMapSingle(env, phys, Number(size), Number(d.gMask), dir, attrs)
+    if (tlb === DMA_MAPPING_ERROR) return DMA_MAPPING_ERROR
+    phys = tlb
+    bounced = true
+    if (env.dev.untrusted) {
+      // Untrusted devices must not see leftover kernel data around the buffer.
+      const start = phys - d.offset(phys)
+      if (phys > start) env.cpuWrite(start, new Uint8Array(Number(phys - start)))
+      const end = phys + size
+      const endAligned = d.align(end)
+      if (endAligned > end) env.cpuWrite(end, new Uint8Array(Number(endAligned - end)))
+    }
+  }
+  if (!coherent && !(attrs & (SKIP_CPU_SYNC | (env.atLeast('6.18') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
+  const iova = iommuDmaMapRaw(env, phys, size, prot, mask)
+  if (iova === DMA_MAPPING_ERROR && bounced) env.swiotlb?.tblUnmapSingle(env, phys, Number(size), dir, attrs)
+  return iova
+}
+
+/** iommu_dma_map_resource() (before 6.18): MMIO protection, never bounced. */
+export function iommuDmaMapResource(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
+  return iommuDmaMapRaw(env, phys, size, dmaInfoToProt(env, dir, false, attrs) | IOMMU_MMIO, env.dev.dmaMask ?? 0n)
+}
+
+/** iommu_dma_unmap_phys() / unmap_page() (R16). */
+export function iommuDmaUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
+  const d = domainOf(env)
+  if (env.atLeast('6.18') && attrs & (MMIO | REQUIRE_COHERENT)) {
+    iommuDmaUnmapRaw(env, addr, size)
+    return
+  }
+  const phys = d.iovaToPhys(addr)
+  if (phys === 0n) {
+    env.reporter.report('R16', 'error', 'kernel', `WARNING: iommu_dma_unmap_phys: ${env.dev.name} ${env.dev.bdf}: no translation for IOVA ${hex(addr)}`)
+    return
+  }
+  if (!(attrs & SKIP_CPU_SYNC) && !env.dev.coherent) archSyncDmaForCpu(env, phys, size, dir)
+  iommuDmaUnmapRaw(env, addr, size)
+  if (env.swiotlb?.isBuffer(phys)) env.swiotlb.tblUnmapSingle(env, phys, Number(size), dir, attrs)
+}
+
+/** iommu_dma_sync_single_for_cpu() (R17: nothing for coherent devices that never bounce). */
+export function iommuDmaSyncSingleForCpu(env: Env, addr: bigint, size: bigint, dir: DmaDir): void {
+  if (env.dev.coherent && !devUseSwiotlb(env, size, dir)) return
+  const phys = domainOf(env).iovaToPhys(addr)
+  if (!env.dev.coherent) archSyncDmaForCpu(env, phys, size, dir)
+  if (env.swiotlb?.isBuffer(phys)) env.swiotlb.syncForCpu(env, phys, Number(size), dir)
+}
+
+export function iommuDmaSyncSingleForDevice(env: Env, addr: bigint, size: bigint, dir: DmaDir): void {
+  if (env.dev.coherent && !devUseSwiotlb(env, size, dir)) return
+  const phys = domainOf(env).iovaToPhys(addr)
+  if (env.swiotlb?.isBuffer(phys)) env.swiotlb.syncForDevice(env, phys, Number(size), dir)
+  if (!env.dev.coherent) archSyncDmaForDevice(env, phys, size, dir)
+}
+
+export function iommuDmaSyncSgForCpu(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
+  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForCpu(env, sgt.sgl[i]?.dmaAddress ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForCpu(env, sgt.sgl[i]?.phys ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+}
+
+export function iommuDmaSyncSgForDevice(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
+  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForDevice(env, sgt.sgl[i]?.dmaAddress ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForDevice(env, sgt.sgl[i]?.phys ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+}
+
+/** iommu_dma_map_sg_swiotlb() (C1): entry by entry, no merging. */
+function mapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
+  sgt.swiotlb = true
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s === undefined) break
+    s.dmaAddress = iommuDmaMapPhys(env, s.phys, BigInt(s.length), dir, attrs)
+    if (s.dmaAddress === DMA_MAPPING_ERROR) {
+      unmapSgSwiotlb(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
+      return -ERRNO.EIO
+    }
+    s.dmaLength = s.length
+  }
+  return nents
+}
+
+function unmapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i]
+    if (s !== undefined) iommuDmaUnmapPhys(env, s.dmaAddress, BigInt(s.dmaLength), dir, attrs)
+  }
+}
+
+/** Per-entry working state while the list is rewritten in place (C2). */
+interface Work {
+  /** The stashed sub-granule offset, or the bus address for BUS_ADDR entries. */
+  stashAddr: bigint
+  stashLen: number
+  /** The granule-aligned IOVA length the entry occupies (s->length while mapping). */
+  iovaLen: number
+  bus: boolean
+}
+
+/**
+ * iommu_dma_map_sg() (C2-C4) and __finalise_sg() (C5): returns the number
+ * of DMA segments or -errno (-ENOMEM, -EREMOTEIO, else -EINVAL).
+ */
+export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
+  const d = domainOf(env)
+  if (devUseSgSwiotlb(env, sgt, nents, dir)) return mapSgSwiotlb(env, sgt, nents, dir, attrs)
+  if (!(attrs & SKIP_CPU_SYNC)) iommuDmaSyncSgForDevice(env, sgt, nents, dir)
+  const prot = dmaInfoToProt(env, dir, env.dev.coherent, attrs)
+  const mask = env.dev.segBoundary
+  const st = newP2pState()
+  const work: Work[] = []
+  let iovaLen = 0n
+  let prev: Work | undefined
+  for (let i = 0; i < nents; i++) {
+    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
+    const map = env.p2p.state(st, s.phys)
+    if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
+      // C8: from 6.16 the DMA length is taken from the list head, not the entry.
+      const len = env.quirks.sgBusAddrHeadLength && env.atLeast('6.16') ? (sgt.sgl[0]?.length ?? 0) : s.length
+      work.push({ stashAddr: env.p2p.busAddr(st, s.phys), stashLen: len, iovaLen: 0, bus: true })
+      continue
+    }
+    if (map === 'PCI_P2PDMA_MAP_NOT_SUPPORTED') return -ERRNO.EREMOTEIO
+    const off = d.offset(s.phys)
+    const aligned = d.align(BigInt(s.length) + off)
+    if (aligned > 0xffff_ffffn) return -ERRNO.EINVAL
+    const w: Work = { stashAddr: off, stashLen: s.length, iovaLen: Number(aligned), bus: false }
+    // C3: pad the previous entry so that this one starts on a segment boundary.
+    const pad = (mask - iovaLen + 1n) & mask
+    if (pad !== 0n && pad < aligned - 1n && prev !== undefined) {
+      if (BigInt(prev.iovaLen) + pad > 0xffff_ffffn) return -ERRNO.EINVAL
+      prev.iovaLen += Number(pad)
+      iovaLen += pad
+    }
+    iovaLen += aligned
+    prev = w
+    work.push(w)
+  }
+  if (iovaLen === 0n) return finaliseSg(env, sgt, work, 0n)
+  const iova = iommuDmaAllocIova(env, iovaLen, env.dev.dmaMask ?? 0n)
+  if (iova === 0n) return -ERRNO.ENOMEM
+  // iommu_map_sg(): each non-bus entry at its place in the IOVA. An entry padded for the next
+  // one's boundary (C3) has its CPU length extended, so the pad maps the physical memory after it.
+  let at = iova
+  for (let i = 0; i < nents; i++) {
+    const w = work[i] as Work
+    if (w.bus) continue
+    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
+    const err = d.map(at, s.phys - w.stashAddr, BigInt(w.iovaLen), prot, true)
+    if (err !== 0) {
+      d.unmap(iova, iovaLen, false)
+      iommuDmaFreeIova(env, iova, iovaLen, false)
+      return -ERRNO.EINVAL
+    }
+    at += BigInt(w.iovaLen)
+  }
+  d.syncMap(iova, iovaLen)
+  return finaliseSg(env, sgt, work, iova)
+}
+
+/** __finalise_sg() (C5, C6). */
+function finaliseSg(env: Env, sgt: SgTable, work: readonly Work[], dmaAddr: bigint): number {
+  const segMask = env.dev.segBoundary
+  const maxLen = env.dev.maxSegSize
+  let cur = 0
+  let curLen = 0
+  let count = 0
+  for (let i = 0; i < work.length; i++) {
+    const w = work[i] as Work
+    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
+    s.dmaAddress = DMA_MAPPING_ERROR
+    s.dmaLength = 0
+    s.busAddress = false
+    if (w.bus) {
+      if (i > 0) cur++
+      const c = sgt.sgl[cur] as (typeof sgt.sgl)[number]
+      c.dmaAddress = w.stashAddr
+      c.dmaLength = w.stashLen
+      c.busAddress = true
+      env.windows.open(w.stashAddr, BigInt(w.stashLen), 'pci bus address')
+      count++
+      curLen = 0
+      continue
+    }
+    const sOff = Number(w.stashAddr)
+    const sLen = w.stashLen
+    if (curLen !== 0 && sOff === 0 && (dmaAddr & segMask) !== 0n && maxLen - curLen >= sLen) curLen += sLen
+    else {
+      if (i > 0) cur++
+      curLen = sLen
+      count++
+      ;(sgt.sgl[cur] as (typeof sgt.sgl)[number]).dmaAddress = dmaAddr + BigInt(sOff)
+    }
+    ;(sgt.sgl[cur] as (typeof sgt.sgl)[number]).dmaLength = curLen
+    dmaAddr += BigInt(w.iovaLen)
+    if (sLen + sOff < w.iovaLen) curLen = 0
+  }
+  return count
+}
+
+/** iommu_dma_unmap_sg() (C7). */
+export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
+  if (sgt.swiotlb) {
+    unmapSgSwiotlb(env, sgt, nents, dir, attrs)
+    return
+  }
+  if (!(attrs & SKIP_CPU_SYNC)) iommuDmaSyncSgForCpu(env, sgt, nents, dir)
+  let start: bigint | undefined
+  let end = 0n
+  let i = 0
+  for (; i < nents; i++) {
+    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
+    if (s.busAddress) {
+      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
+      s.busAddress = false
+      continue
+    }
+    if (s.dmaLength === 0) break
+    start = s.dmaAddress
+    break
+  }
+  for (; i < nents; i++) {
+    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
+    if (s.busAddress) {
+      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
+      s.busAddress = false
+      continue
+    }
+    if (s.dmaLength === 0) break
+    end = s.dmaAddress + BigInt(s.dmaLength)
+  }
+  if (end !== 0n && start !== undefined) iommuDmaUnmapRaw(env, start, end - start)
+}
+
+/**
+ * iommu_dma_alloc(): pages (the region, contiguous in the model) mapped
+ * BIDIRECTIONAL at an IOVA under the coherent mask; zeroed.
+ */
+export function iommuDmaAlloc(env: Env, phys: bigint, size: bigint): bigint {
+  const d = domainOf(env)
+  const len = d.align(size)
+  const iova = iommuDmaAllocIova(env, len, env.dev.coherentDmaMask)
+  if (iova === 0n) return DMA_MAPPING_ERROR
+  if (d.map(iova, phys, len, dmaInfoToProt(env, DMA_BIDIRECTIONAL, env.dev.coherent, 0), false) !== 0) {
+    iommuDmaFreeIova(env, iova, len, false)
+    return DMA_MAPPING_ERROR
+  }
+  env.mem.zero(phys, size)
+  env.cache?.markUncached(phys, size)
+  return iova
+}
+
+export function iommuDmaFree(env: Env, handle: bigint, size: bigint): void {
+  iommuDmaUnmapRaw(env, handle, size)
+}

@@ -1,0 +1,186 @@
+/**
+ * dmaplan's own checks of the two-step IOVA API. The kernel tracks nothing
+ * here (R35): dma-iommu does not check that links stay inside the state's
+ * range or do not overlap (R31), that unlinks hit linked ranges (R34), that
+ * the device waited for dma_iova_sync() (R30), or that a state is not used
+ * after it was freed. Every finding says it is dmaplan's, not the kernel's.
+ *
+ * One byte per granule of each state (1 = linked, 2 = linked and synced):
+ * part of the per-page budget of the model.
+ */
+import { hex } from '../addr.js'
+import type { Reporter } from '../findings.js'
+
+export interface TrackedState {
+  readonly id: number
+  readonly basePfn: number
+  readonly pages: number
+  readonly granule: number
+  /** 0 unlinked, 1 linked (not synced), 2 linked and synced. */
+  readonly linked: Uint8Array
+  linkedCount: number
+  freed: boolean
+  /** Direction of the first link (unlinks and destroys must use the same one, like D14). */
+  dir: number | undefined
+}
+
+const LINKED = 1
+const SYNCED = 2
+
+export class IovaTracker {
+  readonly #reporter: Reporter
+  readonly #states = new Map<number, TrackedState>()
+  #nextId = 1
+
+  constructor(reporter: Reporter) {
+    this.#reporter = reporter
+  }
+
+  #err(id: string, message: string): void {
+    this.#reporter.report(id, 'error', 'dmaplan', `dmaplan IOVA-API check (not tracked by the kernel): ${message}`)
+  }
+
+  open(basePfn: number, pages: number, granule: number): TrackedState {
+    const st: TrackedState = { id: this.#nextId++, basePfn, pages, granule, linked: new Uint8Array(pages), linkedCount: 0, freed: false, dir: undefined }
+    this.#states.set(st.id, st)
+    return st
+  }
+
+  get(id: number): TrackedState | undefined {
+    return this.#states.get(id)
+  }
+
+  /** Bytes of tracking state. */
+  get stateBytes(): number {
+    let n = 0
+    for (const s of this.#states.values()) n += s.linked.length
+    return n
+  }
+
+  used(st: TrackedState, what: string): boolean {
+    if (st.freed) {
+      this.#err('R8', `${what} on an IOVA state that was already freed or destroyed (IOVA ${hex(BigInt(st.basePfn) * BigInt(st.granule))})`)
+      return false
+    }
+    return true
+  }
+
+  /** Before a link of granules [first, first + n) relative to the state: R31. */
+  link(st: TrackedState, first: number, n: number): void {
+    if (!this.used(st, 'dma_iova_link()')) return
+    if (first < 0 || first + n > st.pages)
+      this.#err(
+        'R31',
+        `dma_iova_link() of granules ${first}..${first + n - 1} reaches outside the state's ${st.pages} granules: it maps IOVA that belongs to someone else`,
+      )
+    const lo = Math.max(first, 0)
+    const hi = Math.min(first + n, st.pages)
+    let overlap = -1
+    for (let i = lo; i < hi; i++) {
+      if (st.linked[i]) {
+        if (overlap < 0) overlap = i
+      } else st.linkedCount++
+      st.linked[i] = LINKED
+    }
+    if (overlap >= 0)
+      this.#err('R31', `dma_iova_link() links granule ${overlap} of the state a second time (the IOMMU driver refuses to map over a present entry)`)
+  }
+
+  /** Fast path of link for one granule known to be inside the state. */
+  linkOne(st: TrackedState, i: number): boolean {
+    if (st.freed || i < 0 || i >= st.pages || st.linked[i]) return false
+    st.linked[i] = LINKED
+    st.linkedCount++
+    return true
+  }
+
+  /** Link and sync granules [first, first + n) in one go; false (nothing changed) if any is linked. */
+  linkSyncedRun(st: TrackedState, first: number, n: number): boolean {
+    if (st.freed || first < 0 || first + n > st.pages) return false
+    const l = st.linked
+    for (let i = first; i < first + n; i++) if (l[i]) return false
+    l.fill(SYNCED, first, first + n)
+    st.linkedCount += n
+    return true
+  }
+
+  sync(st: TrackedState, first: number, n: number): void {
+    if (!this.used(st, 'dma_iova_sync()')) return
+    let missing = -1
+    for (let i = Math.max(first, 0); i < Math.min(first + n, st.pages); i++) {
+      if (st.linked[i]) st.linked[i] = SYNCED
+      else if (missing < 0) missing = i
+    }
+    if (missing >= 0)
+      this.#reporter.report(
+        'R30',
+        'warning',
+        'dmaplan',
+        `dmaplan IOVA-API check (not tracked by the kernel): dma_iova_sync() covers granule ${missing}, which is not linked`,
+      )
+  }
+
+  syncOne(st: TrackedState, i: number): void {
+    if (st.linked[i]) st.linked[i] = SYNCED
+  }
+
+  /** Unlink of [first, first + n): R34 when part of it was never linked. */
+  unlink(st: TrackedState, first: number, n: number, what: string): void {
+    if (!this.used(st, what)) return
+    let missing = -1
+    for (let i = Math.max(first, 0); i < Math.min(first + n, st.pages); i++) {
+      if (st.linked[i]) {
+        st.linked[i] = 0
+        st.linkedCount--
+      } else if (missing < 0) missing = i
+    }
+    if (missing >= 0) this.#err('R34', `${what} unlinks granule ${missing} of the state, which is not linked`)
+  }
+
+  unlinkOne(st: TrackedState, i: number): void {
+    if (st.linked[i]) {
+      st.linked[i] = 0
+      st.linkedCount--
+    }
+  }
+
+  /** dma_iova_free()/destroy(): anything still linked leaks page-table entries. */
+  free(st: TrackedState, what: string): void {
+    if (!this.used(st, what)) return
+    if (st.linkedCount > 0)
+      this.#err(
+        'R34',
+        `${what} frees an IOVA range with ${st.linkedCount} granule(s) still linked: their page-table entries stay behind and the next user of that IOVA fails to map it`,
+      )
+    st.freed = true
+  }
+
+  /** The direction of links and unlinks must match, as dma-debug's D14 demands of other mappings. */
+  direction(st: TrackedState, dir: number, what: string, names: readonly string[]): void {
+    if (st.dir === undefined) {
+      st.dir = dir
+      return
+    }
+    if (st.dir !== dir) this.#err('D14', `${what} with ${names[dir] ?? dir} on a range linked with ${names[st.dir] ?? st.dir}`)
+  }
+
+  /** Driver unbind with IOVA states alive (what D21 reports for other mappings). */
+  release(): void {
+    const live = this.live()
+    const first = live[0]
+    if (first === undefined) return
+    this.#err(
+      'D21',
+      `${live.length} IOVA state(s) still allocated at driver unbind; one at IOVA 0x${(BigInt(first.basePfn) * BigInt(first.granule)).toString(16)} with ${first.linkedCount} linked granule(s)`,
+    )
+  }
+
+  /** Whether the granule of a state is linked and synced (R30). */
+  visible(st: TrackedState, i: number): boolean {
+    return st.linked[i] === SYNCED
+  }
+
+  live(): TrackedState[] {
+    return [...this.#states.values()].filter((s) => !s.freed)
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * An IOMMU DMA domain: the IOVA allocator with its caches, the page table
+ * and IOTLB, and the flush queue when the domain is lazy (IOMMU_DOMAIN_DMA_FQ).
+ * These are the iommu_* services dma-iommu.c builds on; the checks an IOMMU
+ * driver makes (alignment to the smallest page size, no remapping of a
+ * present entry) are here too.
+ */
+import { hex } from '../addr.js'
+import { ERRNO, X86_MSI_RESV_END, X86_MSI_RESV_START } from '../consts.js'
+import type { Clock } from '../clock.js'
+import type { Stats } from '../stats.js'
+import { FlushQueue } from './flush-queue.js'
+import { IoPageTable } from './io-pgtable.js'
+import { IovaDomain } from './iova.js'
+import { IovaCaches } from './iova-rcache.js'
+import { C } from '../stats.js'
+
+export interface DomainConfig {
+  readonly granule: number
+  /** Input address width: geometry.aperture_end = 2^width - 1 (force_aperture). */
+  readonly addressWidth: number
+  readonly lazy: boolean
+  /** Bus-address ranges reserved in the IOVA space (host-bridge windows, R22). */
+  readonly reserved: readonly { start: bigint; end: bigint }[]
+}
+
+export class IommuDomain {
+  readonly granule: number
+  readonly shift: number
+  readonly gMask: bigint
+  readonly apertureEnd: bigint
+  readonly iovad: IovaDomain
+  readonly caches: IovaCaches
+  readonly pgtable = new IoPageTable()
+  readonly fq: FlushQueue | undefined
+  readonly #stats: Stats
+
+  constructor(cfg: DomainConfig, clock: Clock, stats: Stats) {
+    this.granule = cfg.granule
+    this.shift = Math.log2(cfg.granule)
+    this.gMask = BigInt(cfg.granule - 1)
+    this.apertureEnd = (1n << BigInt(cfg.addressWidth)) - 1n
+    this.#stats = stats
+    // iommu_dma_init_domain(): base_pfn = max(1, aperture_start >> order) = 1.
+    this.iovad = new IovaDomain(cfg.granule, 1)
+    this.caches = new IovaCaches(this.iovad, clock)
+    this.fq = cfg.lazy
+      ? new FlushQueue(
+          clock,
+          () => this.flushIotlbAll(),
+          (pfn, pages) => this.caches.freeFast(pfn, pages),
+        )
+      : undefined
+    // iova_reserve_iommu_regions(): host-bridge windows, then the IOMMU's reserved regions.
+    for (const r of cfg.reserved) this.iovad.reserve(this.pfn(r.start), this.pfn(r.end - 1n))
+    this.iovad.reserve(this.pfn(X86_MSI_RESV_START), this.pfn(X86_MSI_RESV_END))
+  }
+
+  pfn(addr: bigint): number {
+    return Number(addr >> BigInt(this.shift))
+  }
+
+  addr(pfn: number): bigint {
+    return BigInt(pfn) << BigInt(this.shift)
+  }
+
+  offset(addr: bigint): bigint {
+    return addr & this.gMask
+  }
+
+  align(size: bigint): bigint {
+    return (size + this.gMask) & ~this.gMask
+  }
+
+  /** Allocate size granules below limitPfn (inclusive); 0 on failure. Counts granules actually taken. */
+  allocIova(size: number, limitPfn: number, flushRcache: boolean): number {
+    const pfn = this.caches.allocFast(size, limitPfn, flushRcache)
+    if (pfn) this.#stats.add(C.iovaPages, size < 32 ? 2 ** Math.ceil(Math.log2(size)) : size)
+    return pfn
+  }
+
+  /** iommu_dma_free_iova(): through the flush queue when the unmap was queued. */
+  freeIova(pfn: number, pages: number, queued: boolean): void {
+    if (queued && this.fq !== undefined) this.fq.queue(pfn, pages)
+    else this.caches.freeFast(pfn, pages)
+  }
+
+  /**
+   * iommu_map() / iommu_map_nosync(): returns 0 or -errno. Misaligned
+   * arguments are refused like the IOMMU core does (-EINVAL); mapping over a
+   * present entry fails with -EEXIST (io-pgtable-arm behaviour, Q7).
+   */
+  map(iova: bigint, phys: bigint, size: bigint, prot: number, nosync: boolean): number {
+    if (((iova | phys | size) & this.gMask) !== 0n || size === 0n) return -ERRNO.EINVAL
+    if (iova + size - 1n > this.apertureEnd) return -ERRNO.EINVAL
+    const n = Number(size >> BigInt(this.shift))
+    const start = this.pfn(iova)
+    if (this.pgtable.firstPresent(start, n) >= 0) return -ERRNO.EEXIST
+    this.pgtable.map(start, this.pfn(phys), n, prot, nosync)
+    this.#stats.add(C.pteWrites, n)
+    if (!nosync) this.#stats.add(C.syncMaps, 1)
+    return 0
+  }
+
+  /** iommu_map by frame numbers, for callers that already work in granules (HMM, the IOVA API). */
+  mapPfn(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): number {
+    if (this.pgtable.firstPresent(iovaPfn, n) >= 0) return -ERRNO.EEXIST
+    this.pgtable.map(iovaPfn, physPfn, n, prot, nosync)
+    this.#stats.add(C.pteWrites, n)
+    if (!nosync) this.#stats.add(C.syncMaps, 1)
+    return 0
+  }
+
+  /** iommu_sync_map(). */
+  syncMap(iova: bigint, size: bigint): void {
+    this.pgtable.syncMap(this.pfn(iova), Number(this.align(size) >> BigInt(this.shift)))
+    this.#stats.add(C.syncMaps, 1)
+  }
+
+  /**
+   * iommu_unmap_fast() (+ iommu_iotlb_sync unless queued): returns the
+   * bytes that were mapped. Queued unmaps leave stale IOTLB entries.
+   */
+  unmap(iova: bigint, size: bigint, queued: boolean): bigint {
+    const n = Number(this.align(size) >> BigInt(this.shift))
+    const cleared = this.pgtable.unmap(this.pfn(iova), n, queued && this.fq !== undefined)
+    this.#stats.add(C.pteWrites, cleared)
+    if (!queued || this.fq === undefined) this.#stats.add(C.iotlbSyncs, 1)
+    return BigInt(cleared) << BigInt(this.shift)
+  }
+
+  /** iommu_iova_to_phys(): 0 when nothing is mapped (what the kernel returns). */
+  iovaToPhys(iova: bigint): bigint {
+    const t = this.pgtable.translate(this.pfn(iova))
+    if (t === undefined || t.stale) return 0n
+    return this.addr(t.physPfn) + this.offset(iova)
+  }
+
+  /** flush_iotlb_all(). */
+  flushIotlbAll(): void {
+    this.pgtable.flushAll()
+    this.#stats.add(C.iotlbFlushAll, 1)
+  }
+
+  describe(): string {
+    return `${this.fq ? 'lazy' : 'strict'} DMA domain, granule ${hex(this.granule)}, aperture ..${hex(this.apertureEnd)}`
+  }
+}

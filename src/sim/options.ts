@@ -1,0 +1,30 @@
+/**
+ * Options of a simulation run that are not part of the plan: fault
+ * injection, the kernel's debug configuration and per-version quirks.
+ */
+import type { Quirks } from './dma/quirks.js'
+
+export interface SimOptions {
+  /**
+   * Make the k-th fallible kernel call fail (1-based, counting every call
+   * that can fail: maps, allocations, links, syncs, iterator steps). The
+   * call fails before doing anything, with its natural failure value.
+   */
+  readonly failAtCall?: number
+  /** Every IOVA allocation fails (alloc_iova_fast() returns 0). */
+  readonly exhaustIova?: boolean
+  /** Every swiotlb slot is taken (swiotlb buffer is full). */
+  readonly swiotlbFull?: boolean
+  /** Every P2P provider answers PCI_P2PDMA_MAP_NOT_SUPPORTED. */
+  readonly p2pUnsupported?: boolean
+  /**
+   * The kernel is built with CONFIG_DMA_API_DEBUG (dma_need_unmap() and
+   * dma_dev_need_sync() then always say yes). Findings in dma-debug's style
+   * are reported either way. Default false, like distribution kernels.
+   */
+  readonly dmaApiDebug?: boolean
+  /** Override the version's default quirks (a kernel with a fix backported). */
+  readonly quirks?: Partial<Quirks>
+  /** Unbind the driver after the plan: mappings still alive are reported (D21). */
+  readonly unbind?: boolean
+}

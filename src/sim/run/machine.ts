@@ -1,0 +1,175 @@
+/**
+ * The simulated machine for one plan: the kernel's DMA layer and the
+ * hardware under it, built from the plan's platform and device. It is the
+ * Env every part of the model works in.
+ */
+import type { Plan } from '../../plan/ir.js'
+import type { KernelVersion } from '../../plan/kernel.js'
+import { kernelAtLeast } from '../../plan/kernel.js'
+import { p2pDecision } from '../../plan/topology.js'
+import { Clock } from '../clock.js'
+import { FOUR_GIB } from '../consts.js'
+import { DmaApi } from '../dma/api.js'
+import { BlkMqDma } from '../dma/blk-mq-dma.js'
+import { DmaDebug } from '../dma/debug.js'
+import { makeDevice } from '../dma/device.js'
+import type { Device } from '../dma/device.js'
+import type { Env } from '../dma/env.js'
+import { Hmm } from '../dma/hmm.js'
+import { IovaTracker } from '../dma/iova-tracker.js'
+import { kmallocBounceEnabled } from '../dma/kmalloc.js'
+import { P2pDma } from '../dma/p2pdma.js'
+import { defaultQuirks } from '../dma/quirks.js'
+import type { Quirks } from '../dma/quirks.js'
+import { Swiotlb } from '../dma/swiotlb.js'
+import { DmaWindows } from '../dma/windows.js'
+import { DmaEngine } from '../engine/dma-engine.js'
+import { Reporter } from '../findings.js'
+import { IommuDomain } from '../iommu/domain.js'
+import { CpuCache } from '../mem/cpu-cache.js'
+import { computeLayout, ramRanges } from '../mem/layout.js'
+import type { Layout } from '../mem/layout.js'
+import { PhysMem } from '../mem/phys-mem.js'
+import type { SimOptions } from '../options.js'
+import { SimError } from '../sim-error.js'
+import { Stats } from '../stats.js'
+import { Trace } from '../trace.js'
+import { regionInfos } from './regions.js'
+import type { RegionInfo } from './regions.js'
+
+/** The largest total of region bytes a simulation accepts (16 Mi pages of 4 KiB). */
+export const MAX_MAPPED_BYTES = 64n << 30n
+
+export class Machine implements Env {
+  readonly plan: Plan
+  readonly version: KernelVersion
+  readonly dev: Device
+  readonly reporter = new Reporter()
+  readonly stats = new Stats()
+  readonly clock = new Clock()
+  readonly trace: Trace
+  readonly layout: Layout
+  readonly mem: PhysMem
+  readonly cache: CpuCache | undefined
+  readonly swiotlb: Swiotlb | undefined
+  readonly domain: IommuDomain | undefined
+  readonly debug: DmaDebug
+  readonly windows = new DmaWindows()
+  readonly p2p: P2pDma
+  readonly quirks: Quirks
+  readonly dmaApiDebug: boolean
+  readonly forceBounce: boolean
+  readonly coco: boolean
+  readonly topOfRam: bigint
+  readonly engine: DmaEngine
+  readonly tracker: IovaTracker
+  readonly api: DmaApi
+  readonly hmm: Hmm
+  readonly blk: BlkMqDma
+  readonly regions: Map<string, RegionInfo>
+  readonly #warned = new Set<string>()
+
+  constructor(plan: Plan, options: SimOptions = {}) {
+    this.plan = plan
+    const p = plan.platform
+    this.version = p.kernel
+    const devIr = plan.devices.find((d) => d.name === plan.device)
+    if (devIr === undefined) throw new SimError(`the plan's device ${plan.device} is not among its devices`)
+    const translated = p.iommu.mode === 'translated'
+    this.dev = makeDevice(plan, devIr, translated)
+    this.trace = new Trace(options.failAtCall)
+    this.quirks = { ...defaultQuirks(p.kernel), ...options.quirks }
+    this.dmaApiDebug = options.dmaApiDebug === true
+    this.coco = p.coco
+    this.forceBounce = p.swiotlb.force || p.coco
+
+    // Per-page state is a few bytes a page, but a page it is: keep the plans the model accepts finite.
+    const total = plan.regions.reduce((n, r) => n + r.bytes, 0n)
+    if (total > MAX_MAPPED_BYTES)
+      throw new SimError(
+        `the plan's regions hold 0x${total.toString(16)} bytes; the simulator models at most 0x${MAX_MAPPED_BYTES.toString(16)} (64 GiB) of mapped memory`,
+      )
+    const ram = ramRanges(p.ramBytes)
+    this.topOfRam = ram.reduce((t, r) => (r.end > t ? r.end : t), 0n)
+    const swiotlbExists = this.topOfRam > FOUR_GIB || this.forceBounce || kmallocBounceEnabled(this.dev)
+    const coherentLimit = new Map<string, bigint>()
+    if (!translated)
+      for (const s of plan.steps) if (s.op === 'map' && s.strategy === 'coherent') for (const r of s.regions) coherentLimit.set(r, this.dev.coherentDmaMask)
+    this.layout = computeLayout(plan, { swiotlb: swiotlbExists, coherentLimit, granule: BigInt(Math.max(p.iommu.granule, 4096)) })
+    this.mem = new PhysMem([...ram, ...this.layout.bars.map((b) => ({ start: b.bar, end: b.bar + b.size }))])
+    this.cache = this.dev.coherent ? undefined : new CpuCache(this.mem)
+    // The CPU maps device BARs uncached (ioremap): P2P memory never sits in the CPU cache.
+    for (const b of this.layout.bars) this.cache?.markUncached(b.bar, b.size)
+
+    if (this.layout.swiotlb) {
+      this.swiotlb = new Swiotlb(this.layout.swiotlb.base, this.layout.swiotlb.nslabs)
+      // swiotlb_init_io_tlb_pool() clears the pool; bounce buffers are decrypted memory (S12).
+      this.mem.zero(this.swiotlb.start, this.swiotlb.end - this.swiotlb.start)
+      if (options.swiotlbFull) this.swiotlb.fill()
+    }
+    if (translated) {
+      // Untrusted devices are forced strict (R23).
+      const lazy = p.iommu.flush === 'lazy' && !this.dev.untrusted
+      const reserved = this.layout.bars.map((b) => ({ start: b.bar + b.busOffset, end: b.bar + b.busOffset + b.size }))
+      this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, reserved }, this.clock, this.stats)
+      if (options.exhaustIova) this.domain.caches.exhausted = true
+    }
+    this.p2p = new P2pDma(plan, plan.device, this.layout.bars)
+    if (options.p2pUnsupported) this.p2p.unsupported = true
+    this.debug = new DmaDebug(this.reporter, this.dev, kmallocBounceEnabled(this.dev) && this.swiotlb !== undefined)
+    this.engine = new DmaEngine(this, (provider) => {
+      const prov = plan.devices.find((d) => d.name === provider)
+      return prov !== undefined && p2pDecision({ ...p, coco: false }, prov, devIr).map === 'bus'
+    })
+    this.regions = regionInfos(plan, this.layout, devIr)
+    for (const r of this.regions.values()) if (r.kind === 'encrypted') this.engine.privateRanges.push({ start: r.phys, end: r.phys + r.bytes })
+    this.tracker = new IovaTracker(this.reporter)
+    this.debug.isIovaApiAddress = (addr) => {
+      const d = this.domain
+      if (d === undefined) return false
+      const pfn = d.pfn(addr)
+      return this.tracker.live().some((s) => pfn >= s.basePfn && pfn < s.basePfn + s.pages)
+    }
+    this.api = new DmaApi(this, this.tracker)
+    this.hmm = new Hmm(this.api)
+    this.blk = new BlkMqDma(this.api)
+  }
+
+  atLeast(since: KernelVersion): boolean {
+    return kernelAtLeast(this.version, since)
+  }
+
+  cpuRead(phys: bigint, len: number): Uint8Array {
+    return this.cache ? this.cache.cpuRead(phys, len) : this.mem.read(phys, len)
+  }
+
+  cpuWrite(phys: bigint, data: Uint8Array): void {
+    if (this.cache) this.cache.cpuWrite(phys, data)
+    else this.mem.write(phys, data)
+  }
+
+  warnOnce(key: string, id: string, message: string): void {
+    if (this.#warned.has(key)) return
+    this.#warned.add(key)
+    this.reporter.report(id, 'warning', 'kernel', message)
+  }
+
+  /**
+   * The driver legitimately skipped an unmap (dma_need_unmap() said no): on
+   * a non-debug kernel the mapping then simply ends. Drop the model's
+   * record of it so it is not reported as a leak.
+   */
+  forgetMapping(addr: bigint, len: bigint): void {
+    this.windows.close(addr, len)
+    this.debug.forget(addr)
+  }
+
+  /** A coherent allocation in a confidential guest is decrypted (shared with the host). */
+  shareMemory(start: bigint, len: bigint): void {
+    const r = this.engine.privateRanges
+    for (let i = r.length - 1; i >= 0; i--) {
+      const x = r[i] as { start: bigint; end: bigint }
+      if (x.start < start + len && start < x.end) r.splice(i, 1)
+    }
+  }
+}

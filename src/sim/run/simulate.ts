@@ -1,0 +1,372 @@
+/**
+ * Runs a plan step by step on a Machine: each map step through its
+ * strategy, device accesses through the DMA engine, CPU accesses through
+ * the CPU's view of memory, syncs, HMM faults, unmaps and waits; checks
+ * every read against what the plan expects; and reports what is left over.
+ */
+import type { MapStep, Plan, Step } from '../../plan/ir.js'
+import { formatU64 } from '../../plan/u64.js'
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../consts.js'
+import type { DmaDir } from '../consts.js'
+import { attrBits } from '../dma/attrs.js'
+import { KernelBug } from '../dma/mapping.js'
+import { writePattern, writeSeed } from '../mem/pattern.js'
+import type { SimOptions } from '../options.js'
+import { newCounters, toCounters } from '../stats.js'
+import { STRATEGIES } from '../strategies/index.js'
+import type { HwSegment, TxMapping } from '../strategies/strategy.js'
+import type { ArgValue, Args, KernelCall } from '../trace.js'
+import type { DataError, SimKernelCall, SimResult, TransactionResult } from '../result/schema.js'
+import { SIM_RESULT_FORMAT } from '../result/schema.js'
+import { Machine } from './machine.js'
+import type { RegionInfo } from './regions.js'
+import { Shadow } from './shadow.js'
+
+interface TxRun {
+  readonly step: MapStep
+  readonly regions: RegionInfo[]
+  readonly dir: DmaDir
+  readonly counters: Float64Array
+  mapping: TxMapping | undefined
+  status: TransactionResult['status']
+  error?: string
+  segments: HwSegment[]
+  metadataBytes: number
+  stateBytes: number
+  path: string
+  readonly data: { checks: number; errors: DataError[] }
+}
+
+const DIRS: Record<MapStep['dir'], DmaDir> = { 'to-device': DMA_TO_DEVICE, 'from-device': DMA_FROM_DEVICE, bidirectional: DMA_BIDIRECTIONAL }
+
+export interface RunOutput {
+  readonly result: SimResult
+  readonly machine: Machine
+}
+
+/** Simulate a plan; returns the result and the machine (for tests that look inside). */
+export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
+  const m = new Machine(plan, options)
+  const txs = new Map<string, TxRun>()
+  const shadows = new Map<string, Shadow>()
+  const shadow = (r: RegionInfo): Shadow => {
+    let s = shadows.get(r.name)
+    if (s === undefined) {
+      s = new Shadow(r.phys)
+      shadows.set(r.name, s)
+    }
+    return s
+  }
+  const totalData = { checks: 0, errors: [] as DataError[] }
+  let aborted: string | undefined
+
+  const within = <T>(tx: TxRun | undefined, fn: () => T): T => {
+    m.stats.current = tx?.counters
+    m.trace.tx = tx?.step.tx
+    m.reporter.context.tx = tx?.step.tx
+    try {
+      return fn()
+    } finally {
+      m.stats.current = undefined
+      m.trace.tx = undefined
+      m.trace.breakLoop()
+    }
+  }
+
+  const snapshot = (tx: TxRun) => {
+    if (tx.mapping === undefined) return
+    tx.segments = tx.mapping.segments()
+    tx.metadataBytes = tx.mapping.metadataBytes()
+    tx.stateBytes = Math.max(tx.stateBytes, tx.mapping.stateBytes())
+  }
+
+  const check = (tx: TxRun | undefined, step: number, op: DataError['op'], region: RegionInfo, offset: bigint, got: Uint8Array) => {
+    const want = shadow(region).read(offset, got.length)
+    totalData.checks++
+    if (tx) tx.data.checks++
+    let mismatches = 0
+    let first = -1
+    for (let i = 0; i < got.length; i++) {
+      if (got[i] !== want[i]) {
+        mismatches++
+        if (first < 0) first = i
+      }
+    }
+    if (mismatches === 0) return
+    const err: DataError = {
+      step,
+      op,
+      ...(tx ? { tx: tx.step.tx } : {}),
+      region: region.name,
+      offset: formatU64(offset),
+      bytes: formatU64(BigInt(got.length)),
+      mismatches,
+      firstMismatch: formatU64(offset + BigInt(first)),
+      expected: want[first] as number,
+      got: got[first] as number,
+    }
+    totalData.errors.push(err)
+    if (tx) tx.data.errors.push(err)
+    m.reporter.report(
+      'DATA',
+      'error',
+      'data',
+      `${op} of ${region.name} [${formatU64(offset)}+${formatU64(BigInt(got.length))}]${tx ? ` through ${tx.step.tx}` : ''}: ${mismatches} byte(s) differ from what the plan expects, first at offset ${formatU64(offset + BigInt(first))} (expected 0x${(want[first] as number).toString(16)}, got 0x${(got[first] as number).toString(16)})`,
+    )
+  }
+
+  const device = (tx: TxRun, index: number, s: Extract<Step, { op: 'device-read' | 'device-write' }>) => {
+    const ri = tx.regions.findIndex((r) => r.name === s.region)
+    const region = tx.regions[ri]
+    if (region === undefined || tx.mapping === undefined) return
+    const pieces = tx.mapping.locate(ri, s.offset, s.bytes)
+    if (typeof pieces === 'string') {
+      m.reporter.report('DMA', 'error', 'dmaplan', `device ${s.op === 'device-read' ? 'read' : 'write'} of ${region.name} through ${tx.step.tx}: ${pieces}`)
+      return
+    }
+    if (s.op === 'device-write') {
+      const data = writePattern(writeSeed(index, 'device'), s.offset, Number(s.bytes))
+      let pos = 0
+      for (const p of pieces) {
+        m.engine.write(p.dma, data.subarray(pos, pos + p.len))
+        pos += p.len
+      }
+      shadow(region).write(s.offset, data)
+    } else {
+      const got = new Uint8Array(Number(s.bytes))
+      let pos = 0
+      for (const p of pieces) {
+        got.set(m.engine.read(p.dma, p.len), pos)
+        pos += p.len
+      }
+      check(tx, index, 'device-read', region, s.offset, got)
+    }
+  }
+
+  const steps = plan.steps
+  for (let index = 0; index < steps.length && aborted === undefined; index++) {
+    const s = steps[index] as Step
+    m.reporter.context.step = index
+    m.reporter.context.tx = undefined
+    try {
+      runStep(s, index)
+    } catch (e) {
+      if (e instanceof KernelBug) aborted = e.message
+      else throw e
+    }
+  }
+
+  function runStep(s: Step, index: number): void {
+    switch (s.op) {
+      case 'wait':
+        m.clock.advance(s.ms)
+        return
+      case 'cpu-read':
+      case 'cpu-write': {
+        const region = m.regions.get(s.region)
+        if (region === undefined) return
+        if (s.op === 'cpu-write') {
+          const data = writePattern(writeSeed(index, 'cpu'), s.offset, Number(s.bytes))
+          m.cpuWrite(region.phys + s.offset, data)
+          shadow(region).write(s.offset, data)
+        } else check(undefined, index, 'cpu-read', region, s.offset, m.cpuRead(region.phys + s.offset, Number(s.bytes)))
+        return
+      }
+      case 'map': {
+        const regions = s.regions.map((n) => m.regions.get(n)).filter((r): r is RegionInfo => r !== undefined)
+        const tx: TxRun = {
+          step: s,
+          regions,
+          dir: DIRS[s.dir],
+          counters: newCounters(),
+          mapping: undefined,
+          status: 'failed',
+          segments: [],
+          metadataBytes: 0,
+          stateBytes: 0,
+          path: '',
+          data: { checks: 0, errors: [] },
+        }
+        txs.set(s.tx, tx)
+        const outcome = within(tx, () => STRATEGIES[s.strategy]({ m, api: m.api, step: s, regions, dir: tx.dir, attrs: attrBits(s.attrs) }))
+        if (outcome.ok) {
+          tx.mapping = outcome.mapping
+          tx.status = 'mapped'
+          tx.path = outcome.mapping.path
+          if (s.strategy === 'coherent') for (const r of regions) shadow(r).zero(r.bytes)
+          snapshot(tx)
+        } else {
+          tx.error = outcome.error
+          m.reporter.context.tx = s.tx
+          m.reporter.report('MAP', 'error', 'dmaplan', `transaction ${s.tx} (${s.strategy}) could not be mapped: ${outcome.error}`)
+        }
+        return
+      }
+      default:
+        break
+    }
+    const tx = txs.get(s.tx)
+    if (tx === undefined || tx.mapping === undefined || tx.status !== 'mapped') return
+    const mapping = tx.mapping
+    m.reporter.context.tx = s.tx
+    switch (s.op) {
+      case 'device-read':
+      case 'device-write':
+        within(tx, () => device(tx, index, s))
+        return
+      case 'sync-for-cpu':
+      case 'sync-for-device': {
+        const ri = s.region === undefined ? undefined : tx.regions.findIndex((r) => r.name === s.region)
+        within(tx, () => mapping.sync(s.op === 'sync-for-cpu', ri))
+        return
+      }
+      case 'hmm-fault':
+        within(tx, () => mapping.hmmFault?.(s.index))
+        snapshot(tx)
+        return
+      case 'hmm-invalidate':
+        within(tx, () => mapping.hmmInvalidate?.(s.index))
+        snapshot(tx)
+        return
+      case 'unmap':
+        snapshot(tx)
+        within(tx, () => mapping.unmap())
+        tx.status = 'unmapped'
+        return
+      case 'keep':
+        snapshot(tx)
+        tx.status = 'kept'
+        return
+    }
+  }
+
+  m.reporter.context.step = undefined
+  m.reporter.context.tx = undefined
+  for (const tx of txs.values()) if (tx.status === 'mapped') snapshot(tx)
+  if (options.unbind) {
+    m.debug.release()
+    m.tracker.release()
+  }
+  const teardown = teardownReport(m, [...txs.values()])
+  const calls = m.trace.calls
+  const result: SimResult = {
+    format: SIM_RESULT_FORMAT,
+    plan: plan.name,
+    ok: false,
+    ...(aborted !== undefined ? { aborted } : {}),
+    kernel: plan.platform.kernel,
+    platform: {
+      iommu: plan.platform.iommu.mode,
+      granule: plan.platform.iommu.granule,
+      flush: m.domain?.fq ? 'lazy' : 'strict',
+      ram: m.layout.ram.map((r) => ({ start: formatU64(r.start), end: formatU64(r.end) })),
+      swiotlb: m.swiotlb ? { base: formatU64(m.swiotlb.start), slots: m.swiotlb.nslabs, force: m.forceBounce } : null,
+      coco: plan.platform.coco,
+    },
+    device: {
+      name: m.dev.name,
+      bdf: m.dev.bdf,
+      path: m.dev.dmaIommu ? 'iommu' : 'direct',
+      dmaMask: formatU64(m.dev.dmaMask ?? 0n),
+      coherent: m.dev.coherent,
+      untrusted: m.dev.untrusted,
+    },
+    regions: [...m.regions.values()].map((r) => ({
+      name: r.name,
+      phys: formatU64(r.phys),
+      bytes: formatU64(r.bytes),
+      kind: r.kind,
+      placed: r.ir.phys === undefined ? 'model' : 'plan',
+    })),
+    transactions: [...txs.values()].map((tx) => ({
+      name: tx.step.tx,
+      strategy: tx.step.strategy,
+      dir: tx.step.dir,
+      attrs: [...tx.step.attrs],
+      status: tx.status,
+      ...(tx.error !== undefined ? { error: tx.error } : {}),
+      path: tx.path || 'none',
+      calls: calls.filter((c) => c.tx === tx.step.tx).map(formatCall),
+      segments: tx.segments.map((s) => ({ dma: formatU64(s.dma), len: formatU64(s.len), entries: s.entries, first: s.first })),
+      counters: toCounters(tx.counters),
+      metadataBytes: tx.metadataBytes,
+      stateBytes: tx.stateBytes,
+      data: tx.data,
+    })),
+    findings: m.reporter.findings.map((f) => ({ ...f })),
+    dmesg: [...m.reporter.dmesg],
+    data: totalData,
+    totals: toCounters(m.stats.total),
+    teardown,
+    faultInjection: {
+      ...(options.failAtCall !== undefined ? { failAtCall: options.failAtCall } : {}),
+      ...(m.trace.injectedAt !== undefined ? { injectedCallSeq: m.trace.injectedAt } : {}),
+      exhaustIova: options.exhaustIova === true,
+      swiotlbFull: options.swiotlbFull === true,
+      p2pUnsupported: options.p2pUnsupported === true,
+    },
+    clockMs: m.clock.nowMs,
+  }
+  result.ok = aborted === undefined && totalData.errors.length === 0 && !result.findings.some((f) => f.severity === 'error')
+  return { result, machine: m }
+}
+
+function formatArg(v: ArgValue): string | number | boolean | null {
+  if (typeof v === 'bigint') return formatU64(v & ((1n << 64n) - 1n))
+  return v
+}
+
+function formatArgs(a: Args): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {}
+  for (const [k, v] of Object.entries(a)) out[k] = formatArg(v)
+  return out
+}
+
+function formatCall(c: KernelCall): SimKernelCall {
+  return {
+    seq: c.seq,
+    fn: c.fn,
+    args: formatArgs(c.args),
+    ret: formatArg(c.ret),
+    ...(c.errno !== undefined ? { errno: c.errno } : {}),
+    ...(c.injected ? { injected: true } : {}),
+    ...(c.repeat ? { repeat: { count: c.repeat.count, lastArgs: formatArgs(c.repeat.lastArgs), lastRet: formatArg(c.repeat.lastRet) } } : {}),
+  }
+}
+
+/**
+ * What is left after the plan. IOVA granules in the caches or the flush
+ * queue are free for reuse; anything else must belong to a kept
+ * transaction, or it leaked.
+ */
+function teardownReport(m: Machine, txs: readonly TxRun[]): SimResult['teardown'] {
+  const kept = txs.filter((t) => t.status === 'kept' || t.status === 'mapped').map((t) => t.step.tx)
+  const d = m.domain
+  const cached = d ? d.caches.cachedPfns() : []
+  const queued = d?.fq ? d.fq.queued : []
+  let liveIova = 0
+  if (d) {
+    const cachedSet = new Set(cached)
+    const queuedSet = new Set(queued.map((q) => q.pfn))
+    for (const n of d.iovad.allocated()) if (!cachedSet.has(n.lo) && !queuedSet.has(n.lo)) liveIova += n.hi - n.lo + 1
+  }
+  const out = {
+    liveIovaPages: liveIova,
+    cachedIovaRanges: cached.length,
+    queuedIovaRanges: queued.length,
+    livePtes: d ? d.pgtable.present : 0,
+    bounceSlots: m.swiotlb ? m.swiotlb.mappedSlots : 0,
+    dmaDebugEntries: m.debug.liveEntries,
+    keptTransactions: kept,
+  }
+  if (kept.length === 0) {
+    const left: string[] = []
+    if (out.liveIovaPages) left.push(`${out.liveIovaPages} IOVA granule(s)`)
+    if (out.livePtes) left.push(`${out.livePtes} IOMMU page-table entr${out.livePtes === 1 ? 'y' : 'ies'}`)
+    if (out.bounceSlots) left.push(`${out.bounceSlots} swiotlb slot(s)`)
+    if (out.dmaDebugEntries) left.push(`${out.dmaDebugEntries} live DMA mapping(s)`)
+    if (m.windows.count) left.push(`${m.windows.count} open DMA window(s)`)
+    if (left.length) m.reporter.report('LEAK', 'error', 'dmaplan', `after the plan nothing should be mapped, but ${left.join(', ')} remain`)
+  }
+  return out
+}

@@ -1,0 +1,29 @@
+/**
+ * Syncing part of an IOVA-API range. There is no IOVA-specific sync call
+ * (§1.3): drivers use dma_sync_single_*() on the IOVA, which looks up the
+ * physical address of the first granule only. A range is therefore synced
+ * in pieces that never cross a granule boundary of the physical range where
+ * a bounce could sit: the unaligned head granule, the aligned middle
+ * (physically contiguous), and the unaligned tail granule (R32).
+ */
+import type { TxContext } from './strategy.js'
+
+export function syncIovaRange(ctx: TxContext, dma: bigint, phys: bigint, len: bigint, toCpu: boolean): void {
+  const g = BigInt(ctx.m.domain?.granule ?? 4096)
+  const pieces: [bigint, bigint][] = []
+  let off = 0n
+  const head = phys % g === 0n ? 0n : g - (phys % g)
+  if (head > 0n) {
+    const n = head < len ? head : len
+    pieces.push([0n, n])
+    off = n
+  }
+  const tail = (phys + len) % g
+  const middleEnd = len - (off < len && tail !== 0n ? tail : 0n)
+  if (middleEnd > off) pieces.push([off, middleEnd - off])
+  if (middleEnd < len && middleEnd >= off) pieces.push([middleEnd, len - middleEnd])
+  for (const [o, n] of pieces) {
+    if (toCpu) ctx.api.dma_sync_single_for_cpu(dma + o, n, ctx.dir)
+    else ctx.api.dma_sync_single_for_device(dma + o, n, ctx.dir)
+  }
+}

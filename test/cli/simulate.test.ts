@@ -1,0 +1,71 @@
+/** dmaplan simulate: the readable summary, --json against the committed schema, fault injection and exit statuses. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { simResultSchema } from '../../src/sim/index.js'
+import { dmaplan } from '../support/cli.js'
+import { ROOT } from '../support/fixtures.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-sim-'))
+
+describe('dmaplan simulate', () => {
+  it('prints the summary of a clean plan and exits 0', () => {
+    const r = dmaplan(['simulate', 'examples/sg-coalesce.ts'])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^dmaplan simulate: plan sg_e1 on Linux 6\.12: OK/)
+    // Worked example E1: one segment at X+0x200, 0x2600 bytes long.
+    expect(r.stdout).toMatch(/device scatter-gather list \(1 entry\):\n\s+0x[0-9a-f]+200\s+len 0x2600/)
+  })
+
+  it('writes JSON that the result schema accepts', () => {
+    const r = dmaplan(['simulate', 'examples/rdma-mr.ts', '--json'])
+    expect(r.status).toBe(0)
+    const json = JSON.parse(r.stdout)
+    expect(simResultSchema.safeParse(json).success).toBe(true)
+    expect(JSON.parse(readFileSync(join(ROOT, 'schema', 'sim-result.schema.json'), 'utf8')).$id).toMatch(/sim-result/)
+  })
+
+  it('exits 1 when the simulation finds a defect (an injected failure that the strategy must unwind)', () => {
+    const r = dmaplan(['simulate', 'examples/nvme-blk.ts', '--fail-at-call', '2'])
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/injected/)
+    expect(r.stdout).toMatch(/nothing left mapped/)
+  })
+
+  it('exits 1 when an address-limited device cannot reach its memory', () => {
+    const file = join(tmp, 'limited.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'dmaplan.plan/v1',
+        name: 'limited',
+        platform: { kernel: '6.12', iommu: { mode: 'passthrough' }, ramBytes: '0x100000000' },
+        device: 'edu',
+        devices: [{ name: 'edu', dmaMask: 28 }],
+        regions: [{ name: 'buf', memory: 'ram', bytes: '0x1000', phys: '0x13f91000' }],
+        steps: [
+          { op: 'map', tx: 't', strategy: 'page', dir: 'to-device', regions: ['buf'] },
+          { op: 'device-read', tx: 't', region: 'buf' },
+          { op: 'unmap', tx: 't' },
+        ],
+      }),
+    )
+    const r = dmaplan(['simulate', file])
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/overflow \(mask fffffff, bus limit 0\)/)
+  })
+
+  it('refuses bad usage with one sentence and exit 2', () => {
+    for (const [args, message] of [
+      [['simulate'], /simulate takes one plan file/],
+      [['simulate', 'examples/rdma-mr.ts', '--fail-at-call', 'x'], /--fail-at-call takes a call number/],
+      [['simulate', 'nope.json'], /nope\.json: no such file/],
+    ] as const) {
+      const r = dmaplan(args)
+      expect(r.status, args.join(' ')).toBe(2)
+      expect(r.stderr).toMatch(message)
+    }
+  })
+})
