@@ -3,6 +3,7 @@
  * the kernel code it comes from, and what to do.
  */
 import { RULES } from '../plan/rules/registry.js'
+import { explainFinding } from '../sim/explain.js'
 import type { RuleInfo } from '../plan/rules/registry.js'
 import { EXIT, UsageError } from './errors.js'
 import type { Output } from './output.js'
@@ -22,6 +23,7 @@ const catalogs: ((id: string) => Explanation | undefined)[] = [
     const r: RuleInfo | undefined = (RULES as Record<string, RuleInfo>)[id]
     return r && { id: r.id, title: r.title, says: r.rule, why: r.why, kernel: r.kernel, instead: r.instead }
   },
+  explainFinding,
 ]
 
 export function addCatalog(lookup: (id: string) => Explanation | undefined): void {

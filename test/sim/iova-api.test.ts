@@ -180,6 +180,6 @@ describe('the IOVA API', () => {
     m.api.dma_iova_link(st, P, 0n, 0x1000n, DMA_BIDIRECTIONAL, 0)
     m.api.dma_iova_destroy(st, 0x1000n, DMA_BIDIRECTIONAL, 0)
     m.api.dma_iova_link(st, P, 0n, 0x1000n, DMA_BIDIRECTIONAL, 0)
-    expect(findings(m, 'K-R8')[0]?.message).toMatch(/already freed/)
+    expect(findings(m, 'IOVA')[0]?.message).toMatch(/already freed/)
   })
 })

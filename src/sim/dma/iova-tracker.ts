@@ -59,7 +59,7 @@ export class IovaTracker {
 
   used(st: TrackedState, what: string): boolean {
     if (st.freed) {
-      this.#err('R8', `${what} on an IOVA state that was already freed or destroyed (IOVA ${hex(BigInt(st.basePfn) * BigInt(st.granule))})`)
+      this.#err('IOVA', `${what} on an IOVA state that was already freed or destroyed (IOVA ${hex(BigInt(st.basePfn) * BigInt(st.granule))})`)
       return false
     }
     return true
