@@ -6,10 +6,11 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { check } from './check.js'
+import { compare } from './compare.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
 import { consoleOutput } from './output.js'
-import { simulateVerb, SIMULATE_OPTIONS } from './simulate.js'
+import { simOptions, simulateVerb, SIMULATE_OPTIONS } from './simulate.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -61,6 +62,20 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('simulate takes one plan file')
       return simulateVerb(args[0] as string, values, consoleOutput(values.json === true))
+    },
+  },
+  compare: {
+    summary: 'compare <plan> [--json]           every transaction under every strategy that can map it, side by side',
+    usage: `usage: dmaplan compare <plan.ts|plan.json> [--json] [fault injection] [--debug]
+
+Simulates each transaction of the plan under every strategy that can map it
+(the others are listed with the rule they break) and prints, side by side:
+kernel calls, IOVA pages, page-table writes, IOTLB flushes, bounce bytes,
+hardware segments, metadata bytes. The planned strategy is marked with *.`,
+    options: SIMULATE_OPTIONS,
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('compare takes one plan file')
+      return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true))
     },
   },
   explain: {
