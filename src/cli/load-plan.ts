@@ -55,6 +55,7 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   } catch (e) {
     throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // a byte-order mark some editors write
   if (text.trim() === '') throw new InputError(`${shown} is empty; a plan is a JSON object`)
   let json: unknown
   try {
@@ -86,7 +87,7 @@ async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> 
   try {
     mod = (await importTypeScript(file)).module
   } catch (e) {
-    return fromThrown(e, file, shown)
+    return await fromThrown(e, file, shown)
   } finally {
     captureSource(false)
   }
@@ -107,13 +108,18 @@ async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> 
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
 }
 
-function fromThrown(e: unknown, file: string, shown: string): LoadedPlan {
-  const err = e as { name?: string; message?: string; violations?: readonly Violation[]; issues?: readonly string[] }
+async function fromThrown(e: unknown, file: string, shown: string): Promise<LoadedPlan> {
+  const err = e as { name?: string; code?: string; message?: string; violations?: readonly Violation[]; issues?: readonly string[] }
   if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: err.violations.map((v) => located(v, showAt(v.at, shown))) }
   if (err?.name === 'PlanShapeError' && err.issues) throw new InputError(`${shown}: ${err.issues[0]}`)
-  const message = String(err?.message ?? e).split('\n')[0] ?? ''
-  if (err?.name === 'SyntaxError' || /Unexpected token|ParseError|SyntaxError/.test(message))
-    throw new InputError(`${shown} has a syntax error: ${message}`)
+  const message = (String(err?.message ?? e).split('\n')[0] ?? '').trim()
+  if (err?.name === 'SyntaxError' || /Unexpected token|ParseError|SyntaxError/.test(message)) {
+    // Loaders word syntax errors differently and some give no position: ask the TypeScript parser.
+    const { firstSyntaxError } = await import('./typecheck.js')
+    throw new InputError(firstSyntaxError(file, await readFile(file, 'utf8')) ?? `${shown} has a syntax error: ${message}`)
+  }
+  const missing = message.match(/^Cannot find (?:module|package) '([^']+)'/)
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || missing) throw new InputError(`${shown} imports ${missing ? `'${missing[1]}'` : 'a module'}, which cannot be found`)
   throw new InputError(`${shown} threw while building its plan: ${message}`)
 }
 

@@ -54,3 +54,13 @@ export function typecheckPlan(files: readonly string[]): Map<string, Located[]> 
   }
   return out
 }
+
+/** The first syntax error of a TypeScript file, located (the TypeScript parser alone, no program). */
+export function firstSyntaxError(file: string, text: string): string | undefined {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS)
+  const diags = (sf as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? []
+  const first = diags[0]
+  if (first === undefined) return undefined
+  const pos = sf.getLineAndCharacterOfPosition(first.start)
+  return `${showPath(file)}:${pos.line + 1}:${pos.character + 1} has a syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')}`
+}

@@ -24,9 +24,23 @@ export function decodePlan(json: unknown): DecodeResult {
   return { ok: true, plan: freezePlan(complete(decoded as Plan)) }
 }
 
+/** zod's issues in the words of a plan: what is missing, unknown or of the wrong kind. */
 function issueText(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union' && issue.path.length > 0) return 'is not a value this field accepts'
-  return issue.message
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    case 'invalid_type': {
+      // zod does not keep the input; its message says what it received.
+      const received = issue.message.match(/received (\w+)/)?.[1]
+      return received === undefined || received === 'undefined' ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, not ${received}`
+    }
+    case 'invalid_value':
+      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
+    case 'invalid_union':
+      return issue.path.length > 0 ? 'is not a value this field accepts' : issue.message
+    default:
+      return issue.message
+  }
 }
 
 /** Resolve "to the end of the region" in access steps. */
