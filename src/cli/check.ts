@@ -7,6 +7,7 @@ import { EXIT, InputError } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
+import { progress } from './progress.js'
 import { typecheckPlan } from './typecheck.js'
 
 export async function check(files: readonly string[], out: Output): Promise<number> {
@@ -17,7 +18,16 @@ export async function check(files: readonly string[], out: Output): Promise<numb
     try {
       const loaded = await loadPlanFile(resolve(file))
       let typeViolations: Located[] = []
-      if (typed.includes(file)) typeViolations = typecheckPlan([resolve(file)]).get(resolve(file)) ?? []
+      if (typed.includes(file)) {
+        // The compiler takes a second or two to start: say so on a terminal.
+        const shown = progress(`type-checking ${file}`, process.stderr, 0)
+        shown.update(0)
+        try {
+          typeViolations = typecheckPlan([resolve(file)]).get(resolve(file)) ?? []
+        } finally {
+          shown.done()
+        }
+      }
       // The run time repeats what the types said: report each broken rule once, preferring the compiler's location.
       const runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
       const violations = [...typeViolations, ...runtime]

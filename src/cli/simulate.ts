@@ -9,6 +9,7 @@ import { EXIT, InputError, UsageError } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import type { Output } from './output.js'
 import { showPath } from './location.js'
+import { progress } from './progress.js'
 
 export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'fail-at-call': { type: 'string' },
@@ -44,11 +45,14 @@ export async function simulateVerb(file: string, values: Record<string, string |
     return EXIT.defect
   }
   let result
+  const shown = progress(`simulating ${showPath(file)}`)
   try {
-    result = simulate(loaded.plan, options)
+    result = simulate(loaded.plan, { ...options, onProgress: (step, steps) => shown.update(step / steps, `step ${step + 1} of ${steps}`) })
   } catch (e) {
     if (e instanceof SimError) throw new InputError(`${showPath(file)}: ${e.message}`)
     throw e
+  } finally {
+    shown.done()
   }
   if (out.json) out.print(resultToJson(result).trimEnd())
   else out.print(formatSummary(result).trimEnd())

@@ -27,4 +27,6 @@ export interface SimOptions {
   readonly quirks?: Partial<Quirks>
   /** Unbind the driver after the plan: mappings still alive are reported (D21). */
   readonly unbind?: boolean
+  /** Called before each plan step (for a progress indication; the run itself is synchronous). */
+  readonly onProgress?: (step: number, steps: number) => void
 }

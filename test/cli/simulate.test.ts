@@ -2,10 +2,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { simResultSchema } from '../../src/sim/index.js'
 import { dmaplan } from '../support/cli.js'
 import { ROOT } from '../support/fixtures.js'
+import { which } from '../kernel/support/tools.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-sim-'))
 
@@ -55,6 +57,28 @@ describe('dmaplan simulate', () => {
     const r = dmaplan(['simulate', file])
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/overflow \(mask fffffff, bus limit 0\)/)
+  })
+
+  it('shows progress on a terminal for a simulation that takes more than a second, and nothing when piped', () => {
+    const steps: object[] = [{ op: 'map', tx: 't', strategy: 'iova', dir: 'bidirectional', regions: ['big'] }]
+    for (let i = 0; i < 3; i++) steps.push({ op: 'device-write', tx: 't', region: 'big' }, { op: 'cpu-read', region: 'big' })
+    steps.push({ op: 'unmap', tx: 't' })
+    const file = join(tmp, 'big.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'dmaplan.plan/v1', name: 'big', platform: { iommu: { mode: 'translated' } }, device: 'd', devices: [{ name: 'd', dmaMask: 64 }], regions: [{ name: 'big', memory: 'ram', bytes: '0x4000000' }], steps }),
+    )
+    const piped = dmaplan(['simulate', file])
+    expect(piped.status).toBe(0)
+    expect(piped.stderr).toBe('')
+    if (!which('script')) {
+      console.log('skipped the terminal half: no script(1) to give the command a terminal')
+      return
+    }
+    // script(1) gives the command a pseudo-terminal; its output is what the terminal shows.
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${join(ROOT, 'bin', 'dmaplan.js')} simulate ${file} >/dev/null`, '/dev/null'], { encoding: 'utf8' })
+    expect(tty.status).toBe(0)
+    expect(tty.stdout).toMatch(/simulating .*big\.json +\d+% step \d+ of 8/)
   })
 
   it('refuses bad usage with one sentence and exit 2', () => {

@@ -145,6 +145,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
 
   const steps = plan.steps
   for (let index = 0; index < steps.length && aborted === undefined; index++) {
+    options.onProgress?.(index, steps.length)
     const s = steps[index] as Step
     m.reporter.context.step = index
     m.reporter.context.tx = undefined
