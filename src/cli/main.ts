@@ -9,6 +9,7 @@ import { check } from './check.js'
 import { compare } from './compare.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
+import { gen, GEN_OPTIONS } from './gen.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_OPTIONS } from './simulate.js'
 
@@ -62,6 +63,24 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('simulate takes one plan file')
       return simulateVerb(args[0] as string, values, consoleOutput(values.json === true))
+    },
+  },
+  gen: {
+    summary: 'gen <plan> --out DIR               kernel C for the plan (or pseudo code, or the plan as TypeScript)',
+    usage: `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|pseudo|sim-ts]
+                   [--strategy S] [--kernel 6.12|6.16|6.17|6.18|7.0] [--force] [--json]
+
+  module   a kbuild directory: make -C /usr/src/linux-headers-<version> M=DIR modules
+  pseudo   a readable rendering of the same logic
+  sim-ts   the plan as a TypeScript module that dmaplan simulate runs unchanged
+
+--strategy maps every transaction with S, --kernel targets another kernel; the
+rules must still hold. DIR must be empty unless --force; files are written
+atomically. A plan that breaks a rule produces no code, only its sentences (exit 1).`,
+    options: GEN_OPTIONS,
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('gen takes one plan file')
+      return gen(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
   compare: {

@@ -1,0 +1,41 @@
+/**
+ * Writing what a verb produces: never over something that exists unless the
+ * user said --force, and atomically (a temporary file in the same directory,
+ * then a rename), so a reader never sees half a file.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { InputError } from './errors.js'
+import { showPath } from './location.js'
+
+async function exists(path: string): Promise<'file' | 'dir' | false> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file'
+  } catch {
+    return false
+  }
+}
+
+export async function writeFileAtomic(path: string, contents: string | Uint8Array, force: boolean): Promise<void> {
+  const kind = await exists(path)
+  if (kind === 'dir') throw new InputError(`${showPath(path)} is a directory; give a file name`)
+  if (kind === 'file' && !force) throw new InputError(`${showPath(path)} exists; add --force to overwrite it`)
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    await writeFile(tmp, contents)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    throw new InputError(`${showPath(path)} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+}
+
+/** A directory of generated files: refused when it holds anything already, unless --force. */
+export async function writeTree(dir: string, files: ReadonlyMap<string, string>, force: boolean): Promise<void> {
+  const kind = await exists(dir)
+  if (kind === 'file') throw new InputError(`${showPath(dir)} is a file; --out takes a directory`)
+  if (kind === 'dir' && !force && (await readdir(dir)).length > 0) throw new InputError(`${showPath(dir)} is not empty; add --force to write over it`)
+  for (const [path, contents] of [...files].sort(([a], [b]) => a.localeCompare(b))) await writeFileAtomic(join(dir, path), contents, true)
+}

@@ -1,0 +1,59 @@
+/**
+ * generate(): a plan to files. The plan is checked again as if it came from
+ * JSON (names, numbers, references: nothing but the IR reaches the output),
+ * the overrides applied, the rules checked (a plan that breaks one gets its
+ * sentences and no code), and the target renders the model.
+ */
+import { decodePlan, encodePlan } from '../plan/load.js'
+import type { Plan } from '../plan/ir.js'
+import { validatePlan } from '../plan/rules/validate.js'
+import { buildModel } from './build-model.js'
+import { KERNEL_VERSIONS } from '../plan/kernel.js'
+import { CodegenError, PlanRuleError, PlanShapeError } from './errors.js'
+import { checkIdentifiers } from './identifiers.js'
+import type { GenerateOptions, GeneratedFiles } from './options.js'
+import { TARGETS } from './options.js'
+import { applyOverrides } from './overrides.js'
+import { STRATEGIES } from './strategies/index.js'
+import { TARGET_RENDERERS } from './targets/index.js'
+
+/**
+ * @example
+ * const files = generate(plan, { target: 'module', kernel: '6.12' })
+ * // Map { 'rdma_mr.c' => '// SPDX-License-Identifier: GPL-2.0\n...', 'Kbuild' => ..., ... }
+ */
+export function generate(plan: Plan, options: GenerateOptions): GeneratedFiles {
+  checkOptions(options)
+  const checked = recheck(plan)
+  const effective = applyOverrides(checked, options)
+  const violations = validatePlan(effective)
+  if (violations.length > 0) throw new PlanRuleError(violations)
+  return TARGET_RENDERERS[options.target](buildModel(effective), options)
+}
+
+/** Options can come from a command line: refuse what is not an option with one sentence. */
+function checkOptions(options: GenerateOptions): void {
+  const issues: string[] = []
+  if (!TARGETS.includes(options.target)) issues.push(`target ${String(options.target)} is not one of ${TARGETS.join(', ')}`)
+  if (options.strategy !== undefined && !(options.strategy in STRATEGIES))
+    issues.push(`strategy ${String(options.strategy)} is not one of ${Object.keys(STRATEGIES).join(', ')}`)
+  if (options.kernel !== undefined && !KERNEL_VERSIONS.includes(options.kernel))
+    issues.push(`kernel ${String(options.kernel)} is not one of ${KERNEL_VERSIONS.join(', ')}`)
+  if (options.clangFormat !== undefined && !['auto', 'always', 'never'].includes(options.clangFormat))
+    issues.push(`clangFormat ${String(options.clangFormat)} is not one of auto, always, never`)
+  if (issues.length > 0) throw new CodegenError(issues)
+}
+
+/** The plan through the IR schema again: a hand-made object gets the checks of a JSON plan. */
+function recheck(plan: Plan): Plan {
+  checkIdentifiers(plan)
+  let json: unknown
+  try {
+    json = encodePlan(plan)
+  } catch {
+    throw new PlanShapeError(['the plan is not a plan IR object; build it with the DSL or load it from JSON'])
+  }
+  const decoded = decodePlan(json)
+  if (!decoded.ok) throw new PlanShapeError(decoded.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)))
+  return decoded.plan
+}

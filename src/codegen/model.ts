@@ -1,0 +1,98 @@
+/**
+ * The plan as the back ends see it: every buffer with how it is allocated,
+ * every transaction cut into slices (a run of buffers mapped one way, by one
+ * part), and the steps as actions with what to unwind if they fail.
+ */
+import type { DeviceIR, Direction, DmaAttr, Plan, PlatformIR, RegionIR, Strategy } from '../plan/ir.js'
+import type { MemoryKind } from '../plan/rules/messages.js'
+import type { KernelShape } from './kernel-shape.js'
+import type { PartDef } from './parts/part.js'
+
+/** How a buffer comes to exist. */
+export type BufAlloc =
+  /** Pages of RAM. */
+  | 'ram'
+  /** RAM of a confidential guest shared with the host (set_memory_decrypted). */
+  | 'shared'
+  /** A peer's P2P memory (pci_alloc_p2pmem). */
+  | 'p2p'
+  /** Allocated by its coherent transaction (dma_alloc_coherent). */
+  | 'coherent'
+
+export interface BufModel {
+  readonly name: string
+  readonly region: RegionIR
+  readonly kind: MemoryKind
+  readonly alloc: BufAlloc
+  /** The device that provides a P2P buffer. */
+  readonly peer?: string
+  /** In-page offset of the first byte. */
+  readonly offset: bigint
+  readonly bytes: bigint
+  /** 4 KiB pages the buffer touches. */
+  readonly pages: number
+}
+
+export interface SliceModel {
+  readonly part: PartDef
+  /** Member of the transaction's struct that holds the slice's state. */
+  readonly field: string
+  /** Buffers [first, first + count) of the transaction. */
+  readonly first: number
+  readonly count: number
+  /** The memory kind of its buffers (a slice is uniform). */
+  readonly kind: MemoryKind
+  /** C attribute macros the slice maps with. */
+  readonly attrs: readonly string[]
+  /** Most segments it can give the device. */
+  readonly segs: number
+  /** auto: the slice links its host memory into an IOVA range when it can. */
+  readonly useIova: boolean
+}
+
+export interface TxModel {
+  readonly name: string
+  readonly strategy: Strategy
+  readonly dir: Direction
+  readonly attrs: readonly DmaAttr[]
+  readonly bufs: readonly BufModel[]
+  readonly slices: readonly SliceModel[]
+  /** Size of the transaction's segment table. */
+  readonly segs: number
+  /** hmm: map every page at once. */
+  readonly populate: boolean
+  /** Where each buffer starts in the transaction's DMA view (hmm: page-granular). */
+  readonly base: readonly bigint[]
+}
+
+/** A plan step, resolved for the back ends. */
+export type Action =
+  /** Map a transaction; on failure unwind `cleanup` (unmaps, in that order). */
+  | { readonly op: 'map'; readonly tx: TxModel; readonly cleanup: readonly TxModel[] }
+  /** The device moves bytes [offset, offset + bytes) of the transaction's DMA view. */
+  | { readonly op: 'device'; readonly tx: TxModel; readonly buf: BufModel; readonly offset: bigint; readonly bytes: bigint; readonly write: boolean }
+  /** The CPU touches bytes [offset, offset + bytes) of a buffer. */
+  | { readonly op: 'cpu'; readonly buf: BufModel; readonly offset: bigint; readonly bytes: bigint; readonly write: boolean }
+  /** Hand buffers [first, first + count) to the CPU or the device. */
+  | { readonly op: 'sync'; readonly tx: TxModel; readonly to: 'cpu' | 'device'; readonly first: number; readonly count: number; readonly buf?: BufModel }
+  | { readonly op: 'fault'; readonly tx: TxModel; readonly index: number; readonly cleanup: readonly TxModel[] }
+  | { readonly op: 'invalidate'; readonly tx: TxModel; readonly index: number }
+  | { readonly op: 'unmap'; readonly tx: TxModel }
+  | { readonly op: 'keep'; readonly tx: TxModel }
+  | { readonly op: 'wait'; readonly ms: number }
+
+export interface CodegenModel {
+  /** The plan, overrides applied. */
+  readonly plan: Plan
+  readonly platform: PlatformIR
+  readonly kernel: KernelShape
+  /** The device the driver drives. */
+  readonly device: DeviceIR
+  readonly bufs: readonly BufModel[]
+  /** Devices whose P2P memory the plan maps, in order of first use. */
+  readonly peers: readonly DeviceIR[]
+  readonly txs: readonly TxModel[]
+  readonly actions: readonly Action[]
+  /** Transactions still mapped when the plan ends (keep), in unmap order. */
+  readonly kept: readonly TxModel[]
+}

@@ -1,0 +1,221 @@
+//@ Strategy auto: the three-way dispatch of the two-step DMA API discussion.
+//@ Flags: iova_api (the target kernel has dma_iova_*, 6.16+), p2p_provider.
+//@section types
+/*
+ * The dispatch from the discussion that shaped the two-step DMA API, per
+ * buffer: host memory behind a translating IOMMU is linked into one IOVA
+ * range for the whole transaction, P2P memory below a common switch is
+ * reached by PCI bus address, and the rest (no IOMMU, a confidential
+ * guest's private memory, P2P memory through the host bridge) is mapped
+ * buffer by buffer.
+ */
+struct dmaplan_auto {
+	struct dmaplan_slice s;
+//@if iova_api
+	struct dma_iova_state state;
+	size_t mapped;
+//@endif
+	bool need_unmap;
+};
+//@section unmap needs page.pieces
+/* Segments that a streaming map made, as opposed to IOVA and bus addresses. */
+static bool dmaplan_auto_piece(struct dmaplan_auto *m,
+			       const struct dmaplan_buf *b)
+{
+//@if iova_api
+	if (b->mem == DMAPLAN_MEM_HOST)
+		return !dma_use_iova(&m->state);
+//@endif
+	return b->mem != DMAPLAN_MEM_BUS;
+}
+
+static void dmaplan_auto_unmap(struct device *dev, struct dmaplan_tx *tx,
+			       struct dmaplan_auto *m)
+{
+	unsigned int i;
+
+//@if iova_api
+	if (dma_use_iova(&m->state))
+		dma_iova_destroy(dev, &m->state, m->mapped, tx->dir,
+				 m->s.attrs);
+//@endif
+	for (i = m->s.seg; m->need_unmap && i < m->s.seg + m->s.nr_segs; i++)
+		if (dmaplan_auto_piece(m, tx->buf[tx->seg[i].buf]))
+			dmaplan_unmap_piece(dev, tx, &m->s, &tx->seg[i]);
+	dmaplan_slice_drop(&m->s, tx);
+}
+//@section map needs auto.unmap
+//@if iova_api
+/* Link every host buffer, in order, into one IOVA range if there is one. */
+static int dmaplan_auto_iova(struct device *dev, struct dmaplan_tx *tx,
+			     struct dmaplan_auto *m)
+{
+	phys_addr_t phys = 0;
+	size_t size = 0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < tx->nr_bufs; i++) {
+		if (tx->buf[i]->mem != DMAPLAN_MEM_HOST)
+			continue;
+		if (!size)
+			phys = tx->buf[i]->phys;
+		size += tx->buf[i]->len;
+	}
+	if (!dma_iova_try_alloc(dev, &m->state, phys, size))
+		return 0;
+	for (i = 0; i < tx->nr_bufs; i++) {
+		struct dmaplan_buf *b = tx->buf[i];
+
+		if (b->mem != DMAPLAN_MEM_HOST)
+			continue;
+		ret = dma_iova_link(dev, &m->state, b->phys, m->mapped, b->len,
+				    tx->dir, m->s.attrs);
+		if (ret)
+			goto err_destroy;
+		m->mapped += b->len;
+	}
+	/* Linked buffers are invisible to the device until the IOTLB sync. */
+	ret = dma_iova_sync(dev, &m->state, 0, m->mapped);
+	if (ret)
+		goto err_destroy;
+	return 0;
+
+err_destroy:
+	dma_iova_destroy(dev, &m->state, m->mapped, tx->dir, m->s.attrs);
+	return ret;
+}
+
+//@endif
+/* One buffer's segments: in the IOVA range, a bus address, or mapped pieces. */
+static int dmaplan_auto_buf(struct device *dev, struct dmaplan_tx *tx,
+			    struct dmaplan_auto *m, unsigned int i, size_t max,
+			    struct pci_p2pdma_map_state *p2p, size_t *linked)
+{
+	struct dmaplan_buf *b = tx->buf[i];
+	dma_addr_t addr;
+
+//@if iova_api
+	if (b->mem == DMAPLAN_MEM_HOST && dma_use_iova(&m->state)) {
+		struct dmaplan_seg *last = &tx->seg[tx->nr_segs - 1];
+
+		addr = m->state.addr + *linked;
+		*linked += b->len;
+		/* Host buffers next to each other are one DMA range. */
+		if (m->s.nr_segs &&
+		    tx->buf[last->buf]->mem == DMAPLAN_MEM_HOST &&
+		    last->addr + last->len == addr) {
+			last->len += b->len;
+			return 0;
+		}
+		if (tx->nr_segs == tx->max_segs)
+			return -E2BIG;
+		dmaplan_slice_add(&m->s, tx, addr, b->len, i);
+		return 0;
+	}
+//@endif
+	if (b->mem != DMAPLAN_MEM_BUS)
+		return dmaplan_map_pieces(dev, tx, &m->s, i, max);
+	if (pci_p2pdma_state(p2p, dev, pfn_to_page(PHYS_PFN(b->phys))) !=
+	    PCI_P2PDMA_MAP_BUS_ADDR)
+		return -EREMOTEIO;
+	if (tx->nr_segs == tx->max_segs)
+		return -E2BIG;
+//@if p2p_provider
+	addr = pci_p2pdma_bus_addr_map(p2p->mem, b->phys);
+//@else
+	addr = pci_p2pdma_bus_addr_map(p2p, b->phys);
+//@endif
+	dmaplan_slice_add(&m->s, tx, addr, b->len, i);
+	return 0;
+}
+
+static int dmaplan_auto_map(struct device *dev, struct dmaplan_tx *tx,
+			    struct dmaplan_auto *m, bool iova,
+			    unsigned long attrs)
+{
+	struct pci_p2pdma_map_state p2p = {};
+	size_t linked = 0;
+	unsigned int i;
+	size_t max;
+	int ret;
+
+	dmaplan_slice_init(&m->s, tx, 0, tx->nr_bufs, attrs);
+	m->need_unmap = true;
+//@if iova_api
+	memset(&m->state, 0, sizeof(m->state));
+	m->mapped = 0;
+	if (iova) {
+		ret = dmaplan_auto_iova(dev, tx, m);
+		if (ret)
+			return ret;
+	}
+//@endif
+	max = dma_max_mapping_size(dev);
+	for (i = 0; i < tx->nr_bufs; i++) {
+		ret = dmaplan_auto_buf(dev, tx, m, i, max, &p2p, &linked);
+		if (ret)
+			goto err_unmap;
+	}
+//@if iova_api
+	/* Valid only after the last map: a bounce needs its unmap. */
+	for (i = m->s.seg; i < m->s.seg + m->s.nr_segs; i++)
+		if (dmaplan_auto_piece(m, tx->buf[tx->seg[i].buf]))
+			break;
+	if (i < m->s.seg + m->s.nr_segs)
+		m->need_unmap = dma_need_unmap(dev);
+//@endif
+	return 0;
+
+err_unmap:
+	/* The pieces mapped so far, last first, then the IOVA range. */
+	while (m->s.nr_segs--) {
+		struct dmaplan_seg *seg = &tx->seg[m->s.seg + m->s.nr_segs];
+
+		if (dmaplan_auto_piece(m, tx->buf[seg->buf]))
+			dmaplan_unmap_piece(dev, tx, &m->s, seg);
+	}
+	tx->nr_segs = m->s.seg;
+	m->s.nr_segs = 0;
+//@if iova_api
+	if (dma_use_iova(&m->state))
+		dma_iova_destroy(dev, &m->state, m->mapped, tx->dir, attrs);
+//@endif
+	return ret;
+}
+//@section sync needs common.sync_single auto.unmap
+/*
+ * Host memory in the IOVA range is synced where it sits; streaming maps
+ * piece by piece; bus addresses and MMIO never need a sync.
+ */
+static void dmaplan_auto_sync(struct device *dev, struct dmaplan_tx *tx,
+			      struct dmaplan_auto *m, unsigned int first,
+			      unsigned int count, bool for_cpu)
+{
+	unsigned int i;
+
+//@if iova_api
+	if (dma_use_iova(&m->state)) {
+		dma_addr_t addr = m->state.addr;
+
+		for (i = 0; i < tx->nr_bufs; i++) {
+			if (tx->buf[i]->mem != DMAPLAN_MEM_HOST)
+				continue;
+			if (i >= first && i < first + count)
+				dmaplan_iova_sync_buf(dev, addr, tx->buf[i],
+						      tx->dir, for_cpu);
+			addr += tx->buf[i]->len;
+		}
+	}
+//@endif
+	for (i = m->s.seg; i < m->s.seg + m->s.nr_segs; i++) {
+		struct dmaplan_seg *seg = &tx->seg[i];
+		struct dmaplan_buf *b = tx->buf[seg->buf];
+
+		if (seg->buf >= first && seg->buf < first + count &&
+		    (b->mem == DMAPLAN_MEM_PRIVATE ||
+		     (b->mem == DMAPLAN_MEM_HOST && dmaplan_auto_piece(m, b))))
+			dmaplan_sync_single(dev, seg->addr, seg->len, tx->dir,
+					    for_cpu);
+	}
+}

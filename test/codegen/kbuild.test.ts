@@ -1,0 +1,148 @@
+/**
+ * The generated modules against a real kernel: for every example and test
+ * plan, and every strategy that applies, the module builds with kbuild
+ * against the installed Debian 6.12 headers with W=1 and no warning, sparse
+ * (C=1) reports nothing, the upstream-signature mode compiles cleanly, and
+ * checkpatch.pl --no-tree -f reports no error and no warning.
+ *
+ * All modules build in one kbuild tree with one make (-j2). Without the
+ * tools this is a failure in CI and a visible skip elsewhere.
+ */
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allCases, render, VARIANTS } from './cases.js'
+import { findToolchain } from './toolchain.js'
+
+const run = promisify(execFile)
+const found = findToolchain()
+
+interface Module {
+  /** Directory name in the kbuild tree (plan, kernel, variant). */
+  readonly dir: string
+  /** Its driver source, <plan>.c */
+  readonly source: string
+  readonly files: ReadonlyMap<string, string>
+}
+
+async function modules(): Promise<Module[]> {
+  const out: Module[] = []
+  const seen = new Set<string>()
+  for (const c of await allCases())
+    for (const variant of VARIANTS) {
+      const r = render(c, variant, 'module')
+      if (!('files' in r)) continue
+      // An override with the plan's own strategy writes the same files: build them once.
+      const hash = createHash('sha256')
+      for (const [p, t] of r.files) hash.update(`${p}\0${t}\0`)
+      const key = hash.digest('hex')
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push({ dir: `${c.id.replace(/\W/g, '_')}__${variant.replace(/\W/g, '_')}`, source: `${c.plan.name}.c`, files: r.files })
+    }
+  return out
+}
+
+/** What make or checkpatch said, minus kbuild's progress lines. */
+function diagnostics(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
+}
+
+if (!found.ok) {
+  const reason = `kernel build tools missing: ${found.missing.join(', ')}`
+  if (process.env.CI) {
+    describe('kernel build', () => {
+      it('has its tools installed', () => {
+        throw new Error(`${reason} (required in CI)`)
+      })
+    })
+  } else {
+    console.warn(`test/codegen/kbuild.test.ts: skipped, ${reason}`)
+    describe('kernel build', () => {
+      it.skip(`skipped: ${reason}`, () => {})
+    })
+  }
+} else {
+  const { kdir, checkpatch } = found.tools
+  const root = mkdtempSync(join(tmpdir(), 'dmaplan-kbuild-'))
+  const tree = join(root, 'w1')
+  const upstream = join(root, 'upstream')
+  let mods: Module[] = []
+
+  beforeAll(async () => {
+    mods = await modules()
+    for (const m of mods) {
+      mkdirSync(join(tree, m.dir), { recursive: true })
+      for (const [p, t] of m.files) {
+        // One tree holds many variants of a plan: kbuild wants distinct module names.
+        if (p === m.source) writeFileSync(join(tree, m.dir, `${m.dir}.c`), t)
+        else if (p === 'Kbuild') writeFileSync(join(tree, m.dir, p), t.replace(/^obj-m := .*$/m, `obj-m := ${m.dir}.o`))
+        else writeFileSync(join(tree, m.dir, p), t)
+      }
+    }
+    // Only the generated files, before kbuild adds its own.
+    cpSync(tree, upstream, { recursive: true })
+    const kbuild = mods.map((m) => `obj-m += ${m.dir}/`).join('\n')
+    writeFileSync(join(tree, 'Kbuild'), `${kbuild}\n`)
+    writeFileSync(join(upstream, 'Kbuild'), `${kbuild}\n`)
+  }, 120_000)
+
+  afterAll(() => {
+    if (!process.env.DMAPLAN_KEEP_KBUILD) rmSync(root, { recursive: true, force: true })
+    else console.log(`kbuild trees kept in ${root}`)
+  })
+
+  type Result = { readonly out: string }
+  const jobs: { checkpatch?: Promise<Result>; build?: Promise<Result>; upstream?: Promise<Result> } = {}
+  const capture = (p: Promise<{ stdout: string; stderr: string }>): Promise<Result> =>
+    p.then(
+      (r) => ({ out: `${r.stdout}\n${r.stderr}` }),
+      (e: { stdout?: string; stderr?: string; message: string }) => ({ out: `${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}` }),
+    )
+
+  beforeAll(() => {
+    // Three independent jobs at once keep both cores busy.
+    const unique = new Map<string, string>()
+    for (const m of mods)
+      for (const [p, t] of m.files) if (/\.[ch]$/.test(p) && !unique.has(t)) unique.set(t, join(upstream, m.dir, p === m.source ? `${m.dir}.c` : p))
+    const files = [...unique.values()]
+    const half = Math.ceil(files.length / 2)
+    const batches = [files.slice(0, half), files.slice(half)].filter((b) => b.length > 0)
+    jobs.checkpatch = Promise.all(
+      batches.map((b) => capture(run('perl', [checkpatch, '--no-tree', '--no-summary', '--terse', '-f', ...b], { maxBuffer: 64 << 20 }))),
+    ).then((rs) => ({ out: rs.map((r) => r.out).join('\n') }))
+    // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
+    const common = ['-s', '-C', kdir, 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2']
+    jobs.build = capture(run('make', [...common, `M=${tree}`, 'C=1', 'modules'], { maxBuffer: 64 << 20 }))
+    jobs.upstream = capture(
+      run('make', [...common, `M=${upstream}`, 'DMAPLAN_UPSTREAM_API=y', ...mods.map((m) => `${m.dir}/${m.dir}.o`)], { maxBuffer: 64 << 20 }),
+    )
+  })
+
+  describe(`kernel build against ${kdir}`, () => {
+    it('has modules to build', () => {
+      expect(mods.length).toBeGreaterThan(20)
+    })
+
+    it('checkpatch --no-tree -f: no errors, no warnings', async () => {
+      expect(diagnostics((await jobs.checkpatch)?.out ?? 'not run')).toEqual([])
+    }, 300_000)
+
+    it('builds with W=1, and sparse (C=1) reports nothing', async () => {
+      expect(diagnostics((await jobs.build)?.out ?? 'not run')).toEqual([])
+      for (const m of mods) expect(`${m.dir}: ${existsKo(join(tree, m.dir), `${m.dir}.c`)}`).toBe(`${m.dir}: built`)
+    }, 300_000)
+
+    it('compiles against the upstream signatures (DMAPLAN_UPSTREAM_API=y)', async () => {
+      expect(diagnostics((await jobs.upstream)?.out ?? 'not run')).toEqual([])
+    }, 300_000)
+  })
+}
+
+function existsKo(dir: string, source: string): string {
+  return existsSync(join(dir, source.replace(/\.c$/, '.ko'))) ? 'built' : 'no .ko'
+}
