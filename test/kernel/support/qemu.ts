@@ -1,0 +1,66 @@
+/**
+ * Booting Debian's 6.12 kernel under QEMU (software emulation) with the
+ * platform of a reference set-up and QEMU's edu DMA device, collecting the
+ * serial console. Single CPU, so per-CPU IOVA caches are deterministic.
+ */
+import { spawn } from 'node:child_process'
+import type { KernelPair } from './tools.js'
+
+export interface ReferencePlatform {
+  readonly name: string
+  /** Kernel command line additions. */
+  readonly append: string
+  readonly devices: readonly string[]
+  readonly memory: string
+}
+
+/** The reference platforms of reference-platforms.md. */
+export const REFERENCE_PLATFORMS = {
+  'vtd-strict': { name: 'vtd-strict', append: 'intel_iommu=on iommu.strict=1', devices: ['-device', 'intel-iommu'], memory: '512' },
+  'vtd-lazy': { name: 'vtd-lazy', append: 'intel_iommu=on iommu.strict=0', devices: ['-device', 'intel-iommu'], memory: '512' },
+  passthrough: { name: 'passthrough', append: 'intel_iommu=on iommu=pt', devices: ['-device', 'intel-iommu'], memory: '512' },
+  none: { name: 'none', append: 'intel_iommu=off', devices: [], memory: '512' },
+  // Below 256 MiB of RAM the forced swiotlb pool is itself reachable by edu's 28-bit mask, so bouncing really happens.
+  bounce: { name: 'bounce', append: 'intel_iommu=off swiotlb=force', devices: [], memory: '200' },
+} as const satisfies Record<string, ReferencePlatform>
+
+export type ReferencePlatformName = keyof typeof REFERENCE_PLATFORMS
+
+export interface BootResult {
+  readonly lines: readonly string[]
+  readonly seconds: number
+  readonly timedOut: boolean
+}
+
+export function boot(kernel: KernelPair, platform: ReferencePlatform, initramfs: string, timeoutMs = 120_000): Promise<BootResult> {
+  const args = [
+    '-M', 'q35,kernel-irqchip=split',
+    '-m', platform.memory,
+    '-smp', '1',
+    '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
+    '-kernel', kernel.image,
+    '-initrd', initramfs,
+    '-append', `console=ttyS0 quiet loglevel=4 panic=-1 ${platform.append}`,
+    ...platform.devices,
+    '-device', 'edu',
+  ]
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')))
+    child.on('error', reject)
+    child.on('close', () => {
+      clearTimeout(timer)
+      // Strip the console's carriage returns and escape sequences.
+      const lines = out.replace(/\r/g, '').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1bc/g, '').split('\n')
+      resolve({ lines, seconds: (Date.now() - started) / 1000, timedOut })
+    })
+  })
+}
