@@ -4,18 +4,13 @@
  */
 import { RULES } from '../plan/rules/registry.js'
 import { explainFinding } from '../sim/explain.js'
+import type { Explanation } from '../sim/explain.js'
+
+export type { Explanation }
+
 import type { RuleInfo } from '../plan/rules/registry.js'
 import { EXIT, UsageError } from './errors.js'
 import type { Output } from './output.js'
-
-export interface Explanation {
-  readonly id: string
-  readonly title: string
-  readonly says: string
-  readonly why: string
-  readonly kernel: readonly string[]
-  readonly instead: string
-}
 
 /** More explanations (the simulator's findings) join the rules through this list. */
 const catalogs: ((id: string) => Explanation | undefined)[] = [

@@ -5,13 +5,11 @@
  * C throws CodegenError. All three carry sentences only.
  */
 export { PlanRuleError, PlanShapeError } from '../dsl/errors.js'
+import { SentencesError } from '../dsl/errors.js'
 
 /** The plan is valid but asks for something the generated driver cannot do. */
-export class CodegenError extends Error {
-  readonly issues: readonly string[]
+export class CodegenError extends SentencesError {
   constructor(issues: readonly string[]) {
-    super(issues.join('\n'))
-    this.name = 'CodegenError'
-    this.issues = issues
+    super('CodegenError', issues)
   }
 }

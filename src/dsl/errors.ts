@@ -14,12 +14,19 @@ export class PlanRuleError extends Error {
   }
 }
 
-/** The plan is malformed: a name, a reference or a number is not what the IR accepts. */
-export class PlanShapeError extends Error {
+/** An error made of sentences, one per problem. */
+export class SentencesError extends Error {
   readonly issues: readonly string[]
-  constructor(issues: readonly string[]) {
+  constructor(name: string, issues: readonly string[]) {
     super(issues.join('\n'))
-    this.name = 'PlanShapeError'
+    this.name = name
     this.issues = issues
+  }
+}
+
+/** The plan is malformed: a name, a reference or a number is not what the IR accepts. */
+export class PlanShapeError extends SentencesError {
+  constructor(issues: readonly string[]) {
+    super('PlanShapeError', issues)
   }
 }

@@ -4,7 +4,7 @@
  * checks keep their D numbers; findings from a numbered fact of the kernel's
  * behaviour carry a K- prefix (K-R16 is fact R16, not plan rule R6).
  */
-export interface FindingExplanation {
+export interface Explanation {
   readonly id: string
   readonly title: string
   readonly says: string
@@ -14,7 +14,7 @@ export interface FindingExplanation {
 }
 
 const DEBUG = ['kernel/dma/debug.c']
-const e = (id: string, title: string, says: string, why: string, kernel: readonly string[], instead: string): FindingExplanation => ({
+const e = (id: string, title: string, says: string, why: string, kernel: readonly string[], instead: string): Explanation => ({
   id,
   title,
   says,
@@ -23,7 +23,7 @@ const e = (id: string, title: string, says: string, why: string, kernel: readonl
   instead,
 })
 
-const CATALOG: readonly FindingExplanation[] = [
+const CATALOG: readonly Explanation[] = [
   e('D4', 'sg segment longer than the device supports', 'A mapped scatterlist segment is longer than dma_get_max_seg_size().', 'The IOMMU coalesces entries into segments up to max_seg; a device limit lower than that must be set with dma_set_max_seg_size() before mapping.', [...DEBUG, 'check_sg_segment()'], 'Set the device\'s max segment size, or split the list.'),
   e('D5', 'sg segment across the segment boundary', 'A mapped segment crosses dma_get_seg_boundary().', 'Devices with a boundary (often 4 GiB) cannot DMA across it in one descriptor.', [...DEBUG, 'check_sg_segment()'], 'Set the boundary with dma_set_seg_boundary() so the IOMMU pads (fact C3).'),
   e('D6', 'overlapping mappings of one cacheline', 'Two active mappings share a cacheline (cacheline tracking EEXIST), or more than 7 overlap.', 'On non-coherent systems a CPU write-back of a shared line can destroy what the device wrote.', [...DEBUG, 'add_dma_entry(), active_cacheline_insert()'], 'Do not map one buffer twice at once; use DMA_ATTR_SKIP_CPU_SYNC or DMA_ATTR_DEBUGGING_IGNORE_CACHELINES (7.0) where sharing is intended.'),
@@ -75,7 +75,7 @@ const CATALOG: readonly FindingExplanation[] = [
 
 const BY_ID = new Map(CATALOG.map((x) => [x.id, x]))
 
-export function explainFinding(id: string): FindingExplanation | undefined {
+export function explainFinding(id: string): Explanation | undefined {
   const key = id.toUpperCase()
   return BY_ID.get(key) ?? BY_ID.get(`K-${key.replace(/^KERNEL[- ]?/, '')}`)
 }
