@@ -11,7 +11,7 @@ import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
 import { gen, GEN_OPTIONS } from './gen.js'
 import { consoleOutput } from './output.js'
-import { simOptions, simulateVerb, SIMULATE_OPTIONS } from './simulate.js'
+import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -44,13 +44,17 @@ Exit 0 clean, 1 a rule is broken, 2 bad usage or unreadable input.`,
   },
   simulate: {
     summary: 'simulate <plan> [--json]          run a plan on the model of the kernel\'s DMA layer',
-    usage: `usage: dmaplan simulate <plan.ts|plan.json> [--json] [fault injection] [--debug] [--unbind]
+    usage: `usage: dmaplan simulate <plan.ts|plan.json> [--json] [--html FILE [--force]] [fault injection] [--debug] [--unbind]
 
 Runs the plan on a model of the Linux DMA layer (IOMMU and IOVA allocator,
 swiotlb, dma-direct, P2P) and prints what the kernel did: calls, the device's
 scatter-gather list, bounce and IOTLB work, findings, the data check.
 
   --json               the result as JSON (64-bit values as hex strings)
+  --html FILE          also write a self-contained page that draws each transaction:
+                       physical ranges, IOVA space, the scatter-gather list, the links
+                       between them, bounce slots, findings (never over an existing
+                       file unless --force)
   --fail-at-call N     make the N-th fallible kernel call fail
   --exhaust-iova       every IOVA allocation fails
   --swiotlb-full       every swiotlb slot is taken
@@ -59,7 +63,7 @@ scatter-gather list, bounce and IOTLB work, findings, the data check.
   --unbind             unbind the driver after the plan (mappings still alive are reported)
 
 Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage or unreadable input.`,
-    options: SIMULATE_OPTIONS,
+    options: SIMULATE_ONLY_OPTIONS,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('simulate takes one plan file')
       return simulateVerb(args[0] as string, values, consoleOutput(values.json === true))

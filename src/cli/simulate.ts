@@ -10,6 +10,9 @@ import { loadPlanFile } from './load-plan.js'
 import type { Output } from './output.js'
 import { showPath } from './location.js'
 import { progress } from './progress.js'
+import { writeFileAtomic } from './write-output.js'
+import { renderHtml } from '../report/index.js'
+import { resolve } from 'node:path'
 
 export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'fail-at-call': { type: 'string' },
@@ -18,6 +21,12 @@ export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'p2p-unsupported': { type: 'boolean', default: false },
   debug: { type: 'boolean', default: false },
   unbind: { type: 'boolean', default: false },
+}
+
+export const SIMULATE_ONLY_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
+  ...SIMULATE_OPTIONS,
+  html: { type: 'string' },
+  force: { type: 'boolean', default: false },
 }
 
 export function simOptions(values: Record<string, string | boolean | undefined>): SimOptions {
@@ -53,6 +62,11 @@ export async function simulateVerb(file: string, values: Record<string, string |
     throw e
   } finally {
     shown.done()
+  }
+  const html = values.html
+  if (typeof html === 'string') {
+    if (html === '') throw new UsageError('--html takes a file name')
+    await writeFileAtomic(resolve(html), renderHtml(result, loaded.plan, { source: showPath(file) }), values.force === true)
   }
   if (out.json) out.print(resultToJson(result).trimEnd())
   else out.print(formatSummary(result).trimEnd())

@@ -81,6 +81,20 @@ describe('dmaplan simulate', () => {
     expect(tty.stdout).toMatch(/simulating .*big\.json +\d+% step \d+ of 8/)
   })
 
+  it('writes the HTML report atomically, never over an existing file without --force', () => {
+    const html = join(tmp, 'report.html')
+    const r = dmaplan(['simulate', 'examples/rdma-mr.ts', '--html', html])
+    expect(r.status).toBe(0)
+    const page = readFileSync(html, 'utf8')
+    expect(page).toMatch(/^<!doctype html>/i)
+    expect(page).toMatch(/data-kind="segment"/)
+    expect(page).not.toMatch(/https?:\/\//)
+    const again = dmaplan(['simulate', 'examples/rdma-mr.ts', '--html', html])
+    expect(again.status).toBe(2)
+    expect(again.stderr).toMatch(/report\.html exists; add --force to overwrite it/)
+    expect(dmaplan(['simulate', 'examples/rdma-mr.ts', '--html', html, '--force']).status).toBe(0)
+  })
+
   it('refuses bad usage with one sentence and exit 2', () => {
     for (const [args, message] of [
       [['simulate'], /simulate takes one plan file/],
