@@ -150,7 +150,16 @@ type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S ex
  * strategy, a uniform transaction has one kind, an IOVA transaction has no
  * unaligned range. Anything else takes the per-region path.
  */
-export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [
+export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [R[number]['source'], R[number]['alignment'], S] extends [
+  'ram',
+  'aligned' | 'unknown',
+  Exclude<Strategy, 'p2p-bus'>,
+]
+  ? // Host memory on the granule: every strategy but p2p-bus maps it (the most common transaction, decided first).
+    true
+  : FastOkAnyMemory<R, S, C>
+
+type FastOkAnyMemory<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [
   Place<R[number]['source'], C['dev']>,
   S extends Uniform ? R[number]['source'] : 0,
   S extends 'iova' ? R[number]['alignment'] : 'aligned',
