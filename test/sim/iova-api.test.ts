@@ -30,6 +30,25 @@ describe('the IOVA API', () => {
     expect(result.ok).toBe(true)
   })
 
+  it('R27 a 6.12 kernel has no IOVA API: behind VT-d the driver built for 7.0 gets the stub that says no and maps each range (seen on QEMU)', () => {
+    // test/kernel scenario strict_iova: Debian 6.12 gave 0xfffe000 and 0xfffc000, one IOVA per buffer.
+    const spec = (kernel: string) => ({
+      kernel,
+      ramBytes: '0x20000000',
+      device: { dmaMask: 28 },
+      regions: [ram('a', 0x1000, { phys: '0x2ac0000' }), ram('b', 0x2000, { phys: '0x2ac2000' })],
+      steps: [map('mr', 'iova', ['a', 'b']), unmap('mr')],
+    })
+    const old = run(spec('6.12')).result.transactions[0]
+    expect(old?.path).toBe('fallback')
+    expect(old?.segments.map((x) => [x.dma, x.len])).toEqual([
+      ['0xffff000', '0x1000'],
+      ['0xfffc000', '0x2000'],
+    ])
+    expect(old?.calls[0]).toMatchObject({ fn: 'dma_iova_try_alloc', ret: false })
+    expect(run(spec('6.16')).result.transactions[0]?.path).toBe('iova')
+  })
+
   it('R27 the IOVA API is only usable behind IOMMU-DMA; elsewhere link and sync are the -EOPNOTSUPP stubs', () => {
     for (const iommu of ['passthrough', 'none'] as const) {
       const m = machine({ iommu })

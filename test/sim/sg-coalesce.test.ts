@@ -38,6 +38,17 @@ describe('scatterlist coalescing', () => {
     ])
   })
 
+  it('C5 the merge test is unsigned: after an entry longer than max_seg, max_seg - cur_len wraps and the IOMMU merges past the limit (seen on QEMU)', () => {
+    // test/kernel scenario strict_sg_small_seg: 2 KiB segments, three page entries, one 12 KiB segment on Debian 6.12.
+    const m = machine({ device: { dmaMask: 28, maxSegmentSize: 2048 }, ramBytes: '0x20000000' })
+    const { segs } = mapList(m, [
+      { region: 'a', phys: 0x1000000n, len: 0x1000n },
+      { region: 'b', phys: 0x1003000n, len: 0x1000n },
+      { region: 'c', phys: 0x1006000n, len: 0x1000n },
+    ])
+    expect(segs).toEqual([['0xfffc000', '0x3000']])
+  })
+
   it('E2 an entry that ends mid-granule stops merging: two segments', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const { segs } = mapList(m, [

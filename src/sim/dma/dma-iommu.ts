@@ -325,7 +325,8 @@ function finaliseSg(env: Env, sgt: SgTable, work: readonly Work[], dmaAddr: bigi
     }
     const sOff = Number(w.stashAddr)
     const sLen = w.stashLen
-    if (curLen !== 0 && sOff === 0 && (dmaAddr & segMask) !== 0n && maxLen - curLen >= sLen) curLen += sLen
+    // max_len - cur_len is unsigned int arithmetic: after an entry longer than max_len it wraps, and everything merges.
+    if (curLen !== 0 && sOff === 0 && (dmaAddr & segMask) !== 0n && (maxLen - curLen) >>> 0 >= sLen) curLen += sLen
     else {
       if (i > 0) cur++
       curLen = sLen

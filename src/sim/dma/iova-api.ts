@@ -33,7 +33,8 @@ export function iovaTryAlloc(env: Env, tracker: IovaTracker, st: DmaIovaState, p
   st.addr = 0n
   st.size = 0n
   st.track = undefined
-  if (!env.dev.dmaIommu || env.domain === undefined) return false
+  // Before 6.16 there is no IOVA API: a driver built for a newer kernel gets the stub that says no (R27).
+  if (!env.atLeast('6.16') || !env.dev.dmaIommu || env.domain === undefined) return false
   const d = env.domain
   const pad = d.offset(phys)
   if (size === 0n) {
