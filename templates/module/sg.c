@@ -10,22 +10,46 @@ struct dmaplan_sg {
 	struct sg_table sgt;
 };
 //@section map needs common.slice_add
+/*
+ * A buffer becomes entries of at most the device's maximum segment size, in
+ * whole pages, the first ending on a page boundary, as
+ * sg_alloc_table_from_pages_segment() cuts them. A maximum below a page
+ * still gives page-long entries, and behind an IOMMU the unsigned merge
+ * test of __finalise_sg() then wraps around and merges them past it.
+ */
+static size_t dmaplan_sg_max(struct device *dev)
+{
+	return max_t(size_t, ALIGN_DOWN(dma_get_max_seg_size(dev), PAGE_SIZE),
+		     PAGE_SIZE);
+}
+
 static int dmaplan_sg_map(struct device *dev, struct dmaplan_tx *tx,
 			  struct dmaplan_sg *m, unsigned int first,
 			  unsigned int count, unsigned long attrs)
 {
+	size_t max = dmaplan_sg_max(dev), off, len;
 	struct scatterlist *sg;
-	unsigned int i;
+	unsigned int i, nents = 0;
 	int ret;
 
-	ret = sg_alloc_table(&m->sgt, count, GFP_KERNEL);
+	for (i = first; i < first + count; i++)
+		nents += DIV_ROUND_UP(offset_in_page(tx->buf[i]->phys) +
+					      tx->buf[i]->len,
+				      max);
+	ret = sg_alloc_table(&m->sgt, nents, GFP_KERNEL);
 	if (ret)
 		return ret;
-	for_each_sgtable_sg(&m->sgt, sg, i) {
-		struct dmaplan_buf *b = tx->buf[first + i];
+	sg = m->sgt.sgl;
+	for (i = first; i < first + count; i++) {
+		struct dmaplan_buf *b = tx->buf[i];
 
-		sg_set_page(sg, pfn_to_page(PHYS_PFN(b->phys)), b->len,
-			    offset_in_page(b->phys));
+		for (off = 0; off < b->len; off += len, sg = sg_next(sg)) {
+			phys_addr_t phys = b->phys + off;
+
+			len = min(b->len - off, max - offset_in_page(phys));
+			sg_set_page(sg, pfn_to_page(PHYS_PFN(phys)), len,
+				    offset_in_page(phys));
+		}
 	}
 	ret = dma_map_sgtable(dev, &m->sgt, tx->dir, attrs);
 	if (ret) {

@@ -1,8 +1,12 @@
 /**
- * sg: an sg_table with one entry per buffer, mapped by dma_map_sgtable()
- * (which may merge entries behind an IOMMU) and unmapped with the table's
- * original entry count. Template: templates/module/sg.c.
+ * sg: an sg_table whose entries are the buffers cut at the device's maximum
+ * segment size (whole pages, as sg_alloc_table_from_pages_segment() cuts
+ * them, and as the simulator's scatterlist has them), mapped by
+ * dma_map_sgtable() (which may merge entries behind an IOMMU) and unmapped
+ * with the table's original entry count. Template: templates/module/sg.c.
  */
+import type { DeviceIR } from '../../plan/ir.js'
+import type { BufModel } from '../model.js'
 import type { PartDef } from './part.js'
 import { attrsExpr } from './part.js'
 import { names } from './page.js'
@@ -15,13 +19,14 @@ export const sg: PartDef = {
   summary: 'one scatterlist, mapped in one call',
   includes: ['linux/scatterlist.h'],
   features: () => [],
-  segs: (bufs) => bufs.length,
+  // Without an IOMMU every entry is a segment.
+  segs: (bufs, device) => bufs.reduce((n, b) => n + entries(b, device), 0),
   map: {
     section: 'sg.map',
     call: (c) => ({ fn: 'dmaplan_sg_map', args: [c.dev, c.tx, c.state, `${c.slice.first}`, `${c.slice.count}`, attrsExpr(c.slice.attrs)] }),
     pseudo: (s) => [
-      `sg_alloc_table(&sgt, ${s.bufs.length}, GFP_KERNEL)    on error: fail`,
-      `one entry per buffer: ${names(s)}`,
+      `sg_alloc_table(&sgt, ${s.slice.segs}, GFP_KERNEL)    on error: fail`,
+      `entries: ${names(s)}, each cut at the maximum segment size in whole pages (the first ending on a page boundary)`,
       `ret = dma_map_sgtable(dev, &sgt, ${s.dir}, ${s.attrs})`,
       `if ret: sg_free_table(&sgt); fail with ret`,
       `the device gets the DMA view: sg_dma_address/sg_dma_len of the mapped entries (merged where the IOMMU could)`,
@@ -39,4 +44,13 @@ export const sg: PartDef = {
     call: (c, to) => ({ fn: 'dmaplan_sg_sync', args: [c.dev, c.tx, c.state, to === 'cpu' ? 'true' : 'false'] }),
     pseudo: (s, to) => [`dma_sync_sgtable_for_${to}(dev, &sgt, ${s.dir})    (the whole list)`],
   },
+}
+
+const PAGE = 4096n
+
+/** Entries of a buffer: max_seg rounded down to whole pages (at least one), the first ending on a page boundary. */
+function entries(b: BufModel, device: DeviceIR): number {
+  const max = BigInt(Math.max(Math.floor(device.maxSegmentSize / 4096) * 4096, 4096))
+  const span = (b.offset % PAGE) + b.bytes
+  return Number((span + max - 1n) / max)
 }
