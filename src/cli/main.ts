@@ -71,11 +71,12 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
   },
   gen: {
     summary: 'gen <plan> --out DIR               kernel C for the plan (or pseudo code, or the plan as TypeScript)',
-    usage: `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|pseudo|sim-ts]
+    usage: `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|harness|pseudo|sim-ts]
                    [--strategy S] [--kernel 6.12|6.16|6.17|6.18|7.0] [--force] [--json]
 
   module   a kbuild directory: make -C /usr/src/linux-headers-<version> M=DIR modules
   pseudo   a readable rendering of the same logic
+  harness  the module driving QEMU's edu device and printing what the kernel did
   sim-ts   the plan as a TypeScript module that dmaplan simulate runs unchanged
 
 --strategy maps every transaction with S, --kernel targets another kernel; the

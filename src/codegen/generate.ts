@@ -1,7 +1,8 @@
 /**
  * generate(): a plan to files. The plan is checked again as if it came from
  * JSON (names, numbers, references: nothing but the IR reaches the output),
- * the overrides applied, the rules checked (a plan that breaks one gets its
+ * the overrides applied, a target's own plan made (the harness adds its
+ * scratch buffer), the rules checked (a plan that breaks one gets its
  * sentences and no code), and the target renders the model.
  */
 import { decodePlan, encodePlan } from '../plan/load.js'
@@ -15,7 +16,7 @@ import type { GenerateOptions, GeneratedFiles } from './options.js'
 import { TARGETS } from './options.js'
 import { applyOverrides } from './overrides.js'
 import { STRATEGIES } from './strategies/index.js'
-import { TARGET_RENDERERS } from './targets/index.js'
+import { TARGET_PLANS, TARGET_RENDERERS } from './targets/index.js'
 
 /**
  * @example
@@ -25,7 +26,8 @@ import { TARGET_RENDERERS } from './targets/index.js'
 export function generate(plan: Plan, options: GenerateOptions): GeneratedFiles {
   checkOptions(options)
   const checked = recheck(plan)
-  const effective = applyOverrides(checked, options)
+  const overridden = applyOverrides(checked, options)
+  const effective = TARGET_PLANS[options.target]?.(overridden) ?? overridden
   const violations = validatePlan(effective)
   if (violations.length > 0) throw new PlanRuleError(violations)
   return TARGET_RENDERERS[options.target](buildModel(effective), options)

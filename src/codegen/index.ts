@@ -1,6 +1,7 @@
 /**
- * The code generator: a plan to kernel C (target module), to a readable
- * rendering (pseudo), or to a TypeScript module of the plan (sim-ts).
+ * The code generator: a plan to kernel C (target module, or harness for
+ * conformance runs on QEMU), to a readable rendering (pseudo), or to a
+ * TypeScript module of the plan (sim-ts).
  *
  * @example
  * import { generate } from './codegen/index.js'
@@ -11,4 +12,5 @@ export { generate } from './generate.js'
 export type { GenerateOptions, GeneratedFiles, Target } from './options.js'
 export { TARGETS } from './options.js'
 export { CodegenError, PlanRuleError, PlanShapeError } from './errors.js'
+export { harnessPlan, HARNESS_SCRATCH } from './targets/harness/index.js'
 export { clangFormat, clangFormatBinary, clangFormatRuns, CLANG_FORMAT_CONFIG } from './c/clang-format.js'

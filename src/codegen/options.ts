@@ -4,9 +4,13 @@
 import type { Strategy } from '../plan/ir.js'
 import type { KernelVersion } from '../plan/kernel.js'
 
-/** module: a kbuild directory; pseudo: a readable rendering; sim-ts: the plan as a DSL module. */
-export type Target = 'module' | 'pseudo' | 'sim-ts'
-export const TARGETS: readonly Target[] = ['module', 'pseudo', 'sim-ts']
+/**
+ * module: a kbuild directory; harness: the same driver driving QEMU's edu
+ * device and reporting what the kernel did (test/kernel); pseudo: a readable
+ * rendering; sim-ts: the plan as a DSL module.
+ */
+export type Target = 'module' | 'harness' | 'pseudo' | 'sim-ts'
+export const TARGETS: readonly Target[] = ['module', 'harness', 'pseudo', 'sim-ts']
 
 export interface GenerateOptions {
   readonly target: Target

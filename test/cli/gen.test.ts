@@ -51,7 +51,7 @@ describe('dmaplan gen', () => {
   it('refuses bad options with one sentence', () => {
     for (const [args, message] of [
       [['gen', 'examples/nvme-blk.ts'], /gen needs --out DIR/],
-      [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--target', 'rust'], /--target is one of module, pseudo, sim-ts, not rust/],
+      [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--target', 'rust'], /--target is one of module, harness, pseudo, sim-ts, not rust/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--strategy', 'fast'], /--strategy is one of/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--kernel', '5.4'], /--kernel is one of 6\.12, 6\.16, 6\.17, 6\.18, 7\.0, not 5\.4/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'module', 'Kbuild')], /is a file; --out takes a directory/],

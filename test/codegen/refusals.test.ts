@@ -119,7 +119,7 @@ describe('nothing but C identifiers reaches the output', () => {
 
 describe('options', () => {
   it.each([
-    [{ target: 'elf' }, 'target elf is not one of module, pseudo, sim-ts'],
+    [{ target: 'elf' }, 'target elf is not one of module, harness, pseudo, sim-ts'],
     [{ target: 'module', kernel: '5.4' }, 'kernel 5.4 is not one of 6.12, 6.16, 6.17, 6.18, 7.0'],
     [{ target: 'module', strategy: 'magic' }, 'strategy magic is not one of iova, page, sg, p2p-bus, hmm, blk, coherent, auto'],
   ])('%j', (options, sentence) => {

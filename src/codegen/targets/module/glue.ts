@@ -12,6 +12,7 @@ import type { CWriter } from '../../c/writer.js'
 import { dirMacro, hexOf, noSyncReason, syncable } from '../../describe.js'
 import type { BufModel, CodegenModel, SliceModel, TxModel } from '../../model.js'
 import type { CallSite, CallSpec } from '../../parts/part.js'
+import type { EngineFlavour } from './flavour.js'
 import type { Names } from './names.js'
 
 /** What the plan uses of each transaction, to emit only the functions that are called. */
@@ -30,6 +31,8 @@ export class Glue {
   constructor(
     readonly m: CodegenModel,
     readonly n: Names,
+    /** The flavour's device engine, which the glue tells about every buffer, map and unmap. */
+    readonly engine?: EngineFlavour,
   ) {
     for (const t of m.txs) this.#use.set(t, { unmap: false, syncForCpu: false, syncForDevice: false, fault: false, invalidate: false })
     const use = (t: TxModel) => this.#use.get(t) as TxUse
@@ -83,6 +86,7 @@ export class Glue {
     w.blank()
     w.block(this.n.dev, () => {
       w.line('struct device *dev;')
+      if (this.engine !== undefined) w.line('struct dmaplan_engine engine;')
       if (this.usesBlk) w.line('struct dmaplan_queue queue;')
       for (const p of this.m.peers) w.decl('struct pci_dev', `*${this.n.peerField(p.name)}`)
       for (const b of this.m.bufs) w.decl('struct dmaplan_buf', this.n.bufField(b.name))
@@ -144,6 +148,10 @@ export class Glue {
     w.fn({ head: `static void ${this.n.txFn(t.name, 'unmap')}`, params: [`${this.n.dev} *pd`] }, () => {
       this.#local(w, t)
       w.blank()
+      if (this.engine !== undefined) {
+        this.sections.add(`${this.engine.template}.unmapping`)
+        w.line('dmaplan_engine_unmapping(&pd->engine, &t->tx);')
+      }
       for (const s of [...t.slices].reverse()) {
         this.sections.add(s.part.unmap.section)
         Glue.call(w, '', s.part.unmap.call(this.#site(t, s)))
@@ -211,17 +219,21 @@ export class Glue {
           case 'fault': {
             const call = a.op === 'map' ? `${n.txFn(a.tx.name, 'map')}(pd);` : `${n.txFn(a.tx.name, 'fault')}(pd, ${a.index});`
             w.line(`ret = ${call}`)
+            if (this.engine !== undefined) {
+              this.sections.add(`${this.engine.template}.mapped`)
+              w.line(`dmaplan_engine_mapped(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ret);`)
+            }
             jumps.push(ladder.failure(a.cleanup.map(undo)))
             w.if('ret', `\u0000${jumps.length - 1}`)
             break
           }
           case 'device':
             this.sections.add('hooks.device_access')
-            w.call('dmaplan_device_access', ['pd->dev', `&pd->${n.txField(a.tx.name)}.tx`, hexOf(a.offset), hexOf(a.bytes), a.write ? 'true' : 'false'], ');')
+            w.call('dmaplan_device_access', [this.#hookTarget, `&pd->${n.txField(a.tx.name)}.tx`, hexOf(a.offset), hexOf(a.bytes), a.write ? 'true' : 'false'], ');')
             break
           case 'cpu':
             this.sections.add('hooks.cpu_access')
-            w.call('dmaplan_cpu_access', ['pd->dev', `&pd->${n.bufField(a.buf.name)}`, hexOf(a.offset), hexOf(a.bytes), a.write ? 'true' : 'false'], ');')
+            w.call('dmaplan_cpu_access', [this.#hookTarget, `&pd->${n.bufField(a.buf.name)}`, hexOf(a.offset), hexOf(a.bytes), a.write ? 'true' : 'false'], ');')
             break
           case 'sync': {
             const fn = n.txFn(a.tx.name, a.to === 'cpu' ? 'sync_for_cpu' : 'sync_for_device')
@@ -252,6 +264,11 @@ export class Glue {
       }
       this.#resolve(w, jumps)
     })
+  }
+
+  /** The hooks' first argument: the device, or the flavour's engine that drives it. */
+  get #hookTarget(): string {
+    return this.engine !== undefined ? '&pd->engine' : 'pd->dev'
   }
 
   get waits(): boolean {

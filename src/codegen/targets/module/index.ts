@@ -14,19 +14,15 @@ import { CodegenError } from '../../errors.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
 import { shapeFlags } from '../../kernel-shape.js'
+import type { ModuleFlavour } from './flavour.js'
+import { MODULE_FLAVOUR } from './flavour.js'
 import { Glue } from './glue.js'
 import { compatHeader, featuresOf, kbuild, makefile, upstreamHeader } from './headers.js'
 import { Names } from './names.js'
 import { moduleTemplates } from './templates.js'
 
-export interface ModuleFlavour {
-  /** Template file that provides hooks.device_access and hooks.cpu_access. */
-  readonly hooks: string
-  /** Entries of the PCI ID table, as C initialisers ("PCI_DEVICE(0x1234, 0x11e8)"). */
-  readonly pciIds: readonly string[]
-}
-
-export const MODULE_FLAVOUR: ModuleFlavour = { hooks: 'hooks', pciIds: [] }
+export type { EngineFlavour, ModuleFlavour } from './flavour.js'
+export { MODULE_FLAVOUR } from './flavour.js'
 
 export function renderModule(m: CodegenModel, options: Pick<GenerateOptions, 'clangFormat'>, flavour: ModuleFlavour = MODULE_FLAVOUR): Map<string, string> {
   const name = m.plan.name
@@ -49,7 +45,7 @@ export function renderModule(m: CodegenModel, options: Pick<GenerateOptions, 'cl
 function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; unsure: boolean } {
   const n = new Names(m.plan.name)
   const lib = moduleTemplates()
-  const glue = new Glue(m, n)
+  const glue = new Glue(m, n, flavour.engine)
 
   // Plan-specific code first, to learn which template sections it calls.
   const code = new CWriter()
@@ -58,9 +54,10 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   glue.release(code)
   glue.alloc(code)
   glue.free(code)
-  probeAndRemove(code, m, n, glue)
+  probeAndRemove(code, m, n, glue, flavour)
   driverObjects(code, m, n, flavour)
   if (glue.usesBlk) glue.sections.add('blk.queue')
+  if (flavour.engine !== undefined) for (const s of ['types', 'init', 'track', 'status']) glue.sections.add(`${flavour.engine.template}.${s}`)
   const hooks = [...glue.sections].map((id) => id.replace(/^hooks\./, `${flavour.hooks}.`))
 
   const sections = lib.closure(hooks)
@@ -74,7 +71,7 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   const w = new CWriter()
   header(w, m)
   w.blank()
-  for (const inc of includes(m, glue)) w.line(`#include <${inc}>`)
+  for (const inc of includes(m, glue, flavour)) w.line(`#include <${inc}>`)
   w.blank()
   w.line('#include "dmaplan_compat.h"')
   for (const p of m.peers) {
@@ -113,8 +110,8 @@ function header(w: CWriter, m: CodegenModel): void {
   ])
 }
 
-function includes(m: CodegenModel, glue: Glue): string[] {
-  const set = new Set(['linux/device.h', 'linux/dma-mapping.h', 'linux/mm.h', 'linux/module.h', 'linux/pci.h'])
+function includes(m: CodegenModel, glue: Glue, flavour: ModuleFlavour): string[] {
+  const set = new Set(['linux/device.h', 'linux/dma-mapping.h', 'linux/mm.h', 'linux/module.h', 'linux/pci.h', ...(flavour.engine?.includes ?? [])])
   for (const t of m.txs) for (const s of t.slices) for (const i of s.part.includes) set.add(i)
   if (m.peers.length > 0) set.add('linux/err.h').add('linux/pci-p2pdma.h')
   if (m.bufs.some((b) => b.alloc === 'shared')) set.add('linux/set_memory.h')
@@ -136,9 +133,10 @@ function boundary(v: bigint): string {
   return v === (1n << 64n) - 1n ? 'ULONG_MAX' : hexOf(v)
 }
 
-function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue): void {
+function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavour: ModuleFlavour): void {
   const d = m.device
   const blk = glue.usesBlk
+  const engine = flavour.engine
   w.blank()
   w.fn({ head: `static int ${n.fn('probe')}`, params: ['struct pci_dev *pdev', 'const struct pci_device_id *id'] }, () => {
     if (blk) {
@@ -167,13 +165,19 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue): void
     w.line(`dma_set_seg_boundary(dev, ${boundary(d.segmentBoundary)});`)
     if (d.minAlignMask !== 0) w.line(`dma_set_min_align_mask(dev, ${hexOf(d.minAlignMask)});`)
     w.blank()
+    if (engine !== undefined) {
+      w.line(`ret = dmaplan_engine_init(&pd->engine, pdev, &pd->${n.bufField(engine.scratch)}, ${m.bufs.length});`)
+      w.if('ret', 'return ret;')
+    }
     if (blk) {
       w.line('ret = dmaplan_queue_init(&pd->queue, &lim);')
       w.if('ret', 'return ret;')
     }
     w.line(`ret = ${n.fn('alloc')}(pd);`)
     w.if('ret', blk ? 'goto err_queue;' : 'return ret;')
+    if (engine !== undefined) for (const b of m.bufs) if (b.alloc !== 'coherent') w.line(`dmaplan_engine_track(&pd->engine, &pd->${n.bufField(b.name)});`)
     w.line(`ret = ${n.fn('run')}(pd);`)
+    if (engine !== undefined) w.line('dmaplan_engine_status(&pd->engine, ret);')
     w.if('ret', 'goto err_free;')
     w.line('pci_set_drvdata(pdev, pd);')
     w.line('return 0;')

@@ -1,0 +1,445 @@
+//@ The conformance harness (the harness target, test/kernel): instead of the
+//@ logging hooks of hooks.c, device accesses drive QEMU's edu device through
+//@ the plan's mappings, CPU accesses write and check byte patterns, and the
+//@ driver reports what the kernel did, one "dmaplan: " line per fact (the
+//@ line protocol is in src/codegen/targets/harness/README.md).
+//@section types
+/*
+ * QEMU's edu device (PCI 1234:11e8): a DMA engine that moves bytes between
+ * a DMA address and the device's 4 KiB buffer, which the engine addresses at
+ * 0x40000. A transfer takes 100 ms of virtual time, and QEMU 7.2 refuses one
+ * that reaches the buffer's last byte: the harness moves 2 KiB at a time.
+ */
+#define DMAPLAN_EDU_SRC 0x80
+#define DMAPLAN_EDU_DST 0x88
+#define DMAPLAN_EDU_CNT 0x90
+#define DMAPLAN_EDU_CMD 0x98
+#define DMAPLAN_EDU_START BIT(0)
+#define DMAPLAN_EDU_TO_RAM BIT(1)
+#define DMAPLAN_EDU_BUF 0x40000
+#define DMAPLAN_CHUNK SZ_2K
+
+/* What the CPU expects in a buffer: the latest bytes written to it. */
+struct dmaplan_shadow {
+	const struct dmaplan_buf *buf;
+	u8 *bytes;
+};
+
+/*
+ * The engine: edu's registers, the plan's coherent buffer through which it
+ * stages what the device reads and writes, a shadow per buffer, and what
+ * went wrong.
+ */
+struct dmaplan_engine {
+	struct device *dev;
+	void __iomem *regs;
+	struct dmaplan_buf *scratch;
+	struct dmaplan_shadow *shadow;
+	unsigned int nr_shadows;
+	u32 seed;
+	unsigned int transfers;
+	unsigned int errors;
+	bool stuck;
+};
+//@section core
+/* A byte pattern that differs from write to write and from page to page. */
+static u8 dmaplan_pattern(u32 seed, size_t at)
+{
+	u32 x = seed * 0x9e3779b1 ^ (u32)at * 0x85ebca6b;
+
+	x ^= x >> 15;
+	x *= 0x2c1b3c6d;
+	x ^= x >> 12;
+	return x;
+}
+
+static void dmaplan_fill(u8 *p, size_t len, u32 seed, size_t at)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = dmaplan_pattern(seed, at + i);
+}
+
+/* The shadow of a buffer; of none, a free one. */
+static struct dmaplan_shadow *dmaplan_shadow_of(struct dmaplan_engine *e,
+						const struct dmaplan_buf *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr_shadows; i++)
+		if (e->shadow[i].buf == b)
+			return &e->shadow[i];
+	return NULL;
+}
+
+/* Coherent memory has no struct page of the plan: it comes with its map. */
+static bool dmaplan_coherent(const struct dmaplan_buf *b)
+{
+	return !b->page && !b->peer;
+}
+
+/*
+ * Bytes [at, at + len) of the transaction's DMA view, its buffers one after
+ * another, in their shadows: stored from data, or compared with data.
+ * Returns the number of bytes that differ (or that no shadow holds).
+ */
+static size_t dmaplan_view(struct dmaplan_engine *e, struct dmaplan_tx *tx,
+			   size_t at, u8 *data, size_t len, bool store)
+{
+	size_t start = 0, bad = 0, off, n, i;
+	struct dmaplan_shadow *s;
+	unsigned int k;
+
+	for (k = 0; k < tx->nr_bufs && len; k++) {
+		start += tx->buf[k]->len;
+		if (at >= start)
+			continue;
+		off = at - (start - tx->buf[k]->len);
+		n = min(len, start - at);
+		s = dmaplan_shadow_of(e, tx->buf[k]);
+		if (!s)
+			bad += n;
+		else if (store)
+			memcpy(s->bytes + off, data, n);
+		else
+			for (i = 0; i < n; i++)
+				bad += s->bytes[off + i] != data[i];
+		data += n;
+		at += n;
+		len -= n;
+	}
+	return bad + len;
+}
+
+/*
+ * One transfer of edu's engine: from addr into its buffer, or (to_ram) from
+ * its buffer to addr. After a timeout the engine is not trusted again.
+ */
+static int dmaplan_edu_move(struct dmaplan_engine *e, dma_addr_t addr,
+			    size_t len, bool to_ram)
+{
+	u32 cmd;
+	int ret;
+
+	if (e->stuck)
+		return -EIO;
+	writeq(to_ram ? DMAPLAN_EDU_BUF : addr, e->regs + DMAPLAN_EDU_SRC);
+	writeq(to_ram ? addr : DMAPLAN_EDU_BUF, e->regs + DMAPLAN_EDU_DST);
+	writeq(len, e->regs + DMAPLAN_EDU_CNT);
+	writel(DMAPLAN_EDU_START | (to_ram ? DMAPLAN_EDU_TO_RAM : 0),
+	       e->regs + DMAPLAN_EDU_CMD);
+	ret = readl_poll_timeout(e->regs + DMAPLAN_EDU_CMD, cmd,
+				 !(cmd & DMAPLAN_EDU_START), 5 * USEC_PER_MSEC,
+				 2 * USEC_PER_SEC);
+	e->transfers++;
+	if (ret) {
+		e->stuck = true;
+		dev_err(e->dev, "dmaplan: edu's DMA engine did not finish\n");
+	}
+	/* What the device wrote is read after it said it was done. */
+	dma_rmb();
+	return ret;
+}
+//@section init needs harness.core
+/* What the IOMMU does with the device's DMA, as the kernel decided at boot. */
+static const char *dmaplan_domain(struct device *dev)
+{
+	struct iommu_domain *d = iommu_get_domain_for_dev(dev);
+
+	if (!d)
+		return "none";
+	switch (d->type) {
+	case IOMMU_DOMAIN_IDENTITY:
+		return "identity";
+	case IOMMU_DOMAIN_DMA:
+		return "dma";
+	case IOMMU_DOMAIN_DMA_FQ:
+		return "dma-fq";
+	default:
+		return "other";
+	}
+}
+
+static int dmaplan_engine_init(struct dmaplan_engine *e, struct pci_dev *pdev,
+			       struct dmaplan_buf *scratch,
+			       unsigned int nr_bufs)
+{
+	e->dev = &pdev->dev;
+	e->regs = pcim_iomap(pdev, 0, 0);
+	if (!e->regs)
+		return -ENOMEM;
+	e->scratch = scratch;
+	e->shadow =
+		devm_kcalloc(e->dev, nr_bufs, sizeof(*e->shadow), GFP_KERNEL);
+	if (!e->shadow)
+		return -ENOMEM;
+	e->nr_shadows = nr_bufs;
+	dev_info(e->dev, "dmaplan: begin %s domain=%s\n",
+		 dev_driver_string(e->dev), dmaplan_domain(e->dev));
+	return 0;
+}
+//@section track needs harness.core
+/* Where a buffer starts; a coherent one may be vmapped behind an IOMMU. */
+static phys_addr_t dmaplan_phys(const struct dmaplan_buf *b)
+{
+	if (!dmaplan_coherent(b))
+		return b->phys;
+	if (is_vmalloc_addr(b->vaddr))
+		return page_to_phys(vmalloc_to_page(b->vaddr)) +
+		       offset_in_page(b->vaddr);
+	return virt_to_phys(b->vaddr);
+}
+
+/*
+ * Report a buffer and keep a shadow of it. Pages of RAM start with a
+ * pattern of their own, so that a device that reads the wrong page shows;
+ * coherent memory starts zeroed.
+ */
+static void dmaplan_engine_track(struct dmaplan_engine *e,
+				 struct dmaplan_buf *b)
+{
+	struct dmaplan_shadow *s = dmaplan_shadow_of(e, NULL);
+	phys_addr_t phys = dmaplan_phys(b);
+
+	if (!dmaplan_coherent(b))
+		dmaplan_fill(b->vaddr, b->len, ++e->seed, 0);
+	dev_info(e->dev, "dmaplan: region %s phys=%pa len=%#zx\n", b->name,
+		 &phys, b->len);
+	if (s)
+		s->bytes = devm_kmemdup(e->dev, b->vaddr, b->len, GFP_KERNEL);
+	if (!s || !s->bytes) {
+		e->errors++;
+		return;
+	}
+	s->buf = b;
+}
+//@section device_access needs harness.core
+/*
+ * Whether the engine may move [at, at + len) of a segment that holds [a, b)
+ * of the access: transfers take 100 ms, so of a part longer than 8 KiB it
+ * moves only the chunks at its ends and those where a buffer starts, which
+ * is where a wrong merge or a wrong address shows.
+ */
+static bool dmaplan_chunk_wanted(struct dmaplan_tx *tx, size_t a, size_t b,
+				 size_t at, size_t len)
+{
+	size_t start = 0;
+	unsigned int k;
+
+	if (b - a <= 4 * DMAPLAN_CHUNK || at == a || at + len == b)
+		return true;
+	for (k = 0; k < tx->nr_bufs; k++) {
+		if (start >= at && start < at + len)
+			return true;
+		start += tx->buf[k]->len;
+	}
+	return false;
+}
+
+/*
+ * One chunk: n bytes at DMA address addr, which hold bytes [at, at + n) of
+ * the transaction's DMA view, moved through edu's buffer from or to the
+ * scratch buffer. Returns the bytes that did not check out.
+ */
+static size_t dmaplan_device_chunk(struct dmaplan_engine *e,
+				   struct dmaplan_tx *tx, dma_addr_t addr,
+				   size_t at, size_t n, bool write)
+{
+	struct dmaplan_buf *sb = e->scratch;
+	size_t bad;
+
+	if (write) {
+		dmaplan_fill(sb->vaddr, n, ++e->seed, at);
+		bad = dmaplan_view(e, tx, at, sb->vaddr, n, true);
+		if (dmaplan_edu_move(e, sb->dma, n, false) ||
+		    dmaplan_edu_move(e, addr, n, true))
+			return n;
+		return bad;
+	}
+	if (dmaplan_edu_move(e, addr, n, false) ||
+	    dmaplan_edu_move(e, sb->dma, n, true))
+		return n;
+	return dmaplan_view(e, tx, at, sb->vaddr, n, false);
+}
+
+/*
+ * The device reads (write: false) or writes len bytes at offset of the
+ * transaction's DMA view, segment by segment, through edu's buffer; the
+ * plan's coherent scratch buffer is the other end, so the CPU sees what the
+ * device read and chooses what it writes. A read is checked against the
+ * shadows; a write goes into them. Returns the bytes that did not check
+ * out, and counts the chunks moved.
+ */
+static size_t dmaplan_engine_move(struct dmaplan_engine *e,
+				  struct dmaplan_tx *tx, size_t offset,
+				  size_t len, bool write, unsigned int *chunks)
+{
+	size_t start = 0, bad = 0, a, b, at, n;
+	dma_addr_t addr;
+	unsigned int i;
+
+	for (i = 0; i < tx->nr_segs; start += tx->seg[i++].len) {
+		a = max(offset, start);
+		b = min(offset + len, start + tx->seg[i].len);
+		for (at = a; at < b; at += n) {
+			n = min_t(size_t, DMAPLAN_CHUNK, b - at);
+			if (!dmaplan_chunk_wanted(tx, a, b, at, n))
+				continue;
+			(*chunks)++;
+			addr = tx->seg[i].addr + at - start;
+			bad += dmaplan_device_chunk(e, tx, addr, at, n, write);
+		}
+	}
+	return bad;
+}
+
+/*
+ * The engine never writes through a mapping the device may only read, nor
+ * the other way round: behind an IOMMU that would be a DMAR fault.
+ */
+static bool dmaplan_device_may(struct dmaplan_engine *e, struct dmaplan_tx *tx,
+			       bool write)
+{
+	if (e->scratch->vaddr &&
+	    tx->dir != (write ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
+		return true;
+	dev_err(e->dev, "dmaplan: device %s through %s refused\n",
+		write ? "write" : "read", tx->name);
+	e->errors++;
+	return false;
+}
+
+static void dmaplan_device_access(struct dmaplan_engine *e,
+				  struct dmaplan_tx *tx, size_t offset,
+				  size_t len, bool write)
+{
+	unsigned int chunks = 0;
+	size_t bad;
+
+	if (!dmaplan_device_may(e, tx, write))
+		return;
+	bad = dmaplan_engine_move(e, tx, offset, len, write, &chunks);
+	if (bad)
+		e->errors++;
+	dev_info(e->dev,
+		 "dmaplan: device %s %s off=%#zx len=%#zx chunks=%u bad=%zu\n",
+		 write ? "write" : "read", tx->name, offset, len, chunks, bad);
+}
+
+/*
+ * Every entry of the hardware scatter-gather list, whatever the plan's steps
+ * touch: the device reads the whole DMA view after the map, and writes it
+ * before the unmap (and reads it back when it may do both), as far as the
+ * mapping's direction allows. Not the scratch buffer's own transaction, and
+ * not after the run (a kept transaction unmapped at unbind): the scratch
+ * buffer is gone then.
+ */
+static void dmaplan_engine_sweep(struct dmaplan_engine *e,
+				 struct dmaplan_tx *tx, bool write)
+{
+	unsigned int i, chunks = 0;
+	size_t len = 0, bad;
+
+	for (i = 0; i < tx->nr_bufs; i++) {
+		if (tx->buf[i] == e->scratch)
+			return;
+		len += tx->buf[i]->len;
+	}
+	if (!e->scratch->vaddr ||
+	    tx->dir == (write ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
+		return;
+	bad = dmaplan_engine_move(e, tx, 0, len, write, &chunks);
+	if (bad)
+		e->errors++;
+	dev_info(e->dev, "dmaplan: sweep %s %s chunks=%u bad=%zu\n",
+		 write ? "write" : "read", tx->name, chunks, bad);
+}
+//@section mapped needs harness.track harness.device_access
+/* Report a map: its result and the segments the device is given. */
+static void dmaplan_engine_mapped(struct dmaplan_engine *e,
+				  struct dmaplan_tx *tx, int ret)
+{
+	unsigned int i;
+
+	dev_info(e->dev, "dmaplan: map %s ret=%d segs=%u\n", tx->name, ret,
+		 tx->nr_segs);
+	if (ret)
+		return;
+	for (i = 0; i < tx->nr_segs; i++)
+		dev_info(e->dev, "dmaplan: seg %s %u dma=%pad len=%#zx\n",
+			 tx->name, i, &tx->seg[i].addr, tx->seg[i].len);
+	for (i = 0; i < tx->nr_bufs; i++)
+		if (dmaplan_coherent(tx->buf[i]))
+			dmaplan_engine_track(e, tx->buf[i]);
+	dmaplan_engine_sweep(e, tx, false);
+}
+//@section unmapping needs harness.device_access
+/* Report an unmap, after the last sweep; coherent memory is freed with it. */
+static void dmaplan_engine_unmapping(struct dmaplan_engine *e,
+				     struct dmaplan_tx *tx)
+{
+	struct dmaplan_shadow *s;
+	unsigned int i;
+
+	dmaplan_engine_sweep(e, tx, true);
+	if (tx->dir == DMA_BIDIRECTIONAL)
+		dmaplan_engine_sweep(e, tx, false);
+	dev_info(e->dev, "dmaplan: unmap %s\n", tx->name);
+	for (i = 0; i < tx->nr_bufs; i++) {
+		s = dmaplan_shadow_of(e, tx->buf[i]);
+		if (s && dmaplan_coherent(tx->buf[i])) {
+			devm_kfree(e->dev, s->bytes);
+			s->buf = NULL;
+		}
+	}
+}
+//@section status needs harness.core
+/*
+ * The end of the plan's run: everything is unmapped, so the CPU owns every
+ * buffer and checks it whole, which is where what the device wrote through
+ * a bounce buffer shows. (A transaction the plan keeps is still mapped.)
+ */
+static void dmaplan_engine_status(struct dmaplan_engine *e, int ret)
+{
+	const struct dmaplan_buf *b;
+	size_t bad, i;
+	unsigned int k;
+
+	for (k = 0; k < e->nr_shadows; k++) {
+		b = e->shadow[k].buf;
+		if (!b)
+			continue;
+		for (bad = 0, i = 0; i < b->len; i++)
+			bad += ((u8 *)b->vaddr)[i] != e->shadow[k].bytes[i];
+		if (bad)
+			e->errors++;
+		dev_info(e->dev, "dmaplan: final %s bad=%zu\n", b->name, bad);
+	}
+	dev_info(e->dev, "dmaplan: status %s ret=%d errors=%u transfers=%u\n",
+		 !ret && !e->errors ? "ok" : "fail", ret, e->errors,
+		 e->transfers);
+}
+//@section cpu_access needs harness.core
+/* The CPU writes a fresh pattern, or checks what it reads. */
+static void dmaplan_cpu_access(struct dmaplan_engine *e, struct dmaplan_buf *b,
+			       size_t offset, size_t len, bool write)
+{
+	struct dmaplan_shadow *s = dmaplan_shadow_of(e, b);
+	u8 *p = b->vaddr + offset;
+	size_t bad = 0, i;
+
+	if (!s) {
+		bad = len;
+	} else if (write) {
+		dmaplan_fill(p, len, ++e->seed, offset);
+		memcpy(s->bytes + offset, p, len);
+	} else {
+		for (i = 0; i < len; i++)
+			bad += p[i] != s->bytes[offset + i];
+	}
+	if (bad)
+		e->errors++;
+	dev_info(e->dev, "dmaplan: cpu %s %s off=%#zx len=%#zx bad=%zu\n",
+		 write ? "write" : "read", b->name, offset, len, bad);
+}

@@ -1,0 +1,88 @@
+/**
+ * The harness target: the module target's driver for QEMU's edu device. It
+ * runs the plan plus the engine's scratch buffer, maps with exactly the
+ * module target's code, reports through the engine at every map and unmap,
+ * and refuses what it cannot drive. Its kbuild, sparse and checkpatch runs
+ * are in kbuild.test.ts; on the real kernel, test/kernel.
+ */
+import { describe, expect, it } from 'vitest'
+import { CodegenError, generate, harnessPlan, HARNESS_SCRATCH } from '../../src/codegen/index.js'
+import { platform } from '../../src/index.js'
+import type { Plan } from '../../src/index.js'
+
+function e1(): Plan {
+  const host = platform({ kernel: '6.12', iommu: { mode: 'translated', flush: 'strict' }, ramBytes: 512 << 20 })
+  const edu = host.device('edu', { dmaMask: 28 })
+  const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
+  const b = host.ram('b', { pages: 1 })
+  const c = host.ram('c', { bytes: 0x800 })
+  return host
+    .plan(edu, { name: 'edu_e1' })
+    .transaction('io', { strategy: 'sg', dir: 'bidirectional' }, [a, b, c])
+    .deviceWrites('io', b)
+    .deviceReads('io', a)
+    .unmap('io')
+    .cpuReads(b)
+    .build()
+}
+
+/** Every function of a C file, by name. */
+function functions(source: string): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const m of source.matchAll(/^(static [^\n;]*?\b(\w+)\([^;{]*\)\n\{\n[\s\S]*?^\}\n)/gm)) if (m[1] && m[2]) out.set(m[2], m[1])
+  return out
+}
+
+describe('the harness target', () => {
+  it('runs the plan plus a coherent scratch page, mapped first and unmapped last', () => {
+    const p = harnessPlan(e1())
+    expect(p.regions.at(-1)).toMatchObject({ name: HARNESS_SCRATCH, memory: 'ram', bytes: 0x1000n })
+    expect(p.steps[0]).toMatchObject({ op: 'map', tx: HARNESS_SCRATCH, strategy: 'coherent', dir: 'bidirectional' })
+    expect(p.steps.at(-1)).toEqual({ op: 'unmap', tx: HARNESS_SCRATCH })
+    expect(p.steps.slice(1, -1)).toEqual(e1().steps)
+  })
+
+  it("maps with the module target's code, byte for byte", () => {
+    const plan = e1()
+    const module = functions(generate(harnessPlan(plan), { target: 'module' }).get('edu_e1.c') ?? '')
+    const harness = functions(generate(plan, { target: 'harness' }).get('edu_e1.c') ?? '')
+    const mapping = [...module.keys()].filter((n) => /^dmaplan_(sg|coherent|slice|tx)_|_map$/.test(n))
+    expect(mapping).toEqual(expect.arrayContaining(['dmaplan_sg_map', 'dmaplan_sg_unmap', 'dmaplan_coherent_map', 'edu_e1_io_map', 'edu_e1_scratch_map']))
+    for (const n of mapping) expect(harness.get(n), n).toBe(module.get(n))
+  })
+
+  it('binds to edu, starts its engine, and reports every map, unmap and the result', () => {
+    const c = generate(e1(), { target: 'harness' }).get('edu_e1.c') ?? ''
+    expect(c).toContain('{ PCI_DEVICE(0x1234, 0x11e8) },')
+    expect(c).toContain('ret = dmaplan_engine_init(&pd->engine, pdev, &pd->buf_scratch, 4);')
+    expect(c).toContain('dmaplan_engine_mapped(&pd->engine, &pd->tx_io.tx, ret);')
+    expect(c).toContain('dmaplan_engine_unmapping(&pd->engine, &t->tx);')
+    expect(c).toContain('dmaplan_engine_status(&pd->engine, ret);')
+    expect(c).toContain('dmaplan_device_access(&pd->engine, &pd->tx_io.tx, 0xe00, 0x1000, true);')
+  })
+
+  it('is kept in a golden file', async () => {
+    const files = generate(e1(), { target: 'harness' })
+    await expect([...files].map(([p, t]) => `==> ${p} <==\n${t}`).join('\n')).toMatchFileSnapshot('__golden__/harness/edu_e1.harness.txt')
+  })
+
+  it('refuses what edu cannot drive, with one sentence each', () => {
+    const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+    const edu = host.device('edu', { dmaMask: 28 })
+    const buf = host.ram('buf', { pages: 2 })
+    const scratch = host.ram('scratch', { pages: 1 })
+    const hmm = host.plan(edu, { name: 'odp' }).transaction('mr', { strategy: 'hmm', dir: 'bidirectional' }, [buf]).unmap('mr').build()
+    const clash = host.plan(edu, { name: 'clash' }).transaction('t', { strategy: 'page', dir: 'to-device' }, [scratch]).unmap('t').build()
+    const issues = (p: Plan) => {
+      try {
+        generate(p, { target: 'harness' })
+      } catch (e) {
+        if (e instanceof CodegenError) return e.issues
+        throw e
+      }
+      return []
+    }
+    expect(issues(hmm)).toEqual(['transaction mr uses hmm; the harness drives page, sg, iova, coherent, auto'])
+    expect(issues(clash)).toEqual(["region scratch is the harness's own; rename it"])
+  })
+})
