@@ -1,6 +1,7 @@
 /**
  * The generated modules against a real kernel: for every example and test
- * plan, and every strategy that applies, the module builds with kbuild
+ * plan, and every strategy that applies, and for the harness of every
+ * scenario of test/kernel/scenarios, the module builds with kbuild
  * against the installed Debian 6.12 headers with W=1 and no warning, sparse
  * (C=1) reports nothing, the upstream-signature mode compiles cleanly, and
  * checkpatch.pl --no-tree -f reports no error and no warning.
@@ -15,6 +16,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generate } from '../../src/codegen/index.js'
+import { loadScenarios } from '../kernel/support/scenarios.js'
 import { allCases, render, VARIANTS } from './cases.js'
 import { findToolchain } from './toolchain.js'
 
@@ -44,6 +47,8 @@ async function modules(): Promise<Module[]> {
       seen.add(key)
       out.push({ dir: `${c.id.replace(/\W/g, '_')}__${variant.replace(/\W/g, '_')}`, source: `${c.plan.name}.c`, files: r.files })
     }
+  for (const s of await loadScenarios())
+    out.push({ dir: `${s.plan.name}__harness`, source: `${s.plan.name}.c`, files: generate(s.plan, { target: 'harness' }) })
   return out
 }
 

@@ -1,6 +1,12 @@
 /**
  * A minimal initramfs: a static busybox, the modules, and an /init that runs
- * them one after the other and powers off. Output goes to the serial console.
+ * them one after the other and powers off. Output goes to the serial console:
+ * the boot's swiotlb/IOMMU lines as `dmaplan-boot: ...` (with memblock=debug,
+ * which qemu.ts sets, the first says where the swiotlb pool went:
+ * `dmaplan-boot: swiotlb [..] memblock_reserve: [a-b] ...`), each module's
+ * kernel log as `dmaplan-log: ...` and, with `trace`, the kernel's own
+ * record of every DMA API call the module made (the tracepoints of
+ * include/trace/events/dma.h) as `dmaplan-trace: ...`.
  */
 import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -8,12 +14,16 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { which } from './tools.js'
 
-const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed']
+const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed', 'head', 'stty']
 
 export interface InitramfsSpec {
   /** Modules to load, in order; each is removed again after it ran. */
   readonly modules: readonly string[]
+  /** Record the dma:* trace events of each module (insmod to rmmod). */
+  readonly trace?: boolean
 }
+
+const TRACING = '/sys/kernel/tracing'
 
 export function buildInitramfs(spec: InitramfsSpec): string {
   const dir = mkdtempSync(join(tmpdir(), 'dmaplan-initramfs-'))
@@ -31,16 +41,24 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     'mount -t sysfs sys /sys',
     'mount -t devtmpfs dev /dev',
     // The kernel's own view of the platform, for the comparison: the swiotlb pool and the IOMMU mode.
-    'dmesg -c | grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" | sed "s/^/dmaplan-boot: /"',
+    'dmesg -c > /boot.log',
+    // The pool is the first memblock allocation of swiotlb_init_remap(); its range is on the next line.
+    'grep -A1 -E "memblock_alloc_try_nid: .*swiotlb_(init_remap|memblock_alloc)" /boot.log | grep memblock_reserve | head -n 1 | sed "s/^/dmaplan-boot: swiotlb /"',
+    'grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" /boot.log | sed "s/^/dmaplan-boot: /"',
+    ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
     ...names.flatMap((n) => [
       `echo "dmaplan-module: begin ${n}"`,
+      ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
       `insmod /modules/${n}`,
       `rmmod ${n.replace(/\.ko$/, '')}`,
       'dmesg -c | sed "s/^/dmaplan-log: /"',
+      ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),
       `echo "dmaplan-module: end ${n}"`,
     ]),
     'echo "dmaplan-module: all done"',
+    // Power off only once the console has sent everything (stty sets its mode with TCSADRAIN).
+    'stty -echo',
     'poweroff -f',
   ].join('\n')
   writeFileSync(join(root, 'init'), `${init}\n`)

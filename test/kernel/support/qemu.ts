@@ -20,8 +20,13 @@ export const REFERENCE_PLATFORMS = {
   'vtd-lazy': { name: 'vtd-lazy', append: 'intel_iommu=on iommu.strict=0', devices: ['-device', 'intel-iommu'], memory: '512' },
   passthrough: { name: 'passthrough', append: 'intel_iommu=on iommu=pt', devices: ['-device', 'intel-iommu'], memory: '512' },
   none: { name: 'none', append: 'intel_iommu=off', devices: [], memory: '512' },
+  // With 200 MiB all RAM is below edu's 28-bit mask: dma-direct maps succeed whatever the page allocator hands out.
+  'passthrough-low': { name: 'passthrough-low', append: 'intel_iommu=on iommu=pt', devices: ['-device', 'intel-iommu'], memory: '200' },
+  'none-low': { name: 'none-low', append: 'intel_iommu=off', devices: [], memory: '200' },
   // Below 256 MiB of RAM the forced swiotlb pool is itself reachable by edu's 28-bit mask, so bouncing really happens.
   bounce: { name: 'bounce', append: 'intel_iommu=off swiotlb=force', devices: [], memory: '200' },
+  // A pool of one 128-slot segment (256 KiB), so that a scenario can fill it.
+  'bounce-small': { name: 'bounce-small', append: 'intel_iommu=off swiotlb=128,force', devices: [], memory: '200' },
 } as const satisfies Record<string, ReferencePlatform>
 
 export type ReferencePlatformName = keyof typeof REFERENCE_PLATFORMS
@@ -40,7 +45,8 @@ export function boot(kernel: KernelPair, platform: ReferencePlatform, initramfs:
     '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
     '-kernel', kernel.image,
     '-initrd', initramfs,
-    '-append', `console=ttyS0 quiet loglevel=4 panic=-1 ${platform.append}`,
+    // memblock=debug logs where the swiotlb pool was placed (which nothing else prints on x86 when it is forced).
+    '-append', `console=ttyS0 quiet loglevel=4 panic=-1 memblock=debug ${platform.append}`,
     ...platform.devices,
     '-device', 'edu',
   ]

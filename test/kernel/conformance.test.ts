@@ -1,0 +1,125 @@
+/**
+ * Real-kernel conformance (issue 5): every scenario of test/kernel/scenarios
+ * becomes a harness module (dmaplan gen --target harness), all built in one
+ * kbuild tree against the installed Debian 6.12 headers; each is booted on
+ * its QEMU set-up with the edu device, and what the kernel did is compared
+ * with what the simulator predicts from the run's physical addresses. Any
+ * disagreement fails, showing both sides; the last test prints
+ * `conformance: A/B scenarios agree`.
+ *
+ * DMAPLAN_SCENARIOS=name,name runs only those; the serial output of every
+ * boot is kept in a temporary directory, named when something fails.
+ * Without the tools this is a failure in CI and a visible skip elsewhere.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Built } from './support/build.js'
+import { buildHarnesses } from './support/build.js'
+import type { ScenarioRun } from './support/run.js'
+import { describeRun, limiter, runModule, runScenario } from './support/run.js'
+import { loadScenarios } from './support/scenarios.js'
+import { misdirect, SELF_CHECKS } from './support/selfcheck.js'
+import { findKernel, kernelTools, requireTools } from './support/tools.js'
+
+const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
+const scenarios = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.plan.name))
+const kernel = requireTools(kernelTools(), 'test/kernel/conformance.test.ts') ? findKernel() : undefined
+
+if (kernel === undefined) {
+  describe('real-kernel conformance', () => {
+    it.skip('skipped: the kernel tools are missing', () => {})
+  })
+} else {
+  const root = mkdtempSync(join(tmpdir(), 'dmaplan-conformance-'))
+  const started = Date.now()
+  let built: Promise<Built> | undefined
+  const runs = new Map<string, Promise<ScenarioRun>>()
+  const checks = new Map<string, Promise<Awaited<ReturnType<typeof runModule>>>>()
+  const failed: string[] = []
+
+  beforeAll(() => {
+    const build = buildHarnesses(
+      kernel.headers,
+      [...scenarios.map((s) => s.plan), ...SELF_CHECKS.map((c) => c.plan)],
+      join(root, 'kbuild'),
+      misdirect,
+    )
+    built = build
+    // Two QEMUs at a time, one per core; each starts as soon as the build is done.
+    const limit = limiter(2)
+    for (const c of SELF_CHECKS) {
+      const name = c.plan.name
+      const run = build.then((b) => {
+        const ko = b.modules.get(name)
+        if (ko === undefined) throw new Error(`${name}.ko was not built`)
+        return limit(() => runModule(ko, c.platform, kernel))
+      })
+      run.catch(() => {})
+      checks.set(name, run)
+    }
+    for (const s of scenarios) {
+      const name = s.plan.name
+      const run = build.then((b) => {
+        const ko = b.modules.get(name)
+        if (ko === undefined) throw new Error(`${name}.ko was not built`)
+        return limit(() => runScenario(s, ko, kernel))
+      })
+      // Awaited by the scenario's own test; until then a failure must not count as unhandled.
+      run.catch(() => {})
+      runs.set(name, run)
+    }
+    build.catch(() => {})
+  })
+
+  afterAll(() => {
+    if (failed.length === 0 && !process.env.DMAPLAN_KEEP_KERNEL) rmSync(root, { recursive: true, force: true })
+    else console.log(`kernel test output kept in ${root}`)
+  })
+
+  describe(`real-kernel conformance on ${kernel.version}`, () => {
+    it('has at least 20 scenarios on the reference set-ups', () => {
+      if (only !== undefined) return
+      expect(scenarios.length).toBeGreaterThanOrEqual(20)
+      expect(new Set(scenarios.map((s) => s.platform))).toEqual(new Set(['vtd-strict', 'vtd-lazy', 'passthrough', 'passthrough-low', 'none', 'none-low', 'bounce', 'bounce-small']))
+    })
+
+    it('builds every harness with W=1 and no diagnostic', async () => {
+      const b = await (built as Promise<Built>)
+      expect(b.diagnostics).toEqual([])
+      expect([...b.modules.keys()].sort()).toEqual([...scenarios, ...SELF_CHECKS].map((s) => s.plan.name).sort())
+    }, 300_000)
+
+    for (const c of SELF_CHECKS) {
+      it(`the harness notices a device sent ${c.offset} off its DMA addresses (${c.platform}): ${c.expect}`, async () => {
+        const r = await (checks.get(c.plan.name) as Promise<Awaited<ReturnType<typeof runModule>>>)
+        writeFileSync(join(root, `${c.plan.name}.log`), r.lines.join('\n'))
+        const o = r.observation
+        expect(o.status?.ok).toBe(false)
+        if (c.expect === 'data mismatch') expect(o.accesses.some((a) => a.bad > 0)).toBe(true)
+        else expect(o.problems.some((p) => /DMAR: \[DMA Read/.test(p))).toBe(true)
+      }, 300_000)
+    }
+
+    for (const s of scenarios) {
+      it(`${s.plan.name} (${s.platform}): ${s.about}`, async () => {
+        const r = await (runs.get(s.plan.name) as Promise<ScenarioRun>)
+        writeFileSync(join(root, `${s.plan.name}.log`), r.lines.join('\n'))
+        const report = describeRun(r)
+        if (report.length > 0) failed.push(s.plan.name)
+        expect(report.join('\n')).toBe('')
+      }, 300_000)
+    }
+
+    it('agrees with the simulator on every scenario', async () => {
+      const settled = await Promise.allSettled([...runs.values()])
+      const done = settled.filter((x): x is PromiseFulfilledResult<ScenarioRun> => x.status === 'fulfilled').map((x) => x.value)
+      const agree = done.filter((r) => describeRun(r).length === 0)
+      const seconds = ((Date.now() - started) / 1000).toFixed(0)
+      console.log(`conformance: ${agree.length}/${scenarios.length} scenarios agree (${seconds} s, ${done.reduce((n, r) => n + r.seconds, 0).toFixed(0)} s of QEMU)`)
+      for (const r of done) for (const line of describeRun(r)) console.log(line)
+      expect(agree.length).toBe(scenarios.length)
+    }, 300_000)
+  })
+}

@@ -1,0 +1,25 @@
+// E1's scatterlist with swiotlb=force: every entry bounces into slots of its own; nothing merges.
+import { platform } from 'dmaplan'
+import { scenario } from '../support/scenario.js'
+import { BOUNCE, EDU } from './platforms.js'
+
+const host = platform(BOUNCE)
+const edu = host.device('edu', EDU)
+const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
+const b = host.ram('b', { pages: 1 })
+const c = host.ram('c', { bytes: 0x800 })
+
+export default scenario({
+  platform: 'bounce',
+  about: 'a bounced scatterlist, one bounce buffer per entry',
+  plan: host
+    .plan(edu, { name: 'bounce_sg' })
+    .cpuWrites(a)
+    .cpuWrites(c)
+    .transaction('io', { strategy: 'sg', dir: 'to-device' }, [a, b, c])
+    .deviceReads('io', a)
+    .deviceReads('io', b)
+    .deviceReads('io', c)
+    .unmap('io')
+    .build(),
+})

@@ -1,0 +1,49 @@
+/**
+ * The harness modules of a set of plans, generated (target harness) into one
+ * kbuild tree and built with one make (-j2) against the kernel's headers,
+ * with W=1: every diagnostic the compiler prints is reported.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { generate } from '../../../src/codegen/index.js'
+import type { Plan } from '../../../src/plan/ir.js'
+
+const run = promisify(execFile)
+
+export interface Built {
+  /** The .ko of each plan, by plan name (absent when it did not build). */
+  readonly modules: ReadonlyMap<string, string>
+  /** What make and the compiler said, minus kbuild's progress lines. */
+  readonly diagnostics: readonly string[]
+  readonly seconds: number
+}
+
+/** A change to a generated driver before it is built (the harness's self-check breaks it on purpose). */
+export type Edit = (plan: string, source: string) => string
+
+export async function buildHarnesses(headers: string, plans: readonly Plan[], tree: string, edit?: Edit): Promise<Built> {
+  const started = Date.now()
+  mkdirSync(tree, { recursive: true })
+  for (const plan of plans) {
+    const dir = join(tree, plan.name)
+    mkdirSync(dir, { recursive: true })
+    for (const [path, text] of generate(plan, { target: 'harness' }))
+      writeFileSync(join(dir, path), edit !== undefined && path === `${plan.name}.c` ? edit(plan.name, text) : text)
+  }
+  writeFileSync(join(tree, 'Kbuild'), `${plans.map((p) => `obj-m += ${p.name}/`).join('\n')}\n`)
+  // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
+  const args = ['-s', '-C', headers, `M=${tree}`, 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules']
+  const out = await run('make', args, { maxBuffer: 64 << 20 }).then(
+    (r) => `${r.stdout}\n${r.stderr}`,
+    (e: { stdout?: string; stderr?: string; message: string }) => `${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`,
+  )
+  const modules = new Map<string, string>()
+  for (const plan of plans) {
+    const ko = join(tree, plan.name, `${plan.name}.ko`)
+    if (existsSync(ko)) modules.set(plan.name, ko)
+  }
+  const diagnostics = out.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
+  return { modules, diagnostics, seconds: (Date.now() - started) / 1000 }
+}

@@ -1,0 +1,105 @@
+/**
+ * The kernel against the simulator, for one scenario: the platform the boot
+ * made (IOMMU domain, flush policy, swiotlb pool), every map's result and
+ * DMA segments (coalescing included), which mappings bounced, the order of
+ * unmaps (the driver's unwinding included), every map and unmap call as the
+ * kernel traced it, and the DMA layer's warnings. A disagreement shows both
+ * sides. Separately, the run itself must be sound: the data checked out, no
+ * DMAR fault, no oops, and the scenario still shows what it claims to.
+ */
+import type { Observation, Segment, TraceCall } from './observe.js'
+import type { Prediction } from './predict.js'
+import type { Scenario } from './scenario.js'
+
+export interface Disagreement {
+  readonly what: string
+  readonly kernel: string
+  readonly simulator: string
+}
+
+export interface Verdict {
+  readonly disagreements: readonly Disagreement[]
+  /** The run went wrong on its own terms (not a question of the simulator). */
+  readonly problems: readonly string[]
+}
+
+const hex = (v: bigint): string => `0x${v.toString(16)}`
+const segs = (s: readonly Segment[]): string => (s.length === 0 ? 'none' : s.map((x) => `${hex(x.dma)}+${hex(x.len)}`).join(' '))
+
+export function formatCall(c: TraceCall | undefined): string {
+  if (c === undefined) return 'nothing'
+  switch (c.fn) {
+    case 'map_page':
+      return `dma_map_page(${c.dir}, phys ${hex(c.phys)}, ${c.size}) = ${hex(c.dma)}`
+    case 'unmap_page':
+      return `dma_unmap_page(${c.dir}, ${hex(c.dma)}, ${c.size})`
+    case 'map_sg':
+      return `dma_map_sg(${c.dir}, ${c.nents} entries) = ${c.dmas.map((d, i) => `${hex(d)}+${hex(c.sizes[i] ?? 0n)}`).join(' ')}`
+    case 'unmap_sg':
+      return `dma_unmap_sg(${c.dir}, ${c.nents} entries)`
+    case 'alloc':
+      return `dma_alloc_coherent(${c.size}) = ${hex(c.dma)}`
+    case 'free':
+      return `dma_free_coherent(${hex(c.dma)}, ${c.size})`
+  }
+}
+
+export function compare(s: Scenario, obs: Observation, pred: Prediction): Verdict {
+  const out: Disagreement[] = []
+  const differ = (what: string, kernel: string, simulator: string) => {
+    if (kernel !== simulator) out.push({ what, kernel, simulator })
+  }
+  const r = pred.result
+
+  // The platform the boot made.
+  const dom = obs.domain ?? 'unknown'
+  differ("the device's IOMMU domain", dom, r.device.path === 'direct' ? (r.platform.iommu === 'passthrough' ? 'identity' : 'none') : r.platform.flush === 'lazy' ? 'dma-fq' : 'dma')
+  const pool = obs.boot.swiotlb
+  differ('swiotlb pool', pool ? `${hex(pool.base)}, ${pool.bytes / 2048n} slots` : 'none', r.platform.swiotlb ? `${r.platform.swiotlb.base}, ${r.platform.swiotlb.slots} slots` : 'none')
+
+  // Every map, in order: result and segments.
+  const n = Math.max(obs.maps.length, pred.maps.length)
+  for (let i = 0; i < n; i++) {
+    const k = obs.maps[i]
+    const p = pred.maps[i]
+    const name = k?.tx ?? p?.tx ?? '?'
+    differ(`map #${i + 1}`, k?.tx ?? 'not reached', p?.tx ?? 'not in the plan')
+    if (k === undefined || p === undefined || k.tx !== p.tx) continue
+    differ(`map of ${name}: result`, String(k.ret), String(p.ret))
+    differ(`map of ${name}: segments`, `${k.segs.length}: ${segs(k.segs)}`, `${p.segs.length}: ${segs(p.segs)}`)
+    if (k.ret === 0 && p.ret === 0) {
+      const inPool = pool !== undefined && k.segs.some((x) => x.dma >= pool.base && x.dma < pool.base + pool.bytes)
+      differ(`map of ${name}: bounced`, inPool ? 'yes' : 'no', pred.bounced.has(name) ? 'yes' : 'no')
+    }
+  }
+  differ('unmaps, in order', obs.unmaps.join(' ') || 'none', pred.unmaps.join(' ') || 'none')
+  differ("the driver's result", String(obs.status?.ret ?? 'no status line'), String(pred.ret))
+
+  // Every map and unmap call the kernel traced.
+  const calls = Math.max(obs.trace.length, pred.trace.length)
+  for (let i = 0; i < calls; i++) {
+    const k = formatCall(obs.trace[i])
+    const p = formatCall(pred.trace[i])
+    if (k !== p) {
+      out.push({ what: `DMA API call #${i + 1}`, kernel: k, simulator: p })
+      break
+    }
+  }
+  differ('DMA layer warnings', obs.messages.join(' | ') || 'none', pred.messages.join(' | ') || 'none')
+
+  return { disagreements: out, problems: problemsOf(s, obs) }
+}
+
+function problemsOf(s: Scenario, obs: Observation): string[] {
+  const problems = [...obs.problems]
+  if (!obs.finished) problems.push('the module did not run to its end (timeout or crash)')
+  if (obs.status === undefined) problems.push('no status line from the harness')
+  else if (obs.status.errors > 0) problems.push(`the harness counted ${obs.status.errors} error(s)`)
+  for (const a of obs.accesses) if (a.bad > 0) problems.push(`data check failed: ${a.line}`)
+  if (s.fails !== undefined) {
+    const { tx, message } = s.fails
+    if (!obs.maps.some((m) => m.tx === tx && m.ret !== 0)) problems.push(`the scenario is there to make the map of ${tx} fail, and it did not`)
+    if (message !== undefined && !obs.messages.some((m) => message.test(m))) problems.push(`the scenario expects the kernel to print ${message}, and it did not`)
+  }
+  return problems
+}

@@ -1,0 +1,183 @@
+/**
+ * What the kernel did, read from a harness run's serial output: the boot's
+ * platform facts (`dmaplan-boot:`), the harness's report (the `dmaplan: `
+ * lines of src/codegen/targets/harness/README.md inside `dmaplan-log:`),
+ * the DMA layer's own messages and anything that went wrong in the kernel
+ * or in QEMU, and the dma:* trace events (`dmaplan-trace:`).
+ */
+
+export interface Segment {
+  readonly dma: bigint
+  readonly len: bigint
+}
+
+export interface MapReport {
+  readonly tx: string
+  /** What the transaction's map function returned (0 or -errno). */
+  readonly ret: number
+  readonly segs: readonly Segment[]
+}
+
+/**
+ * A DMA API call as the kernel's tracepoints record it (include/trace/
+ * events/dma.h), for the calls a driver makes to map and unmap. Syncs are
+ * left out: the kernel traces them only when the device needs them.
+ */
+export type TraceCall =
+  | { readonly fn: 'map_page'; readonly dir: string; readonly dma: bigint; readonly size: bigint; readonly phys: bigint }
+  | { readonly fn: 'unmap_page'; readonly dir: string; readonly dma: bigint; readonly size: bigint }
+  | { readonly fn: 'map_sg'; readonly dir: string; readonly nents: number; readonly dmas: readonly bigint[]; readonly sizes: readonly bigint[] }
+  | { readonly fn: 'unmap_sg'; readonly dir: string; readonly nents: number }
+  | { readonly fn: 'alloc'; readonly dma: bigint; readonly size: bigint }
+  | { readonly fn: 'free'; readonly dma: bigint; readonly size: bigint }
+
+export interface BootFacts {
+  /** The memblock reservation of swiotlb_init_remap(): the pool's base and size. */
+  readonly swiotlb?: { readonly base: bigint; readonly bytes: bigint }
+}
+
+/** The device's IOMMU domain as the harness found it: dma (strict), dma-fq (lazy), identity, none. */
+export type DomainType = 'dma' | 'dma-fq' | 'identity' | 'none' | 'other'
+
+export interface Observation {
+  readonly boot: BootFacts
+  readonly domain?: DomainType
+  /** Physical address of every buffer the harness reported, by region name. */
+  readonly regions: ReadonlyMap<string, bigint>
+  readonly maps: readonly MapReport[]
+  readonly unmaps: readonly string[]
+  /** Device and CPU accesses, sweeps and final checks, with the bytes that did not check out. */
+  readonly accesses: readonly { readonly line: string; readonly bad: number }[]
+  readonly status?: { readonly ok: boolean; readonly ret: number; readonly errors: number; readonly transfers: number }
+  readonly trace: readonly TraceCall[]
+  /** The DMA layer's warnings about mappings, without the device prefix (as the simulator's dmesg has them). */
+  readonly messages: readonly string[]
+  /** What must never happen: DMAR faults, oopses, edu clamping addresses, QEMU errors, a stuck engine. */
+  readonly problems: readonly string[]
+  /** The module ran to its end (the init script's marker). */
+  readonly finished: boolean
+}
+
+/** The DMA layer's messages the simulator predicts (kernel/dma/direct.h, swiotlb.c). */
+export const DMA_MESSAGES = [/DMA addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb buffer is full/, /Buffer overflow detected/, /Can not allocate SWIOTLB buffer/]
+
+const PROBLEMS = [/DMAR: \[DMA (Read|Write)/, /DMAR: DRHD: handling fault/, /BUG:/, /Oops/, /Kernel panic/, /EDU: /, /hardware error/i, /qemu-system-x86_64: /, /dmaplan: .*(refused|did not finish)/, /general protection/]
+
+const hex = (s: string): bigint => BigInt(s.startsWith('0x') ? s : `0x${s}`)
+
+/** "{0x1,0x2}" of __print_array(). */
+const array = (s: string): bigint[] => (s === '{}' ? [] : s.replace(/[{}]/g, '').split(',').map(hex))
+
+/** A kernel message without its "<driver> <pci address>: " prefix and final full stop. */
+export function stripDevice(message: string): string {
+  return message.replace(/^\S+ [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f]: /, '').replace(/\.$/, '')
+}
+
+export function observe(lines: readonly string[]): Observation {
+  const boot: { swiotlb?: BootFacts['swiotlb'] } = {}
+  let domain: DomainType | undefined
+  const regions = new Map<string, bigint>()
+  const maps: MapReport[] = []
+  const unmaps: string[] = []
+  const accesses: { line: string; bad: number }[] = []
+  let status: Observation['status']
+  const trace: TraceCall[] = []
+  const messages: string[] = []
+  const problems: string[] = []
+  let finished = false
+  let warned = false
+
+  for (const raw of lines) {
+    // The firmware's last words may share a line with the first of the init script.
+    const at = raw.search(/dmaplan-(boot|trace|log|module): /)
+    const line = (at > 0 ? raw.slice(at) : raw).trimEnd()
+    if (line.startsWith('dmaplan-boot: ')) {
+      const tlb = line.match(/swiotlb .*memblock_reserve: \[0x([0-9a-f]+)-0x([0-9a-f]+)\]/)
+      if (tlb?.[1] && tlb[2]) boot.swiotlb = { base: hex(tlb[1]), bytes: hex(tlb[2]) + 1n - hex(tlb[1]) }
+      continue
+    }
+    if (line.startsWith('dmaplan-trace: ')) {
+      const call = traceCall(line)
+      if (call) trace.push(call)
+      continue
+    }
+    if (line.startsWith('dmaplan-module: end ')) finished = true
+    if (PROBLEMS.some((p) => p.test(line))) problems.push(line.replace(/^dmaplan-log: /, ''))
+    if (!line.startsWith('dmaplan-log: ')) continue
+    const text = line.replace(/^dmaplan-log: (\[\s*[\d.]+\] )?/, '')
+    // A WARN() is fine when it carries one of the DMA layer's messages (printed just before it).
+    const afterMessage = warned
+    warned = false
+    if (/^WARNING: /.test(text)) {
+      if (!afterMessage) problems.push(`${text} (a warning without a DMA message before it)`)
+      continue
+    }
+    if (DMA_MESSAGES.some((m) => m.test(text))) {
+      messages.push(stripDevice(text))
+      warned = true
+      continue
+    }
+    const m = text.match(/dmaplan: (.*)$/)
+    if (m?.[1] === undefined) continue
+    const [word, ...rest] = m[1].split(' ')
+    const field = (k: string) => rest.find((r) => r.startsWith(`${k}=`))?.slice(k.length + 1) ?? ''
+    switch (word) {
+      case 'begin':
+        domain = field('domain') as DomainType
+        break
+      case 'region':
+        regions.set(rest[0] ?? '', hex(field('phys')))
+        break
+      case 'map':
+        maps.push({ tx: rest[0] ?? '', ret: Number(field('ret')), segs: [] })
+        break
+      case 'seg': {
+        const last = maps.at(-1)
+        if (last === undefined || last.tx !== rest[0]) problems.push(`segment line out of place: ${m[1]}`)
+        else (last.segs as Segment[]).push({ dma: hex(field('dma')), len: hex(field('len')) })
+        break
+      }
+      case 'unmap':
+        unmaps.push(rest[0] ?? '')
+        break
+      case 'device':
+      case 'cpu':
+      case 'sweep':
+      case 'final':
+        accesses.push({ line: m[1], bad: Number(field('bad')) })
+        break
+      case 'status':
+        status = { ok: rest[0] === 'ok', ret: Number(field('ret')), errors: Number(field('errors')), transfers: Number(field('transfers')) }
+        break
+    }
+  }
+  return { boot, ...(domain ? { domain } : {}), regions, maps, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
+}
+
+function traceCall(line: string): TraceCall | undefined {
+  const m = line.match(/ (dma_\w+): \S+ (.*)$/)
+  if (m?.[1] === undefined || m[2] === undefined) return undefined
+  const f: Record<string, string> = {}
+  for (const kv of m[2].split(' ')) {
+    const i = kv.indexOf('=')
+    if (i > 0) f[kv.slice(0, i)] = kv.slice(i + 1)
+  }
+  const get = (k: string) => f[k] ?? ''
+  const nents = (k: string) => Number(get(k).split('/')[1] ?? get(k))
+  switch (m[1]) {
+    case 'dma_map_page':
+      return { fn: 'map_page', dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')), phys: hex(get('phys_addr')) }
+    case 'dma_unmap_page':
+      return { fn: 'unmap_page', dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')) }
+    case 'dma_map_sg':
+      return { fn: 'map_sg', dir: get('dir'), nents: nents('nents'), dmas: array(get('dma_addrs')), sizes: array(get('sizes')) }
+    case 'dma_unmap_sg':
+      return { fn: 'unmap_sg', dir: get('dir'), nents: array(get('phys_addrs')).length }
+    case 'dma_alloc':
+      return { fn: 'alloc', dma: hex(get('dma_addr')), size: BigInt(get('size')) }
+    case 'dma_free':
+      return { fn: 'free', dma: hex(get('dma_addr')), size: BigInt(get('size')) }
+    default:
+      return undefined
+  }
+}

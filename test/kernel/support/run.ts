@@ -1,0 +1,77 @@
+/**
+ * One scenario on the real kernel: its harness module booted on the
+ * scenario's QEMU set-up (one boot per scenario, so the IOVA allocator and
+ * its caches start fresh, as in the simulator), the serial output read,
+ * the simulator asked the same question with the run's physical addresses,
+ * and the two compared. Boots run two at a time.
+ */
+import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { harnessPlan } from '../../../src/codegen/index.js'
+import type { Verdict } from './compare.js'
+import { compare } from './compare.js'
+import { buildInitramfs } from './initramfs.js'
+import type { Observation } from './observe.js'
+import { observe } from './observe.js'
+import type { Prediction } from './predict.js'
+import { predict } from './predict.js'
+import { boot, REFERENCE_PLATFORMS } from './qemu.js'
+import type { ReferencePlatformName } from './qemu.js'
+import type { Scenario } from './scenario.js'
+import type { KernelPair } from './tools.js'
+
+export interface ScenarioRun {
+  readonly scenario: Scenario
+  readonly seconds: number
+  readonly lines: readonly string[]
+  readonly observation: Observation
+  readonly prediction: Prediction
+  readonly verdict: Verdict
+}
+
+/** Boot one harness module on a QEMU set-up and read what it reported. */
+export async function runModule(
+  module: string,
+  platform: ReferencePlatformName,
+  kernel: KernelPair,
+): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
+  const initramfs = buildInitramfs({ modules: [module], trace: true })
+  try {
+    const b = await boot(kernel, REFERENCE_PLATFORMS[platform], initramfs, 150_000)
+    return { lines: b.lines, seconds: b.seconds, observation: observe(b.lines) }
+  } finally {
+    rmSync(dirname(initramfs), { recursive: true, force: true })
+  }
+}
+
+export async function runScenario(s: Scenario, module: string, kernel: KernelPair): Promise<ScenarioRun> {
+  const { lines, seconds, observation } = await runModule(module, s.platform, kernel)
+  const prediction = predict(harnessPlan(s.plan), observation)
+  const verdict = compare(s, observation, prediction)
+  return { scenario: s, seconds, lines, observation, prediction, verdict }
+}
+
+/** Run at most `width` jobs at a time. */
+export function limiter(width: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (running >= width) await new Promise<void>((go) => waiting.push(go))
+    running++
+    try {
+      return await job()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
+}
+
+/** A scenario's result in words: nothing when the kernel and the simulator agree and the run was sound. */
+export function describeRun(r: ScenarioRun): string[] {
+  const name = `${r.scenario.plan.name} (${r.scenario.platform})`
+  return [
+    ...r.verdict.disagreements.map((d) => `${name}: ${d.what}\n    kernel:    ${d.kernel}\n    simulator: ${d.simulator}`),
+    ...r.verdict.problems.map((p) => `${name}: ${p}`),
+  ]
+}
