@@ -1,13 +1,13 @@
 // E1's scatterlist with swiotlb=force: every entry bounces into slots of its own; nothing merges.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
-import { BOUNCE, EDU } from './platforms.js'
+import { BOUNCE, E1, EDU } from './platforms.js'
 
 const host = platform(BOUNCE)
 const edu = host.device('edu', EDU)
-const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
-const b = host.ram('b', { pages: 1 })
-const c = host.ram('c', { bytes: 0x800 })
+const a = host.ram('a', E1.a)
+const b = host.ram('b', E1.b)
+const c = host.ram('c', E1.c)
 
 export default scenario({
   platform: 'bounce',

@@ -1,13 +1,13 @@
 // E1 and E2 mapped side by side behind VT-d in lazy mode: the same coalescing as strict, IOVAs below each other.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
-import { EDU, VTD_LAZY } from './platforms.js'
+import { E1, EDU, VTD_LAZY } from './platforms.js'
 
 const host = platform(VTD_LAZY)
 const edu = host.device('edu', EDU)
-const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
-const b = host.ram('b', { pages: 1 })
-const c = host.ram('c', { bytes: 0x800 })
+const a = host.ram('a', E1.a)
+const b = host.ram('b', E1.b)
+const c = host.ram('c', E1.c)
 const d = host.ram('d', { bytes: 0x800 })
 const e = host.ram('e', { pages: 1 })
 

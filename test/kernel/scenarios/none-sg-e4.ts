@@ -1,13 +1,13 @@
 // Worked example E4: E1's scatterlist without an IOMMU is three segments at the entries' physical addresses.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
-import { EDU, NO_IOMMU_LOW } from './platforms.js'
+import { E1, EDU, NO_IOMMU_LOW } from './platforms.js'
 
 const host = platform(NO_IOMMU_LOW)
 const edu = host.device('edu', EDU)
-const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
-const b = host.ram('b', { pages: 1 })
-const c = host.ram('c', { bytes: 0x800 })
+const a = host.ram('a', E1.a)
+const b = host.ram('b', E1.b)
+const c = host.ram('c', E1.c)
 
 export default scenario({
   platform: 'none-low',

@@ -1,13 +1,13 @@
 // E1's scatterlist on an identity domain (worked example E4): dma-direct never merges, so three segments at the physical addresses.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
-import { EDU, PASSTHROUGH_LOW } from './platforms.js'
+import { E1, EDU, PASSTHROUGH_LOW } from './platforms.js'
 
 const host = platform(PASSTHROUGH_LOW)
 const edu = host.device('edu', EDU)
-const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
-const b = host.ram('b', { pages: 1 })
-const c = host.ram('c', { bytes: 0x800 })
+const a = host.ram('a', E1.a)
+const b = host.ram('b', E1.b)
+const c = host.ram('c', E1.c)
 
 export default scenario({
   platform: 'passthrough-low',

@@ -1,13 +1,13 @@
 // Worked example E1 behind VT-d: three entries that meet on granule boundaries coalesce into one DMA segment at X+0x200 of 0x2600 bytes.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
-import { EDU, VTD_STRICT } from './platforms.js'
+import { E1, EDU, VTD_STRICT } from './platforms.js'
 
 const host = platform(VTD_STRICT)
 const edu = host.device('edu', EDU)
-const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
-const b = host.ram('b', { pages: 1 })
-const c = host.ram('c', { bytes: 0x800 })
+const a = host.ram('a', E1.a)
+const b = host.ram('b', E1.b)
+const c = host.ram('c', E1.c)
 
 export default scenario({
   platform: 'vtd-strict',
