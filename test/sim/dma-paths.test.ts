@@ -279,6 +279,10 @@ describe('errors and ownership', () => {
     const stale = run(spec(false)).result
     expect(stale.data.errors).toHaveLength(1)
     expect(stale.data.errors[0]?.mismatches).toBeGreaterThan(4000)
+    // The CPU's read counts against the transaction whose missing sync it shows.
+    expect(stale.data.errors[0]?.tx).toBe('t')
+    expect(stale.transactions[0]?.data).toMatchObject({ checks: 1, errors: [{ op: 'cpu-read', tx: 't' }] })
+    expect(stale.findings.find((f) => f.id === 'DATA')?.message).toMatch(/^cpu-read of buf \[0x0\+0x1000\] after t: /)
   })
 
   it('R43 a non-coherent device: a missing sync shows up as stale data in the CPU cache', () => {

@@ -69,7 +69,7 @@ export const dataErrorSchema = z
   .object({
     step: z.number().int(),
     op: z.enum(['device-read', 'cpu-read']),
-    tx: z.string().optional(),
+    tx: z.string().optional().meta({ description: 'the transaction a device read went through; for a CPU read, the last transaction that mapped the region (absent if none did)' }),
     region: z.string(),
     offset: hex64,
     bytes: hex64,

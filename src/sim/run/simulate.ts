@@ -58,6 +58,8 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
     return s
   }
   const totalData = { checks: 0, errors: [] as DataError[] }
+  // A CPU read is checked against the last transaction that mapped its region: that is where a missing sync or copy-back shows.
+  const lastMapped = new Map<string, TxRun>()
   let aborted: string | undefined
 
   const within = <T>(tx: TxRun | undefined, fn: () => T): T => {
@@ -111,7 +113,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       'DATA',
       'error',
       'data',
-      `${op} of ${region.name} [${formatU64(offset)}+${formatU64(BigInt(got.length))}]${tx ? ` through ${tx.step.tx}` : ''}: ${mismatches} byte(s) differ from what the plan expects, first at offset ${formatU64(offset + BigInt(first))} (expected 0x${(want[first] as number).toString(16)}, got 0x${(got[first] as number).toString(16)})`,
+      `${op} of ${region.name} [${formatU64(offset)}+${formatU64(BigInt(got.length))}]${tx ? ` ${op === 'cpu-read' ? 'after' : 'through'} ${tx.step.tx}` : ''}: ${mismatches} byte(s) differ from what the plan expects, first at offset ${formatU64(offset + BigInt(first))} (expected 0x${(want[first] as number).toString(16)}, got 0x${(got[first] as number).toString(16)})`,
     )
   }
 
@@ -170,7 +172,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           const data = writePattern(writeSeed(index, 'cpu'), s.offset, Number(s.bytes))
           m.cpuWrite(region.phys + s.offset, data)
           shadow(region).write(s.offset, data)
-        } else check(undefined, index, 'cpu-read', region, s.offset, m.cpuRead(region.phys + s.offset, Number(s.bytes)))
+        } else check(lastMapped.get(region.name), index, 'cpu-read', region, s.offset, m.cpuRead(region.phys + s.offset, Number(s.bytes)))
         return
       }
       case 'map': {
@@ -194,6 +196,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           tx.mapping = outcome.mapping
           tx.status = 'mapped'
           tx.path = outcome.mapping.path
+          for (const r of regions) lastMapped.set(r.name, tx)
           if (s.strategy === 'coherent') for (const r of regions) shadow(r).zero(r.bytes)
           snapshot(tx)
         } else {
