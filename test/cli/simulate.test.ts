@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { simResultSchema } from '../../src/sim/index.js'
 import { dmaplan } from '../support/cli.js'
 import { ROOT } from '../support/fixtures.js'
-import { which } from '../kernel/support/tools.js'
+import { which } from '../support/tools.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-sim-'))
 

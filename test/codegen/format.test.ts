@@ -14,6 +14,7 @@ import { CLANG_FORMAT_CONFIG, clangFormatBinary, clangFormatRuns, generate } fro
 import { moduleTemplates } from '../../src/codegen/targets/module/templates.js'
 import { platform } from '../../src/index.js'
 import { ROOT } from '../support/fixtures.js'
+import { needTools } from '../support/tools.js'
 import { allCases, bundle, render, VARIANTS } from './cases.js'
 
 const cases = await allCases()
@@ -35,61 +36,56 @@ function notFixedPoints(texts: ReadonlyMap<string, string>, tool: string): strin
   }
 }
 
-describe('kernel style', () => {
-  if (bin === null) {
-    const reason = 'clang-format is not installed'
-    if (process.env.CI) it('has clang-format', () => expect.fail(`${reason} (required in CI)`))
-    else {
-      console.warn(`test/codegen/format.test.ts: clang-format checks skipped, ${reason}`)
-      it.skip(`skipped: ${reason}`, () => {})
-    }
-    return
-  }
+const formatter = needTools('test/codegen/format.test.ts', 'kernel style', bin === null ? ['clang-format'] : []) ? bin : null
 
-  it('every template section is a clang-format fixed point, in every variant', () => {
-    const lib = moduleTemplates()
-    const texts = new Map<string, string>()
-    for (const id of lib.ids()) {
-      const section = lib.section(id)
-      const flags = [...section.flags]
-      for (let mask = 0; mask < 1 << flags.length; mask++) {
-        const set = Object.fromEntries(flags.map((f, i) => [f, (mask & (1 << i)) !== 0]))
-        const name = `${id} ${JSON.stringify(set)}${id.startsWith('compat') || id.startsWith('upstream') ? '.h' : '.c'}`
-        texts.set(name, lib.render([section], set))
+if (formatter !== null) {
+  describe('kernel style', () => {
+
+    it('every template section is a clang-format fixed point, in every variant', () => {
+      const lib = moduleTemplates()
+      const texts = new Map<string, string>()
+      for (const id of lib.ids()) {
+        const section = lib.section(id)
+        const flags = [...section.flags]
+        for (let mask = 0; mask < 1 << flags.length; mask++) {
+          const set = Object.fromEntries(flags.map((f, i) => [f, (mask & (1 << i)) !== 0]))
+          const name = `${id} ${JSON.stringify(set)}${id.startsWith('compat') || id.startsWith('upstream') ? '.h' : '.c'}`
+          texts.set(name, lib.render([section], set))
+        }
       }
-    }
-    expect(notFixedPoints(texts, bin)).toEqual([])
-  })
+      expect(notFixedPoints(texts, formatter)).toEqual([])
+    })
 
-  it('every generated C file is a clang-format fixed point', () => {
-    const texts = new Map<string, string>()
-    for (const c of cases)
-      for (const v of VARIANTS) {
-        const r = render(c, v, 'module')
-        if ('files' in r) for (const [p, t] of r.files) if (/\.[ch]$/.test(p)) texts.set(`${c.id}/${v}/${p}`, t)
-      }
-    expect(texts.size).toBeGreaterThan(100)
-    expect(notFixedPoints(texts, bin)).toEqual([])
-  }, 60_000)
+    it('every generated C file is a clang-format fixed point', () => {
+      const texts = new Map<string, string>()
+      for (const c of cases)
+        for (const v of VARIANTS) {
+          const r = render(c, v, 'module')
+          if ('files' in r) for (const [p, t] of r.files) if (/\.[ch]$/.test(p)) texts.set(`${c.id}/${v}/${p}`, t)
+        }
+      expect(texts.size).toBeGreaterThan(100)
+      expect(notFixedPoints(texts, formatter)).toEqual([])
+    }, 60_000)
 
-  it('hands long names to clang-format, and the result is still a fixed point', () => {
-    const long = (s: string) => `${s}_${'x'.repeat(40)}`
-    const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
-    const dev = host.device(long('dev'), { dmaMask: 64 })
-    const buf = host.ram(long('buf'), { offset: 0x80, bytes: 0x3000 })
-    const plan = host
-      .plan(dev, { name: long('plan') })
-      .transaction(long('tx'), { strategy: 'iova', dir: 'bidirectional' }, [buf])
-      .deviceWrites(long('tx'), buf)
-      .syncForCpu(long('tx'))
-      .unmap(long('tx'))
-      .build()
-    const before = clangFormatRuns()
-    const files = generate(plan, { target: 'module' })
-    expect(clangFormatRuns()).toBe(before + 1)
-    expect(notFixedPoints(new Map([...files].filter(([p]) => p.endsWith('.c'))), bin)).toEqual([])
+    it('hands long names to clang-format, and the result is still a fixed point', () => {
+      const long = (s: string) => `${s}_${'x'.repeat(40)}`
+      const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+      const dev = host.device(long('dev'), { dmaMask: 64 })
+      const buf = host.ram(long('buf'), { offset: 0x80, bytes: 0x3000 })
+      const plan = host
+        .plan(dev, { name: long('plan') })
+        .transaction(long('tx'), { strategy: 'iova', dir: 'bidirectional' }, [buf])
+        .deviceWrites(long('tx'), buf)
+        .syncForCpu(long('tx'))
+        .unmap(long('tx'))
+        .build()
+      const before = clangFormatRuns()
+      const files = generate(plan, { target: 'module' })
+      expect(clangFormatRuns()).toBe(before + 1)
+      expect(notFixedPoints(new Map([...files].filter(([p]) => p.endsWith('.c'))), formatter)).toEqual([])
+    })
   })
-})
+}
 
 describe('the writer needs no clang-format for typical plans', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {

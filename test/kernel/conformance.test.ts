@@ -15,23 +15,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findKernel, missingCommands, needTools } from '../support/tools.js'
 import type { Built } from './support/build.js'
 import { buildHarnesses } from './support/build.js'
 import type { ScenarioRun } from './support/run.js'
 import { describeRun, limiter, runModule, runScenario } from './support/run.js'
 import { loadScenarios } from './support/scenarios.js'
 import { misdirect, SELF_CHECKS } from './support/selfcheck.js'
-import { findKernel, kernelTools, requireTools } from './support/tools.js'
 
 const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
 const scenarios = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.plan.name))
-const kernel = requireTools(kernelTools(), 'test/kernel/conformance.test.ts') ? findKernel() : undefined
+const found = findKernel()
+const missing = [
+  ...(found ? [] : ['a Debian linux-image-6.12 with matching linux-headers']),
+  ...missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip', 'make', 'gcc']),
+]
+const kernel = needTools('test/kernel/conformance.test.ts', 'real-kernel conformance', missing) ? found : undefined
 
-if (kernel === undefined) {
-  describe('real-kernel conformance', () => {
-    it.skip('skipped: the kernel tools are missing', () => {})
-  })
-} else {
+if (kernel !== undefined) {
   const root = mkdtempSync(join(tmpdir(), 'dmaplan-conformance-'))
   const started = Date.now()
   let built: Promise<Built> | undefined

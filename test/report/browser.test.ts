@@ -17,13 +17,14 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { txRegionNames } from '../../src/report/model.js'
 import { ROOT } from '../support/fixtures.js'
+import { needTools } from '../support/tools.js'
 import { allCases } from './cases.js'
 import type { ReportCase } from './cases.js'
 
 const CHROMIUM = process.env['DMAPLAN_CHROMIUM'] ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
-const onCi = process.env['CI'] !== undefined && process.env['CI'] !== ''
-if (!haveChromium && !onCi) console.log(`report browser test SKIPPED: no chromium at ${CHROMIUM} (apt install chromium, or set DMAPLAN_CHROMIUM)`)
+const SUITE = 'HTML mapping report in chromium'
+const missing = haveChromium ? [] : [`chromium at ${CHROMIUM} (apt install chromium, or set DMAPLAN_CHROMIUM)`]
 
 const ARTIFACTS = join(ROOT, 'artifacts')
 /** The examples whose reports are opened (all of them, and the failure runs that draw something different). */
@@ -78,117 +79,118 @@ async function readmePicture(browser: Browser | undefined, url: string): Promise
   await hi.close()
 }
 
-describe.skipIf(!haveChromium && !onCi)('HTML mapping report in chromium', () => {
-  let browser: Browser | undefined
-  let context: BrowserContext | undefined
-  let cases: ReportCase[] = []
+if (needTools('test/report/browser.test.ts', SUITE, missing)) {
+  describe(SUITE, () => {
+    let browser: Browser | undefined
+    let context: BrowserContext | undefined
+    let cases: ReportCase[] = []
 
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI is set and there is no chromium at ${CHROMIUM}: the browser test cannot run`)
-    cases = (await allCases()).filter(OPENED)
-    // launch() runs chromium on a fresh temporary profile of its own.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
-    context = await browser.newContext({ viewport: { width: 1260, height: 900 }, deviceScaleFactor: 1 })
-    mkdirSync(ARTIFACTS, { recursive: true })
-  })
-
-  afterAll(async () => {
-    await context?.close()
-    await browser?.close()
-  })
-
-  it('draws what the simulation found, visibly, inside each picture, without touching the network', async () => {
-    expect(cases.length).toBeGreaterThanOrEqual(10)
-    for (const c of cases) {
-      if (context === undefined) throw new Error('no browser')
-      const file = join(ARTIFACTS, `report-${c.id}.html`)
-      writeFileSync(file, c.html)
-      const page = await context.newPage()
-      const network: string[] = []
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) network.push(r.url())
+    beforeAll(async () => {
+      cases = (await allCases()).filter(OPENED)
+      // launch() runs chromium on a fresh temporary profile of its own.
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       })
-      // Anything but the file itself is refused, so an attempt shows up and cannot leave the machine.
-      await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()))
-      const url = pathToFileURL(file).href
-      await page.goto(url, { waitUntil: 'load' })
-      expect(await page.title(), c.id).toBe(`dmaplan mapping report: ${c.result.plan}`)
+      context = await browser.newContext({ viewport: { width: 1260, height: 900 }, deviceScaleFactor: 1 })
+      mkdirSync(ARTIFACTS, { recursive: true })
+    })
 
-      const seen = (await page.evaluate(() => {
-        // Runs in the page; the project's types have no DOM library, so the little used is declared here.
-        const w = globalThis as unknown as PageWindow
-        const rect = (e: PageElement) => {
-          const r = e.getBoundingClientRect()
-          return { x: r.x + w.scrollX, y: r.y + w.scrollY, width: r.width, height: r.height }
-        }
-        return Array.from(w.document.querySelectorAll('[data-kind]')).map((e) => {
-          const attrs: Record<string, string> = {}
-          for (const a of Array.from(e.attributes)) if (a.name.startsWith('data-')) attrs[a.name] = a.value
-          const svg = e.closest('svg.tx-picture')
-          return { kind: e.getAttribute('data-kind') ?? '', tx: e.getAttribute('data-tx'), attrs, box: rect(e), svg: svg && svg !== e ? rect(svg) : null }
+    afterAll(async () => {
+      await context?.close()
+      await browser?.close()
+    })
+
+    it('draws what the simulation found, visibly, inside each picture, without touching the network', async () => {
+      expect(cases.length).toBeGreaterThanOrEqual(10)
+      for (const c of cases) {
+        if (context === undefined) throw new Error('no browser')
+        const file = join(ARTIFACTS, `report-${c.id}.html`)
+        writeFileSync(file, c.html)
+        const page = await context.newPage()
+        const network: string[] = []
+        page.on('request', (r) => {
+          if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) network.push(r.url())
         })
-      })) as Seen[]
-      const of = (kind: string, tx?: string) => seen.filter((s) => s.kind === kind && (tx === undefined || s.tx === tx))
+        // Anything but the file itself is refused, so an attempt shows up and cannot leave the machine.
+        await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()))
+        const url = pathToFileURL(file).href
+        await page.goto(url, { waitUntil: 'load' })
+        expect(await page.title(), c.id).toBe(`dmaplan mapping report: ${c.result.plan}`)
 
-      for (const t of c.result.transactions) {
-        const where = `${c.id} ${t.name}`
-        expect(of('tx-picture', t.name), where).toHaveLength(1)
-        const segs = of('segment', t.name)
-        expect(segs.map((s) => [s.attrs['data-dma'], s.attrs['data-len']]), where).toEqual(t.segments.map((s) => [s.dma, s.len]))
-        const phys = of('phys-range', t.name)
-        expect(phys.map((p) => p.attrs['data-region']), where).toEqual(txRegionNames(c.plan, t.name))
-        for (const p of phys) {
-          const r = c.result.regions.find((x) => x.name === p.attrs['data-region'])
-          expect([p.attrs['data-phys'], p.attrs['data-len']], where).toEqual([r?.phys, r?.bytes])
+        const seen = (await page.evaluate(() => {
+          // Runs in the page; the project's types have no DOM library, so the little used is declared here.
+          const w = globalThis as unknown as PageWindow
+          const rect = (e: PageElement) => {
+            const r = e.getBoundingClientRect()
+            return { x: r.x + w.scrollX, y: r.y + w.scrollY, width: r.width, height: r.height }
+          }
+          return Array.from(w.document.querySelectorAll('[data-kind]')).map((e) => {
+            const attrs: Record<string, string> = {}
+            for (const a of Array.from(e.attributes)) if (a.name.startsWith('data-')) attrs[a.name] = a.value
+            const svg = e.closest('svg.tx-picture')
+            return { kind: e.getAttribute('data-kind') ?? '', tx: e.getAttribute('data-tx'), attrs, box: rect(e), svg: svg && svg !== e ? rect(svg) : null }
+          })
+        })) as Seen[]
+        const of = (kind: string, tx?: string) => seen.filter((s) => s.kind === kind && (tx === undefined || s.tx === tx))
+
+        for (const t of c.result.transactions) {
+          const where = `${c.id} ${t.name}`
+          expect(of('tx-picture', t.name), where).toHaveLength(1)
+          const segs = of('segment', t.name)
+          expect(segs.map((s) => [s.attrs['data-dma'], s.attrs['data-len']]), where).toEqual(t.segments.map((s) => [s.dma, s.len]))
+          const phys = of('phys-range', t.name)
+          expect(phys.map((p) => p.attrs['data-region']), where).toEqual(txRegionNames(c.plan, t.name))
+          for (const p of phys) {
+            const r = c.result.regions.find((x) => x.name === p.attrs['data-region'])
+            expect([p.attrs['data-phys'], p.attrs['data-len']], where).toEqual([r?.phys, r?.bytes])
+          }
+          if (c.result.device.path !== 'iommu') expect(of('iova-range', t.name), where).toHaveLength(0)
+          // Every drawn element is visible and inside its picture.
+          for (const s of seen.filter((x) => x.tx === t.name && ['segment', 'phys-range', 'iova-range', 'bounce-slot', 'link'].includes(x.kind))) {
+            const what = `${where} ${s.kind} ${s.attrs['data-id'] ?? ''}`
+            expect(s.box.width, what).toBeGreaterThan(0)
+            expect(s.box.height, what).toBeGreaterThan(0)
+            expect(s.svg, what).not.toBeNull()
+            if (s.svg === null) continue
+            expect(s.box.x, what).toBeGreaterThanOrEqual(s.svg.x - 0.5)
+            expect(s.box.y, what).toBeGreaterThanOrEqual(s.svg.y - 0.5)
+            expect(s.box.x + s.box.width, what).toBeLessThanOrEqual(s.svg.x + s.svg.width + 0.5)
+            expect(s.box.y + s.box.height, what).toBeLessThanOrEqual(s.svg.y + s.svg.height + 0.5)
+          }
+          // Links join elements that are on the page.
+          const ids = new Set(seen.filter((s) => s.tx === t.name).map((s) => s.attrs['data-id']))
+          for (const l of of('link', t.name)) {
+            expect(ids.has(l.attrs['data-from']), `${where} ${l.attrs['data-from']}`).toBe(true)
+            expect(ids.has(l.attrs['data-to']), `${where} ${l.attrs['data-to']}`).toBe(true)
+          }
+          // Boxes of one band do not overlap: ranges of one address space are disjoint.
+          for (const kind of ['phys-range', 'iova-range', 'segment', 'bounce-slot']) {
+            const boxes = of(kind, t.name)
+              .map((s) => s.box)
+              .sort((a, b) => a.x - b.x)
+            for (let i = 1; i < boxes.length; i++) expect((boxes[i]?.x ?? 0) + 0.5, `${where} ${kind}`).toBeGreaterThanOrEqual((boxes[i - 1]?.x ?? 0) + (boxes[i - 1]?.width ?? 0))
+          }
         }
-        if (c.result.device.path !== 'iommu') expect(of('iova-range', t.name), where).toHaveLength(0)
-        // Every drawn element is visible and inside its picture.
-        for (const s of seen.filter((x) => x.tx === t.name && ['segment', 'phys-range', 'iova-range', 'bounce-slot', 'link'].includes(x.kind))) {
-          const what = `${where} ${s.kind} ${s.attrs['data-id'] ?? ''}`
-          expect(s.box.width, what).toBeGreaterThan(0)
-          expect(s.box.height, what).toBeGreaterThan(0)
-          expect(s.svg, what).not.toBeNull()
-          if (s.svg === null) continue
-          expect(s.box.x, what).toBeGreaterThanOrEqual(s.svg.x - 0.5)
-          expect(s.box.y, what).toBeGreaterThanOrEqual(s.svg.y - 0.5)
-          expect(s.box.x + s.box.width, what).toBeLessThanOrEqual(s.svg.x + s.svg.width + 0.5)
-          expect(s.box.y + s.box.height, what).toBeLessThanOrEqual(s.svg.y + s.svg.height + 0.5)
-        }
-        // Links join elements that are on the page.
-        const ids = new Set(seen.filter((s) => s.tx === t.name).map((s) => s.attrs['data-id']))
-        for (const l of of('link', t.name)) {
-          expect(ids.has(l.attrs['data-from']), `${where} ${l.attrs['data-from']}`).toBe(true)
-          expect(ids.has(l.attrs['data-to']), `${where} ${l.attrs['data-to']}`).toBe(true)
-        }
-        // Boxes of one band do not overlap: ranges of one address space are disjoint.
-        for (const kind of ['phys-range', 'iova-range', 'segment', 'bounce-slot']) {
-          const boxes = of(kind, t.name)
-            .map((s) => s.box)
-            .sort((a, b) => a.x - b.x)
-          for (let i = 1; i < boxes.length; i++) expect((boxes[i]?.x ?? 0) + 0.5, `${where} ${kind}`).toBeGreaterThanOrEqual((boxes[i - 1]?.x ?? 0) + (boxes[i - 1]?.width ?? 0))
-        }
+        expect(of('finding').map((f) => f.attrs['data-code']), c.id).toEqual(c.result.findings.map((f) => f.id))
+        for (const f of of('finding')) expect(f.box.height, `${c.id} finding`).toBeGreaterThan(0)
+        const bounce = c.result.transactions.reduce((n, t) => n + (c.result.device.path === 'direct' ? t.counters.bounceSlots : 0), 0)
+        expect(of('bounce-slot').reduce((n, s) => n + Number(s.attrs['data-slots']), 0), c.id).toBe(bounce)
+
+        await page.screenshot({ path: join(ARTIFACTS, `report-${c.id}.png`), fullPage: true })
+        await page.close()
+        if (c.id === 'rdma-mr') await readmePicture(browser, url)
+        expect(network, `${c.id}: network requests`).toEqual([])
       }
-      expect(of('finding').map((f) => f.attrs['data-code']), c.id).toEqual(c.result.findings.map((f) => f.id))
-      for (const f of of('finding')) expect(f.box.height, `${c.id} finding`).toBeGreaterThan(0)
-      const bounce = c.result.transactions.reduce((n, t) => n + (c.result.device.path === 'direct' ? t.counters.bounceSlots : 0), 0)
-      expect(of('bounce-slot').reduce((n, s) => n + Number(s.attrs['data-slots']), 0), c.id).toBe(bounce)
-
-      await page.screenshot({ path: join(ARTIFACTS, `report-${c.id}.png`), fullPage: true })
-      await page.close()
-      if (c.id === 'rdma-mr') await readmePicture(browser, url)
-      expect(network, `${c.id}: network requests`).toEqual([])
-    }
+    })
   })
-})
+}

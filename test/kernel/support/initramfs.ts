@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { which } from './tools.js'
+import { which } from '../../support/tools.js'
 
 const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed', 'head', 'stty']
 

@@ -4,7 +4,7 @@
  * serial console. Single CPU, so per-CPU IOVA caches are deterministic.
  */
 import { spawn } from 'node:child_process'
-import type { KernelPair } from './tools.js'
+import type { KernelPair } from '../../support/tools.js'
 
 export interface ReferencePlatform {
   readonly name: string

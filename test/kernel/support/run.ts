@@ -18,7 +18,7 @@ import { predict } from './predict.js'
 import { boot, REFERENCE_PLATFORMS } from './qemu.js'
 import type { ReferencePlatformName } from './qemu.js'
 import type { Scenario } from './scenario.js'
-import type { KernelPair } from './tools.js'
+import type { KernelPair } from '../../support/tools.js'
 
 export interface ScenarioRun {
   readonly scenario: Scenario
