@@ -347,10 +347,10 @@ export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaD
     return
   }
   if (!(attrs & SKIP_CPU_SYNC)) iommuDmaSyncSgForCpu(env, sgt, nents, dir)
+  // Bus-address entries are unmarked; the IOVA range runs from the first other entry to the end of the last.
   let start: bigint | undefined
   let end = 0n
-  let i = 0
-  for (; i < nents; i++) {
+  for (let i = 0; i < nents; i++) {
     const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
     if (s.busAddress) {
       env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
@@ -358,17 +358,7 @@ export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaD
       continue
     }
     if (s.dmaLength === 0) break
-    start = s.dmaAddress
-    break
-  }
-  for (; i < nents; i++) {
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    if (s.busAddress) {
-      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
-      s.busAddress = false
-      continue
-    }
-    if (s.dmaLength === 0) break
+    start ??= s.dmaAddress
     end = s.dmaAddress + BigInt(s.dmaLength)
   }
   if (end !== 0n && start !== undefined) iommuDmaUnmapRaw(env, start, end - start)

@@ -77,6 +77,17 @@ export class IoPageTable {
 
   /** Write n entries mapping iovaPfn.. to physPfn.. (the caller checked that none is present). */
   map(iovaPfn: number, physPfn: number, n: number, prot: number, pending: boolean): void {
+    this.#write(iovaPfn, n, prot, physPfn, undefined, 0)
+    if (pending) this.#addPending(iovaPfn, iovaPfn + n)
+  }
+
+  /** Like map(), with the physical frames taken from pfns[from .. from + n) (not necessarily contiguous). */
+  mapArray(iovaPfn: number, pfns: Float64Array, from: number, n: number, prot: number): void {
+    this.#write(iovaPfn, n, prot, 0, pfns, from)
+  }
+
+  /** The entries of map() and mapArray(): frame physPfn + i, or pfns[from + i] when given. */
+  #write(iovaPfn: number, n: number, prot: number, physPfn: number, pfns: Float64Array | undefined, from: number): void {
     const flags = (prot & PTE_PROT_MASK) | PTE_PRESENT
     for (let i = 0; i < n;) {
       const pfn = iovaPfn + i
@@ -84,19 +95,19 @@ export class IoPageTable {
       const c = this.#chunk(index, true) as Chunk
       let slot = pfn - index * CHUNK
       const end = Math.min(CHUNK, slot + (n - i))
-      let p = physPfn + i
       const count = end - slot
-      for (; slot < end; slot++, p++) {
-        if ((c.flags[slot] as number) & PTE_STALE) c.used--
-        c.phys[slot] = p
-        c.flags[slot] = flags
+      const phys = c.phys
+      const fl = c.flags
+      for (let k = i; slot < end; slot++, k++) {
+        if ((fl[slot] as number) & PTE_STALE) c.used--
+        phys[slot] = pfns === undefined ? physPfn + k : (pfns[from + k] as number)
+        fl[slot] = flags
       }
       c.used += count
       i += count
     }
     this.present += n
     this.writes += n
-    if (pending) this.#addPending(iovaPfn, iovaPfn + n)
   }
 
   #addPending(start: number, end: number): void {
@@ -124,31 +135,6 @@ export class IoPageTable {
 
   #isPending(pfn: number): boolean {
     return (pfn >= this.#pStart && pfn < this.#pEnd) || inRanges(this.#pending, pfn)
-  }
-
-  /** Like map(), with the physical frames taken from pfns[from .. from + n) (not necessarily contiguous). */
-  mapArray(iovaPfn: number, pfns: Float64Array, from: number, n: number, prot: number): void {
-    const flags = (prot & PTE_PROT_MASK) | PTE_PRESENT
-    for (let i = 0; i < n;) {
-      const pfn = iovaPfn + i
-      const index = Math.floor(pfn / CHUNK)
-      const c = this.#chunk(index, true) as Chunk
-      let slot = pfn - index * CHUNK
-      const end = Math.min(CHUNK, slot + (n - i))
-      let k = from + i
-      const count = end - slot
-      const phys = c.phys
-      const fl = c.flags
-      for (; slot < end; slot++, k++) {
-        if ((fl[slot] as number) & PTE_STALE) c.used--
-        phys[slot] = pfns[k] as number
-        fl[slot] = flags
-      }
-      c.used += count
-      i += count
-    }
-    this.present += n
-    this.writes += n
   }
 
   /**

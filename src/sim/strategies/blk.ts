@@ -49,12 +49,6 @@ export function mapBlk(ctx: TxContext): MapOutcome {
   }
   const coalesced = blk.blk_rq_dma_map_coalesce(state)
   const view = new BufferView(regions, segs)
-  const starts: bigint[] = []
-  let at = 0n
-  for (const r of regions) {
-    starts.push(at)
-    at += r.bytes
-  }
   return {
     ok: true,
     mapping: {
@@ -65,7 +59,7 @@ export function mapBlk(ctx: TxContext): MapOutcome {
         if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') return
         if (coalesced) {
           regions.forEach((r, i) => {
-            if (region === undefined || region === i) syncIovaRange(ctx, state.addr + (starts[i] ?? 0n), r.phys, r.bytes, toCpu)
+            if (region === undefined || region === i) syncIovaRange(ctx, state.addr + view.start(i), r.phys, r.bytes, toCpu)
           })
         } else for (const s of segs) toCpu ? api.dma_sync_single_for_cpu(s.dma, s.len, ctx.dir) : api.dma_sync_single_for_device(s.dma, s.len, ctx.dir)
       },

@@ -54,19 +54,13 @@ export function mapIova(ctx: TxContext): MapOutcome {
     }
     const segs = [{ dma: state.addr, len: total }]
     const view = new BufferView(regions, segs)
-    const starts: bigint[] = []
-    let at = 0n
-    for (const r of regions) {
-      starts.push(at)
-      at += r.bytes
-    }
     const mapping: TxMapping = {
       path: 'iova',
       segments: () => segmentsOf(segs),
       locate: (r, o, l) => view.locate(r, o, l),
       sync: (toCpu, region) => {
         regions.forEach((r, i) => {
-          if (region === undefined || region === i) syncIovaRange(ctx, state.addr + (starts[i] ?? 0n), r.phys, r.bytes, toCpu)
+          if (region === undefined || region === i) syncIovaRange(ctx, state.addr + view.start(i), r.phys, r.bytes, toCpu)
         })
       },
       unmap: () => api.dma_iova_destroy(state, total, ctx.dir, attrs),

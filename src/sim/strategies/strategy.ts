@@ -75,8 +75,13 @@ export class BufferView {
     this.#segs = segs
   }
 
+  /** Where the region starts in the buffer (its offset in a coalesced IOVA range). */
+  start(region: number): bigint {
+    return this.#starts[region] ?? 0n
+  }
+
   locate(region: number, offset: bigint, len: bigint): DevicePiece[] | string {
-    let p = (this.#starts[region] ?? 0n) + offset
+    let p = this.start(region) + offset
     let left = len
     const out: DevicePiece[] = []
     let segStart = 0n
