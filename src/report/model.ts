@@ -16,6 +16,7 @@ import type { Span } from './hex.js'
 import { iovaRanges } from './iova.js'
 import { bounceSlots, IO_TLB_SIZE } from './bounce.js'
 import { pieces } from './pieces.js'
+import type { RawPiece } from './pieces.js'
 
 export type RegionKind = SimResult['regions'][number]['kind']
 /** How the device reaches a piece: through an IOVA, by PCI bus address, by physical address (dma-direct), or through a swiotlb slot. */
@@ -68,13 +69,7 @@ export interface Segment {
 }
 
 /** A run of a region's bytes that one segment carries. */
-export interface Piece {
-  readonly region: number
-  readonly offset: bigint
-  readonly len: bigint
-  readonly phys: bigint
-  readonly dma: bigint
-  readonly segment: number
+export interface Piece extends RawPiece {
   readonly route: Route
 }
 

@@ -133,13 +133,7 @@ export class Glue {
         const u = s.part.unmap.call(this.#site(t, s))
         mapped.push({ item: s, stem: `unmap_${s.field}`, stmt: `${u.fn}(${u.args.join(', ')});` })
       }
-      ladder.seal()
-      w.line('return 0;')
-      if (!ladder.empty) {
-        w.blank()
-        ladder.write(w)
-      }
-      this.#resolve(w, jumps)
+      this.#succeed(w, ladder, jumps)
     })
   }
 
@@ -256,13 +250,7 @@ export class Glue {
             break
         }
       }
-      ladder.seal()
-      w.line('return 0;')
-      if (!ladder.empty) {
-        w.blank()
-        ladder.write(w)
-      }
-      this.#resolve(w, jumps)
+      this.#succeed(w, ladder, jumps)
     })
   }
 
@@ -339,13 +327,7 @@ export class Glue {
         w.call('dmaplan_tx_init', [`&${tx}.tx`, `"${t.name}"`, `${tx}.buf`, `${t.bufs.length}`, `${tx}.seg`, `${t.segs}`, dirMacro(t.dir)], ');')
         t.bufs.forEach((b, i) => w.line(`${tx}.buf[${i}] = &pd->${n.bufField(b.name)};`))
       }
-      ladder.seal()
-      w.line('return 0;')
-      if (!ladder.empty) {
-        w.blank()
-        ladder.write(w)
-      }
-      this.#resolve(w, jumps)
+      this.#succeed(w, ladder, jumps)
     })
   }
 
@@ -360,8 +342,18 @@ export class Glue {
     })
   }
 
-  /** Replace the placeholders of jumps (`\0<i>`) now that the ladder's labels are known. */
-  #resolve(w: CWriter, jumps: readonly (() => string)[]): void {
+  /**
+   * End a function that unwinds on failure: return 0, then the ladder of
+   * error labels, then the placeholders of jumps (`\0<i>`) replaced now that
+   * the labels are known.
+   */
+  #succeed<T>(w: CWriter, ladder: Ladder<T>, jumps: readonly (() => string)[]): void {
+    ladder.seal()
+    w.line('return 0;')
+    if (!ladder.empty) {
+      w.blank()
+      ladder.write(w)
+    }
     w.replace(/\u0000(\d+)/, (i) => (jumps[Number(i)] as () => string)())
   }
 }
