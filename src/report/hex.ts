@@ -3,7 +3,7 @@
  * the drawing needs bigint arithmetic (addresses are exact to the last bit)
  * and labels in the same exact hex.
  */
-export const hex = (v: bigint): string => `0x${v.toString(16)}`
+export { formatU64 as hex } from '../plan/u64.js'
 
 /** A result's hex string (or a plain count) as bigint. */
 export const big = (v: string | number | bigint): bigint => (typeof v === 'bigint' ? v : BigInt(v))

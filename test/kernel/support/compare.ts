@@ -7,6 +7,7 @@
  * sides. Separately, the run itself must be sound: the data checked out, no
  * DMAR fault, no oops, and the scenario still shows what it claims to.
  */
+import { formatU64 as hex } from '../../../src/plan/u64.js'
 import type { Observation, Segment, TraceCall } from './observe.js'
 import type { Prediction } from './predict.js'
 import type { Scenario } from './scenario.js'
@@ -23,7 +24,6 @@ export interface Verdict {
   readonly problems: readonly string[]
 }
 
-const hex = (v: bigint): string => `0x${v.toString(16)}`
 const segs = (s: readonly Segment[]): string => (s.length === 0 ? 'none' : s.map((x) => `${hex(x.dma)}+${hex(x.len)}`).join(' '))
 
 export function formatCall(c: TraceCall | undefined): string {

@@ -12,6 +12,7 @@
  */
 import type { Plan, Step } from '../../../src/plan/ir.js'
 import { decodePlan, encodePlan } from '../../../src/plan/load.js'
+import { formatU64 as hex } from '../../../src/plan/u64.js'
 import { simulate } from '../../../src/sim/index.js'
 import type { SimResult, TransactionResult } from '../../../src/sim/index.js'
 import type { MapReport, Observation, TraceCall } from './observe.js'
@@ -149,4 +150,3 @@ function traceOf(result: SimResult): TraceCall[] {
   return out
 }
 
-const hex = (v: bigint): string => `0x${v.toString(16)}`
