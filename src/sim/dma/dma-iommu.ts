@@ -104,6 +104,17 @@ export function iommuDmaMapRaw(env: Env, phys: bigint, size: bigint, prot: numbe
   return iova + off
 }
 
+/** R34: the IOMMU unmapped less than the caller asked for (the kernel's WARN_ON in fn). */
+export function warnShortUnmap(env: Env, fn: string, iova: bigint, len: bigint, unmapped: bigint): void {
+  if (unmapped !== len)
+    env.reporter.report(
+      'R34',
+      'error',
+      'kernel',
+      `WARNING: ${fn}: ${env.dev.name} ${env.dev.bdf}: unmapped ${hex(unmapped)} of ${hex(len)} bytes at IOVA ${hex(iova)}`,
+    )
+}
+
 /** __iommu_dma_unmap(): queued through the flush queue on a lazy domain (R24). */
 export function iommuDmaUnmapRaw(env: Env, addr: bigint, size: bigint): void {
   const d = domainOf(env)
@@ -111,14 +122,7 @@ export function iommuDmaUnmapRaw(env: Env, addr: bigint, size: bigint): void {
   const iova = addr - off
   const len = d.align(size + off)
   const queued = d.fq !== undefined
-  const unmapped = d.unmap(iova, len, queued)
-  if (unmapped !== len)
-    env.reporter.report(
-      'R34',
-      'error',
-      'kernel',
-      `WARNING: __iommu_dma_unmap: ${env.dev.name} ${env.dev.bdf}: unmapped ${hex(unmapped)} of ${hex(len)} bytes at IOVA ${hex(iova)}`,
-    )
+  warnShortUnmap(env, '__iommu_dma_unmap', iova, len, d.unmap(iova, len, queued))
   iommuDmaFreeIova(env, iova, len, queued)
 }
 

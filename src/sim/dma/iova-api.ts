@@ -11,7 +11,7 @@ import { hex } from '../addr.js'
 import { DIR_NAME, DMA_IOVA_USE_SWIOTLB, DMA_MAPPING_ERROR, ERRNO, MMIO, REQUIRE_COHERENT, SKIP_CPU_SYNC } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import { archSyncDmaForCpu, archSyncDmaForDevice } from './arch.js'
-import { devUseSwiotlb, dmaInfoToProt, domainOf, iommuDmaAllocIova, iommuDmaFreeIova } from './dma-iommu.js'
+import { devUseSwiotlb, dmaInfoToProt, domainOf, iommuDmaAllocIova, iommuDmaFreeIova, warnShortUnmap } from './dma-iommu.js'
 import type { Env } from './env.js'
 import type { IovaTracker, TrackedState } from './iova-tracker.js'
 import { C } from '../stats.js'
@@ -226,14 +226,7 @@ export function iovaUnlinkInternal(
   const len = d.align(size + pad)
   addr -= pad
   if (st.track) tracker.unlink(st.track, d.pfn(addr) - st.track.basePfn, Number(len >> BigInt(d.shift)), freeIova ? 'dma_iova_destroy()' : 'dma_iova_unlink()')
-  const unmapped = d.unmap(addr, len, queued)
-  if (unmapped !== len)
-    env.reporter.report(
-      'R34',
-      'error',
-      'kernel',
-      `WARNING: __iommu_dma_iova_unlink: ${env.dev.name} ${env.dev.bdf}: unmapped ${hex(unmapped)} of ${hex(len)} bytes at IOVA ${hex(addr)}`,
-    )
+  warnShortUnmap(env, '__iommu_dma_iova_unlink', addr, len, d.unmap(addr, len, queued))
   if (freeIova) {
     if (st.track) tracker.free(st.track, 'dma_iova_destroy()')
     iommuDmaFreeIova(env, addr, len, queued)
