@@ -60,7 +60,8 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
     D extends Direction,
     // const infers the regions as a tuple (their positions matter for R6) and keeps the array literal's contextual type cheap.
     const R extends readonly AnyRegion[],
-    A extends readonly DmaAttr[] | [] = [],
+    // const for the same reasons: each attribute is judged at its position.
+    const A extends readonly DmaAttr[] = [],
   >(
     name: CheckNewTx<N, F>,
     options: {

@@ -33,6 +33,14 @@ describe('the plan builder', () => {
     expect(attempt).toThrow(PlanRuleError)
     expect(attempt).toThrow(/^R6: odd ends off the 4096-byte IOMMU granule/)
   })
+  it('checks at run time the regions of a list whose positions the compiler cannot see', () => {
+    // An array variable, not a tuple literal: the type-level R6 is per position, so it passes the compiler.
+    const hdr = host.ram('hdr', { offset: 0x40, bytes: 0x80 })
+    const list: (typeof buf | typeof hdr)[] = [buf, hdr, buf]
+    const attempt = () => host.plan(nic).transaction('t', { strategy: 'iova', dir: 'to-device' }, list).unmap('t').build()
+    expect(attempt).toThrow(PlanRuleError)
+    expect(attempt).toThrow(/^R6: hdr starts off the 4096-byte IOMMU granule but is not the first range/)
+  })
   it('refuses ranges outside a region and two regions of one name', () => {
     expect(() => host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).deviceReads('t', buf, { offset: 0x2000 })).toThrow(/not inside region buf/)
     const twin = host.ram('buf', { pages: 1 })

@@ -10,13 +10,17 @@
  * (binary search in the compiler) or a table lookup; a sentence is built only
  * on the error path. The true branch of each check is the naked type
  * parameter, which is what inference needs; error branches are NoInfer so
- * inference does not walk into them.
+ * inference does not walk into them. The compiler still takes the constraint
+ * of each error branch at every call (to type the literals written there),
+ * so error branches are lookups, intersections and position-keyed mapped
+ * types, never a conditional type of their own: one there would be
+ * evaluated for the generic call before the arguments are known.
  */
 import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
-import type { AnyRegion, RegionSource } from '../region.js'
+import type { AnyRegion, Region, RegionSource } from '../region.js'
 import type { Ctx } from './context.js'
 
 /**
@@ -60,36 +64,41 @@ type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ?
 
 // ---- transaction options: R1, R5 (hmm), R7 (hmm), R9 -------------------------------------
 
-/** The directions each strategy accepts: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL (R7). */
-interface Dirs {
-  readonly iova: Direction
-  readonly page: Direction
-  readonly sg: Direction
-  readonly 'p2p-bus': Direction
-  readonly hmm: 'bidirectional'
-  readonly blk: Direction
-  readonly coherent: Direction
-  readonly auto: Direction
+/**
+ * The sentence when the options check fails: the strategy table's own (R1,
+ * R5, R9; every sentence starts with its rule id), or R7 when the strategy
+ * is allowed and only the direction is wrong. Lookups and intersections, not
+ * a conditional type: the compiler takes the constraint of this branch at
+ * every transaction (to type the strategy literal), and a conditional would
+ * make it evaluate both of its branches for the generic call first.
+ */
+type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> =
+  | HmmDirection<N, D>[C['strategy'][St] & 'ok']
+  | (C['strategy'][St] & `R${string}`)
+interface HmmDirection<N extends string, D extends Direction> {
+  readonly ok: m.writeHmmBidirectionalMessage<N, D>
 }
-type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = C['strategy'][St] extends 'ok'
-  ? m.writeHmmBidirectionalMessage<N, D>
-  : C['strategy'][St]
 
 /**
  * A strategy the platform and device allow (R1, R5, R9) with a direction it
- * can map (R7), or the rule's sentence. The direction is judged here so that
- * the dir property stays a plain type parameter.
+ * can map (R7), or the rule's sentence: one membership test of
+ * `${strategy}:${dir}` in the context's table. The direction is judged here
+ * so that the dir property stays a plain type parameter.
  */
-export type CheckStrategy<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = [C['strategy'][St], D] extends ['ok', Dirs[St]]
+export type CheckStrategy<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = `${St}:${D}` extends C['ok']
   ? St
   : NoInfer<StrategyError<St, D, N, C>>
 
-type AttrVerdict<A, C extends Ctx> = A extends C['attrs']
+/**
+ * DMA attributes the target kernel has (R9), each wrong one replaced by the
+ * rule's sentence. The verdict of an attribute is `A & attrs | attrWhy[A]`:
+ * the attribute itself when the kernel has it, its sentence when it does not,
+ * with no conditional type for the compiler to take the constraint of at
+ * every transaction.
+ */
+export type CheckAttrs<A extends readonly DmaAttr[], C extends Ctx> = A[number] extends C['attrs']
   ? A
-  : m.writeKernelFeatureMessage<A & string, A extends 'DMA_ATTR_MMIO' ? '6.18' : '7.0', C['kernel']>
-
-/** DMA attributes the target kernel has (R9), each wrong one replaced by the rule's sentence. */
-export type CheckAttrs<A extends readonly DmaAttr[] | [], C extends Ctx> = A[number] extends C['attrs'] ? A : NoInfer<{ [I in keyof A]: AttrVerdict<A[I], C> }>
+  : NoInfer<{ [I in keyof A & `${number}`]: (A[I] & C['attrs']) | C['attrWhy'][A[I]] }>
 
 // ---- regions: R2-R6, R9 -------------------------------------------------------------------
 
@@ -150,9 +159,8 @@ type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S ex
  * strategy, a uniform transaction has one kind, an IOVA transaction has no
  * unaligned range. Anything else takes the per-region path.
  */
-export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [R[number]['source'], R[number]['alignment'], S] extends [
-  'ram',
-  'aligned' | 'unknown',
+export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [R[number], S] extends [
+  Region<string, 'ram', 'aligned' | 'unknown'>,
   Exclude<Strategy, 'p2p-bus'>,
 ]
   ? // Host memory on the granule: every strategy but p2p-bus maps it (the most common transaction, decided first).
@@ -174,9 +182,17 @@ type Place<K extends RegionSource, Dev extends string> = K extends `p2p:${infer 
 type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx> =
   RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V ? (V extends 'ok' ? R[I & keyof R] : V) : never
 
-/** Every region, each one that breaks a rule replaced by the rule's sentence (a homomorphic mapped type keeps the tuple). */
+/**
+ * Every region by position, each one that breaks a rule replaced by the
+ * rule's sentence; the compiler checks the array literal against it element
+ * by element, so the sentence sits under the offending region. Mapped over
+ * the numeric keys rather than `keyof R`: the compiler types the array
+ * literal with the apparent type of this branch, and a homomorphic mapped
+ * type over an array-constrained R would be applied to that constraint,
+ * building every region check for AnyRegion at every transaction.
+ */
 type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> = {
-  [I in keyof R]: RegionCheck<R, I, S, N, C>
+  [I in keyof R & `${number}`]: RegionCheck<R, I, S, N, C>
 }
 
 /**
@@ -190,21 +206,25 @@ export type CheckRegions<R extends readonly AnyRegion[], S extends Strategy, N e
 
 // ---- what a transaction adds to the facts ----------------------------------------------------
 
-/** The sync facts of a transaction (see syncReason() in validate.ts): y:N the views differ until a sync, b:N because it bounces. */
-type SyncFacts<N extends string, S extends Strategy, R extends readonly AnyRegion[], C extends Ctx> = S extends 'coherent' | 'p2p-bus'
+/**
+ * The sync facts of a transaction (see syncReason() in validate.ts): y the
+ * views differ until a sync, b because it bounces. Kinds only, so that the
+ * name is spliced in once.
+ */
+type SyncKinds<S extends Strategy, R extends readonly AnyRegion[], C extends Ctx> = S extends 'coherent' | 'p2p-bus'
   ? never
   : 'encrypted' extends R[number]['source']
-    ? `y:${N}` | `b:${N}`
+    ? 'y' | 'b'
     : 'ram' extends R[number]['source']
       ? {
-          b: `y:${N}` | `b:${N}`
-          y: `y:${N}`
+          b: 'y' | 'b'
+          y: 'y'
           n: never
           a: [Exclude<Extract<R[number], { readonly source: 'ram' }>['alignment'], 'aligned' | 'unknown'>] extends [never]
             ? C['coherent'] extends false
-              ? `y:${N}`
+              ? 'y'
               : never
-            : `y:${N}` | `b:${N}`
+            : 'y' | 'b'
         }[C['hostSync']]
       : never
 
@@ -212,7 +232,7 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
   | `t:${N}`
   | `s:${N}:${St}`
   | `m:${N}:${R[number]['name']}`
-  | SyncFacts<N, St, R, C>
+  | `${SyncKinds<St, R, C>}:${N}`
 
 // ---- steps: R7, R8 ------------------------------------------------------------------------
 
@@ -293,10 +313,14 @@ export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${
 // ---- state updates --------------------------------------------------------------------------
 
 /** What a new transaction adds to the state: it is live, with the directions it allows. */
-export type Mapped<S extends State, N extends string, D extends Direction> =
-  | S
-  | `l:${N}`
-  | (D extends 'to-device' ? `lr:${N}` : D extends 'from-device' ? `lw:${N}` : `lr:${N}` | `lw:${N}`)
+export type Mapped<S extends State, N extends string, D extends Direction> = S | `${LiveFacts[D]}:${N}`
+
+/** The live facts of a mapping in each direction (one lookup, no branch per step). */
+interface LiveFacts {
+  readonly 'to-device': 'l' | 'lr'
+  readonly 'from-device': 'l' | 'lw'
+  readonly bidirectional: 'l' | 'lr' | 'lw'
+}
 
 /** The device wrote Rg through N: the CPU must sync before it reads, where the views differ. */
 export type DeviceDirty<S extends State, N extends string, Rg extends AnyRegion, F extends Facts> = `y:${N}` extends F ? S | `d:${N}:${Rg['name']}` : S

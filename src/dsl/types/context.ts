@@ -8,7 +8,7 @@
  * instantiating it again at every builder step. Tables are therefore unions
  * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
  */
-import type { DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
+import type { Direction, DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
 import type { KernelAtLeast, KernelVersion } from '../../plan/kernel.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
@@ -98,7 +98,13 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
       Accepted<'coherent', F, D>,
       Accepted<'auto', F, D>
     >,
-    OwnRoute<F, D>
+    OwnRoute<F, D>,
+    OkTx<Strategies<F, N, D>>,
+    AttrTable<
+      AtLeast<F, '6.18'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_MMIO', '6.18', F['kernel']>,
+      AtLeast<F, '7.0'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_REQUIRE_COHERENT', '7.0', F['kernel']>,
+      AtLeast<F, '7.0'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', '7.0', F['kernel']>
+    >
   >
   strategies: StrategyTable<
     F['mode'] extends 'translated'
@@ -174,6 +180,8 @@ export interface Ctx<
   HostSync extends 'b' | 'y' | 'a' | 'n' = 'b' | 'y' | 'a' | 'n',
   Accept extends AcceptTable = AcceptTable,
   Own extends string = string,
+  Ok extends string = string,
+  AttrWhy extends AttrTable = AttrTable,
 > {
   readonly kernel: Kernel
   readonly granule: Gran
@@ -186,6 +194,21 @@ export interface Ctx<
   readonly accept: Accept
   /** The kind of the device's own BAR memory (with the reason when unreachable). */
   readonly own: Own
+  /** Every `${strategy}:${dir}` that maps without breaking R1, R5, R7 or R9: one membership test decides a transaction's options. */
+  readonly ok: Ok
+  /** Per DMA attribute, the R9 sentence when the target kernel lacks it, never when it has it. */
+  readonly attrWhy: AttrWhy
+}
+
+/** The R9 sentence of each DMA attribute the target kernel lacks (never for one it has). */
+export interface AttrTable<Mmio extends string = string, RequireCoherent extends string = string, IgnoreCachelines extends string = string> {
+  readonly DMA_ATTR_WEAK_ORDERING: never
+  readonly DMA_ATTR_SKIP_CPU_SYNC: never
+  readonly DMA_ATTR_NO_WARN: never
+  readonly DMA_ATTR_PRIVILEGED: never
+  readonly DMA_ATTR_MMIO: Mmio
+  readonly DMA_ATTR_REQUIRE_COHERENT: RequireCoherent
+  readonly DMA_ATTR_DEBUGGING_IGNORE_CACHELINES: IgnoreCachelines
 }
 
 /**
@@ -288,6 +311,11 @@ type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = [F['kerne
     : false
 
 type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['strategies']
+
+/** The strategies the table allows, with the directions each can map: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL (R7). */
+type OkTx<T extends StrategyTable> = {
+  [St in Strategy]: T[St] extends 'ok' ? `${St}:${St extends 'hmm' ? 'bidirectional' : Direction}` : never
+}[Strategy]
 
 /**
  * Places of a memory kind on this platform for device N: 'ram', 'encrypted',
