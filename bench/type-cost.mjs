@@ -113,6 +113,34 @@ for (const [i, [kind, mode, pre, call]] of invalidKinds.entries()) {
   if (m.diagnostics.length !== 1) throw new Error(`${kind}: expected one diagnostic, got ${m.diagnostics.join('; ')}`)
   rows.push({ what: `invalid step: ${kind}`, instantiations: m.count - prefix.count })
 }
+// Transaction shapes on a coherent device: the valid step above is the common shape (host memory on
+// the granule), which the first lookup decides. Other shapes take the per-kind checks the first time
+// a plan maps those regions with that strategy; a transaction of a shape already seen costs the same
+// whatever the shape.
+const SHAPES = `const hba = host.device('hba0', { at: 'sw0', dmaMask: 64 })
+const buf = host.ram('buf', { pages: 2 })
+const tail = host.ram('tail', { offset: 0x40, bytes: 0x80 })
+const head = host.ram('head', { offset: 0x40, bytes: 0x2000 - 0x40 })
+const r1 = host.ram('r1', { pages: 1 })
+export const p = host.plan(hba).transaction('w', { strategy: 'iova', dir: 'bidirectional' }, [buf]).deviceWrites('w', buf).syncForCpu('w').cpuReads(buf).unmap('w')`
+const shapes = [
+  ['iova, one page of host memory', `{ strategy: 'iova', dir: 'bidirectional' }, [r1]`],
+  ['iova, first range off the granule', `{ strategy: 'iova', dir: 'to-device' }, [head, r1]`],
+  ['iova with a DMA attribute', `{ strategy: 'iova', dir: 'to-device', attrs: ['DMA_ATTR_SKIP_CPU_SYNC'] }, [r1]`],
+  ['sg, host memory with a sub-page header', `{ strategy: 'sg', dir: 'to-device' }, [r1, tail]`],
+  ['hmm, host memory and bus-address P2P', `{ strategy: 'hmm', dir: 'bidirectional' }, [r1, vram]`],
+  ['p2p-bus, P2P memory', `{ strategy: 'p2p-bus', dir: 'from-device' }, [vram]`],
+]
+const shapeRows = shapes.map(([what, args], i) => {
+  const tx = (name) => `.transaction('${name}', ${args})`
+  const base = measure(`shape-${i}-base`, `${SETUP}${SHAPES}\n`).count
+  const once = measure(`shape-${i}-first`, `${SETUP}${SHAPES}${tx('t0')}\n`)
+  const seen = `${SHAPES}${tx('w2')}.unmap('w2')`
+  const again = measure(`shape-${i}-again`, `${SETUP}${seen}${tx('t0')}\n`)
+  for (const m of [once, again]) if (m.diagnostics.length) throw new Error(`${what}: unexpected diagnostics ${m.diagnostics.join('; ')}`)
+  return { what, first: once.count - base, again: again.count - measure(`shape-${i}-seen`, `${SETUP}${seen}\n`).count }
+})
+
 const first = measure('first-transaction', `${SETUP}export const p = host.plan(nic).transaction('t0', { strategy: 'iova', dir: 'bidirectional' }, [r0])\n`)
 const firstBase = measure('first-base', `${SETUP}export const p = host.plan(nic)\n`)
 
@@ -136,6 +164,8 @@ console.log(`  ${'valid steps, largest'.padEnd(62)} ${String(Math.max(...validSt
 console.log(`  ${'valid steps, mean of the five kinds'.padEnd(62)} ${String(Math.round(validSteps.reduce((a, b) => a + b, 0) / validSteps.length)).padStart(6)}`)
 console.log(`  ${'invalid steps, largest'.padEnd(62)} ${String(Math.max(...rows.slice(validSteps.length).map((r) => r.instantiations))).padStart(6)}  (target <= 1500)`)
 console.log(`  ${'one-off: the platform\'s verdict tables, on the first transaction'.padEnd(62)} ${String(first.count - firstBase.count - validSteps[0]).padStart(6)}`)
+console.log('\nvalid transactions by shape (first of its shape in the plan / shape already seen):')
+for (const r of shapeRows) console.log(`  ${r.what.padEnd(46)} ${String(r.first).padStart(6)} ${String(r.again).padStart(6)}`)
 console.log('\nwhole plans (count over the same setup without steps):')
 for (const r of planRows) console.log(`  ${String(r.steps).padStart(3)} steps ${String(r.instantiations).padStart(8)}  ${r.perStep.toFixed(1).padStart(7)} per step`)
 const growth = planRows[2].perStep / planRows[0].perStep
