@@ -131,14 +131,16 @@ const shapes = [
   ['hmm, host memory and bus-address P2P', `{ strategy: 'hmm', dir: 'bidirectional' }, [r1, vram]`],
   ['p2p-bus, P2P memory', `{ strategy: 'p2p-bus', dir: 'from-device' }, [vram]`],
 ]
+const shapesBase = measure('shapes-base', `${SETUP}${SHAPES}\n`).count
 const shapeRows = shapes.map(([what, args], i) => {
   const tx = (name) => `.transaction('${name}', ${args})`
-  const base = measure(`shape-${i}-base`, `${SETUP}${SHAPES}\n`).count
   const once = measure(`shape-${i}-first`, `${SETUP}${SHAPES}${tx('t0')}\n`)
+  // The same shape mapped and unmapped once before, under another name.
   const seen = `${SHAPES}${tx('w2')}.unmap('w2')`
+  const seenBase = measure(`shape-${i}-seen`, `${SETUP}${seen}\n`).count
   const again = measure(`shape-${i}-again`, `${SETUP}${seen}${tx('t0')}\n`)
   for (const m of [once, again]) if (m.diagnostics.length) throw new Error(`${what}: unexpected diagnostics ${m.diagnostics.join('; ')}`)
-  return { what, first: once.count - base, again: again.count - measure(`shape-${i}-seen`, `${SETUP}${seen}\n`).count }
+  return { what, first: once.count - shapesBase, again: again.count - seenBase }
 })
 
 const first = measure('first-transaction', `${SETUP}export const p = host.plan(nic).transaction('t0', { strategy: 'iova', dir: 'bidirectional' }, [r0])\n`)

@@ -9,7 +9,7 @@
  * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
  */
 import type { Direction, DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
-import type { KernelAtLeast, KernelVersion } from '../../plan/kernel.js'
+import type { KERNEL_FEATURES, KernelAtLeast, KernelFeature, KernelVersion } from '../../plan/kernel.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
@@ -86,7 +86,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     D['coherent'],
     P2pTable<F, D>,
     Strategies<F, N, D>,
-    Attrs<F>,
+    Attrs<AttrWhy<F>>,
     HostSync<F, D>,
     AcceptTable<
       Accepted<'iova', F, D>,
@@ -100,11 +100,12 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     >,
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
-    AttrTable<
-      AtLeast<F, '6.18'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_MMIO', '6.18', F['kernel']>,
-      AtLeast<F, '7.0'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_REQUIRE_COHERENT', '7.0', F['kernel']>,
-      AtLeast<F, '7.0'> extends true ? never : m.writeKernelFeatureMessage<'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', '7.0', F['kernel']>
-    >
+    AttrWhy<F>
+  >
+  attrWhy: AttrTable<
+    AttrGate<F, 'DMA_ATTR_MMIO', 'attr-mmio'>,
+    AttrGate<F, 'DMA_ATTR_REQUIRE_COHERENT', 'attr-require-coherent'>,
+    AttrGate<F, 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', 'attr-require-coherent'>
   >
   strategies: StrategyTable<
     F['mode'] extends 'translated'
@@ -336,10 +337,14 @@ type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts
   D
 >
 
-type Attrs<F extends PlatformFacts> =
-  | Exclude<DmaAttr, 'DMA_ATTR_MMIO' | 'DMA_ATTR_REQUIRE_COHERENT' | 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES'>
-  | (AtLeast<F, '6.18'> extends true ? 'DMA_ATTR_MMIO' : never)
-  | (AtLeast<F, '7.0'> extends true ? 'DMA_ATTR_REQUIRE_COHERENT' | 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' : never)
+/** The R9 sentence of an attribute whose kernel feature the target kernel lacks; never when it has it. */
+type AttrGate<F extends PlatformFacts, A extends DmaAttr, K extends KernelFeature> =
+  AtLeast<F, (typeof KERNEL_FEATURES)[K]['since']> extends true ? never : m.writeKernelFeatureMessage<A, (typeof KERNEL_FEATURES)[K]['since'], F['kernel']>
+
+type AttrWhy<F extends PlatformFacts> = Closed<PlatformSpec, {}, F, string, DeviceFacts>['attrWhy']
+
+/** The attributes the target kernel has: those without a sentence in the table. */
+type Attrs<T extends AttrTable> = { [A in DmaAttr]: [T[A]] extends [never] ? A : never }[DmaAttr]
 
 /** See syncReason() in validate.ts: forced swiotlb on dma-direct bounces everything; an untrusted device behind the IOMMU bounces unaligned ranges. */
 type HostSync<F extends PlatformFacts, D extends DeviceFacts> = [F['force'], F['mode']] extends [true, 'none' | 'passthrough']
