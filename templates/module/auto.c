@@ -87,35 +87,15 @@ err_destroy:
 }
 
 //@endif
-/* One buffer's segments: in the IOVA range, a bus address, or mapped pieces. */
-static int dmaplan_auto_buf(struct device *dev, struct dmaplan_tx *tx,
-			    struct dmaplan_auto *m, unsigned int i, size_t max,
-			    struct pci_p2pdma_map_state *p2p, size_t *linked)
+//@if p2p_bus
+/* A peer's buffer below a common switch: its PCI bus address. */
+static int dmaplan_auto_bus(struct device *dev, struct dmaplan_tx *tx,
+			    struct dmaplan_auto *m, unsigned int i,
+			    struct pci_p2pdma_map_state *p2p)
 {
 	struct dmaplan_buf *b = tx->buf[i];
 	dma_addr_t addr;
 
-//@if iova_api
-	if (b->mem == DMAPLAN_MEM_HOST && dma_use_iova(&m->state)) {
-		struct dmaplan_seg *last = &tx->seg[tx->nr_segs - 1];
-
-		addr = m->state.addr + *linked;
-		*linked += b->len;
-		/* Host buffers next to each other are one DMA range. */
-		if (m->s.nr_segs &&
-		    tx->buf[last->buf]->mem == DMAPLAN_MEM_HOST &&
-		    last->addr + last->len == addr) {
-			last->len += b->len;
-			return 0;
-		}
-		if (tx->nr_segs == tx->max_segs)
-			return -E2BIG;
-		dmaplan_slice_add(&m->s, tx, addr, b->len, i);
-		return 0;
-	}
-//@endif
-	if (b->mem != DMAPLAN_MEM_BUS)
-		return dmaplan_map_pieces(dev, tx, &m->s, i, max);
 	if (pci_p2pdma_state(p2p, dev, pfn_to_page(PHYS_PFN(b->phys))) !=
 	    PCI_P2PDMA_MAP_BUS_ADDR)
 		return -EREMOTEIO;
@@ -130,11 +110,43 @@ static int dmaplan_auto_buf(struct device *dev, struct dmaplan_tx *tx,
 	return 0;
 }
 
+//@endif
+/* A host or MMIO buffer's segments: in the IOVA range, or mapped in pieces. */
+static int dmaplan_auto_buf(struct device *dev, struct dmaplan_tx *tx,
+			    struct dmaplan_auto *m, unsigned int i, size_t max,
+			    size_t *linked)
+{
+//@if iova_api
+	struct dmaplan_buf *b = tx->buf[i];
+
+	if (b->mem == DMAPLAN_MEM_HOST && dma_use_iova(&m->state)) {
+		struct dmaplan_seg *last = &tx->seg[tx->nr_segs - 1];
+		dma_addr_t addr = m->state.addr + *linked;
+
+		*linked += b->len;
+		/* Host buffers next to each other are one DMA range. */
+		if (m->s.nr_segs &&
+		    tx->buf[last->buf]->mem == DMAPLAN_MEM_HOST &&
+		    last->addr + last->len == addr) {
+			last->len += b->len;
+			return 0;
+		}
+		if (tx->nr_segs == tx->max_segs)
+			return -E2BIG;
+		dmaplan_slice_add(&m->s, tx, addr, b->len, i);
+		return 0;
+	}
+//@endif
+	return dmaplan_map_pieces(dev, tx, &m->s, i, max);
+}
+
 static int dmaplan_auto_map(struct device *dev, struct dmaplan_tx *tx,
 			    struct dmaplan_auto *m, bool iova,
 			    unsigned long attrs)
 {
+//@if p2p_bus
 	struct pci_p2pdma_map_state p2p = {};
+//@endif
 	size_t linked = 0;
 	unsigned int i;
 	size_t max;
@@ -153,7 +165,14 @@ static int dmaplan_auto_map(struct device *dev, struct dmaplan_tx *tx,
 //@endif
 	max = dma_max_mapping_size(dev);
 	for (i = 0; i < tx->nr_bufs; i++) {
-		ret = dmaplan_auto_buf(dev, tx, m, i, max, &p2p, &linked);
+//@if p2p_bus
+		if (tx->buf[i]->mem == DMAPLAN_MEM_BUS)
+			ret = dmaplan_auto_bus(dev, tx, m, i, &p2p);
+		else
+			ret = dmaplan_auto_buf(dev, tx, m, i, max, &linked);
+//@else
+		ret = dmaplan_auto_buf(dev, tx, m, i, max, &linked);
+//@endif
 		if (ret)
 			goto err_unmap;
 	}

@@ -120,7 +120,7 @@ describe('nothing but C identifiers reaches the output', () => {
 describe('options', () => {
   it.each([
     [{ target: 'elf' }, 'target elf is not one of module, harness, pseudo, sim-ts'],
-    [{ target: 'module', kernel: '5.4' }, 'kernel 5.4 is not one of 6.12, 6.16, 6.17, 6.18, 7.0'],
+    [{ target: 'module', kernel: '5.4' }, 'kernel 5.4 is not one of 6.12, 6.13, 6.14, 6.15, 6.16, 6.17, 6.18, 6.19, 7.0, 7.1, 7.2, 7.3'],
     [{ target: 'module', strategy: 'magic' }, 'strategy magic is not one of iova, page, sg, p2p-bus, hmm, blk, coherent, auto'],
   ])('%j', (options, sentence) => {
     const e = refusal(basePlan(), options as unknown as GenerateOptions)

@@ -19,7 +19,11 @@ export const auto: PartDef = {
   ctype: 'struct dmaplan_auto',
   summary: 'host memory in one IOVA range where there is an IOMMU, switch-local peer memory by bus address, the rest buffer by buffer',
   includes: ['linux/dma-mapping.h', 'linux/pci-p2pdma.h'],
-  features: (k): Feature[] => [...(k.iovaApi ? (['dma_iova', 'need_unmap'] as const) : []), ...(k.mapPhys ? (['map_phys', 'attr_mmio'] as const) : []), 'p2pdma'],
+  features: (k, _s, bufs): Feature[] => [
+    ...(k.iovaApi ? (['dma_iova', 'need_unmap'] as const) : []),
+    ...(k.mapPhys ? (['map_phys', 'attr_mmio'] as const) : []),
+    ...(bufs.some((b) => b.kind === 'p2p-bus') ? (['p2pdma'] as const) : []),
+  ],
   segs: (bufs, device) => pieces(bufs, device),
   map: {
     section: 'auto.map',

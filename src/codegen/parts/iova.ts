@@ -18,7 +18,7 @@ export const iova: PartDef = {
   ctype: 'struct dmaplan_iova',
   summary: 'linked into one IOVA range, or each buffer on its own without one',
   includes: ['linux/dma-mapping.h'],
-  features: (k, slice): Feature[] => ['dma_iova', 'need_unmap', ...page.features(k, slice)],
+  features: (k, slice, bufs): Feature[] => ['dma_iova', 'need_unmap', ...page.features(k, slice, bufs)],
   // One IOVA range, or the fallback's pieces.
   segs: (bufs, device) => pieces(bufs, device),
   map: {

@@ -59,7 +59,8 @@ export interface PartDef {
   /** One line on what the part does, for comments and the pseudo rendering. */
   readonly summary: string
   readonly includes: readonly string[]
-  features(kernel: KernelShape, slice: SliceModel): readonly Feature[]
+  /** The kernel APIs newer than 6.12 that its C uses for these buffers. */
+  features(kernel: KernelShape, slice: SliceModel, bufs: readonly BufModel[]): readonly Feature[]
   /** Most segments the device can be given for these buffers. */
   segs(bufs: readonly BufModel[], device: DeviceIR): number
 

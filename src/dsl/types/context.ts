@@ -9,7 +9,7 @@
  * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
  */
 import type { Direction, DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
-import type { KERNEL_FEATURES, KernelAtLeast, KernelFeature, KernelVersion } from '../../plan/kernel.js'
+import type { KERNEL_FEATURES, KernelAtLeast, KernelFeature, KernelVersion, NewestKernel } from '../../plan/kernel.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
@@ -56,7 +56,7 @@ type MaybeAcsOf<S> = {
   [K in keyof S & string]: S[K] extends { readonly acsRedirect: infer A } ? ([boolean] extends [A] ? ([A] extends [boolean] ? K : never) : never) : never
 }[keyof S & string]
 /** One kernel version, or every version when the spec's is not a literal (the run-time check decides). */
-type KernelOf<K> = [K] extends [KernelVersion] ? ([IsUnion<K>] extends [false] ? K : KernelVersion) : '7.0'
+type KernelOf<K> = [K] extends [KernelVersion] ? ([IsUnion<K>] extends [false] ? K : KernelVersion) : NewestKernel
 type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never
 type Pci<P extends PlatformSpec> = P['pci'] extends { readonly switches: infer S } ? S : {}
 

@@ -1,4 +1,4 @@
-// The IOVA strategy on Debian's 6.12: the driver is built for 7.0, dma_iova_try_alloc() comes from the compat header and says no, so each buffer is mapped on its own.
+// The IOVA strategy: on 7.x one IOVA range for both buffers; on Debian's 6.12 the driver is built for 7.0, dma_iova_try_alloc() comes from the compat header and says no, so each buffer is mapped on its own.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { EDU, VTD_STRICT } from './platforms.js'
@@ -10,7 +10,7 @@ const b = host.ram('b', { pages: 2 })
 
 export default scenario({
   platform: 'vtd-strict',
-  about: "the IOVA strategy's per-buffer fallback on 6.12",
+  about: 'the IOVA strategy: one range on 7.x, the per-buffer fallback on 6.12',
   plan: host
     .plan(edu, { name: 'strict_iova' })
     .transaction('mr', { strategy: 'iova', dir: 'bidirectional' }, [a, b])

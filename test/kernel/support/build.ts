@@ -1,16 +1,13 @@
 /**
  * The harness modules of a set of plans, generated (target harness) into one
- * kbuild tree and built with one make (-j2) against the kernel's headers,
+ * kbuild tree and built with one make (-j2) against a kernel line's headers,
  * with W=1: every diagnostic the compiler prints is reported.
  */
-import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { generate } from '../../../src/codegen/index.js'
 import type { Plan } from '../../../src/plan/ir.js'
-
-const run = promisify(execFile)
+import type { KernelLine } from '../../support/kernels.js'
 
 export interface Built {
   /** The .ko of each plan, by plan name (absent when it did not build). */
@@ -23,7 +20,7 @@ export interface Built {
 /** A change to a generated driver before it is built (the harness's self-check breaks it on purpose). */
 export type Edit = (plan: string, source: string) => string
 
-export async function buildHarnesses(headers: string, plans: readonly Plan[], tree: string, edit?: Edit): Promise<Built> {
+export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], tree: string, edit?: Edit): Promise<Built> {
   const started = Date.now()
   mkdirSync(tree, { recursive: true })
   for (const plan of plans) {
@@ -34,11 +31,7 @@ export async function buildHarnesses(headers: string, plans: readonly Plan[], tr
   }
   writeFileSync(join(tree, 'Kbuild'), `${plans.map((p) => `obj-m += ${p.name}/`).join('\n')}\n`)
   // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
-  const args = ['-s', '-C', headers, `M=${tree}`, 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules']
-  const out = await run('make', args, { maxBuffer: 64 << 20 }).then(
-    (r) => `${r.stdout}\n${r.stderr}`,
-    (e: { stdout?: string; stderr?: string; message: string }) => `${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`,
-  )
+  const { out } = await line.make(tree, ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules'])
   const modules = new Map<string, string>()
   for (const plan of plans) {
     const ko = join(tree, plan.name, `${plan.name}.ko`)

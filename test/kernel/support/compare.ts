@@ -29,10 +29,10 @@ const segs = (s: readonly Segment[]): string => (s.length === 0 ? 'none' : s.map
 export function formatCall(c: TraceCall | undefined): string {
   if (c === undefined) return 'nothing'
   switch (c.fn) {
-    case 'map_page':
-      return `dma_map_page(${c.dir}, phys ${hex(c.phys)}, ${c.size}) = ${hex(c.dma)}`
-    case 'unmap_page':
-      return `dma_unmap_page(${c.dir}, ${hex(c.dma)}, ${c.size})`
+    case 'map_single':
+      return `${c.event}(${c.dir}, phys ${hex(c.phys)}, ${c.size}) = ${hex(c.dma)}`
+    case 'unmap_single':
+      return `${c.event}(${c.dir}, ${hex(c.dma)}, ${c.size})`
     case 'map_sg':
       return `dma_map_sg(${c.dir}, ${c.nents} entries) = ${c.dmas.map((d, i) => `${hex(d)}+${hex(c.sizes[i] ?? 0n)}`).join(' ')}`
     case 'unmap_sg':

@@ -24,8 +24,8 @@ export interface MapReport {
  * left out: the kernel traces them only when the device needs them.
  */
 export type TraceCall =
-  | { readonly fn: 'map_page'; readonly dir: string; readonly dma: bigint; readonly size: bigint; readonly phys: bigint }
-  | { readonly fn: 'unmap_page'; readonly dir: string; readonly dma: bigint; readonly size: bigint }
+  | { readonly fn: 'map_single'; readonly event: string; readonly dir: string; readonly dma: bigint; readonly size: bigint; readonly phys: bigint }
+  | { readonly fn: 'unmap_single'; readonly event: string; readonly dir: string; readonly dma: bigint; readonly size: bigint }
   | { readonly fn: 'map_sg'; readonly dir: string; readonly nents: number; readonly dmas: readonly bigint[]; readonly sizes: readonly bigint[] }
   | { readonly fn: 'unmap_sg'; readonly dir: string; readonly nents: number }
   | { readonly fn: 'alloc'; readonly dma: bigint; readonly size: bigint }
@@ -166,9 +166,13 @@ function traceCall(line: string): TraceCall | undefined {
   const nents = (k: string) => Number(get(k).split('/')[1] ?? get(k))
   switch (m[1]) {
     case 'dma_map_page':
-      return { fn: 'map_page', dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')), phys: hex(get('phys_addr')) }
+    case 'dma_map_resource':
+    case 'dma_map_phys':
+      return { fn: 'map_single', event: m[1], dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')), phys: hex(get('phys_addr')) }
     case 'dma_unmap_page':
-      return { fn: 'unmap_page', dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')) }
+    case 'dma_unmap_resource':
+    case 'dma_unmap_phys':
+      return { fn: 'unmap_single', event: m[1], dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')) }
     case 'dma_map_sg':
       return { fn: 'map_sg', dir: get('dir'), nents: nents('nents'), dmas: array(get('dma_addrs')), sizes: array(get('sizes')) }
     case 'dma_unmap_sg':

@@ -3,7 +3,7 @@
  * can tell: the physical address of every buffer the page allocator handed
  * out, and where the boot put the swiotlb pool. The plan is the harness's
  * own (harnessPlan(): the scenario plus the engine's scratch buffer), on the
- * kernel that ran (6.12).
+ * release that ran.
  *
  * The simulator goes on after a failed map; the generated driver does not:
  * its run() unmaps what is mapped, latest first, and returns the error. So
@@ -11,6 +11,8 @@
  * unwinding appended as unmap steps, and simulated again.
  */
 import type { Plan, Step } from '../../../src/plan/ir.js'
+import type { KernelVersion } from '../../../src/plan/kernel.js'
+import { kernelHas } from '../../../src/plan/kernel-changes.js'
 import { decodePlan, encodePlan } from '../../../src/plan/load.js'
 import { formatU64 as hex } from '../../../src/plan/u64.js'
 import { simulate } from '../../../src/sim/index.js'
@@ -30,18 +32,17 @@ export interface Prediction {
   readonly ret: number
 }
 
-/** The kernel that ran: the plan may target a newer one (its driver then takes the compat header's fallbacks). */
-const RAN_ON = '6.12'
-
 const ERRNO: Readonly<Record<string, number>> = { '-EPERM': -1, '-EIO': -5, '-E2BIG': -7, '-ENOMEM': -12, '-EINVAL': -22, '-EOPNOTSUPP': -95, '-EREMOTEIO': -121 }
 
-export function predict(plan: Plan, obs: Observation): Prediction {
-  const placed = place(plan, obs)
+/** `ranOn` is the release that ran: the plan may target a newer one (its driver then takes the compat header's fallbacks). */
+export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion): Prediction {
+  const placed = place(plan, obs, ranOn)
   let result = simulate(placed)
   const failed = firstFailedMap(placed, result)
   const steps = failed === undefined ? released(placed.steps) : unwound(placed.steps, failed)
   if (steps !== placed.steps) result = simulate({ ...placed, steps })
   const byName = new Map(result.transactions.map((t) => [t.name, t]))
+  const ranOnRelease = placed.platform.kernel
   const maps = result.transactions.map((t): MapReport => {
     if (t.status === 'failed') return { tx: t.name, ret: mapError(t), segs: [] }
     return { tx: t.name, ret: 0, segs: t.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
@@ -54,21 +55,21 @@ export function predict(plan: Plan, obs: Observation): Prediction {
     maps,
     unmaps,
     bounced,
-    trace: traceOf(result),
+    trace: traceOf(result, ranOnRelease),
     messages: result.dmesg.filter((l) => DMA_MESSAGES.some((m) => m.test(l))).map(stripDevice),
     ret: firstFailure?.ret ?? 0,
   }
 }
 
 /** The plan on the kernel that ran, with the run's physical addresses and swiotlb pool. */
-function place(plan: Plan, obs: Observation): Plan {
+function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
   const json = encodePlan(plan)
   const swiotlb = obs.boot.swiotlb
   const decoded = decodePlan({
     ...json,
     platform: {
       ...json.platform,
-      kernel: RAN_ON,
+      kernel: ranOn,
       ...(swiotlb ? { swiotlb: { ...json.platform.swiotlb, base: hex(swiotlb.base), bytes: hex(swiotlb.bytes) } } : {}),
     },
     regions: (json.regions ?? []).map((r) => {
@@ -118,18 +119,26 @@ function mapError(t: TransactionResult): number {
 const big = (v: unknown): bigint => (typeof v === 'string' || typeof v === 'number' ? BigInt(v) : 0n)
 const dirOf = (v: unknown): string => String(v).replace(/^DMA_/, '')
 
-/** The simulator's calls as the kernel's tracepoints would record them. */
-function traceOf(result: SimResult): TraceCall[] {
+/** The simulator's calls as the release's tracepoints would record them. */
+function traceOf(result: SimResult, release: KernelVersion): TraceCall[] {
+  const phys = kernelHas(release, 'trace-dma-map-phys')
+  const single = (fn: string, map: boolean) => (phys ? (map ? 'dma_map_phys' : 'dma_unmap_phys') : fn.replace(/_attrs$/, ''))
   const calls = result.transactions.flatMap((t) => t.calls.map((c) => ({ c, t }))).sort((a, b) => a.c.seq - b.c.seq)
   const out: TraceCall[] = []
   for (const { c, t } of calls) {
     const a = c.args
     switch (c.fn) {
       case 'dma_map_page_attrs':
-        out.push({ fn: 'map_page', dir: dirOf(a.dir), dma: big(c.ret), size: big(a.size), phys: (big(a.page_pfn) << 12n) + big(a.offset) })
+      case 'dma_map_resource':
+      case 'dma_map_phys': {
+        const at = a.page_pfn === undefined ? big(a.phys) : (big(a.page_pfn) << 12n) + big(a.offset)
+        out.push({ fn: 'map_single', event: single(c.fn, true), dir: dirOf(a.dir), dma: big(c.ret), size: big(a.size), phys: at })
         break
+      }
       case 'dma_unmap_page_attrs':
-        out.push({ fn: 'unmap_page', dir: dirOf(a.dir), dma: big(a.addr), size: big(a.size) })
+      case 'dma_unmap_resource':
+      case 'dma_unmap_phys':
+        out.push({ fn: 'unmap_single', event: single(c.fn, false), dir: dirOf(a.dir), dma: big(a.addr), size: big(a.size) })
         break
       case 'dma_map_sgtable':
         // Only a successful map is traced (dma_map_sg_err is for errors outside the documented ones).

@@ -18,7 +18,8 @@ import { predict } from './predict.js'
 import { boot, REFERENCE_PLATFORMS } from './qemu.js'
 import type { ReferencePlatformName } from './qemu.js'
 import type { Scenario } from './scenario.js'
-import type { KernelPair } from '../../support/tools.js'
+import { planFor } from './scenario.js'
+import type { KernelLine } from '../../support/kernels.js'
 
 export interface ScenarioRun {
   readonly scenario: Scenario
@@ -33,7 +34,7 @@ export interface ScenarioRun {
 export async function runModule(
   module: string,
   platform: ReferencePlatformName,
-  kernel: KernelPair,
+  kernel: KernelLine,
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
   const initramfs = buildInitramfs({ modules: [module], trace: true })
   try {
@@ -44,9 +45,9 @@ export async function runModule(
   }
 }
 
-export async function runScenario(s: Scenario, module: string, kernel: KernelPair): Promise<ScenarioRun> {
+export async function runScenario(s: Scenario, module: string, kernel: KernelLine): Promise<ScenarioRun> {
   const { lines, seconds, observation } = await runModule(module, s.platform, kernel)
-  const prediction = predict(harnessPlan(s.plan), observation)
+  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release)
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }
 }

@@ -21,7 +21,7 @@ export function featuresOf(m: CodegenModel): Feature[] {
   const used = new Set<Feature>()
   for (const t of m.txs)
     for (const s of t.slices) {
-      for (const f of s.part.features(m.kernel, s)) used.add(f)
+      for (const f of s.part.features(m.kernel, s, t.bufs.slice(s.first, s.first + s.count))) used.add(f)
       for (const a of s.attrs) {
         const f = ATTR_FEATURES[a]
         if (f !== undefined) used.add(f)

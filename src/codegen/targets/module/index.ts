@@ -61,7 +61,8 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   const hooks = [...glue.sections].map((id) => id.replace(/^hooks\./, `${flavour.hooks}.`))
 
   const sections = lib.closure(hooks)
-  const flags = shapeFlags(m.kernel)
+  // auto's bus-address branch only where the plan gives it switch-local peer memory.
+  const flags = { ...shapeFlags(m.kernel), p2p_bus: m.txs.some((t) => t.slices.some((s) => s.part.id === 'auto' && t.bufs.slice(s.first, s.first + s.count).some((b) => b.kind === 'p2p-bus'))) }
   const types = sections.filter((s) => s.name === 'types')
   const partTypes = new Set(m.txs.flatMap((t) => t.slices.map((s) => `${s.part.file}.types`)))
   if (glue.usesBlk) partTypes.add('blk.types')

@@ -1,0 +1,124 @@
+/**
+ * The kernel lines the tests build modules for and boot: Debian 12's own
+ * 6.12 (installed image and headers, built with the host's toolchain) and
+ * the 7.x reference kernel, Debian's newest 7.x binary kernel from its newer
+ * suites, whose kbuild runs in a trixie chroot (scripts/reference-kernel
+ * prepares and caches both). A test that needs a line asks for it here and
+ * hands what is missing to needTools().
+ */
+import { execFile, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { promisify } from 'node:util'
+import type { KernelVersion } from '../../src/plan/kernel.js'
+import { kernelRelease } from '../../src/plan/kernel.js'
+import { ROOT } from './fixtures.js'
+import { findCheckpatch, findKernel, missingCommands } from './tools.js'
+
+const run = promisify(execFile)
+
+export interface KernelLine {
+  /** The release the line runs, as plans name it: '6.12', '7.3'. */
+  readonly release: KernelVersion
+  /** The kernel's full version: 6.12.117+deb12-amd64. */
+  readonly version: string
+  /** Its bzImage, on this machine. */
+  readonly image: string
+  /** checkpatch.pl of the same release's source tree. */
+  readonly checkpatch: string
+  /** A fresh directory for a kbuild tree, where this line's make sees it. */
+  workdir(prefix: string): string
+  /** `make -C <headers> M=<tree> <args>` in the line's build environment; stdout and stderr together. */
+  make(tree: string, args: readonly string[]): Promise<{ readonly ok: boolean; readonly out: string }>
+}
+
+type Found = { readonly line: KernelLine } | { readonly missing: readonly string[] }
+
+const output = (r: { stdout?: string | Buffer; stderr?: string | Buffer }) => `${String(r.stdout ?? '')}\n${String(r.stderr ?? '')}`
+
+async function make(cmd: string, args: readonly string[]): Promise<{ ok: boolean; out: string }> {
+  return run(cmd, args, { maxBuffer: 64 << 20 }).then(
+    (r) => ({ ok: true, out: output(r) }),
+    (e: { stdout?: string; stderr?: string; message: string }) => ({ ok: false, out: `${output(e)}\n${e.message}` }),
+  )
+}
+
+/** Debian 12's newest installed 6.12 with its headers, built with the host's make and gcc. */
+export function debianLine(): Found {
+  const k = findKernel()
+  const checkpatch = findCheckpatch()
+  const missing = [
+    ...(k ? [] : ['a Debian linux-image-6.12 with matching linux-headers']),
+    ...(checkpatch ? [] : ['checkpatch.pl (an unpacked /usr/src/linux-source-6.12)']),
+    ...missingCommands(['make', 'gcc', 'sparse', 'perl']),
+  ]
+  if (k === undefined || checkpatch === undefined || missing.length > 0) return { missing }
+  const release = kernelRelease(k.version)
+  if (release === undefined) return { missing: [`a release the model knows (found ${k.version})`] }
+  return {
+    line: {
+      release,
+      version: k.version,
+      image: k.image,
+      checkpatch,
+      workdir: (prefix) => mkdtempSync(join('/tmp', prefix)),
+      make: (tree, args) => make('make', ['-C', k.headers, `M=${tree}`, ...args]),
+    },
+  }
+}
+
+let reference: Promise<Found> | undefined
+
+/**
+ * The 7.x reference kernel: scripts/reference-kernel finds Debian's newest
+ * 7.x binary kernel, downloads it, makes the chroot, or reuses the cache
+ * (it prints each phase's time). Its kbuild runs in the chroot, with /proc
+ * mounted in a private mount namespace.
+ */
+export function referenceLine(): Promise<Found> {
+  reference ??= prepare()
+  return reference
+}
+
+async function prepare(): Promise<Found> {
+  const missing = missingCommands(['apt-get', 'debootstrap', 'dpkg-deb', 'chroot', 'unshare', 'flock', 'bc'])
+  if (missing.length > 0) return { missing }
+  const r = spawnSync(join(ROOT, 'scripts/reference-kernel'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  process.stderr.write(r.stderr)
+  if (r.status !== 0) return { missing: [`the 7.x reference kernel (scripts/reference-kernel failed: ${r.stderr.trim().split('\n').at(-1) ?? ''})`] }
+  const kv = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const { version = '', image = '', root = '', headers = '', source = '' } = kv
+  const release = kernelRelease(version)
+  const checkpatch = join(source, 'scripts/checkpatch.pl')
+  if (release === undefined) return { missing: [`a 7.x release the model knows (found ${version})`] }
+  if (!existsSync(image) || !existsSync(checkpatch)) return { missing: [`the 7.x reference kernel's image and checkpatch.pl (${image}, ${checkpatch})`] }
+  const scratch = join(root, 'tmp')
+  return {
+    line: {
+      release,
+      version,
+      image,
+      checkpatch,
+      workdir: (prefix) => {
+        mkdirSync(scratch, { recursive: true })
+        return mkdtempSync(join(scratch, prefix))
+      },
+      make: (tree, args) =>
+        make('unshare', [
+          '--mount',
+          '--fork',
+          'chroot',
+          root,
+          'sh',
+          '-c',
+          // objtool reads /proc; the mount ends with the namespace.
+          'mount -t proc proc /proc && exec make "$@"',
+          'make',
+          '-C',
+          headers,
+          `M=/${relative(root, tree)}`,
+          ...args,
+        ]),
+    },
+  }
+}
