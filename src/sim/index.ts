@@ -15,8 +15,6 @@ import type { SimResult } from './result/schema.js'
 import { runPlan } from './run/simulate.js'
 
 export type { SimOptions } from './options.js'
-export type { Quirks } from './dma/quirks.js'
-export { defaultQuirks } from './dma/quirks.js'
 export { simResultSchema, simResultJsonSchema, SIM_RESULT_FORMAT } from './result/schema.js'
 export type { SimResult, TransactionResult, DataError, SimKernelCall } from './result/schema.js'
 export { formatSummary } from './result/summary.js'

@@ -1,8 +1,9 @@
 /**
  * Options of a simulation run that are not part of the plan: fault
- * injection, the kernel's debug configuration and per-version quirks.
+ * injection, the kernel's debug configuration, and a kernel that differs
+ * from its release (a stable backport).
  */
-import type { Quirks } from './dma/quirks.js'
+import type { KernelChangeId } from '../plan/kernel-changes.js'
 
 export interface SimOptions {
   /**
@@ -23,8 +24,12 @@ export interface SimOptions {
    * are reported either way. Default false, like distribution kernels.
    */
   readonly dmaApiDebug?: boolean
-  /** Override the version's default quirks (a kernel with a fix backported). */
-  readonly quirks?: Partial<Quirks>
+  /**
+   * Where the kernel that runs differs from its mainline release
+   * (src/plan/kernel-changes.ts): a fix backported to a stable kernel turns
+   * the change off, a backported feature on.
+   */
+  readonly changes?: Partial<Record<KernelChangeId, boolean>>
   /** Unbind the driver after the plan: mappings still alive are reported (D21). */
   readonly unbind?: boolean
   /** Called before each plan step (for a progress indication; the run itself is synchronous). */

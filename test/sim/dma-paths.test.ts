@@ -143,7 +143,7 @@ describe('dma-direct', () => {
     expect(bug.result.transactions[0]?.segments[0]?.dma).toBe('0x0')
     expect(bug.result.ok).toBe(false)
     expect(bug.result.findings.some((f) => f.id === 'K-R10')).toBe(true)
-    const fixed = run(spec('7.0'), { quirks: { directSgHostBridgeUnmapped: false } })
+    const fixed = run(spec('7.0'), { changes: { 'direct-sg-host-bridge-unmapped': false } })
     expect(fixed.result.transactions[0]?.segments[0]?.dma).toBe('0x38000000000')
     expect(run(spec('6.12')).result.transactions[0]?.segments[0]?.dma).toBe('0x38000000000')
   })

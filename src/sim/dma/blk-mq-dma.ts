@@ -123,7 +123,7 @@ export class BlkMqDma {
 
   #attrs(map: P2pMapType): number {
     // 6.19+: "block-dma: properly take MMIO path"; before, host-bridge pages mapped like RAM.
-    return map === 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE' && this.#api.env.atLeast('7.0') ? MMIO : 0
+    return map === 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE' && this.#api.env.has('blk-mmio-host-bridge') ? MMIO : 0
   }
 
   /** blk_can_dma_map_iova(): no interior gap off the IOMMU's merge boundary. */
@@ -140,7 +140,7 @@ export class BlkMqDma {
   #mapDirect(req: Request, iter: BlkDmaIter, seg: PhysSeg): boolean {
     const env = this.#api.env
     const attrs = this.#attrs(iter.p2pdma.map as P2pMapType)
-    const addr = env.atLeast('6.18') ? m.mapPhys(env, seg.paddr, seg.len, req.dir, attrs) : m.mapPage(env, seg.paddr, seg.len, req.dir, attrs)
+    const addr = env.has('dma-map-phys') ? m.mapPhys(env, seg.paddr, seg.len, req.dir, attrs) : m.mapPage(env, seg.paddr, seg.len, req.dir, attrs)
     if (m.mappingError(env, addr)) {
       iter.status = 'BLK_STS_RESOURCE'
       return false
@@ -163,7 +163,7 @@ export class BlkMqDma {
       mapped += seg.len
       seg = req.segs[req.next++]
     }
-    if (err && !env.quirks.blkIovaLinkErrorIgnored) {
+    if (err && !env.has('blk-iova-link-error-ignored')) {
       iova.iovaDestroy(env, tracker, state, mapped, req.dir, attrs)
       iter.status = errnoToBlkStatus(err)
       return false
@@ -287,7 +287,7 @@ export class BlkMqDma {
   /** The driver's own unmap of one segment when blk_rq_dma_unmap() returned false. */
   unmapSegment(addr: bigint, len: bigint, dir: DmaDir, map: P2pMapType): void {
     const attrs = this.#attrs(map)
-    if (this.#api.env.atLeast('6.18')) this.#api.dma_unmap_phys(addr, len, dir, attrs)
+    if (this.#api.env.has('dma-map-phys')) this.#api.dma_unmap_phys(addr, len, dir, attrs)
     else this.#api.dma_unmap_page_attrs(addr, len, dir, attrs)
   }
 

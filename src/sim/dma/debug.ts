@@ -22,8 +22,12 @@ import {
   DMA_TO_DEVICE,
   HASH_FN_SHIFT,
   HASH_SIZE,
+  FORCE_CONTIGUOUS,
   IGNORE_CACHELINES,
   L1_CACHE_SHIFT,
+  MMIO,
+  NO_KERNEL_MAPPING,
+  PRIVILEGED,
   REQUIRE_COHERENT,
   SKIP_CPU_SYNC,
 } from '../consts.js'
@@ -43,6 +47,8 @@ export interface DebugEntry {
   readonly sgMappedEnts: number
   mapErr: 'not-checked' | 'checked' | 'none'
   readonly ignoreCachelines: boolean
+  /** The attributes the mapping was made with (compared at unmap from 7.2). */
+  readonly attrs: number
 }
 
 export interface DebugRef {
@@ -52,7 +58,21 @@ export interface DebugRef {
   readonly paddr?: bigint
   readonly dir: DmaDir
   readonly sgCallEnts?: number
+  readonly attrs?: number
 }
+
+/** What the release's dma-debug checks (kernel-changes.ts). */
+export interface DebugRules {
+  /** Overlapping cachelines are reported at all: the DMA cache alignment reaches L1_CACHE_BYTES, or the release predates 3d48c9fd78dd. */
+  readonly cachelineOverlap: boolean
+  /** kmalloc bouncing with an active swiotlb silences the overlap report (03521c892bb8). */
+  readonly kmallocBounceExempt: boolean
+  /** Unmap must repeat the map's DMA_ATTR_UNMAP_VALID attributes (a34bd60bdaeb). */
+  readonly unmapAttrs: boolean
+}
+
+/** check_unmap()'s DMA_ATTR_UNMAP_VALID: the attributes a map and its unmap must share. */
+const UNMAP_VALID = NO_KERNEL_MAPPING | FORCE_CONTIGUOUS | MMIO | REQUIRE_COHERENT | PRIVILEGED
 
 const PREALLOC_DMA_DEBUG_ENTRIES = 65536
 /** PAGE_SIZE / sizeof(struct dma_debug_entry): 112 bytes with a 5-frame stack, cacheline aligned to 128. */
@@ -66,8 +86,7 @@ export class DmaDebug {
   readonly #cachelines = new Map<bigint, number>()
   readonly #reporter: Reporter
   readonly #dev: Device
-  /** Whether kmalloc bouncing with an active swiotlb silences EEXIST (D6). */
-  readonly #kmallocBounce: boolean
+  readonly #rules: DebugRules
   #count = 0
   #poolSize = PREALLOC_DMA_DEBUG_ENTRIES
   #overlapWarned = false
@@ -75,10 +94,10 @@ export class DmaDebug {
   /** Whether a DMA address lies in a range the IOVA API linked (dma-debug cannot know, R35). */
   isIovaApiAddress: (addr: bigint) => boolean = () => false
 
-  constructor(reporter: Reporter, dev: Device, kmallocBounceWithSwiotlb: boolean) {
+  constructor(reporter: Reporter, dev: Device, rules: DebugRules) {
     this.#reporter = reporter
     this.#dev = dev
-    this.#kmallocBounce = kmallocBounceWithSwiotlb
+    this.#rules = rules
   }
 
   get liveEntries(): number {
@@ -130,7 +149,8 @@ export class DmaDebug {
       this.#overlapWarned = true
       this.#reporter.report('D6', 'error', 'dma-debug', `DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline ${hex(cln)}`)
     }
-    if (!(attrs & SKIP_CPU_SYNC) && !this.#kmallocBounce && !ignore) this.#err('D6', "cacheline tracking EEXIST, overlapping mappings aren't supported")
+    if (!(attrs & SKIP_CPU_SYNC) && this.#rules.cachelineOverlap && !this.#rules.kmallocBounceExempt && !ignore)
+      this.#err('D6', "cacheline tracking EEXIST, overlapping mappings aren't supported")
   }
 
   #removeCacheline(e: DebugEntry): void {
@@ -205,6 +225,7 @@ export class DmaDebug {
         sgMappedEnts: 0,
         mapErr: 'not-checked',
         ignoreCachelines: (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0,
+        attrs,
       },
       attrs,
     )
@@ -253,6 +274,11 @@ export class DmaDebug {
       )
     if (e.mapErr === 'not-checked')
       this.#err('D15', `device driver failed to check map error[device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped as ${e.type}]`)
+    if (this.#rules.unmapAttrs && ref.attrs !== undefined && (ref.attrs & UNMAP_VALID) !== (e.attrs & UNMAP_VALID))
+      this.#err(
+        'D23',
+        `device driver frees DMA memory with different attributes [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped with ${hex(BigInt(e.attrs))}] [unmapped with ${hex(BigInt(ref.attrs))}]`,
+      )
     this.#del(e)
   }
 
@@ -276,6 +302,7 @@ export class DmaDebug {
           sgMappedEnts: segs.length,
           mapErr: 'none',
           ignoreCachelines: (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0,
+          attrs,
         },
         attrs,
       )
@@ -283,11 +310,11 @@ export class DmaDebug {
   }
 
   /** debug_dma_unmap_sg(): entries up to the mapped count recorded at map time. */
-  unmapSg(segs: readonly { paddr: bigint; dma: bigint; dmaLen: bigint }[], nelems: number, dir: DmaDir): void {
+  unmapSg(segs: readonly { paddr: bigint; dma: bigint; dmaLen: bigint }[], nelems: number, dir: DmaDir, attrs: number): void {
     let mapped = 0
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i] as { paddr: bigint; dma: bigint; dmaLen: bigint }
-      const ref: DebugRef = { type: 'scatter-gather', devAddr: s.dma, size: s.dmaLen, paddr: s.paddr, dir, sgCallEnts: nelems }
+      const ref: DebugRef = { type: 'scatter-gather', devAddr: s.dma, size: s.dmaLen, paddr: s.paddr, dir, sgCallEnts: nelems, attrs }
       if (mapped && i >= mapped) break
       if (i === 0) mapped = this.#findExact(ref)?.sgMappedEnts ?? 0
       this.unmap(ref)
@@ -333,7 +360,7 @@ export class DmaDebug {
   /** debug_dma_alloc_coherent(). */
   allocCoherent(paddr: bigint, devAddr: bigint, size: bigint): void {
     if (devAddr === DMA_MAPPING_ERROR) return
-    this.#add({ type: 'coherent', devAddr, size, paddr, dir: DMA_BIDIRECTIONAL, sgCallEnts: 0, sgMappedEnts: 0, mapErr: 'none', ignoreCachelines: false }, 0)
+    this.#add({ type: 'coherent', devAddr, size, paddr, dir: DMA_BIDIRECTIONAL, sgCallEnts: 0, sgMappedEnts: 0, mapErr: 'none', ignoreCachelines: false, attrs: 0 }, 0)
   }
 
   /** Forget entries whose unmap the driver may skip (dma_need_unmap() said false on a non-debug kernel). */

@@ -66,8 +66,8 @@ export function swiotlbMap(env: Env, phys: bigint, size: bigint, dir: DmaDir, at
  * marks a P2P page on the page-based path, which may never bounce.
  */
 export function directMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number, p2p = false): bigint {
-  const mmio = env.atLeast('6.18') && (attrs & MMIO) !== 0
-  const requireCoherent = env.atLeast('7.0') && (attrs & REQUIRE_COHERENT) !== 0
+  const mmio = env.has('dma-map-phys') && (attrs & MMIO) !== 0
+  const requireCoherent = env.has('dma-attr-require-coherent') && (attrs & REQUIRE_COHERENT) !== 0
   if (env.forceBounce) {
     if (mmio || requireCoherent || p2p) return DMA_MAPPING_ERROR
     return swiotlbMap(env, phys, size, dir, attrs)
@@ -119,8 +119,8 @@ export function directSyncSingleForDevice(env: Env, addr: bigint, size: bigint, 
 /** dma_direct_unmap_phys()/unmap_page() (R9). */
 export function directUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
   env.windows.close(addr, size)
-  if (env.atLeast('6.18') && attrs & MMIO) return
-  if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT) return
+  if (env.has('dma-map-phys') && attrs & MMIO) return
+  if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT) return
   const phys = dmaToPhys(addr)
   if (!(attrs & SKIP_CPU_SYNC)) directSyncSingleForCpu(env, addr, size, dir)
   if (env.swiotlb?.isBuffer(phys)) env.swiotlb.tblUnmapSingle(env, phys, Number(size), dir, attrs | SKIP_CPU_SYNC)
@@ -140,7 +140,8 @@ export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, 
     if (map !== 'PCI_P2PDMA_MAP_NONE') {
       if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
         s.dmaAddress = env.p2p.busAddr(st, s.phys)
-        s.dmaLength = s.length
+        // Until d0d08f4bd7f6 (6.18) the length stays what sg_init_table() left: 0.
+        s.dmaLength = env.has('direct-sg-bus-addr-length-unset') ? 0 : s.length
         s.busAddress = true
         env.windows.open(s.dmaAddress, BigInt(s.length), 'pci bus address')
         continue
@@ -149,7 +150,7 @@ export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, 
         directUnmapSg(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
         return -ERRNO.EREMOTEIO
       }
-      if (env.quirks.directSgHostBridgeUnmapped && env.atLeast('6.16')) {
+      if (env.has('direct-sg-host-bridge-unmapped')) {
         // The 6.16 refactor breaks out of the switch instead of falling through: the entry keeps
         // the dma_address sg_init_table() gave it (0) while its length is set.
         env.reporter.report(
@@ -161,7 +162,8 @@ export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, 
         s.dmaLength = s.length
         continue
       }
-      p2pPage = !env.atLeast('6.18')
+      // Before 6.18 the page path refuses to bounce a P2P page; from 7.1 (560000d619ef) it maps it like RAM.
+      p2pPage = !env.has('dma-map-phys')
     }
     s.dmaAddress = directMapPhys(env, s.phys, BigInt(s.length), dir, attrs, p2pPage)
     if (s.dmaAddress === DMA_MAPPING_ERROR) {

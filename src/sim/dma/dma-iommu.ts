@@ -36,7 +36,7 @@ export function domainOf(env: Env): IommuDomain {
 
 /** dma_info_to_prot() (R15); 6.18 adds IOMMU_MMIO for DMA_ATTR_MMIO in place of IOMMU_CACHE. */
 export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: number): number {
-  const mmio = env.atLeast('6.18') && (attrs & MMIO) !== 0
+  const mmio = env.has('dma-map-phys') && (attrs & MMIO) !== 0
   let prot = mmio ? IOMMU_MMIO : coherent ? IOMMU_CACHE : 0
   if (attrs & PRIVILEGED) prot |= IOMMU_PRIV
   switch (dir) {
@@ -137,7 +137,8 @@ export function iommuDmaMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDi
   const mask = env.dev.dmaMask ?? 0n
   let bounced = false
   if (devUseSwiotlb(env, size, dir) && d.offset(phys | size) !== 0n) {
-    if (env.atLeast('6.18') && attrs & (MMIO | REQUIRE_COHERENT)) return DMA_MAPPING_ERROR
+    if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT) return DMA_MAPPING_ERROR
+    if (env.has('map-resource-bounce-refused') && attrs & MMIO) return DMA_MAPPING_ERROR
     const pool = env.swiotlb
     if (pool === undefined) {
       env.warnOnce('no-bounce', 'R13', `${env.dev.name} ${env.dev.bdf}: DMA bounce buffers are inactive, unable to map unaligned transaction.`)
@@ -156,7 +157,7 @@ export function iommuDmaMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDi
       if (endAligned > end) env.cpuWrite(end, new Uint8Array(Number(endAligned - end)))
     }
   }
-  if (!coherent && !(attrs & (SKIP_CPU_SYNC | (env.atLeast('6.18') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
+  if (!coherent && !(attrs & (SKIP_CPU_SYNC | (env.has('dma-map-phys') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
   const iova = iommuDmaMapRaw(env, phys, size, prot, mask)
   if (iova === DMA_MAPPING_ERROR && bounced) env.swiotlb?.tblUnmapSingle(env, phys, Number(size), dir, attrs)
   return iova
@@ -170,7 +171,7 @@ export function iommuDmaMapResource(env: Env, phys: bigint, size: bigint, dir: D
 /** iommu_dma_unmap_phys() / unmap_page() (R16). */
 export function iommuDmaUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
   const d = domainOf(env)
-  if (env.atLeast('6.18') && attrs & (MMIO | REQUIRE_COHERENT)) {
+  if ((env.has('dma-map-phys') && attrs & MMIO) || (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT)) {
     iommuDmaUnmapRaw(env, addr, size)
     return
   }
@@ -260,8 +261,8 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
     const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
     const map = env.p2p.state(st, s.phys)
     if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
-      // C8: from 6.16 the DMA length is taken from the list head, not the entry.
-      const len = env.quirks.sgBusAddrHeadLength && env.atLeast('6.16') ? (sgt.sgl[0]?.length ?? 0) : s.length
+      // C8: 6.16 to 7.1 take the DMA length from the list head, not the entry.
+      const len = env.has('sg-bus-addr-head-length') ? (sgt.sgl[0]?.length ?? 0) : s.length
       work.push({ stashAddr: env.p2p.busAddr(st, s.phys), stashLen: len, iovaLen: 0, bus: true })
       continue
     }

@@ -4,6 +4,7 @@
  * checkers and the counters. The Machine (run/machine.ts) provides it.
  */
 import type { KernelVersion } from '../../plan/kernel.js'
+import type { KernelChangeId } from '../../plan/kernel-changes.js'
 import type { Clock } from '../clock.js'
 import type { Reporter } from '../findings.js'
 import type { IommuDomain } from '../iommu/domain.js'
@@ -14,13 +15,14 @@ import type { Trace } from '../trace.js'
 import type { DmaDebug } from './debug.js'
 import type { Device } from './device.js'
 import type { P2pDma } from './p2pdma.js'
-import type { Quirks } from './quirks.js'
 import type { Swiotlb } from './swiotlb.js'
 import type { DmaWindows } from './windows.js'
 
 export interface Env {
   readonly version: KernelVersion
   atLeast(since: KernelVersion): boolean
+  /** The kernel behaves as the change of src/plan/kernel-changes.ts says (its release, or SimOptions.changes). */
+  has(id: KernelChangeId): boolean
   readonly dev: Device
   readonly reporter: Reporter
   readonly stats: Stats
@@ -36,7 +38,6 @@ export interface Env {
   readonly p2p: P2pDma
   /** End of the highest RAM range (for dma_get_required_mask). */
   readonly topOfRam: bigint
-  readonly quirks: Quirks
   /** CONFIG_DMA_API_DEBUG=y changes behaviour (dma_need_unmap, dma_dev_need_sync). */
   readonly dmaApiDebug: boolean
   /** swiotlb=force, restricted pool or a confidential guest (is_swiotlb_force_bounce). */

@@ -127,7 +127,7 @@ export class Hmm {
     const useIova = iova.dmaUseIova(st)
     const flags = map.flags[idx] as number
     const offset = idx * map.entrySize
-    let attrs = env.atLeast('7.0') ? REQUIRE_COHERENT : 0
+    let attrs = env.has('hmm-require-coherent') ? REQUIRE_COHERENT : 0
     if (flags & HMM_PFN_DMA_MAPPED && !(flags & HMM_PFN_P2PDMA_BUS)) {
       // A re-fault of a mapped page (permission upgrade): nothing to map again.
       if (useIova) return st.addr + BigInt(offset)
@@ -139,7 +139,7 @@ export class Hmm {
       case 'PCI_P2PDMA_MAP_NONE':
         break
       case 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE':
-        attrs |= env.atLeast('6.18') ? MMIO : SKIP_CPU_SYNC
+        attrs |= env.has('hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
         map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_P2PDMA
         break
       case 'PCI_P2PDMA_MAP_BUS_ADDR':
@@ -174,7 +174,7 @@ export class Hmm {
         env.warnOnce('hmm-no-list', 'R5', `WARNING: hmm_dma_map_pfn: ${env.dev.name} ${env.dev.bdf}: dma_need_unmap() but no dma_list`)
         return this.#error(map, idx)
       }
-      dma = env.atLeast('6.18')
+      dma = env.has('dma-map-phys')
         ? m.mapPhys(env, paddr, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
         : m.mapPage(env, paddr, BigInt(map.entrySize), DMA_BIDIRECTIONAL, 0)
       if (m.mappingError(env, dma)) return this.#error(map, idx)
@@ -210,8 +210,8 @@ export class Hmm {
     const flags = map.flags[idx] as number
     const ok = (flags & (HMM_PFN_VALID | HMM_PFN_DMA_MAPPED)) === (HMM_PFN_VALID | HMM_PFN_DMA_MAPPED)
     if (ok) {
-      let attrs = env.atLeast('7.0') ? REQUIRE_COHERENT : 0
-      if (flags & HMM_PFN_P2PDMA) attrs |= env.atLeast('6.18') ? MMIO : SKIP_CPU_SYNC
+      let attrs = env.has('hmm-require-coherent') ? REQUIRE_COHERENT : 0
+      if (flags & HMM_PFN_P2PDMA) attrs |= env.has('hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
       const st = map.state
       if (flags & HMM_PFN_P2PDMA_BUS) {
         // Bus addresses need no unmap.
@@ -231,7 +231,7 @@ export class Hmm {
         throw new KernelBug('R44', 'hmm_dma_unmap_pfn() dereferenced a NULL dma_list: dma_need_unmap() changed after hmm_dma_map_alloc()')
       } else if (m.needUnmap(env) && map.dmaList) {
         const dma = this.entryDma(map, idx)
-        if (env.atLeast('6.18')) m.unmapPhys(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
+        if (env.has('dma-map-phys')) m.unmapPhys(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
         else m.unmapPage(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, 0)
       }
       map.flags[idx] = flags & ~(HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)

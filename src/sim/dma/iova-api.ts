@@ -34,7 +34,7 @@ export function iovaTryAlloc(env: Env, tracker: IovaTracker, st: DmaIovaState, p
   st.size = 0n
   st.track = undefined
   // Before 6.16 there is no IOVA API: a driver built for a newer kernel gets the stub that says no (R27).
-  if (!env.atLeast('6.16') || !env.dev.dmaIommu || env.domain === undefined) return false
+  if (!env.has('dma-iova-api') || !env.dev.dmaIommu || env.domain === undefined) return false
   const d = env.domain
   const pad = d.offset(phys)
   if (size === 0n) {
@@ -66,7 +66,7 @@ export function iovaFree(env: Env, tracker: IovaTracker, st: DmaIovaState, what 
 /** __dma_iova_link(): cache clean, then map without sync. */
 function linkRaw(env: Env, tracker: IovaTracker, st: DmaIovaState, addr: bigint, phys: bigint, size: bigint, dir: DmaDir, attrs: number): number {
   const d = domainOf(env)
-  if (!env.dev.coherent && !(attrs & (SKIP_CPU_SYNC | (env.atLeast('6.18') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
+  if (!env.dev.coherent && !(attrs & (SKIP_CPU_SYNC | (env.has('dma-map-phys') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
   if (size === 0n) return 0
   if (st.track && (addr & d.gMask) === 0n) tracker.link(st.track, d.pfn(addr) - st.track.basePfn, Number(d.align(size) >> BigInt(d.shift)))
   const err = d.map(addr, phys, size, dmaInfoToProt(env, dir, env.dev.coherent, attrs), true)
@@ -91,7 +91,7 @@ function bounceAndLink(
   const pool = env.swiotlb
   if (pool === undefined) return -ERRNO.ENOMEM
   // iommu_dma_map_swiotlb(): MMIO and REQUIRE_COHERENT mappings can never bounce.
-  if (env.atLeast('6.18') && attrs & (MMIO | REQUIRE_COHERENT)) return -ERRNO.EPERM
+  if (((env.has('dma-map-phys') && attrs & MMIO) || (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT))) return -ERRNO.EPERM
   const bounce = pool.tblMapSingle(env, phys, Number(len), Number(d.gMask), dir, attrs)
   if (bounce === DMA_MAPPING_ERROR) return -ERRNO.ENOMEM
   const err = linkRaw(env, tracker, st, addr - startPad, bounce - startPad, d.align(len), dir, attrs)
@@ -127,7 +127,7 @@ function linkSwiotlb(env: Env, tracker: IovaTracker, st: DmaIovaState, phys: big
     }
   }
   if (!err) return 0
-  iovaUnlinkInternal(env, tracker, st, env.quirks.iovaSwiotlbUnwindFromZero ? 0n : offset, mapped, dir, attrs, false)
+  iovaUnlinkInternal(env, tracker, st, env.has('iova-swiotlb-unwind-from-zero') ? 0n : offset, mapped, dir, attrs, false)
   return err
 }
 
@@ -145,7 +145,7 @@ export function iovaLink(env: Env, tracker: IovaTracker, st: DmaIovaState, phys:
     )
     return -ERRNO.EIO
   }
-  if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT) {
+  if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT) {
     if (!env.dev.coherent) return -ERRNO.EOPNOTSUPP
     if (st.size & DMA_IOVA_USE_SWIOTLB) {
       env.warnOnce('iova-req-coherent', 'R32', `WARNING: dma_iova_link: ${env.dev.name} ${env.dev.bdf}: REQUIRE_COHERENT after a bounced range`)
@@ -157,7 +157,7 @@ export function iovaLink(env: Env, tracker: IovaTracker, st: DmaIovaState, phys:
     tracker.direction(st.track, dir, 'dma_iova_link()', DIR_NAME)
   }
   if (devUseSwiotlb(env, size, dir) && d.offset(phys | size) !== 0n) {
-    if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT) return -ERRNO.EPERM
+    if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT) return -ERRNO.EPERM
     return linkSwiotlb(env, tracker, st, phys, offset, size, dir, attrs)
   }
   return linkRaw(env, tracker, st, st.addr + offset - pad, phys - pad, d.align(size + pad), dir, attrs)
@@ -220,7 +220,7 @@ export function iovaUnlinkInternal(
   if (st.track) tracker.direction(st.track, dir, freeIova ? 'dma_iova_destroy()' : 'dma_iova_unlink()', DIR_NAME)
   let addr = st.addr + offset
   const pad = d.offset(addr)
-  const mmio = env.atLeast('6.18') && (attrs & MMIO) !== 0
+  const mmio = env.has('dma-map-phys') && (attrs & MMIO) !== 0
   if (st.size & DMA_IOVA_USE_SWIOTLB || (!env.dev.coherent && !(attrs & SKIP_CPU_SYNC) && !mmio)) unlinkRangeSlow(env, addr, size, dir, attrs)
   const queued = freeIova && d.fq !== undefined
   const len = d.align(size + pad)

@@ -43,7 +43,7 @@ function noMask(env: Env, fn: string): boolean {
 export function mapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
   checkDir(env, 'dma_map_phys', dir)
   if (noMask(env, 'dma_map_phys')) return DMA_MAPPING_ERROR
-  if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return DMA_MAPPING_ERROR
+  if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return DMA_MAPPING_ERROR
   const addr = env.dev.dmaIommu ? iommu.iommuDmaMapPhys(env, phys, size, dir, attrs) : direct.directMapPhys(env, phys, size, dir, attrs)
   env.debug.map('phy', phys, addr, size, dir, attrs)
   return addr
@@ -53,12 +53,12 @@ export function unmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, att
   checkDir(env, 'dma_unmap_phys', dir)
   if (env.dev.dmaIommu) iommu.iommuDmaUnmapPhys(env, addr, size, dir, attrs)
   else direct.directUnmapPhys(env, addr, size, dir, attrs)
-  env.debug.unmap({ type: 'phy', devAddr: addr, size, dir })
+  env.debug.unmap({ type: 'phy', devAddr: addr, size, dir, attrs })
 }
 
 /** dma_map_page_attrs(): before 6.18 its own path, from 6.18 a wrapper that refuses MMIO. */
 export function mapPage(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
-  if (env.atLeast('6.18')) {
+  if (env.has('dma-map-phys')) {
     if (attrs & MMIO) return DMA_MAPPING_ERROR
     // With CONFIG_DMA_API_DEBUG the 6.18 wrapper refuses ZONE_DEVICE (P2P) pages.
     if (env.dmaApiDebug && env.p2p.barOf(phys) !== undefined) {
@@ -76,19 +76,19 @@ export function mapPage(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs
 }
 
 export function unmapPage(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
-  if (env.atLeast('6.18')) {
+  if (env.has('dma-map-phys')) {
     if (attrs & MMIO) return
     return unmapPhys(env, addr, size, dir, attrs)
   }
   checkDir(env, 'dma_unmap_page_attrs', dir)
   if (env.dev.dmaIommu) iommu.iommuDmaUnmapPhys(env, addr, size, dir, attrs)
   else direct.directUnmapPhys(env, addr, size, dir, attrs)
-  env.debug.unmap({ type: 'single', devAddr: addr, size, dir })
+  env.debug.unmap({ type: 'single', devAddr: addr, size, dir, attrs })
 }
 
 /** dma_map_resource(): from 6.18 dma_map_phys(.. | DMA_ATTR_MMIO). */
 export function mapResource(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
-  if (env.atLeast('6.18')) {
+  if (env.has('dma-map-phys')) {
     if (env.dmaApiDebug && env.p2p.barOf(phys) === undefined && env.mem.backed(phys, size)) {
       env.warnOnce('resource-ram', 'R40', `WARNING: dma_map_resource: ${env.dev.name} ${env.dev.bdf}: ${hex(phys)} is RAM`)
       return DMA_MAPPING_ERROR
@@ -103,11 +103,11 @@ export function mapResource(env: Env, phys: bigint, size: bigint, dir: DmaDir, a
 }
 
 export function unmapResource(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
-  if (env.atLeast('6.18')) return unmapPhys(env, addr, size, dir, attrs | MMIO)
+  if (env.has('dma-map-phys')) return unmapPhys(env, addr, size, dir, attrs | MMIO)
   checkDir(env, 'dma_unmap_resource', dir)
   if (env.dev.dmaIommu) iommu.iommuDmaUnmapRaw(env, addr, size)
   else env.windows.close(addr, size)
-  env.debug.unmap({ type: 'resource', devAddr: addr, size, dir })
+  env.debug.unmap({ type: 'resource', devAddr: addr, size, dir, attrs })
 }
 
 /** dma_mapping_error(): 0 or -ENOMEM, marking the debug entry as checked (D15). */
@@ -120,7 +120,7 @@ export function mappingError(env: Env, addr: bigint): number {
 export function mapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
   checkDir(env, 'dma_map_sg_attrs', dir)
   if (noMask(env, 'dma_map_sg_attrs')) return 0
-  if (env.atLeast('7.0') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return -ERRNO.EOPNOTSUPP
+  if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return -ERRNO.EOPNOTSUPP
   const ents = env.dev.dmaIommu ? iommu.iommuDmaMapSg(env, sgt, nents, dir, attrs) : direct.directMapSg(env, sgt, nents, dir, attrs)
   if (ents > 0) {
     const segs = []
@@ -141,7 +141,7 @@ export function mapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs:
 export function unmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
   checkDir(env, 'dma_unmap_sg_attrs', dir)
   const segs = sgt.sgl.slice(0, Math.max(sgt.nents, 1)).map((s) => ({ paddr: s.phys, dma: s.dmaAddress, dmaLen: BigInt(s.dmaLength) }))
-  env.debug.unmapSg(segs, nents, dir)
+  env.debug.unmapSg(segs, nents, dir, attrs)
   if (env.dev.dmaIommu) iommu.iommuDmaUnmapSg(env, sgt, nents, dir, attrs)
   else direct.directUnmapSg(env, sgt, nents, dir, attrs)
 }

@@ -6,6 +6,8 @@
 import type { Plan } from '../../plan/ir.js'
 import type { KernelVersion } from '../../plan/kernel.js'
 import { kernelAtLeast } from '../../plan/kernel.js'
+import type { KernelChangeId } from '../../plan/kernel-changes.js'
+import { kernelHas } from '../../plan/kernel-changes.js'
 import { p2pDecision } from '../../plan/topology.js'
 import { Clock } from '../clock.js'
 import { FOUR_GIB } from '../consts.js'
@@ -19,8 +21,6 @@ import { Hmm } from '../dma/hmm.js'
 import { IovaTracker } from '../dma/iova-tracker.js'
 import { kmallocBounceEnabled } from '../dma/kmalloc.js'
 import { P2pDma } from '../dma/p2pdma.js'
-import { defaultQuirks } from '../dma/quirks.js'
-import type { Quirks } from '../dma/quirks.js'
 import { Swiotlb } from '../dma/swiotlb.js'
 import { DmaWindows } from '../dma/windows.js'
 import { DmaEngine } from '../engine/dma-engine.js'
@@ -56,7 +56,7 @@ export class Machine implements Env {
   readonly debug: DmaDebug
   readonly windows = new DmaWindows()
   readonly p2p: P2pDma
-  readonly quirks: Quirks
+  readonly #changes: Partial<Record<KernelChangeId, boolean>>
   readonly dmaApiDebug: boolean
   readonly forceBounce: boolean
   readonly coco: boolean
@@ -78,7 +78,7 @@ export class Machine implements Env {
     const translated = p.iommu.mode === 'translated'
     this.dev = makeDevice(plan, devIr, translated)
     this.trace = new Trace(options.failAtCall)
-    this.quirks = { ...defaultQuirks(p.kernel), ...options.quirks }
+    this.#changes = options.changes ?? {}
     this.dmaApiDebug = options.dmaApiDebug === true
     this.coco = p.coco
     this.forceBounce = p.swiotlb.force || p.coco
@@ -116,7 +116,12 @@ export class Machine implements Env {
     }
     this.p2p = new P2pDma(plan, plan.device, this.layout.bars)
     if (options.p2pUnsupported) this.p2p.unsupported = true
-    this.debug = new DmaDebug(this.reporter, this.dev, kmallocBounceEnabled(this.dev) && this.swiotlb !== undefined)
+    this.debug = new DmaDebug(this.reporter, this.dev, {
+      // A coherent device stands for x86, whose DMA cache alignment (1) is below L1_CACHE_BYTES; a non-coherent one for arm64 (128).
+      cachelineOverlap: !this.dev.coherent || !this.has('debug-cacheline-overlap-cache-aligned'),
+      kmallocBounceExempt: this.has('debug-kmalloc-bounce-exemption') && kmallocBounceEnabled(this.dev) && this.swiotlb !== undefined,
+      unmapAttrs: this.has('debug-unmap-attrs'),
+    })
     this.engine = new DmaEngine(this, (provider) => {
       const prov = plan.devices.find((d) => d.name === provider)
       return prov !== undefined && p2pDecision({ ...p, coco: false }, prov, devIr).map === 'bus'
@@ -137,6 +142,10 @@ export class Machine implements Env {
 
   atLeast(since: KernelVersion): boolean {
     return kernelAtLeast(this.version, since)
+  }
+
+  has(id: KernelChangeId): boolean {
+    return this.#changes[id] ?? kernelHas(this.version, id)
   }
 
   cpuRead(phys: bigint, len: number): Uint8Array {

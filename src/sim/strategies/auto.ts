@@ -34,7 +34,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
   const g = BigInt(m.domain?.granule ?? 4096)
   const hostIdx = regions.map((r, i) => (r.kind === 'normal' ? i : -1)).filter((i) => i >= 0)
   const host = hostIdx.map((i) => regions[i] as RegionInfo)
-  const wantIova = m.dev.dmaIommu && m.atLeast('6.16') && host.length > 0 && iovaCompatible(host, g)
+  const wantIova = m.dev.dmaIommu && m.has('dma-iova-api') && host.length > 0 && iovaCompatible(host, g)
   const state = newIovaState()
   const iovaOff = new Map<number, bigint>()
   let hostTotal = 0n
@@ -99,7 +99,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
     }
     for (const rm of ranges.slice(before)) pieces.push({ region: i, dma: rm.addr, len: rm.len, iova: false })
   }
-  const needUnmap = ranges.length === 0 || !m.atLeast('6.16') || api.dma_need_unmap()
+  const needUnmap = ranges.length === 0 || !m.has('dma-need-unmap') || api.dma_need_unmap()
   // The device's list: consecutive IOVA pieces are one DMA range.
   const segs: { dma: bigint; len: bigint }[] = []
   let prevIova = false

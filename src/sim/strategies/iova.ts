@@ -35,7 +35,7 @@ export function mapIova(ctx: TxContext): MapOutcome {
   const first = regions[0]
   if (first === undefined) return { ok: false, error: 'the transaction maps no region' }
   const total = regions.reduce((n, r) => n + r.bytes, 0n)
-  const attrs = ctx.attrs | (ctx.m.atLeast('6.18') && regions.some(isMmio) ? MMIO : 0)
+  const attrs = ctx.attrs | (ctx.m.has('dma-map-phys') && regions.some(isMmio) ? MMIO : 0)
   const state = newIovaState()
   if (api.dma_iova_try_alloc(state, first.phys, total)) {
     let off = 0n

@@ -34,7 +34,7 @@ export function mapRegionRanges(ctx: TxContext, ri: number, maxLen: bigint, out:
     let addr: bigint
     let how: RangeMapping['how']
     let attrs = ctx.attrs
-    if (ctx.m.atLeast('6.18')) {
+    if (ctx.m.has('dma-map-phys')) {
       if (mmio) attrs |= MMIO
       addr = api.dma_map_phys(phys, len, ctx.dir, attrs)
       how = 'phys'
