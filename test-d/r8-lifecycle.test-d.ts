@@ -51,6 +51,13 @@ expectError(mirror.hmmFault('mirror', 0).unmap('mr').build())
 expectError(mirror.unmap('mr').hmmFault('mr', 0).build())
 expectType<Plan>(mirror.hmmFault('mr', 0).hmmFault('mr', 3).hmmInvalidate('mr', 0).unmap('mr').build())
 
+// dma_iova_unlink needs a live iova transaction and a region of it
+const range = host.plan(nic).transaction('mr', { strategy: 'iova', dir: 'bidirectional' }, [buf, other])
+expectType<Plan>(range.unlink('mr', other).deviceReads('mr', buf).unmap('mr').build())
+expectError(mapped.unlink('tx', buf).unmap('tx').build())
+expectError(range.unlink('mr', odp).unmap('mr').build())
+expectError(range.unmap('mr').unlink('mr', buf).build())
+
 // .build is not callable while a mapping is live and not kept
 expectError(mapped.build())
 expectType<DmaRuleError<"R8: the plan ends with transaction tx still mapped; unmap it, or call .keep('tx') to keep the mapping on purpose.">>(mapped.build)

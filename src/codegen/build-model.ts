@@ -173,6 +173,8 @@ function resolveSteps(plan: Plan, txs: ReadonlyMap<string, TxModel>, buf: (name:
       case 'hmm-invalidate':
         actions.push({ op: 'invalidate', tx: tx(s.tx), index: s.index })
         break
+      case 'unlink':
+        throw new CodegenError([`step ${s.op} of ${s.tx}: the generator does not write dma_iova_unlink() steps yet`])
       case 'unmap': {
         const t = tx(s.tx)
         live.splice(live.indexOf(t), 1)

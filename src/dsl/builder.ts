@@ -19,6 +19,7 @@ import type {
   CheckDeviceRead,
   CheckDeviceWrite,
   CheckHmm,
+  CheckIova,
   CheckLive,
   CheckMember,
   CheckNewTx,
@@ -111,6 +112,13 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
 
   /** HMM invalidation: unlink the page at `index` (hmm_dma_unmap_pfn). */
   hmmInvalidate<N extends string>(tx: CheckHmm<N, F, S>, index: number): PlanBuilder<C, F, S>
+
+  /**
+   * dma_iova_unlink(): take one region out of an iova transaction's range
+   * (the device loses it, the CPU owns it again); the rest stays linked
+   * until unmap().
+   */
+  unlink<N extends string, Rg extends AnyRegion>(tx: CheckIova<N, F, S>, region: CheckMember<Rg, N, F>): PlanBuilder<C, F, S>
 
   /** Unmap or destroy the transaction's mapping; ownership returns to the CPU. */
   unmap<N extends string>(tx: CheckLive<N, F, S>): PlanBuilder<C, F | `u:${N}`, Unmapped<S, N>>
@@ -210,6 +218,10 @@ class PlanBuilderImpl {
 
   hmmInvalidate(tx: string, index: number): PlanBuilderImpl {
     return this.#with({ op: 'hmm-invalidate', tx, index, ...callSite(PlanBuilderImpl.prototype.hmmInvalidate) })
+  }
+
+  unlink(tx: string, region: AnyRegion): PlanBuilderImpl {
+    return this.#with({ op: 'unlink', tx, region: region.name, ...callSite(PlanBuilderImpl.prototype.unlink) }, [region])
   }
 
   unmap(tx: string): PlanBuilderImpl {

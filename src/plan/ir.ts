@@ -169,6 +169,17 @@ export interface HmmStep extends StepBase {
   readonly index: number
 }
 
+/**
+ * dma_iova_unlink(): take one region out of a mapped iova transaction's
+ * range; the rest stays linked and the device loses its access to the
+ * region. The transaction's unmap then unlinks what is still linked.
+ */
+export interface UnlinkStep extends StepBase {
+  readonly op: 'unlink'
+  readonly tx: string
+  readonly region: string
+}
+
 export interface UnmapStep extends StepBase {
   readonly op: 'unmap'
   readonly tx: string
@@ -186,7 +197,7 @@ export interface WaitStep extends StepBase {
   readonly ms: number
 }
 
-export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnmapStep | KeepStep | WaitStep
+export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnlinkStep | UnmapStep | KeepStep | WaitStep
 export type StepOp = Step['op']
 
 export interface Plan {

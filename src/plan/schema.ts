@@ -154,6 +154,7 @@ export const hmmStepSchema = z.strictObject({
   ...at,
 })
 
+export const unlinkStepSchema = z.strictObject({ op: z.literal('unlink'), tx: identifier, region: identifier, ...at })
 export const unmapStepSchema = z.strictObject({ op: z.literal('unmap'), tx: identifier, ...at })
 export const keepStepSchema = z.strictObject({ op: z.literal('keep'), tx: identifier, ...at })
 export const waitStepSchema = z.strictObject({ op: z.literal('wait'), ms: z.number().min(0).max(3_600_000), ...at })
@@ -164,6 +165,7 @@ export const stepSchema = z.discriminatedUnion('op', [
   cpuAccessStepSchema,
   syncStepSchema,
   hmmStepSchema,
+  unlinkStepSchema,
   unmapStepSchema,
   keepStepSchema,
   waitStepSchema,
@@ -260,6 +262,7 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
         out.push({ message: `step ${i + 1} (${s.op}) touches bytes 0x${s.offset.toString(16)}..0x${(s.offset + bytes).toString(16)} of region ${r.name}, which has 0x${r.bytes.toString(16)} bytes`, path: [...path, 'offset'] })
     }
     if ((s.op === 'sync-for-cpu' || s.op === 'sync-for-device') && s.region !== undefined) known(s.region, 'region')
+    if (s.op === 'unlink') known(s.region, 'region')
     if (s.op === 'hmm-fault' || s.op === 'hmm-invalidate') {
       const pages = hmmPages.get(s.tx)
       if (pages !== undefined && s.index >= pages)

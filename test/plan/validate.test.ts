@@ -127,6 +127,20 @@ describe('run-time rules', () => {
     expect(violations(jsonPlan({ steps: [map('t', 'page', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 0 }), unmap('t')] }))[0]).toMatch(/^R8: HMM faults and invalidations need an hmm transaction, but t is mapped with page/)
   })
 
+  it('R8 unlinking part of an iova transaction: only iova, once, and nothing of the region afterwards', () => {
+    const two = [{ name: 'buf', memory: 'ram', bytes: '0x1000' }, { name: 'other', memory: 'ram', bytes: '0x1000' }]
+    const plan = (steps: unknown[]) => violations(jsonPlan({ regions: two, steps: [map('t', 'iova', 'bidirectional', ['buf', 'other']), ...steps, unmap('t')] }))
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-read', { tx: 't', region: 'other' }), op('cpu-read', { region: 'buf' })])).toEqual([])
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-write', { tx: 't', region: 'buf' })])).toEqual([
+      'R8: buf was unlinked from t, so the device no longer reaches it through that transaction; unlink a region after its last use, or map it again in a transaction of its own.',
+    ])
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('unlink', { tx: 't', region: 'buf' })])[0]).toMatch(/^R8: buf was unlinked from t, so it cannot be unlinked again/)
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('sync-for-cpu', { tx: 't', region: 'buf' })])[0]).toMatch(/^R8: buf was unlinked from t, so there is nothing of it left to sync/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('unlink', { tx: 't', region: 'buf' }), unmap('t')] }))).toEqual([
+      'R8: only an iova transaction unlinks part of its range (dma_iova_unlink), but t is mapped with page.',
+    ])
+  })
+
   it('R9 the kernel version gates features', () => {
     expect(violations(jsonPlan({ platform: { kernel: '6.12' }, steps: [map('t', 'hmm', 'bidirectional', ['buf']), unmap('t')] }))[0]).toBe('R9: strategy hmm needs kernel 6.16 or later, but this plan targets 6.12.')
     expect(violations(jsonPlan({ platform: { kernel: '6.16' }, steps: [map('t', 'blk', 'to-device', ['buf']), unmap('t')] }))[0]).toBe('R9: strategy blk needs kernel 6.17 or later, but this plan targets 6.16.')

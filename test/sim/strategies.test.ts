@@ -39,6 +39,41 @@ describe('strategies', () => {
     clean(result)
   })
 
+  it('iova unlink: one region leaves the range, the device faults on it, the unmap unlinks the rest and frees the IOVA', () => {
+    const { result } = run({
+      regions: [ram('a', 0x2000), ram('b', 0x1000), ram('c', 0x1000)],
+      steps: [
+        map('t', 'iova', ['a', 'b', 'c']),
+        { op: 'unlink', tx: 't', region: 'b' },
+        { op: 'device-read', tx: 't', region: 'a' },
+        { op: 'device-read', tx: 't', region: 'b' },
+        unmap('t'),
+      ],
+    })
+    const calls = result.transactions[0]?.calls ?? []
+    expect(calls.map((c) => c.fn)).toEqual(['dma_iova_try_alloc', 'dma_iova_link', 'dma_iova_link', 'dma_iova_link', 'dma_iova_sync', 'dma_iova_unlink', 'dma_iova_unlink', 'dma_iova_unlink', 'dma_iova_free'])
+    expect(calls.filter((c) => c.fn === 'dma_iova_unlink').map((c) => [c.args.offset, c.args.size])).toEqual([
+      ['0x2000', '0x1000'],
+      ['0x0', '0x2000'],
+      ['0x3000', '0x1000'],
+    ])
+    // The read of a works; the read of b, no longer linked, is a DMAR fault.
+    expect(result.findings.filter((f) => f.id === 'DMAR')).toHaveLength(1)
+    clean(result)
+  })
+
+  it('iova unlink on the fallback path unmaps the region\'s ranges, and the unmap only the others', () => {
+    const { result } = run({
+      iommu: 'none',
+      // Not coherent: dma_need_unmap() says yes, so the driver keeps its addresses and unmaps.
+      device: { coherent: false },
+      regions: [ram('a', 0x1000), ram('b', 0x1000)],
+      steps: [map('t', 'iova', ['a', 'b']), { op: 'unlink', tx: 't', region: 'a' }, unmap('t')],
+    })
+    expect(fns(result)).toEqual(['dma_iova_try_alloc', 'dma_max_mapping_size', 'dma_map_phys', 'dma_mapping_error', 'dma_map_phys', 'dma_mapping_error', 'dma_need_unmap', 'dma_unmap_phys', 'dma_unmap_phys'])
+    clean(result)
+  })
+
   it('iova: host-bridge P2P memory is linked with DMA_ATTR_MMIO', () => {
     const { result } = run({
       hostBridgeP2P: true,

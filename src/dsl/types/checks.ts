@@ -310,6 +310,17 @@ export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${
         : NotLive<N, F>
     >
 
+/** dma_iova_unlink() needs a live iova transaction (R8). Unlinking twice, and using what was unlinked, are checked at run time. */
+export type CheckIova<N extends string, F extends Facts, S extends State> = `s:${N}:iova` extends F
+  ? `l:${N}` extends S
+    ? N
+    : NoInfer<NotLive<N, F>>
+  : NoInfer<
+      `l:${N}` extends S
+        ? m.writeNotIovaUnlinkMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
+        : NotLive<N, F>
+    >
+
 // ---- state updates --------------------------------------------------------------------------
 
 /** What a new transaction adds to the state: it is live, with the directions it allows. */

@@ -268,6 +268,14 @@ export type writeNotHmmMessage<T extends string, S extends string> =
 export const writeNotHmmMessage = <T extends string, S extends string>(tx: T, strategy: S): writeNotHmmMessage<T, S> =>
   `R8: HMM faults and invalidations need an hmm transaction, but ${tx} is mapped with ${strategy}.`
 
+export type writeNotIovaUnlinkMessage<T extends string, S extends string> =
+  `R8: only an iova transaction unlinks part of its range (dma_iova_unlink), but ${T} is mapped with ${S}.`
+export const writeNotIovaUnlinkMessage = <T extends string, S extends string>(tx: T, strategy: S): writeNotIovaUnlinkMessage<T, S> =>
+  `R8: only an iova transaction unlinks part of its range (dma_iova_unlink), but ${tx} is mapped with ${strategy}.`
+
+export const writeUnlinkedMessage = (region: string, tx: string, what: string): string =>
+  `R8: ${region} was unlinked from ${tx}, so ${what}; unlink a region after its last use, or map it again in a transaction of its own.`
+
 // R9 ---------------------------------------------------------------------------------------
 
 export type writeKernelFeatureMessage<F extends string, S extends KernelVersion, K extends KernelVersion> =

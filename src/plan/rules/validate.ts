@@ -33,6 +33,8 @@ interface TxState {
   readonly deviceDirty: Set<string>
   /** Regions the CPU wrote that the device has not been handed yet. */
   readonly cpuDirty: Set<string>
+  /** Regions taken out of the transaction's IOVA range (dma_iova_unlink). */
+  readonly unlinked: Set<string>
 }
 
 const ruleOf = (message: string): RuleId => message.slice(0, 2) as RuleId
@@ -75,7 +77,7 @@ function checkStep(
   if (step.op === 'map') {
     if (txs.has(step.tx)) return report(m.writeDuplicateTxMessage(step.tx))
     const sync = checkMap(plan, client, step, report)
-    txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set() })
+    txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
     return
   }
   const tx = txs.get(step.tx)
@@ -86,6 +88,7 @@ function checkStep(
     case 'device-write': {
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
       const member = tx.map.regions.includes(step.region)
+      if (tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'the device no longer reaches it through that transaction'))
       if (step.op === 'device-write') {
         if (tx.map.dir === 'to-device') return report(m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
         if (!member) return report(m.writeNotInTxMessage(step.region, step.tx))
@@ -100,10 +103,20 @@ function checkStep(
     case 'sync-for-cpu':
     case 'sync-for-device':
       if (step.region !== undefined && !tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
+      if (step.region !== undefined && tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'there is nothing of it left to sync'))
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     case 'hmm-fault':
     case 'hmm-invalidate':
       if (tx.map.strategy !== 'hmm') report(m.writeNotHmmMessage(step.tx, tx.map.strategy))
+      return
+    case 'unlink':
+      if (tx.map.strategy !== 'iova') return report(m.writeNotIovaUnlinkMessage(step.tx, tx.map.strategy))
+      if (!tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
+      if (tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'it cannot be unlinked again'))
+      // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
+      tx.unlinked.add(step.region)
+      tx.deviceDirty.delete(step.region)
+      tx.cpuDirty.delete(step.region)
       return
     case 'unmap':
       tx.live = false
@@ -127,7 +140,7 @@ function checkCpuAccess(
   report: (message: string) => void,
 ): void {
   for (const tx of txs.values()) {
-    if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region)) continue
+    if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region) || tx.unlinked.has(region)) continue
     if (op === 'cpu-write') tx.cpuDirty.add(region)
     else if (tx.deviceDirty.has(region)) report(m.writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name))
   }

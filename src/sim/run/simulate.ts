@@ -232,6 +232,11 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         within(tx, () => mapping.hmmInvalidate?.(s.index))
         snapshot(tx)
         return
+      case 'unlink': {
+        const ri = tx.regions.findIndex((r) => r.name === s.region)
+        if (ri >= 0) within(tx, () => mapping.unlink?.(ri))
+        return
+      }
       case 'unmap':
         snapshot(tx)
         within(tx, () => mapping.unmap())

@@ -20,6 +20,12 @@
  * unmap: dma_use_iova(&state) ? dma_iova_destroy(dev, &state, total, dir, attrs)
  *                             : need_unmap ? dma_unmap_phys() each : nothing
  *
+ * unlink of region i (a plan step): dma_iova_unlink(dev, &state, offset of i,
+ * len, dir, attrs), or in the fallback the unmaps of i's ranges. An unmap
+ * after an unlink cannot use dma_iova_destroy(), which needs [0, mapped_len)
+ * all linked (drivers/iommu/dma-iommu.c): each run of regions still linked
+ * is unlinked, then dma_iova_free().
+ *
  * Host-bridge P2P memory is linked with DMA_ATTR_MMIO.
  */
 import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../consts.js'
@@ -54,16 +60,37 @@ export function mapIova(ctx: TxContext): MapOutcome {
     }
     const segs = [{ dma: state.addr, len: total }]
     const view = new BufferView(regions, segs)
+    const unlinked = new Set<number>()
     const mapping: TxMapping = {
       path: 'iova',
       segments: () => segmentsOf(segs),
       locate: (r, o, l) => view.locate(r, o, l),
       sync: (toCpu, region) => {
         regions.forEach((r, i) => {
-          if (region === undefined || region === i) syncIovaRange(ctx, state.addr + view.start(i), r.phys, r.bytes, toCpu)
+          if ((region === undefined || region === i) && !unlinked.has(i)) syncIovaRange(ctx, state.addr + view.start(i), r.phys, r.bytes, toCpu)
         })
       },
-      unmap: () => api.dma_iova_destroy(state, total, ctx.dir, attrs),
+      unlink: (i) => {
+        const r = regions[i]
+        if (r === undefined || unlinked.has(i)) return
+        api.dma_iova_unlink(state, view.start(i), r.bytes, ctx.dir, attrs)
+        unlinked.add(i)
+      },
+      unmap: () => {
+        if (unlinked.size === 0) return api.dma_iova_destroy(state, total, ctx.dir, attrs)
+        // Runs of regions still linked, each unlinked in one call, then the IOVA space freed.
+        for (let i = 0; i < regions.length; ) {
+          if (unlinked.has(i)) {
+            i++
+            continue
+          }
+          const from = view.start(i)
+          let len = 0n
+          for (; i < regions.length && !unlinked.has(i); i++) len += (regions[i] as (typeof regions)[number]).bytes
+          api.dma_iova_unlink(state, from, len, ctx.dir, attrs)
+        }
+        api.dma_iova_free(state)
+      },
       metadataBytes: () => SIZEOF_DMA_IOVA_STATE,
       stateBytes: () => 0,
     }
@@ -86,17 +113,32 @@ function mapFallback(ctx: TxContext): MapOutcome {
   const needUnmap = api.dma_need_unmap()
   const segs = list.map((m) => ({ dma: m.addr, len: m.len }))
   const view = new BufferView(regions, segs)
+  const unlinked = new Set<number>()
+  const release = (m: RangeMapping) => {
+    // Without dma_need_unmap() the driver kept no addresses and calls nothing.
+    if (needUnmap) unmapRange(ctx, m)
+    else ctx.m.forgetMapping(m.addr, m.len)
+  }
   return {
     ok: true,
     mapping: {
       path: needUnmap ? 'fallback' : 'fallback (no unmap needed)',
       segments: () => segmentsOf(segs),
       locate: (r, o, l) => view.locate(r, o, l),
-      sync: (toCpu, region) => syncRanges(ctx, list, toCpu, region),
+      sync: (toCpu, region) =>
+        syncRanges(
+          ctx,
+          list.filter((m) => !unlinked.has(m.region)),
+          toCpu,
+          region,
+        ),
+      unlink: (i) => {
+        if (unlinked.has(i)) return
+        for (const m of list) if (m.region === i) release(m)
+        unlinked.add(i)
+      },
       unmap: () => {
-        // Without dma_need_unmap() the driver kept no addresses and calls nothing.
-        if (needUnmap) for (const m of list) unmapRange(ctx, m)
-        else for (const m of list) ctx.m.forgetMapping(m.addr, m.len)
+        for (const m of list) if (!unlinked.has(m.region)) release(m)
       },
       metadataBytes: () => SIZEOF_DMA_IOVA_STATE + (needUnmap ? list.length * 16 : 0),
       stateBytes: () => 0,

@@ -44,6 +44,8 @@ export interface TxMapping {
   unmap(): void
   hmmFault?(index: number): void
   hmmInvalidate?(index: number): void
+  /** iova: take the transaction's i-th region out of its range (dma_iova_unlink, or the fallback's unmaps). */
+  unlink?(region: number): void
   /** Bytes of driver/kernel metadata describing the mapping (sg_table, IOVA state, address lists). */
   metadataBytes(): number
   /** Bytes of simulated per-mapping state (HMM arrays). */

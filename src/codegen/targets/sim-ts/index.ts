@@ -162,6 +162,8 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
       return `.hmmFault(${literal(s.tx)}, ${s.index})`
     case 'hmm-invalidate':
       return `.hmmInvalidate(${literal(s.tx)}, ${s.index})`
+    case 'unlink':
+      return `.unlink(${literal(s.tx)}, ${region(s.region)})`
     case 'unmap':
       return `.unmap(${literal(s.tx)})`
     case 'keep':
