@@ -129,7 +129,7 @@ describe('run-time rules', () => {
 
   it('R8 unlinking part of an iova transaction: only iova, once, and nothing of the region afterwards', () => {
     const two = [{ name: 'buf', memory: 'ram', bytes: '0x1000' }, { name: 'other', memory: 'ram', bytes: '0x1000' }]
-    const plan = (steps: unknown[]) => violations(jsonPlan({ regions: two, steps: [map('t', 'iova', 'bidirectional', ['buf', 'other']), ...steps, unmap('t')] }))
+    const plan = (steps: ReturnType<typeof op>[]) => violations(jsonPlan({ regions: two, steps: [map('t', 'iova', 'bidirectional', ['buf', 'other']), ...steps, unmap('t')] }))
     expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-read', { tx: 't', region: 'other' }), op('cpu-read', { region: 'buf' })])).toEqual([])
     expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-write', { tx: 't', region: 'buf' })])).toEqual([
       'R8: buf was unlinked from t, so the device no longer reaches it through that transaction; unlink a region after its last use, or map it again in a transaction of its own.',
