@@ -1,4 +1,4 @@
-// Writes the JSON Schemas of the plan IR and of the simulation result from the zod schemas (run after `npm run build`).
+// Writes the JSON Schemas of the plan IR and of the simulation result from the zod schemas, and docs/kernel-releases.md from the release table (run after `npm run build`).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { planJsonSchema } from '../dist/plan/json-schema.js'
 import { simResultJsonSchema } from '../dist/sim/index.js'
@@ -8,3 +8,7 @@ const write = (name, schema) =>
   writeFileSync(new URL(`../schema/${name}`, import.meta.url), `${JSON.stringify({ $id: `https://dmaplan.dev/schema/${name}`, ...schema }, null, 2)}\n`)
 write('plan.schema.json', planJsonSchema())
 write('sim-result.schema.json', simResultJsonSchema())
+
+// The kernel release table as a page of the docs (its facts live in src/plan/kernel*.ts).
+const { kernelReleasesMarkdown } = await import('../dist/plan/kernel-doc.js')
+writeFileSync(new URL('../docs/kernel-releases.md', import.meta.url), kernelReleasesMarkdown())

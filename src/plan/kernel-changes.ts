@@ -182,6 +182,18 @@ export const KERNEL_CHANGES = {
 } as const satisfies Record<string, KernelChange>
 
 export type KernelChangeId = keyof typeof KERNEL_CHANGES
+
+/** The driver-facing features rule R9 gates: each is the change that brought it. */
+export const KERNEL_FEATURES = {
+  'dma-iova': { since: KERNEL_CHANGES['dma-iova-api'].first, what: 'the two-step IOVA API (dma_iova_try_alloc/link/sync)' },
+  'hmm-dma': { since: KERNEL_CHANGES['hmm-dma-map'].first, what: 'hmm_dma_map_alloc/map_pfn' },
+  'p2p-bus-helpers': { since: KERNEL_CHANGES['p2pdma-state-helpers'].first, what: 'pci_p2pdma_state() and pci_p2pdma_bus_addr_map()' },
+  'blk-dma-iter': { since: KERNEL_CHANGES['blk-dma-iter'].first, what: 'the block-layer DMA iterators (blk_rq_dma_map_iter_start)' },
+  'attr-mmio': { since: KERNEL_CHANGES['dma-map-phys'].first, what: 'DMA_ATTR_MMIO' },
+  'map-phys': { since: KERNEL_CHANGES['dma-map-phys'].first, what: 'dma_map_phys()' },
+  'attr-require-coherent': { since: KERNEL_CHANGES['dma-attr-require-coherent'].first, what: 'DMA_ATTR_REQUIRE_COHERENT' },
+} as const satisfies Record<string, { since: KernelVersion; what: string }>
+export type KernelFeature = keyof typeof KERNEL_FEATURES
 export const KERNEL_CHANGE_IDS = Object.keys(KERNEL_CHANGES) as KernelChangeId[]
 
 /** The release behaves as the change says. */

@@ -2,8 +2,9 @@
  * Target kernel releases and the driver-facing features each one gates
  * (rule R9). Every release from the long-term 6.12 to the newest modelled is
  * listed, in order; a plan names one (`kernel: '6.14'`) and gets that
- * release's behaviour. What changed inside the DMA layer from release to
- * release is in kernel-changes.ts; this file only knows the order.
+ * release's behaviour. What changed in the DMA layer from release to
+ * release, and the features rule R9 gates, are in kernel-changes.ts; this
+ * file only knows the order.
  */
 export const KERNEL_VERSIONS = ['6.12', '6.13', '6.14', '6.15', '6.16', '6.17', '6.18', '6.19', '7.0', '7.1', '7.2', '7.3'] as const
 export type KernelVersion = (typeof KERNEL_VERSIONS)[number]
@@ -33,15 +34,3 @@ export function kernelRelease(version: string): KernelVersion | undefined {
   const release = m ? `${m[1]}.${m[2]}` : ''
   return (KERNEL_VERSIONS as readonly string[]).includes(release) ? (release as KernelVersion) : undefined
 }
-
-/** The kernel features that rule R9 gates, with the release that introduced each. */
-export const KERNEL_FEATURES = {
-  'dma-iova': { since: '6.16', what: 'the two-step IOVA API (dma_iova_try_alloc/link/sync)' },
-  'hmm-dma': { since: '6.16', what: 'hmm_dma_map_alloc/map_pfn' },
-  'p2p-bus-helpers': { since: '6.16', what: 'pci_p2pdma_state() and pci_p2pdma_bus_addr_map()' },
-  'blk-dma-iter': { since: '6.17', what: 'the block-layer DMA iterators (blk_rq_dma_map_iter_start)' },
-  'attr-mmio': { since: '6.18', what: 'DMA_ATTR_MMIO' },
-  'map-phys': { since: '6.18', what: 'dma_map_phys()' },
-  'attr-require-coherent': { since: '7.0', what: 'DMA_ATTR_REQUIRE_COHERENT' },
-} as const satisfies Record<string, { since: KernelVersion; what: string }>
-export type KernelFeature = keyof typeof KERNEL_FEATURES

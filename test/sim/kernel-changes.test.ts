@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { KERNEL_CHANGE_IDS, KERNEL_CHANGES, kernelHas } from '../../src/plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../../src/plan/kernel.js'
+import { kernelReleasesMarkdown } from '../../src/plan/kernel-doc.js'
 import type { KernelVersion } from '../../src/plan/kernel.js'
 import { validatePlan } from '../../src/plan/rules/validate.js'
 import { DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE, IOMMU_MMIO, MMIO } from '../../src/sim/consts.js'
@@ -262,6 +263,10 @@ describe('what changed in the DMA layer, release by release', () => {
           : [],
       )
     }
+  })
+
+  it('docs/kernel-releases.md is the table as it is (npm run schema writes it)', () => {
+    expect(readFileSync(join(ROOT, 'docs/kernel-releases.md'), 'utf8')).toBe(kernelReleasesMarkdown())
   })
 
   it('every change has a test named after it', () => {

@@ -26,6 +26,8 @@ export interface KernelLine {
   readonly image: string
   /** checkpatch.pl of the same release's source tree. */
   readonly checkpatch: string
+  /** The headers' include/linux, on this machine (where Kbuild's feature tests look). */
+  readonly include: string
   /** A fresh directory for a kbuild tree, where this line's make sees it. */
   workdir(prefix: string): string
   /** `make -C <headers> M=<tree> <args>` in the line's build environment; stdout and stderr together. */
@@ -61,6 +63,7 @@ export function debianLine(): Found {
       version: k.version,
       image: k.image,
       checkpatch,
+      include: join(k.headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
       workdir: (prefix) => mkdtempSync(join('/tmp', prefix)),
       make: (tree, args) => make('make', ['-C', k.headers, `M=${tree}`, ...args]),
     },
@@ -99,6 +102,7 @@ async function prepare(): Promise<Found> {
       version,
       image,
       checkpatch,
+      include: join(root, headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
       workdir: (prefix) => {
         mkdirSync(scratch, { recursive: true })
         return mkdtempSync(join(scratch, prefix))

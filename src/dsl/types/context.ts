@@ -9,7 +9,8 @@
  * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
  */
 import type { Direction, DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
-import type { KERNEL_FEATURES, KernelAtLeast, KernelFeature, KernelVersion, NewestKernel } from '../../plan/kernel.js'
+import type { KernelAtLeast, KernelVersion, NewestKernel } from '../../plan/kernel.js'
+import type { KERNEL_FEATURES, KernelFeature } from '../../plan/kernel-changes.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
@@ -109,19 +110,19 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
   >
   strategies: StrategyTable<
     F['mode'] extends 'translated'
-      ? AtLeast<F, '6.16'> extends true
+      ? AtLeast<F, Since<'dma-iova'>> extends true
         ? 'ok'
         : m.writeIovaNeedsKernelMessage<F['kernel']>
       : m.writeIovaNeedsIommuMessage<Exclude<F['mode'], 'translated'>>,
-    AtLeast<F, '6.16'> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy p2p-bus', '6.16', F['kernel']>,
-    AtLeast<F, '6.16'> extends false
-      ? m.writeKernelFeatureMessage<'strategy hmm', '6.16', F['kernel']>
+    AtLeast<F, Since<'p2p-bus-helpers'>> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy p2p-bus', Since<'p2p-bus-helpers'>, F['kernel']>,
+    AtLeast<F, Since<'hmm-dma'>> extends false
+      ? m.writeKernelFeatureMessage<'strategy hmm', Since<'hmm-dma'>, F['kernel']>
       : D['coherent'] extends false
         ? m.writeHmmRefusesMessage<N, 'non-coherent'>
         : F['coco'] extends true
           ? m.writeHmmRefusesMessage<N, 'coco'>
           : 'ok',
-    AtLeast<F, '6.17'> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy blk', '6.17', F['kernel']>
+    AtLeast<F, Since<'blk-dma-iter'>> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy blk', Since<'blk-dma-iter'>, F['kernel']>
   >
 }
 
@@ -331,11 +332,14 @@ type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFac
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {
-    [K in MemoryKind]: KindVerdicts[S][K] extends 'ok' ? K : KindVerdicts[S][K] extends 'mmio' ? (AtLeast<F, '6.18'> extends true ? K : never) : never
+    [K in MemoryKind]: KindVerdicts[S][K] extends 'ok' ? K : KindVerdicts[S][K] extends 'mmio' ? (AtLeast<F, Since<'attr-mmio'>> extends true ? K : never) : never
   }[MemoryKind],
   F,
   D
 >
+
+/** The release that brought a feature R9 gates. */
+type Since<K extends KernelFeature> = (typeof KERNEL_FEATURES)[K]['since']
 
 /** The R9 sentence of an attribute whose kernel feature the target kernel lacks; never when it has it. */
 type AttrGate<F extends PlatformFacts, A extends DmaAttr, K extends KernelFeature> =

@@ -6,8 +6,9 @@
  * the type-level check tests them, so both worlds name the same rule.
  */
 import type { DeviceIR, MapStep, Plan, RegionIR, Step, Strategy } from '../ir.js'
-import { KERNEL_FEATURES, kernelAtLeast } from '../kernel.js'
-import type { KernelFeature } from '../kernel.js'
+import { kernelAtLeast } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
 import type { RuleId } from './registry.js'
 import * as m from './messages.js'
@@ -172,7 +173,7 @@ function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): string 
   const { kernel, iommu, coco } = plan.platform
   if (step.strategy === 'iova') {
     if (iommu.mode !== 'translated') return m.writeIovaNeedsIommuMessage(iommu.mode)
-    if (!kernelAtLeast(kernel, '6.16')) return m.writeIovaNeedsKernelMessage(kernel)
+    if (!kernelAtLeast(kernel, KERNEL_FEATURES['dma-iova'].since)) return m.writeIovaNeedsKernelMessage(kernel)
   }
   const feature = STRATEGY_FEATURE[step.strategy]
   if (feature !== undefined && !kernelAtLeast(kernel, KERNEL_FEATURES[feature].since))
@@ -210,7 +211,7 @@ function regionViolation(
     case 'coherent-host':
       return m.writeCoherentHostOnlyMessage(region.name, kind)
     case 'mmio':
-      if (!kernelAtLeast(kernel, '6.18')) return m.writeHostBridgeMmioMessage(region.name, strategy, kernel)
+      if (!kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return m.writeHostBridgeMmioMessage(region.name, strategy, kernel)
       break
     case 'ok':
       break
