@@ -79,80 +79,81 @@ for (const [label, find] of [
 }
 
 function defineLine(line: KernelLine): void {
-  const root = line.workdir('dmaplan-kbuild-')
-  const tree = join(root, 'w1')
-  const upstream = join(root, 'upstream')
-  const checkpatch = line.checkpatch
-  // The upstream-signature mode type-checks paths an older kernel cannot run; a newer line has the real ones.
-  const withUpstream = !kernelAtLeast(line.release, '6.13')
-  let mods: Module[] = []
-
-  beforeAll(async () => {
-    mods = await modules(line)
-    for (const m of mods) {
-      mkdirSync(join(tree, m.dir), { recursive: true })
-      for (const [p, t] of m.files) {
-        // One tree holds many variants of a plan: kbuild wants distinct module names.
-        if (p === m.source) writeFileSync(join(tree, m.dir, `${m.dir}.c`), t)
-        else if (p === 'Kbuild') writeFileSync(join(tree, m.dir, p), t.replace(/^obj-m := .*$/m, `obj-m := ${m.dir}.o`))
-        else writeFileSync(join(tree, m.dir, p), t)
-      }
-    }
-    // Only the generated files, before kbuild adds its own.
-    cpSync(tree, upstream, { recursive: true })
-    const kbuild = mods.map((m) => `obj-m += ${m.dir}/`).join('\n')
-    writeFileSync(join(tree, 'Kbuild'), `${kbuild}\n`)
-    writeFileSync(join(upstream, 'Kbuild'), `${kbuild}\n`)
-  }, 120_000)
-
-  afterAll(() => {
-    if (!process.env.DMAPLAN_KEEP_KBUILD) rmSync(root, { recursive: true, force: true })
-    else console.log(`kbuild trees kept in ${root}`)
-  })
-
-  type Result = { readonly out: string }
-  const jobs: { checkpatch?: Promise<Result>; build?: Promise<Result>; upstream?: Promise<Result> } = {}
-  const capture = (p: Promise<{ stdout: string; stderr: string }>): Promise<Result> =>
-    p.then(
-      (r) => ({ out: `${r.stdout}\n${r.stderr}` }),
-      (e: { stdout?: string; stderr?: string; message: string }) => ({ out: `${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}` }),
-    )
-
-  beforeAll(() => {
-    // Three independent jobs at once keep both cores busy.
-    const unique = new Map<string, string>()
-    for (const m of mods)
-      for (const [p, t] of m.files) if (/\.[ch]$/.test(p) && !unique.has(t)) unique.set(t, join(upstream, m.dir, p === m.source ? `${m.dir}.c` : p))
-    const files = [...unique.values()]
-    const half = Math.ceil(files.length / 2)
-    const batches = [files.slice(0, half), files.slice(half)].filter((b) => b.length > 0)
-    jobs.checkpatch = Promise.all(
-      batches.map((b) => capture(run('perl', [checkpatch, '--no-tree', '--no-summary', '--terse', '-f', ...b], { maxBuffer: 64 << 20 }))),
-    ).then((rs) => ({ out: rs.map((r) => r.out).join('\n') }))
-    // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
-    const common = ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2']
-    jobs.build = line.make(tree, [...common, 'C=1', 'modules'])
-    if (withUpstream) jobs.upstream = line.make(upstream, [...common, 'DMAPLAN_UPSTREAM_API=y', ...mods.map((m) => `${m.dir}/${m.dir}.o`)])
-  })
-
+  // One line after the other: each line's build and checkpatch keep both cores busy on their own.
   describe(`kernel build against ${line.version}`, () => {
+    const root = line.workdir('dmaplan-kbuild-')
+    const tree = join(root, 'w1')
+    const upstream = join(root, 'upstream')
+    const checkpatch = line.checkpatch
+    // The upstream-signature mode type-checks paths an older kernel cannot run; a newer line has the real ones.
+    const withUpstream = !kernelAtLeast(line.release, '6.13')
+    let mods: Module[] = []
+
+    beforeAll(async () => {
+      mods = await modules(line)
+      for (const m of mods) {
+        mkdirSync(join(tree, m.dir), { recursive: true })
+        for (const [p, t] of m.files) {
+          // One tree holds many variants of a plan: kbuild wants distinct module names.
+          if (p === m.source) writeFileSync(join(tree, m.dir, `${m.dir}.c`), t)
+          else if (p === 'Kbuild') writeFileSync(join(tree, m.dir, p), t.replace(/^obj-m := .*$/m, `obj-m := ${m.dir}.o`))
+          else writeFileSync(join(tree, m.dir, p), t)
+        }
+      }
+      // Only the generated files, before kbuild adds its own.
+      cpSync(tree, upstream, { recursive: true })
+      const kbuild = mods.map((m) => `obj-m += ${m.dir}/`).join('\n')
+      writeFileSync(join(tree, 'Kbuild'), `${kbuild}\n`)
+      writeFileSync(join(upstream, 'Kbuild'), `${kbuild}\n`)
+    }, 120_000)
+
+    afterAll(() => {
+      if (!process.env.DMAPLAN_KEEP_KBUILD) rmSync(root, { recursive: true, force: true })
+      else console.log(`kbuild trees kept in ${root}`)
+    })
+
+    type Result = { readonly out: string }
+    const jobs: { checkpatch?: Promise<Result>; build?: Promise<Result>; upstream?: Promise<Result> } = {}
+    const capture = (p: Promise<{ stdout: string; stderr: string }>): Promise<Result> =>
+      p.then(
+        (r) => ({ out: `${r.stdout}\n${r.stderr}` }),
+        (e: { stdout?: string; stderr?: string; message: string }) => ({ out: `${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}` }),
+      )
+
+    beforeAll(() => {
+      // Three independent jobs at once keep both cores busy.
+      const unique = new Map<string, string>()
+      for (const m of mods)
+        for (const [p, t] of m.files) if (/\.[ch]$/.test(p) && !unique.has(t)) unique.set(t, join(upstream, m.dir, p === m.source ? `${m.dir}.c` : p))
+      const files = [...unique.values()]
+      const half = Math.ceil(files.length / 2)
+      const batches = [files.slice(0, half), files.slice(half)].filter((b) => b.length > 0)
+      jobs.checkpatch = Promise.all(
+        batches.map((b) => capture(run('perl', [checkpatch, '--no-tree', '--no-summary', '--terse', '-f', ...b], { maxBuffer: 64 << 20 }))),
+      ).then((rs) => ({ out: rs.map((r) => r.out).join('\n') }))
+      // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
+      const common = ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2']
+      jobs.build = line.make(tree, [...common, 'C=1', 'modules'])
+      if (withUpstream) jobs.upstream = line.make(upstream, [...common, 'DMAPLAN_UPSTREAM_API=y', ...mods.map((m) => `${m.dir}/${m.dir}.o`)])
+    })
+
     it('has modules to build', () => {
       expect(mods.length).toBeGreaterThan(20)
     })
 
     it('checkpatch --no-tree -f: no errors, no warnings', async () => {
       expect(diagnostics((await jobs.checkpatch)?.out ?? 'not run')).toEqual([])
-    }, 300_000)
+    }, 900_000)
 
     it('builds with W=1, and sparse (C=1) reports nothing', async () => {
       expect(diagnostics((await jobs.build)?.out ?? 'not run')).toEqual([])
       for (const m of mods) expect(`${m.dir}: ${existsKo(join(tree, m.dir), `${m.dir}.c`)}`).toBe(`${m.dir}: built`)
-    }, 300_000)
+    }, 900_000)
 
     if (withUpstream)
       it('compiles against the upstream signatures (DMAPLAN_UPSTREAM_API=y)', async () => {
         expect(diagnostics((await jobs.upstream)?.out ?? 'not run')).toEqual([])
-      }, 300_000)
+      }, 900_000)
     else
       it('needs no fallback of the compatibility header: every API the generated C uses is in the headers', async () => {
         // The Kbuild files' own feature tests, and the attribute macros the header defines when they are missing.
@@ -167,7 +168,7 @@ function defineLine(line: KernelLine): void {
         for (const macro of ['DMA_ATTR_MMIO', 'DMA_ATTR_REQUIRE_COHERENT', 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES'])
           if (!new RegExp(`#define ${macro}\\b`).test(mapping)) lacking.push(macro)
         expect(lacking).toEqual([])
-      }, 300_000)
+      }, 900_000)
   })
 }
 
