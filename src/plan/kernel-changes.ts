@@ -179,6 +179,17 @@ export const KERNEL_CHANGES = {
     where: 'kernel/dma/debug.c check_unmap()',
     what: 'dma-debug reports an unmap whose MMIO, REQUIRE_COHERENT, PRIVILEGED (and a few other) attributes differ from the map\'s',
   },
+  'dma-iova-destroy-sync': {
+    first: '7.3',
+    where: 'drivers/iommu/dma-iommu.c dma_iova_destroy()',
+    what: 'dma_iova_destroy() unlinks mapped_len with dma_iova_unlink() (a synchronous IOTLB sync) and then frees the whole IOVA allocation with dma_iova_free(), never through the flush queue; before, it freed only the aligned mapped_len, through the flush queue on a lazy domain',
+  },
+  'cc-iommu-alloc-coherent-refused': {
+    first: '7.3',
+    commit: 'b5ef0dd28e11',
+    where: 'kernel/dma/mapping.c dma_alloc_attrs(), drivers/iommu/dma-iommu.c iommu_dma_alloc()',
+    what: 'in a confidential guest dma_alloc_coherent() asks for shared memory (__DMA_ATTR_ALLOC_CC_SHARED), which IOMMU-DMA refuses: NULL for a device behind a translating IOMMU',
+  },
 } as const satisfies Record<string, KernelChange>
 
 export type KernelChangeId = keyof typeof KERNEL_CHANGES

@@ -147,10 +147,11 @@ export function txModel(result: SimResult, plan: Plan, tx: TransactionResult): T
     if (viaIommu) return 'iova'
     return inPool(p.dma) && !inPool(p.phys) ? 'bounce' : 'direct'
   }
-  const all: Piece[] = laid.pieces.map((p) => ({ ...p, route: routeOf(p) }))
-
+  // A segment goes one way as a whole: its first piece says which (a bus-address entry that the
+  // kernel gave a longer length, sg-bus-addr-head-length, still reaches past its region by bus address).
   const firstRoute = new Map<number, Route>()
-  for (const p of all) if (!firstRoute.has(p.segment)) firstRoute.set(p.segment, p.route)
+  for (const p of laid.pieces) if (!firstRoute.has(p.segment)) firstRoute.set(p.segment, routeOf(p))
+  const all: Piece[] = laid.pieces.map((p) => ({ ...p, route: firstRoute.get(p.segment) ?? routeOf(p) }))
   const segments: Segment[] = tx.segments.map((s, i) => {
     const route = firstRoute.get(i) ?? (viaIommu ? 'iova' : 'direct')
     return {

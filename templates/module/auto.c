@@ -1,13 +1,16 @@
 //@ Strategy auto: the three-way dispatch of the two-step DMA API discussion.
-//@ Flags: iova_api (the target kernel has dma_iova_*, 6.16+), p2p_provider.
+//@ Flags: iova_api (the target kernel has dma_iova_*, 6.16+), p2p_bus (the
+//@ transaction has switch-local peer memory).
 //@section types
 /*
  * The dispatch from the discussion that shaped the two-step DMA API, per
- * buffer: host memory behind a translating IOMMU is linked into one IOVA
- * range for the whole transaction, P2P memory below a common switch is
- * reached by PCI bus address, and the rest (no IOMMU, a confidential
- * guest's private memory, P2P memory through the host bridge) is mapped
- * buffer by buffer.
+ * buffer: host memory is linked into one IOVA range for the whole
+ * transaction when the kernel gives one (a translating IOMMU), P2P memory
+ * below a common switch is reached by PCI bus address, and the rest (no
+ * IOMMU, a confidential guest's private memory, P2P memory through the host
+ * bridge) is mapped buffer by buffer. Only the kernel can tell a module a
+ * page's P2P type, so the peers' buffers are one scatterlist whose entries
+ * must come back bus addresses.
  */
 struct dmaplan_auto {
 	struct dmaplan_slice s;
@@ -15,9 +18,25 @@ struct dmaplan_auto {
 	struct dma_iova_state state;
 	size_t mapped;
 //@endif
+//@if p2p_bus
+	struct sg_table bus;
+	struct scatterlist *next_bus;
+//@endif
 	bool need_unmap;
 };
 //@section unmap needs page.pieces
+//@if p2p_bus
+static void dmaplan_auto_bus_unmap(struct device *dev, struct dmaplan_tx *tx,
+				   struct dmaplan_auto *m)
+{
+	if (!m->bus.orig_nents)
+		return;
+	dma_unmap_sgtable(dev, &m->bus, tx->dir, 0);
+	sg_free_table(&m->bus);
+	m->bus.orig_nents = 0;
+}
+
+//@endif
 /* Segments that a streaming map made, as opposed to IOVA and bus addresses. */
 static bool dmaplan_auto_piece(struct dmaplan_auto *m,
 			       const struct dmaplan_buf *b)
@@ -42,7 +61,57 @@ static void dmaplan_auto_unmap(struct device *dev, struct dmaplan_tx *tx,
 	for (i = m->s.seg; m->need_unmap && i < m->s.seg + m->s.nr_segs; i++)
 		if (dmaplan_auto_piece(m, tx->buf[tx->seg[i].buf]))
 			dmaplan_unmap_piece(dev, tx, &m->s, &tx->seg[i]);
+//@if p2p_bus
+	dmaplan_auto_bus_unmap(dev, tx, m);
+//@endif
 	dmaplan_slice_drop(&m->s, tx);
+}
+//@section bus needs auto.unmap sg.table
+/*
+ * The peers' buffers, in order, as one scatterlist that the kernel maps:
+ * every entry must be a PCI bus address (an unreachable peer fails the map
+ * with -EREMOTEIO; one through the host bridge is not a bus address).
+ */
+static int dmaplan_auto_bus_map(struct device *dev, struct dmaplan_tx *tx,
+				struct dmaplan_auto *m)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	ret = dmaplan_sg_table(dev, tx, &m->bus, 0, tx->nr_bufs,
+			       BIT(DMAPLAN_MEM_BUS));
+	if (ret)
+		return ret;
+	ret = dma_map_sgtable(dev, &m->bus, tx->dir, 0);
+	if (ret) {
+		sg_free_table(&m->bus);
+		m->bus.orig_nents = 0;
+		return ret;
+	}
+	for_each_sgtable_dma_sg(&m->bus, sg, i) {
+		if (!sg_dma_is_bus_address(sg)) {
+			dmaplan_auto_bus_unmap(dev, tx, m);
+			return -EREMOTEIO;
+		}
+	}
+	m->next_bus = m->bus.sgl;
+	return 0;
+}
+
+/* A peer's buffer: its entries, the next ones of the table (never merged). */
+static int dmaplan_auto_bus(struct device *dev, struct dmaplan_tx *tx,
+			    struct dmaplan_auto *m, unsigned int i)
+{
+	unsigned int n = dmaplan_sg_entries(dev, tx->buf[i]);
+
+	for (; n; n--, m->next_bus = sg_next(m->next_bus)) {
+		if (tx->nr_segs == tx->max_segs)
+			return -E2BIG;
+		dmaplan_slice_add(&m->s, tx, sg_dma_address(m->next_bus),
+				  sg_dma_len(m->next_bus), i);
+	}
+	return 0;
 }
 //@section map needs auto.unmap
 //@if iova_api
@@ -87,30 +156,6 @@ err_destroy:
 }
 
 //@endif
-//@if p2p_bus
-/* A peer's buffer below a common switch: its PCI bus address. */
-static int dmaplan_auto_bus(struct device *dev, struct dmaplan_tx *tx,
-			    struct dmaplan_auto *m, unsigned int i,
-			    struct pci_p2pdma_map_state *p2p)
-{
-	struct dmaplan_buf *b = tx->buf[i];
-	dma_addr_t addr;
-
-	if (pci_p2pdma_state(p2p, dev, pfn_to_page(PHYS_PFN(b->phys))) !=
-	    PCI_P2PDMA_MAP_BUS_ADDR)
-		return -EREMOTEIO;
-	if (tx->nr_segs == tx->max_segs)
-		return -E2BIG;
-//@if p2p_provider
-	addr = pci_p2pdma_bus_addr_map(p2p->mem, b->phys);
-//@else
-	addr = pci_p2pdma_bus_addr_map(p2p, b->phys);
-//@endif
-	dmaplan_slice_add(&m->s, tx, addr, b->len, i);
-	return 0;
-}
-
-//@endif
 /* A host or MMIO buffer's segments: in the IOVA range, or mapped in pieces. */
 static int dmaplan_auto_buf(struct device *dev, struct dmaplan_tx *tx,
 			    struct dmaplan_auto *m, unsigned int i, size_t max,
@@ -144,9 +189,6 @@ static int dmaplan_auto_map(struct device *dev, struct dmaplan_tx *tx,
 			    struct dmaplan_auto *m, bool iova,
 			    unsigned long attrs)
 {
-//@if p2p_bus
-	struct pci_p2pdma_map_state p2p = {};
-//@endif
 	size_t linked = 0;
 	unsigned int i;
 	size_t max;
@@ -163,11 +205,17 @@ static int dmaplan_auto_map(struct device *dev, struct dmaplan_tx *tx,
 			return ret;
 	}
 //@endif
+//@if p2p_bus
+	memset(&m->bus, 0, sizeof(m->bus));
+	ret = dmaplan_auto_bus_map(dev, tx, m);
+	if (ret)
+		goto err_unmap;
+//@endif
 	max = dma_max_mapping_size(dev);
 	for (i = 0; i < tx->nr_bufs; i++) {
 //@if p2p_bus
 		if (tx->buf[i]->mem == DMAPLAN_MEM_BUS)
-			ret = dmaplan_auto_bus(dev, tx, m, i, &p2p);
+			ret = dmaplan_auto_bus(dev, tx, m, i);
 		else
 			ret = dmaplan_auto_buf(dev, tx, m, i, max, &linked);
 //@else
@@ -196,6 +244,9 @@ err_unmap:
 	}
 	tx->nr_segs = m->s.seg;
 	m->s.nr_segs = 0;
+//@if p2p_bus
+	dmaplan_auto_bus_unmap(dev, tx, m);
+//@endif
 //@if iova_api
 	if (dma_use_iova(&m->state))
 		dma_iova_destroy(dev, &m->state, m->mapped, tx->dir, attrs);

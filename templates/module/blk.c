@@ -1,6 +1,7 @@
 //@ Strategy blk: the block layer's DMA iterator over a request. Flags:
 //@ blk_p2p_map (blk_rq_dma_unmap() takes the P2P map type and segments are
-//@ unmapped with dma_unmap_phys(), 6.19+).
+//@ unmapped with dma_unmap_phys(), 6.19+), blk_iter_no_state
+//@ (blk_rq_dma_map_iter_next() has no dma_iova_state argument, 7.0+).
 //@section types
 /*
  * A block request mapped by the block layer's DMA iterator. The first
@@ -26,10 +27,21 @@ struct dmaplan_queue {
 	struct request_queue *q;
 };
 //@section queue
+/*
+ * The plan maps its requests in its own steps and never issues them, so
+ * queue_rq is never called. What the DMA iterator maps is settled when the
+ * bio is appended: blk_rq_append_bio() checks the bvecs against the queue's
+ * limits (dma_alignment, max_hw_sectors, max_segments, virt_boundary_mask)
+ * and records the request's phys_gap_bit, which decides whether it is
+ * coalesced into one IOVA range (block/blk-map.c, block/blk-merge.c); the
+ * iterator reads only the bios, phys_gap_bit, the limits and the payload
+ * size, never the request's dispatch state (block/blk-mq-dma.c). Mapped in
+ * queue_rq it would map the same, but then run under the block layer's
+ * request timeout and out of the order of the plan's steps.
+ */
 static blk_status_t dmaplan_queue_rq(struct blk_mq_hw_ctx *hctx,
 				     const struct blk_mq_queue_data *bd)
 {
-	/* The plan maps its requests itself and never issues them. */
 	return BLK_STS_NOTSUPP;
 }
 
@@ -156,7 +168,11 @@ static int dmaplan_blk_map(struct device *dev, struct request_queue *q,
 		}
 		dmaplan_slice_add(&m->s, tx, iter.addr, iter.len, first);
 		m->mapped += iter.len;
+//@if blk_iter_no_state
+	} while (blk_rq_dma_map_iter_next(m->rq, dev, &iter));
+//@else
 	} while (blk_rq_dma_map_iter_next(m->rq, dev, &m->state, &iter));
+//@endif
 	if (iter.status == BLK_STS_OK) {
 		/* One IOVA range for the whole request, or a mapping per segment. */
 		m->coalesced = blk_rq_dma_map_coalesce(&m->state);

@@ -2,7 +2,8 @@
 //@ Kbuild passes DMAPLAN_HAVE_<feature> for what the kernel's headers have;
 //@ each section stands in for one missing feature with the upstream
 //@ signature and the behaviour of the upstream stub. Flags name the target
-//@ kernel's shape of an API: p2p_provider, blk_p2p_map.
+//@ kernel's shape of an API: p2p_provider, blk_p2p_map, blk_iter_no_state.
+//@ A feature the kernel has is included from its own header.
 //@section head
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
@@ -185,7 +186,9 @@ pci_p2pdma_bus_addr_map(struct pci_p2pdma_map_state *state, phys_addr_t paddr)
 #endif /* DMAPLAN_HAVE_P2PDMA_STATE */
 //@section hmm_dma
 
-#ifndef DMAPLAN_HAVE_HMM_DMA
+#ifdef DMAPLAN_HAVE_HMM_DMA
+#include <linux/hmm-dma.h>
+#else
 struct hmm_dma_map {
 	struct dma_iova_state state;
 	unsigned long *pfn_list;
@@ -219,7 +222,9 @@ static inline bool hmm_dma_unmap_pfn(struct device *dev,
 #endif /* DMAPLAN_HAVE_HMM_DMA */
 //@section blk_dma_iter
 
-#ifndef DMAPLAN_HAVE_BLK_DMA_ITER
+#ifdef DMAPLAN_HAVE_BLK_DMA_ITER
+#include <linux/blk-mq-dma.h>
+#else
 struct blk_dma_iter {
 	dma_addr_t addr;
 	u32 len;
@@ -238,10 +243,16 @@ static inline bool blk_rq_dma_map_iter_start(struct request *req,
 	return false;
 }
 
+//@if blk_iter_no_state
+static inline bool blk_rq_dma_map_iter_next(struct request *req,
+					    struct device *dma_dev,
+					    struct blk_dma_iter *iter)
+//@else
 static inline bool blk_rq_dma_map_iter_next(struct request *req,
 					    struct device *dma_dev,
 					    struct dma_iova_state *state,
 					    struct blk_dma_iter *iter)
+//@endif
 {
 	iter->status = BLK_STS_NOTSUPP;
 	return false;

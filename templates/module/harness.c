@@ -27,8 +27,8 @@ struct dmaplan_shadow {
 
 /*
  * The engine: edu's registers, the plan's coherent buffer through which it
- * stages what the device reads and writes, a shadow per buffer, and what
- * went wrong.
+ * stages what the device reads and writes, a shadow per buffer, the HMM
+ * mirrors (whose DMA view goes page by page), and what went wrong.
  */
 struct dmaplan_engine {
 	struct device *dev;
@@ -36,6 +36,8 @@ struct dmaplan_engine {
 	struct dmaplan_buf *scratch;
 	struct dmaplan_shadow *shadow;
 	unsigned int nr_shadows;
+	const struct dmaplan_tx **paged;
+	unsigned int nr_paged;
 	u32 seed;
 	unsigned int transfers;
 	unsigned int errors;
@@ -80,36 +82,73 @@ static bool dmaplan_coherent(const struct dmaplan_buf *b)
 }
 
 /*
- * Bytes [at, at + len) of the transaction's DMA view, its buffers one after
- * another, in their shadows: stored from data, or compared with data.
- * Returns the number of bytes that differ (or that no shadow holds).
+ * An HMM mirror maps page by page: its segments are its pages, in order,
+ * each mapped on its own or not at all (length 0), and the plan's device
+ * accesses address its DMA view page by page, each buffer at its offset in
+ * its first page (mm/hmm.c hmm_dma_map_pfn()).
+ */
+static bool dmaplan_paged(struct dmaplan_engine *e, const struct dmaplan_tx *tx)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nr_paged; i++)
+		if (e->paged[i] == tx)
+			return true;
+	return false;
+}
+
+/* Pages of a buffer: an HMM mirror has one segment for each. */
+static size_t dmaplan_buf_pages(const struct dmaplan_buf *b)
+{
+	return PFN_UP(b->phys + b->len) - PFN_DOWN(b->phys);
+}
+
+/*
+ * Where buffer k starts in the transaction's DMA view: after the buffers
+ * before it, or for an HMM mirror after their pages.
+ */
+static size_t dmaplan_buf_start(struct dmaplan_engine *e, struct dmaplan_tx *tx,
+				unsigned int k)
+{
+	bool paged = dmaplan_paged(e, tx);
+	size_t start = 0;
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		start += paged ? dmaplan_buf_pages(tx->buf[i]) * PAGE_SIZE :
+				 tx->buf[i]->len;
+	return start + (paged ? offset_in_page(tx->buf[k]->phys) : 0);
+}
+
+/*
+ * Bytes [at, at + len) of the transaction's DMA view in the shadows of its
+ * buffers: stored from data, or compared with data. Returns the number of
+ * bytes that differ (or that no shadow holds).
  */
 static size_t dmaplan_view(struct dmaplan_engine *e, struct dmaplan_tx *tx,
 			   size_t at, u8 *data, size_t len, bool store)
 {
-	size_t start = 0, bad = 0, off, n, i;
+	size_t held = 0, bad = 0, start, a, b, i;
 	struct dmaplan_shadow *s;
 	unsigned int k;
 
-	for (k = 0; k < tx->nr_bufs && len; k++) {
-		start += tx->buf[k]->len;
-		if (at >= start)
+	for (k = 0; k < tx->nr_bufs; k++) {
+		start = dmaplan_buf_start(e, tx, k);
+		a = max(at, start);
+		b = min(at + len, start + tx->buf[k]->len);
+		if (a >= b)
 			continue;
-		off = at - (start - tx->buf[k]->len);
-		n = min(len, start - at);
+		held += b - a;
 		s = dmaplan_shadow_of(e, tx->buf[k]);
 		if (!s)
-			bad += n;
+			bad += b - a;
 		else if (store)
-			memcpy(s->bytes + off, data, n);
+			memcpy(s->bytes + a - start, data + a - at, b - a);
 		else
-			for (i = 0; i < n; i++)
-				bad += s->bytes[off + i] != data[i];
-		data += n;
-		at += n;
-		len -= n;
+			for (i = a; i < b; i++)
+				bad += s->bytes[i - start] != data[i - at];
 	}
-	return bad + len;
+	return bad + len - held;
 }
 
 /*
@@ -163,7 +202,7 @@ static const char *dmaplan_domain(struct device *dev)
 
 static int dmaplan_engine_init(struct dmaplan_engine *e, struct pci_dev *pdev,
 			       struct dmaplan_buf *scratch,
-			       unsigned int nr_bufs)
+			       unsigned int nr_bufs, unsigned int nr_paged)
 {
 	e->dev = &pdev->dev;
 	e->regs = pcim_iomap(pdev, 0, 0);
@@ -172,7 +211,9 @@ static int dmaplan_engine_init(struct dmaplan_engine *e, struct pci_dev *pdev,
 	e->scratch = scratch;
 	e->shadow =
 		devm_kcalloc(e->dev, nr_bufs, sizeof(*e->shadow), GFP_KERNEL);
-	if (!e->shadow)
+	e->paged =
+		devm_kcalloc(e->dev, nr_paged, sizeof(*e->paged), GFP_KERNEL);
+	if (!e->shadow || !e->paged)
 		return -ENOMEM;
 	e->nr_shadows = nr_bufs;
 	dev_info(e->dev, "dmaplan: begin %s domain=%s\n",
@@ -269,19 +310,25 @@ static size_t dmaplan_device_chunk(struct dmaplan_engine *e,
  * plan's coherent scratch buffer is the other end, so the CPU sees what the
  * device read and chooses what it writes. A read is checked against the
  * shadows; a write goes into them. Returns the bytes that did not check
- * out, and counts the chunks moved.
+ * out, and counts the chunks moved and the bytes some segment holds (an
+ * HMM mirror's pages that are not mapped hold none).
  */
 static size_t dmaplan_engine_move(struct dmaplan_engine *e,
 				  struct dmaplan_tx *tx, size_t offset,
-				  size_t len, bool write, unsigned int *chunks)
+				  size_t len, bool write, unsigned int *chunks,
+				  size_t *held)
 {
-	size_t start = 0, bad = 0, a, b, at, n;
+	size_t start = 0, bad = 0, step, a, b, at, n;
+	bool paged = dmaplan_paged(e, tx);
 	dma_addr_t addr;
 	unsigned int i;
 
-	for (i = 0; i < tx->nr_segs; start += tx->seg[i++].len) {
+	for (i = 0; i < tx->nr_segs; i++, start += step) {
+		step = paged ? PAGE_SIZE : tx->seg[i].len;
 		a = max(offset, start);
 		b = min(offset + len, start + tx->seg[i].len);
+		if (a < b)
+			*held += b - a;
 		for (at = a; at < b; at += n) {
 			n = min_t(size_t, DMAPLAN_CHUNK, b - at);
 			if (!dmaplan_chunk_wanted(tx, a, b, at, n))
@@ -315,11 +362,13 @@ static void dmaplan_device_access(struct dmaplan_engine *e,
 				  size_t len, bool write)
 {
 	unsigned int chunks = 0;
-	size_t bad;
+	size_t held = 0, bad;
 
 	if (!dmaplan_device_may(e, tx, write))
 		return;
-	bad = dmaplan_engine_move(e, tx, offset, len, write, &chunks);
+	bad = dmaplan_engine_move(e, tx, offset, len, write, &chunks, &held);
+	/* A device page fault on an HMM mirror: the plan did not fault it in. */
+	bad += len - held;
 	if (bad)
 		e->errors++;
 	dev_info(e->dev,
@@ -331,15 +380,16 @@ static void dmaplan_device_access(struct dmaplan_engine *e,
  * Every entry of the hardware scatter-gather list, whatever the plan's steps
  * touch: the device reads the whole DMA view after the map, and writes it
  * before the unmap (and reads it back when it may do both), as far as the
- * mapping's direction allows. Not the scratch buffer's own transaction, and
- * not after the run (a kept transaction unmapped at unbind): the scratch
- * buffer is gone then.
+ * mapping's direction allows; of an HMM mirror, the buffers' bytes in the
+ * pages that are mapped. Not the scratch buffer's own transaction, and not
+ * after the run (a kept transaction unmapped at unbind): the scratch buffer
+ * is gone then.
  */
 static void dmaplan_engine_sweep(struct dmaplan_engine *e,
 				 struct dmaplan_tx *tx, bool write)
 {
 	unsigned int i, chunks = 0;
-	size_t len = 0, bad;
+	size_t len = 0, held = 0, bad = 0;
 
 	for (i = 0; i < tx->nr_bufs; i++) {
 		if (tx->buf[i] == e->scratch)
@@ -349,13 +399,28 @@ static void dmaplan_engine_sweep(struct dmaplan_engine *e,
 	if (!e->scratch->vaddr ||
 	    tx->dir == (write ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
 		return;
-	bad = dmaplan_engine_move(e, tx, 0, len, write, &chunks);
+	if (!dmaplan_paged(e, tx))
+		bad = dmaplan_engine_move(e, tx, 0, len, write, &chunks, &held);
+	for (i = 0; i < tx->nr_bufs && dmaplan_paged(e, tx); i++)
+		bad += dmaplan_engine_move(e, tx, dmaplan_buf_start(e, tx, i),
+					   tx->buf[i]->len, write, &chunks,
+					   &held);
 	if (bad)
 		e->errors++;
 	dev_info(e->dev, "dmaplan: sweep %s %s chunks=%u bad=%zu\n",
 		 write ? "write" : "read", tx->name, chunks, bad);
 }
-//@section mapped needs harness.track harness.device_access
+//@section segs needs harness.core
+/* The segments the device is given (an HMM mirror's unmapped pages: 0). */
+static void dmaplan_engine_segs(struct dmaplan_engine *e, struct dmaplan_tx *tx)
+{
+	unsigned int i;
+
+	for (i = 0; i < tx->nr_segs; i++)
+		dev_info(e->dev, "dmaplan: seg %s %u dma=%pad len=%#zx\n",
+			 tx->name, i, &tx->seg[i].addr, tx->seg[i].len);
+}
+//@section mapped needs harness.track harness.device_access harness.segs
 /* Report a map: its result and the segments the device is given. */
 static void dmaplan_engine_mapped(struct dmaplan_engine *e,
 				  struct dmaplan_tx *tx, int ret)
@@ -366,13 +431,42 @@ static void dmaplan_engine_mapped(struct dmaplan_engine *e,
 		 tx->nr_segs);
 	if (ret)
 		return;
-	for (i = 0; i < tx->nr_segs; i++)
-		dev_info(e->dev, "dmaplan: seg %s %u dma=%pad len=%#zx\n",
-			 tx->name, i, &tx->seg[i].addr, tx->seg[i].len);
+	dmaplan_engine_segs(e, tx);
 	for (i = 0; i < tx->nr_bufs; i++)
 		if (dmaplan_coherent(tx->buf[i]))
 			dmaplan_engine_track(e, tx->buf[i]);
 	dmaplan_engine_sweep(e, tx, false);
+}
+//@section pages needs harness.core
+/* An HMM mirror: the engine goes through its DMA view page by page. */
+static void dmaplan_engine_pages(struct dmaplan_engine *e,
+				 const struct dmaplan_tx *tx)
+{
+	e->paged[e->nr_paged++] = tx;
+}
+//@section fault needs harness.device_access harness.segs
+/*
+ * Report an HMM page fault: its result and the mirror's segments, then the
+ * device reads every page that is mapped.
+ */
+static void dmaplan_engine_fault(struct dmaplan_engine *e,
+				 struct dmaplan_tx *tx, size_t idx, int ret)
+{
+	dev_info(e->dev, "dmaplan: fault %s %zu ret=%d segs=%u\n", tx->name,
+		 idx, ret, tx->nr_segs);
+	if (ret)
+		return;
+	dmaplan_engine_segs(e, tx);
+	dmaplan_engine_sweep(e, tx, false);
+}
+//@section invalidated needs harness.segs
+/* Report an HMM invalidation, with the mirror's segments after it. */
+static void dmaplan_engine_invalidated(struct dmaplan_engine *e,
+				       struct dmaplan_tx *tx, size_t idx)
+{
+	dev_info(e->dev, "dmaplan: invalidate %s %zu segs=%u\n", tx->name, idx,
+		 tx->nr_segs);
+	dmaplan_engine_segs(e, tx);
 }
 //@section unmapping needs harness.device_access
 /* Report an unmap, after the last sweep; coherent memory is freed with it. */

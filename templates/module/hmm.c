@@ -70,7 +70,7 @@ static int dmaplan_hmm_map(struct device *dev, struct dmaplan_tx *tx,
 			*pfn++ = n | HMM_PFN_VALID | HMM_PFN_WRITE;
 	}
 
-	/* One segment per page; a page not mapped yet has length 0. */
+	/* One segment per page; a page that is not mapped is all zero. */
 	dmaplan_slice_init(&m->s, tx, first, count, 0);
 	memset(&tx->seg[m->s.seg], 0, m->nr_pages * sizeof(*tx->seg));
 	m->s.nr_segs = m->nr_pages;
@@ -94,10 +94,13 @@ err_unmap:
 	return ret;
 }
 //@section invalidate needs common.slice
-/* Unmap page idx, as an mmu notifier invalidation would. */
+/*
+ * Unmap page idx, as an mmu notifier invalidation would: its segment is
+ * gone, as before the page was first mapped.
+ */
 static void dmaplan_hmm_invalidate(struct device *dev, struct dmaplan_tx *tx,
 				   struct dmaplan_hmm *m, size_t idx)
 {
 	hmm_dma_unmap_pfn(dev, &m->map, idx);
-	tx->seg[m->s.seg + idx].len = 0;
+	memset(&tx->seg[m->s.seg + idx], 0, sizeof(*tx->seg));
 }

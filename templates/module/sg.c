@@ -9,7 +9,7 @@ struct dmaplan_sg {
 	struct dmaplan_slice s;
 	struct sg_table sgt;
 };
-//@section map needs common.slice_add
+//@section table
 /*
  * A buffer becomes entries of at most the device's maximum segment size, in
  * whole pages, the first ending on a page boundary, as
@@ -23,9 +23,17 @@ static size_t dmaplan_sg_max(struct device *dev)
 		     PAGE_SIZE);
 }
 
-static int dmaplan_sg_map(struct device *dev, struct dmaplan_tx *tx,
-			  struct dmaplan_sg *m, unsigned int first,
-			  unsigned int count, unsigned long attrs)
+static unsigned int dmaplan_sg_entries(struct device *dev,
+				       const struct dmaplan_buf *b)
+{
+	return DIV_ROUND_UP(offset_in_page(b->phys) + b->len,
+			    dmaplan_sg_max(dev));
+}
+
+/* The buffers of [first, first + count) whose memory is in @mems, in order. */
+static int dmaplan_sg_table(struct device *dev, struct dmaplan_tx *tx,
+			    struct sg_table *sgt, unsigned int first,
+			    unsigned int count, unsigned int mems)
 {
 	size_t max = dmaplan_sg_max(dev), off, len;
 	struct scatterlist *sg;
@@ -33,16 +41,17 @@ static int dmaplan_sg_map(struct device *dev, struct dmaplan_tx *tx,
 	int ret;
 
 	for (i = first; i < first + count; i++)
-		nents += DIV_ROUND_UP(offset_in_page(tx->buf[i]->phys) +
-					      tx->buf[i]->len,
-				      max);
-	ret = sg_alloc_table(&m->sgt, nents, GFP_KERNEL);
+		if (mems & BIT(tx->buf[i]->mem))
+			nents += dmaplan_sg_entries(dev, tx->buf[i]);
+	ret = sg_alloc_table(sgt, nents, GFP_KERNEL);
 	if (ret)
 		return ret;
-	sg = m->sgt.sgl;
+	sg = sgt->sgl;
 	for (i = first; i < first + count; i++) {
 		struct dmaplan_buf *b = tx->buf[i];
 
+		if (!(mems & BIT(b->mem)))
+			continue;
 		for (off = 0; off < b->len; off += len, sg = sg_next(sg)) {
 			phys_addr_t phys = b->phys + off;
 
@@ -51,6 +60,20 @@ static int dmaplan_sg_map(struct device *dev, struct dmaplan_tx *tx,
 				    offset_in_page(phys));
 		}
 	}
+	return 0;
+}
+//@section map needs common.slice_add sg.table
+static int dmaplan_sg_map(struct device *dev, struct dmaplan_tx *tx,
+			  struct dmaplan_sg *m, unsigned int first,
+			  unsigned int count, unsigned long attrs)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	int ret;
+
+	ret = dmaplan_sg_table(dev, tx, &m->sgt, first, count, ~0U);
+	if (ret)
+		return ret;
 	ret = dma_map_sgtable(dev, &m->sgt, tx->dir, attrs);
 	if (ret) {
 		sg_free_table(&m->sgt);

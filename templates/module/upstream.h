@@ -1,6 +1,7 @@
 //@ dmaplan_upstream.h: the upstream declarations of the APIs newer than
 //@ 6.12, in the shape of the plan's target kernel (flags p2p_provider and
-//@ blk_p2p_map for 6.19+), for the DMAPLAN_UPSTREAM_API compile mode.
+//@ blk_p2p_map for 6.19+, blk_iter_no_state for 7.0+), for the
+//@ DMAPLAN_UPSTREAM_API compile mode.
 //@section head
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
@@ -158,9 +159,14 @@ struct blk_dma_iter {
 bool blk_rq_dma_map_iter_start(struct request *req, struct device *dma_dev,
 			       struct dma_iova_state *state,
 			       struct blk_dma_iter *iter);
+//@if blk_iter_no_state
+bool blk_rq_dma_map_iter_next(struct request *req, struct device *dma_dev,
+			      struct blk_dma_iter *iter);
+//@else
 bool blk_rq_dma_map_iter_next(struct request *req, struct device *dma_dev,
 			      struct dma_iova_state *state,
 			      struct blk_dma_iter *iter);
+//@endif
 
 static inline bool blk_rq_dma_map_coalesce(struct dma_iova_state *state)
 {

@@ -53,7 +53,7 @@ describe('dmaplan gen', () => {
       [['gen', 'examples/nvme-blk.ts'], /gen needs --out DIR/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--target', 'rust'], /--target is one of module, harness, pseudo, sim-ts, not rust/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--strategy', 'fast'], /--strategy is one of/],
-      [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--kernel', '5.4'], /--kernel is one of 6\.12, 6\.16, 6\.17, 6\.18, 7\.0, not 5\.4/],
+      [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'x'), '--kernel', '5.4'], /--kernel is one of 6\.12, 6\.13, 6\.14, 6\.15, 6\.16, 6\.17, 6\.18, 6\.19, 7\.0, 7\.1, 7\.2, 7\.3, not 5\.4/],
       [['gen', 'examples/nvme-blk.ts', '--out', join(tmp, 'module', 'Kbuild')], /is a file; --out takes a directory/],
     ] as const) {
       const r = dmaplan(args)

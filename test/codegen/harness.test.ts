@@ -54,7 +54,7 @@ describe('the harness target', () => {
   it('binds to edu, starts its engine, and reports every map, unmap and the result', () => {
     const c = generate(e1(), { target: 'harness' }).get('edu_e1.c') ?? ''
     expect(c).toContain('{ PCI_DEVICE(0x1234, 0x11e8) },')
-    expect(c).toContain('ret = dmaplan_engine_init(&pd->engine, pdev, &pd->buf_scratch, 4);')
+    expect(c).toContain('ret = dmaplan_engine_init(&pd->engine, pdev, &pd->buf_scratch, 4, 0);')
     expect(c).toContain('dmaplan_engine_mapped(&pd->engine, &pd->tx_io.tx, ret);')
     expect(c).toContain('dmaplan_engine_unmapping(&pd->engine, &t->tx);')
     expect(c).toContain('dmaplan_engine_status(&pd->engine, ret);')
@@ -66,12 +66,33 @@ describe('the harness target', () => {
     await expect([...files].map(([p, t]) => `==> ${p} <==\n${t}`).join('\n')).toMatchFileSnapshot('__golden__/harness/edu_e1.harness.txt')
   })
 
-  it('refuses what edu cannot drive, with one sentence each', () => {
-    const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
-    const edu = host.device('edu', { dmaMask: 28 })
+  it('drives an HMM mirror page by page, and reports its faults and invalidations with its segments', () => {
+    const host = platform({ kernel: '7.3', iommu: { mode: 'translated' } })
+    const edu = host.device('edu', { dmaMask: 64 })
     const buf = host.ram('buf', { pages: 2 })
+    const plan = host
+      .plan(edu, { name: 'odp' })
+      .transaction('mr', { strategy: 'hmm', dir: 'bidirectional', populate: false }, [buf])
+      .hmmFault('mr', 1)
+      .deviceWrites('mr', buf, { offset: 0x1000, bytes: 0x1000 })
+      .hmmInvalidate('mr', 1)
+      .unmap('mr')
+      .build()
+    const c = generate(plan, { target: 'harness' }).get('odp.c') ?? ''
+    expect(c).toContain('ret = dmaplan_engine_init(&pd->engine, pdev, &pd->buf_scratch, 2, 1);')
+    expect(c).toContain('dmaplan_engine_pages(&pd->engine, &pd->tx_mr.tx);')
+    expect(c).toContain('dmaplan_engine_fault(&pd->engine, &pd->tx_mr.tx, 1, ret);')
+    expect(c).toContain('dmaplan_engine_invalidated(&pd->engine, &pd->tx_mr.tx, 1);')
+    expect(c).toContain('dmaplan_device_access(&pd->engine, &pd->tx_mr.tx, 0x1000, 0x1000, true);')
+  })
+
+  it('refuses what edu cannot drive, with one sentence each', () => {
+    const host = platform({ kernel: '7.0', iommu: { mode: 'translated' }, pci: { switches: { sw0: { acsRedirect: false } } } })
+    const edu = host.device('edu', { at: 'sw0', dmaMask: 28 })
+    const gpu = host.device('gpu', { at: 'sw0', p2pMemory: { bytes: 1 << 20 } })
+    const vram = gpu.p2p('vram', { pages: 1 })
     const scratch = host.ram('scratch', { pages: 1 })
-    const hmm = host.plan(edu, { name: 'odp' }).transaction('mr', { strategy: 'hmm', dir: 'bidirectional' }, [buf]).unmap('mr').build()
+    const bus = host.plan(edu, { name: 'bus' }).transaction('mr', { strategy: 'p2p-bus', dir: 'to-device' }, [vram]).unmap('mr').build()
     const clash = host.plan(edu, { name: 'clash' }).transaction('t', { strategy: 'page', dir: 'to-device' }, [scratch]).unmap('t').build()
     const issues = (p: Plan) => {
       try {
@@ -82,7 +103,10 @@ describe('the harness target', () => {
       }
       return []
     }
-    expect(issues(hmm)).toEqual(['transaction mr uses hmm; the harness drives page, sg, iova, coherent, auto'])
+    expect(issues(bus)).toEqual([
+      'region vram is P2P memory; the harness maps host RAM only',
+      'transaction mr uses p2p-bus; the harness drives page, sg, iova, coherent, auto, hmm, blk',
+    ])
     expect(issues(clash)).toEqual(["region scratch is the harness's own; rename it"])
   })
 })

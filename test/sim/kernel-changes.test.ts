@@ -265,6 +265,14 @@ describe('what changed in the DMA layer, release by release', () => {
     }
   })
 
+  it('cc-iommu-alloc-coherent-refused: from 7.3 a confidential guest gets no coherent memory behind a translating IOMMU', () => {
+    for (const { release, has } of around('cc-iommu-alloc-coherent-refused')) {
+      const m = machine({ kernel: release, coco: true })
+      expect(m.api.dma_alloc_coherent(0x1000n, P) === undefined, release).toBe(has)
+      expect(machine({ kernel: release, coco: true, iommu: 'none' }).api.dma_alloc_coherent(0x1000n, P) === undefined, release).toBe(false)
+    }
+  })
+
   it('docs/kernel-releases.md is the table as it is (npm run schema writes it)', () => {
     expect(readFileSync(join(ROOT, 'docs/kernel-releases.md'), 'utf8')).toBe(kernelReleasesMarkdown())
   })

@@ -116,7 +116,7 @@ async function prepare(): Promise<Found> {
           'sh',
           '-c',
           // objtool reads /proc; the mount ends with the namespace.
-          'mount -t proc proc /proc && exec make "$@"',
+          'PATH=/usr/local/bin:/usr/bin:/bin && mount -t proc proc /proc && exec make "$@"',
           'make',
           '-C',
           headers,

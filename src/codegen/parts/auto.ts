@@ -18,12 +18,8 @@ export const auto: PartDef = {
   field: 'dispatch',
   ctype: 'struct dmaplan_auto',
   summary: 'host memory in one IOVA range where there is an IOMMU, switch-local peer memory by bus address, the rest buffer by buffer',
-  includes: ['linux/dma-mapping.h', 'linux/pci-p2pdma.h'],
-  features: (k, _s, bufs): Feature[] => [
-    ...(k.iovaApi ? (['dma_iova', 'need_unmap'] as const) : []),
-    ...(k.mapPhys ? (['map_phys', 'attr_mmio'] as const) : []),
-    ...(bufs.some((b) => b.kind === 'p2p-bus') ? (['p2pdma'] as const) : []),
-  ],
+  includes: ['linux/dma-mapping.h', 'linux/scatterlist.h'],
+  features: (k): Feature[] => [...(k.iovaApi ? (['dma_iova', 'need_unmap'] as const) : []), ...(k.mapPhys ? (['map_phys', 'attr_mmio'] as const) : [])],
   segs: (bufs, device) => pieces(bufs, device),
   map: {
     section: 'auto.map',
@@ -44,17 +40,20 @@ export const auto: PartDef = {
         lines.push(
           !s.kernel.iovaApi
             ? 'no IOVA range: the IOVA API came in 6.16'
-            : s.noIommu
-              ? 'no IOVA range: the platform has no translating IOMMU'
-              : 'no IOVA range: the host buffers do not meet on the IOMMU granule (only the first may start and the last end off it)',
+            : 'no IOVA range: the host buffers do not meet on the IOMMU granule (only the first may start and the last end off it)',
         )
+      }
+      const peers = s.bufs.filter((b) => b.kind === 'p2p-bus')
+      if (peers.length > 0) {
+        lines.push(`sg_alloc_table(&bus, entries of ${peers.map((b) => b.name).join(' + ')})    (the peers' memory, cut at the maximum segment size)`)
+        lines.push(`ret = dma_map_sgtable(dev, &bus, ${s.dir}, 0)    on error: sg_free_table(&bus); unwind; fail`)
+        lines.push('if any entry is not sg_dma_is_bus_address(): dma_unmap_sgtable(); sg_free_table(); unwind; fail with -EREMOTEIO')
       }
       lines.push('max = dma_max_mapping_size(dev)')
       lines.push(`for each buffer b of ${names(s)}, in order:`)
       for (const b of s.bufs) {
         if (b.kind === 'normal' && s.slice.useIova) lines.push(`    ${b.name}: in the IOVA range if there is one (next to the previous host buffer: one segment), else as below`)
-        if (b.kind === 'p2p-bus')
-          lines.push(`    ${b.name}: pci_p2pdma_state(&p2p, dev, page) must be PCI_P2PDMA_MAP_BUS_ADDR (else -EREMOTEIO); segment (pci_p2pdma_bus_addr_map(), ${hex(b.bytes)})`)
+        if (b.kind === 'p2p-bus') lines.push(`    ${b.name}: its entries of the bus table, bus addresses as the kernel gave them`)
         else {
           const call = s.kernel.mapPhys
             ? `dma_map_phys(..., ${b.kind === 'p2p-host-bridge' ? withMmio(s.attrs) : s.attrs})`
@@ -76,7 +75,7 @@ export const auto: PartDef = {
       ...(s.slice.useIova ? ['if dma_use_iova(&state): dma_iova_destroy(dev, &state, size, ...)'] : []),
       `if need_unmap:`,
       ...piecesUnmapPseudo({ ...s, bufs: s.bufs.filter((b) => b.kind !== 'p2p-bus' && !(b.kind === 'normal' && s.slice.useIova)) }).map((l) => `    ${l}`),
-      ...(s.bufs.some((b) => b.kind === 'p2p-bus') ? ['bus addresses: nothing to unmap'] : []),
+      ...(s.bufs.some((b) => b.kind === 'p2p-bus') ? ['dma_unmap_sgtable(dev, &bus, ...); sg_free_table(&bus)    (the bus addresses)'] : []),
     ],
   },
   sync: {

@@ -27,7 +27,7 @@ export const blk: PartDef = {
       `    (the first segment decides the P2P type of the request; all of it is one IOVA range, or none of it)`,
       ...(s.kernel.blkP2pMap ? ['p2p = iter.p2pdma.map'] : []),
       `do: the device gets segment (iter.addr, iter.len); mapped += iter.len`,
-      `while blk_rq_dma_map_iter_next(rq, dev, &state, &iter)`,
+      s.kernel.blkIterNoState ? 'while blk_rq_dma_map_iter_next(rq, dev, &iter)' : 'while blk_rq_dma_map_iter_next(rq, dev, &state, &iter)',
       `if iter.status != BLK_STS_OK: unmap rq; fail with blk_status_to_errno(iter.status)`,
       'coalesced = blk_rq_dma_map_coalesce(&state)    (one IOVA range for the request, or a mapping per segment)',
     ],

@@ -44,8 +44,6 @@ export interface PseudoSite {
   /** "0" or "DMA_ATTR_A | DMA_ATTR_B" */
   readonly attrs: string
   readonly kernel: KernelShape
-  /** The platform has no translating IOMMU. */
-  readonly noIommu: boolean
 }
 
 export interface PartDef {

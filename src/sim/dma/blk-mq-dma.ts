@@ -7,9 +7,11 @@
  * mapped segment by segment.
  */
 import { hex } from '../addr.js'
-import { DMA_MAPPING_ERROR, ERRNO, MMIO, errnoName } from '../consts.js'
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, errnoName } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { DmaApi } from './api.js'
+import { attrNames } from './attrs.js'
+import { helperCall, mapArgs } from './helper-calls.js'
 import * as iova from './iova-api.js'
 import type { DmaIovaState } from './iova-api.js'
 import * as m from './mapping.js'
@@ -99,6 +101,50 @@ export function physSegments(bvecs: readonly Bvec[], maxSeg: number, boundary: b
   return out
 }
 
+/**
+ * The queue's dma_alignment: the driver's queue leaves it unset, and
+ * blk_validate_limits() makes it SECTOR_SIZE - 1 (block/blk-settings.c).
+ */
+export const QUEUE_DMA_ALIGNMENT = 511n
+
+/**
+ * The bvecs of a bio built with one bio_add_page() per buffer: a buffer
+ * that starts where the last bvec ends is merged into it
+ * (bvec_try_merge_page(), block/bio.c).
+ */
+export function bioBvecs(bvecs: readonly Bvec[]): Bvec[] {
+  const out: Bvec[] = []
+  for (const b of bvecs) {
+    const last = out.at(-1)
+    if (last !== undefined && last.phys + last.len === b.phys) out[out.length - 1] = { ...last, len: last.len + b.len }
+    else out.push(b)
+  }
+  return out
+}
+
+/**
+ * What blk_rq_append_bio() says of the request's bio (block/blk-map.c):
+ * bio_split_io_at() (block/blk-merge.c) refuses a bvec whose offset in its
+ * page is off the queue's dma_alignment (-EINVAL) and, with a virtual
+ * boundary, a gap between two bvecs: the bio would need a split (-EREMOTEIO),
+ * or nothing before the gap fills a logical block of 512 bytes (-EINVAL).
+ * The driver's queue takes the plan's whole request (its max_hw_sectors and
+ * max_segments are set for it), so no other split is needed.
+ */
+export function appendBioError(bvecs: readonly Bvec[], virtBoundary: bigint): number {
+  let bytes = 0n
+  let prev: Bvec | undefined
+  for (const b of bioBvecs(bvecs)) {
+    const offset = b.phys & 0xfffn
+    if (offset & QUEUE_DMA_ALIGNMENT) return -ERRNO.EINVAL
+    if (prev !== undefined && virtBoundary !== 0n && (offset & virtBoundary || ((prev.phys & 0xfffn) + prev.len) & virtBoundary))
+      return bytes & ~511n ? -ERRNO.EREMOTEIO : -ERRNO.EINVAL
+    bytes += b.len
+    prev = b
+  }
+  return 0
+}
+
 function roomAt(start: bigint, len: bigint, maxSeg: number, boundary: bigint): bigint {
   const bySize = BigInt(maxSeg) - len
   const toBoundary = (start | boundary) - (start + len) + 1n
@@ -117,6 +163,13 @@ export class BlkMqDma {
     return { bvecs, dir, segs: physSegments(bvecs, env.dev.maxSegSize, env.dev.segBoundary), next: 0, bus: [] }
   }
 
+  /** blk_rq_append_bio() of the request's bio: 0, or why the queue refuses it. */
+  blk_rq_append_bio(req: Request): number {
+    const err = appendBioError(req.bvecs, BigInt(this.#api.env.dev.minAlignMask))
+    this.#api.env.trace.record('blk_rq_append_bio', { nr_bvecs: bioBvecs(req.bvecs).length }, err, err ? { errno: errnoName(err) } : undefined)
+    return err
+  }
+
   newIter(): BlkDmaIter {
     return { addr: 0n, len: 0n, status: 'BLK_STS_OK', p2pdma: newP2pState() }
   }
@@ -126,21 +179,31 @@ export class BlkMqDma {
     return map === 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE' && this.#api.env.has('blk-mmio-host-bridge') ? MMIO : 0
   }
 
-  /** blk_can_dma_map_iova(): no interior gap off the IOMMU's merge boundary. */
+  /**
+   * blk_can_dma_map_iova(): the request's phys_gap_bit has no bit inside the
+   * IOMMU's merge boundary. blk_rq_append_bio() takes it from the gaps
+   * between the bio's bvecs (bio_split_io_at(), bvec_seg_gap(): the next
+   * one's offset | the end of the previous one, in their pages;
+   * block/blk-merge.c), so where the iterator later cuts a bvec (at
+   * max_segment_size or seg_boundary_mask) is no gap.
+   */
   #canMapIova(req: Request): boolean {
     let gaps = 0n
-    for (let i = 1; i < req.segs.length; i++) {
-      const prev = req.segs[i - 1] as PhysSeg
-      gaps |= prev.paddr + prev.len
-      gaps |= (req.segs[i] as PhysSeg).paddr
+    let prev: Bvec | undefined
+    for (const b of bioBvecs(req.bvecs)) {
+      if (prev !== undefined) gaps |= (b.phys & 0xfffn) | ((prev.phys & 0xfffn) + prev.len)
+      prev = b
     }
     return (gaps & m.mergeBoundary(this.#api.env)) === 0n
   }
 
-  #mapDirect(req: Request, iter: BlkDmaIter, seg: PhysSeg): boolean {
+  /** blk_dma_map_direct(): the segment's own dma_map_phys() (6.18; dma_map_page() before), made by `via`. */
+  #mapDirect(req: Request, iter: BlkDmaIter, seg: PhysSeg, via: string): boolean {
     const env = this.#api.env
     const attrs = this.#attrs(iter.p2pdma.map as P2pMapType)
     const addr = env.has('dma-map-phys') ? m.mapPhys(env, seg.paddr, seg.len, req.dir, attrs) : m.mapPage(env, seg.paddr, seg.len, req.dir, attrs)
+    const call = mapArgs(env, seg.paddr, seg.len, req.dir, attrs)
+    helperCall(env, via, call.fn, call.args, addr)
     if (m.mappingError(env, addr)) {
       iter.status = 'BLK_STS_RESOURCE'
       return false
@@ -150,21 +213,28 @@ export class BlkMqDma {
     return true
   }
 
+  /** blk_rq_dma_map_iova(): every segment linked into the IOVA range, then one sync. */
   #mapIova(req: Request, state: DmaIovaState, iter: BlkDmaIter, first: PhysSeg): boolean {
     const env = this.#api.env
     const tracker = this.#api.tracker
     const attrs = this.#attrs(iter.p2pdma.map as P2pMapType)
+    const via = 'blk_rq_dma_map_iter_start'
+    const dir = DIR_NAME[req.dir]
     let mapped = 0n
     let err = 0
     let seg: PhysSeg | undefined = first
     while (seg !== undefined) {
+      const args = { 'state.addr': state.addr, phys: seg.paddr, offset: mapped, size: seg.len, dir, attrs: attrNames(attrs) }
       err = iova.iovaLink(env, tracker, state, seg.paddr, mapped, seg.len, req.dir, attrs)
+      helperCall(env, via, 'dma_iova_link', args, err, err ? errnoName(err) : undefined)
       if (err) break
       mapped += seg.len
       seg = req.segs[req.next++]
     }
     if (err && !env.has('blk-iova-link-error-ignored')) {
+      const args = { 'state.addr': state.addr, mapped_len: mapped, dir, attrs: attrNames(attrs) }
       iova.iovaDestroy(env, tracker, state, mapped, req.dir, attrs)
+      helperCall(env, via, 'dma_iova_destroy', args, null)
       iter.status = errnoToBlkStatus(err)
       return false
     }
@@ -176,6 +246,7 @@ export class BlkMqDma {
         `blk_rq_dma_map_iova: ${env.dev.name} ${env.dev.bdf}: dma_iova_link() failed (${errnoName(err)}) after ${hex(mapped)} bytes and the error was ignored (fixed in 7.0)`,
       )
     err = iova.iovaSync(env, tracker, state, 0n, mapped)
+    helperCall(env, via, 'dma_iova_sync', { 'state.addr': state.addr, offset: 0n, size: mapped }, err)
     if (err) {
       iter.status = errnoToBlkStatus(err)
       return false
@@ -226,11 +297,15 @@ export class BlkMqDma {
       iter.status = 'BLK_STS_INVAL'
       return false
     }
-    if (this.#canMapIova(req) && iova.iovaTryAlloc(env, this.#api.tracker, state, seg.paddr, payload)) return this.#mapIova(req, state, iter, seg)
+    if (this.#canMapIova(req)) {
+      const ok = iova.iovaTryAlloc(env, this.#api.tracker, state, seg.paddr, payload)
+      helperCall(env, 'blk_rq_dma_map_iter_start', 'dma_iova_try_alloc', ok ? { phys: seg.paddr, size: payload, 'state.addr': state.addr } : { phys: seg.paddr, size: payload }, ok)
+      if (ok) return this.#mapIova(req, state, iter, seg)
+    }
     state.addr = 0n
     state.size = 0n
     state.track = undefined
-    return this.#mapDirect(req, iter, seg)
+    return this.#mapDirect(req, iter, seg, 'blk_rq_dma_map_iter_start')
   }
 
   /** blk_rq_dma_map_iter_next(). */
@@ -251,7 +326,7 @@ export class BlkMqDma {
         env.windows.open(iter.addr, iter.len, 'pci bus address')
         req.bus.push({ addr: iter.addr, len: iter.len })
         ok = true
-      } else ok = this.#mapDirect(req, iter, seg)
+      } else ok = this.#mapDirect(req, iter, seg, 'blk_rq_dma_map_iter_next')
     }
     t.loop(
       'blk_rq_dma_map_iter_next',
@@ -277,7 +352,11 @@ export class BlkMqDma {
       for (const b of req.bus) env.windows.close(b.addr, b.len)
       ret = true
     } else if (iova.dmaUseIova(state)) {
-      iova.iovaDestroy(env, this.#api.tracker, state, mappedLen, req.dir, this.#attrs(map))
+      const attrs = this.#attrs(map)
+      const args = { 'state.addr': state.addr, mapped_len: mappedLen, dir: DIR_NAME[req.dir], attrs: attrNames(attrs) }
+      iova.iovaDestroy(env, this.#api.tracker, state, mappedLen, req.dir, attrs)
+      // An inline of include/linux/blk-mq-dma.h: the driver itself calls dma_iova_destroy().
+      helperCall(env, 'blk_rq_dma_unmap', 'dma_iova_destroy', args, null)
       ret = true
     } else ret = !m.needUnmap(env)
     env.trace.record('blk_rq_dma_unmap', { mapped_len: mappedLen, map }, ret)

@@ -374,6 +374,8 @@ export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaD
  * BIDIRECTIONAL at an IOVA under the coherent mask; zeroed.
  */
 export function iommuDmaAlloc(env: Env, phys: bigint, size: bigint): bigint {
+  // 7.3: a confidential guest asks for shared (decrypted) memory, which IOMMU-DMA does not allocate yet.
+  if (env.coco && env.has('cc-iommu-alloc-coherent-refused')) return DMA_MAPPING_ERROR
   const d = domainOf(env)
   const len = d.align(size)
   const iova = iommuDmaAllocIova(env, len, env.dev.coherentDmaMask)

@@ -82,7 +82,8 @@ export class Hmm {
       entrySize,
       nr,
     }
-    t.record('hmm_dma_map_alloc', useIova ? { ...args, 'state.addr': state.addr } : args, 0)
+    // Whether hmm_dma_unmap_pfn() will dma_unmap_phys() each page: only with a dma_list.
+    t.record('hmm_dma_map_alloc', useIova ? { ...args, 'state.addr': state.addr } : { ...args, dma_list: needList }, 0)
     return { err: 0, map }
   }
 

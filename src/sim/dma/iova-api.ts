@@ -204,7 +204,11 @@ export function iovaSyncPages(env: Env, tracker: IovaTracker, st: DmaIovaState, 
   env.stats.add(C.syncMaps, 1)
 }
 
-/** __iommu_dma_iova_unlink(): unlink always flushes; destroy (free) follows the domain's policy (R25, R33, R34). */
+/**
+ * __iommu_dma_iova_unlink() (6.16-7.2; 7.3 dma_iova_unlink()): unlink always
+ * flushes; up to 7.2 destroy (free) follows the domain's policy (R25, R33,
+ * R34). `what` names the driver's call in dmaplan's reports.
+ */
 export function iovaUnlinkInternal(
   env: Env,
   tracker: IovaTracker,
@@ -214,10 +218,11 @@ export function iovaUnlinkInternal(
   dir: DmaDir,
   attrs: number,
   freeIova: boolean,
+  what = freeIova ? 'dma_iova_destroy()' : 'dma_iova_unlink()',
 ): void {
   if (!env.dev.dmaIommu || env.domain === undefined) return
   const d = domainOf(env)
-  if (st.track) tracker.direction(st.track, dir, freeIova ? 'dma_iova_destroy()' : 'dma_iova_unlink()', DIR_NAME)
+  if (st.track) tracker.direction(st.track, dir, what, DIR_NAME)
   let addr = st.addr + offset
   const pad = d.offset(addr)
   const mmio = env.has('dma-map-phys') && (attrs & MMIO) !== 0
@@ -225,10 +230,10 @@ export function iovaUnlinkInternal(
   const queued = freeIova && d.fq !== undefined
   const len = d.align(size + pad)
   addr -= pad
-  if (st.track) tracker.unlink(st.track, d.pfn(addr) - st.track.basePfn, Number(len >> BigInt(d.shift)), freeIova ? 'dma_iova_destroy()' : 'dma_iova_unlink()')
+  if (st.track) tracker.unlink(st.track, d.pfn(addr) - st.track.basePfn, Number(len >> BigInt(d.shift)), what)
   warnShortUnmap(env, '__iommu_dma_iova_unlink', addr, len, d.unmap(addr, len, queued))
   if (freeIova) {
-    if (st.track) tracker.free(st.track, 'dma_iova_destroy()')
+    if (st.track) tracker.free(st.track, what)
     iommuDmaFreeIova(env, addr, len, queued)
   }
 }
@@ -276,9 +281,22 @@ function unlinkRangeSlow(env: Env, addr: bigint, size: bigint, dir: DmaDir, attr
   } while (addr < end)
 }
 
-/** dma_iova_destroy(): mapped_len 0 means only the IOVA is freed (a first link failed). */
+/**
+ * dma_iova_destroy(): mapped_len 0 means only the IOVA is freed (a first
+ * link failed). From 7.3 (dma-iova-destroy-sync) it is dma_iova_unlink() of
+ * mapped_len, whose IOTLB sync is synchronous on every domain, then
+ * dma_iova_free() of the whole allocation, straight into the rcache
+ * (dma-iommu.c:2148-2160); up to 7.2 __iommu_dma_iova_unlink(free_iova)
+ * freed only the aligned mapped_len, through the flush queue on a lazy
+ * domain (7.2 dma-iommu.c:2074-2103).
+ */
 export function iovaDestroy(env: Env, tracker: IovaTracker, st: DmaIovaState, mappedLen: bigint, dir: DmaDir, attrs: number): void {
   if (!env.dev.dmaIommu || env.domain === undefined) return
+  if (env.has('dma-iova-destroy-sync')) {
+    if (mappedLen) iovaUnlinkInternal(env, tracker, st, 0n, mappedLen, dir, attrs, false, 'dma_iova_destroy()')
+    iovaFree(env, tracker, st, 'dma_iova_destroy()')
+    return
+  }
   if (mappedLen) {
     // Anything linked beyond mapped_len stays mapped; the tracker reports it when the IOVA is freed.
     iovaUnlinkInternal(env, tracker, st, 0n, mappedLen, dir, attrs, true)

@@ -26,6 +26,7 @@ import { DmaWindows } from '../dma/windows.js'
 import { DmaEngine } from '../engine/dma-engine.js'
 import { Reporter } from '../findings.js'
 import { IommuDomain } from '../iommu/domain.js'
+import { q35HostBridgeWindows } from '../iommu/host-bridge.js'
 import { CpuCache } from '../mem/cpu-cache.js'
 import { computeLayout, ramRanges } from '../mem/layout.js'
 import type { Layout } from '../mem/layout.js'
@@ -110,7 +111,11 @@ export class Machine implements Env {
     if (translated) {
       // Untrusted devices are forced strict (R23).
       const lazy = p.iommu.flush === 'lazy' && !this.dev.untrusted
-      const reserved = this.layout.bars.map((b) => ({ start: b.bar + b.busOffset, end: b.bar + b.busOffset + b.size }))
+      // iova_reserve_pci_windows(), for a PCI device: its host bridge's windows (q35's), and the plan's BARs as the bus sees them.
+      const reserved = [
+        ...(this.dev.pci ? q35HostBridgeWindows(this.layout.ram) : []),
+        ...this.layout.bars.map((b) => ({ start: b.bar + b.busOffset, end: b.bar + b.busOffset + b.size })),
+      ]
       this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, reserved }, this.clock, this.stats)
       if (options.exhaustIova) this.domain.caches.exhausted = true
     }

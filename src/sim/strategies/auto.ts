@@ -1,24 +1,32 @@
 /**
  * Strategy "auto": the dispatch from the seed thread. Per region:
- * switch-local P2P memory by bus address; host memory behind a translating
- * IOMMU (6.16+) linked into one IOVA range when the host regions meet the
- * IOVA rule (only the first may start and only the last may end off the
- * granule, R6); everything else (no IOMMU, encrypted memory, host-bridge
- * P2P, unaligned host regions, no IOVA space) mapped range by range.
+ * switch-local P2P memory by bus address; host memory linked into one IOVA
+ * range (6.16+) when the host regions meet the IOVA rule (only the first
+ * may start and only the last may end off the granule, R6) and the kernel
+ * gives one (a translating IOMMU with IOVA space: the driver cannot know,
+ * it asks dma_iova_try_alloc()); everything else (no IOMMU, encrypted
+ * memory, host-bridge P2P, unaligned host regions, no IOVA space) mapped
+ * range by range. The bus addresses come from a scatterlist of the peer
+ * regions (a module cannot call pci_p2pdma_state(): p2p-bus.ts).
  *
  *   if (host regions can share an IOVA && dma_iova_try_alloc(dev, &state, phys(first host), host_total))
  *       dma_iova_link() each host region; dma_iova_sync();       (unwind: dma_iova_destroy)
+ *   if (peer regions) sg_alloc_table(); dma_map_sgtable(); every entry a bus address
+ *                                                                (unwind: unmap, free, destroy)
  *   for each region in order:
- *       bus:   pci_p2pdma_state() == BUS_ADDR; pci_p2pdma_bus_addr_map()
- *       other: dma_map_phys() per piece, dma_mapping_error()    (unwind: unmap all, destroy)
+ *       bus:   its entries of the peer table
+ *       other: dma_map_phys() per piece, dma_mapping_error()    (unwind: unmap all, the table, destroy)
  *   need_unmap = dma_need_unmap(dev)                              (6.16+; always unmap before)
- * unmap: dma_iova_destroy() if used; dma_unmap_phys() each remembered piece.
+ * unmap: dma_iova_destroy() if used; dma_unmap_phys() each remembered piece;
+ *        dma_unmap_sgtable() and sg_free_table() of the peer table.
  */
 import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../consts.js'
 import { newIovaState } from '../dma/iova-api.js'
-import { newP2pState } from '../dma/p2pdma.js'
+import { sgTableBytes } from '../dma/scatterlist.js'
+import type { SgTable } from '../dma/scatterlist.js'
 import type { RegionInfo } from '../run/regions.js'
 import { syncIovaRange } from './iova-sync.js'
+import { notBusAddresses } from './p2p-bus.js'
 import { mapRegionRanges, syncRanges, unmapRange } from './ranges.js'
 import type { RangeMapping } from './ranges.js'
 import { BufferView, segmentsOf } from './strategy.js'
@@ -34,7 +42,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
   const g = BigInt(m.domain?.granule ?? 4096)
   const hostIdx = regions.map((r, i) => (r.kind === 'normal' ? i : -1)).filter((i) => i >= 0)
   const host = hostIdx.map((i) => regions[i] as RegionInfo)
-  const wantIova = m.dev.dmaIommu && m.has('dma-iova-api') && host.length > 0 && iovaCompatible(host, g)
+  const wantIova = m.has('dma-iova-api') && host.length > 0 && iovaCompatible(host, g)
   const state = newIovaState()
   const iovaOff = new Map<number, bigint>()
   let hostTotal = 0n
@@ -63,15 +71,43 @@ export function mapAuto(ctx: TxContext): MapOutcome {
     }
   }
   const useIova = state.size !== 0n
-  const p2p = newP2pState()
+  const peers = regions.filter((r) => r.kind === 'p2p-bus')
+  let busTable: SgTable | undefined
+  const dropBus = () => {
+    if (busTable === undefined) return
+    api.dma_unmap_sgtable(busTable, ctx.dir, 0)
+    api.sg_free_table(busTable)
+  }
+  const destroy = () => {
+    if (useIova) api.dma_iova_destroy(state, hostTotal, ctx.dir, ctx.attrs)
+  }
+  if (peers.length > 0) {
+    const sgt = api.sg_alloc_table(peers.map((r) => ({ region: r.name, phys: r.phys, len: r.bytes })))
+    if (typeof sgt === 'number') {
+      destroy()
+      return { ok: false, error: `sg_alloc_table() failed (${sgt})` }
+    }
+    const ret = api.dma_map_sgtable(sgt, ctx.dir, 0)
+    if (ret) {
+      api.sg_free_table(sgt)
+      destroy()
+      return { ok: false, error: `dma_map_sgtable() of the peer memory failed (${ret})` }
+    }
+    busTable = sgt
+    const other = notBusAddresses(sgt)
+    if (other > 0) {
+      dropBus()
+      destroy()
+      return { ok: false, error: `${other} of ${sgt.nents} DMA segments of the peer memory are not PCI bus addresses (-EREMOTEIO)` }
+    }
+  }
   const max = api.dma_max_mapping_size()
   const ranges: RangeMapping[] = []
   const pieces: { region: number; dma: bigint; len: bigint; iova: boolean }[] = []
-  const bus: { dma: bigint; len: bigint }[] = []
   const unwind = () => {
     for (let n = ranges.length - 1; n >= 0; n--) unmapRange(ctx, ranges[n] as RangeMapping)
-    for (const b of bus) m.windows.close(b.dma, b.len)
-    if (useIova) api.dma_iova_destroy(state, hostTotal, ctx.dir, ctx.attrs)
+    dropBus()
+    destroy()
   }
   for (let i = 0; i < regions.length; i++) {
     const r = regions[i] as RegionInfo
@@ -80,16 +116,12 @@ export function mapAuto(ctx: TxContext): MapOutcome {
       pieces.push({ region: i, dma: state.addr + off, len: r.bytes, iova: true })
       continue
     }
-    if (r.kind === 'p2p-bus') {
-      const t = api.pci_p2pdma_state(p2p, r.phys)
-      if (t !== 'PCI_P2PDMA_MAP_BUS_ADDR') {
-        unwind()
-        return { ok: false, error: `${r.name}: pci_p2pdma_state() is ${t} (-EREMOTEIO)` }
+    if (r.kind === 'p2p-bus' && busTable !== undefined) {
+      // Bus-address entries are never merged: DMA segment k is entry k.
+      for (let k = 0; k < busTable.nents; k++) {
+        const e = busTable.sgl[k]
+        if (e?.region === r.name) pieces.push({ region: i, dma: e.dmaAddress, len: BigInt(e.dmaLength), iova: false })
       }
-      const dma = api.pci_p2pdma_bus_addr_map(p2p, r.phys)
-      m.windows.open(dma, r.bytes, 'pci bus address')
-      bus.push({ dma, len: r.bytes })
-      pieces.push({ region: i, dma, len: r.bytes, iova: false })
       continue
     }
     const before = ranges.length
@@ -110,7 +142,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
     prevIova = p.iova
   }
   const view = new BufferView(regions, segs)
-  const paths = [useIova ? 'iova' : '', bus.length ? 'bus address' : '', ranges.length ? 'per-range' : ''].filter((s) => s)
+  const paths = [useIova ? 'iova' : '', busTable ? 'bus address' : '', ranges.length ? 'per-range' : ''].filter((s) => s)
   return {
     ok: true,
     mapping: {
@@ -125,12 +157,12 @@ export function mapAuto(ctx: TxContext): MapOutcome {
         syncRanges(ctx, ranges, toCpu, region)
       },
       unmap: () => {
-        if (useIova) api.dma_iova_destroy(state, hostTotal, ctx.dir, ctx.attrs)
+        destroy()
         if (needUnmap) for (const rm of ranges) unmapRange(ctx, rm)
         else for (const rm of ranges) m.forgetMapping(rm.addr, rm.len)
-        for (const b of bus) m.windows.close(b.dma, b.len)
+        dropBus()
       },
-      metadataBytes: () => (useIova ? SIZEOF_DMA_IOVA_STATE : 0) + (needUnmap ? ranges.length * 16 : 0) + bus.length * 8,
+      metadataBytes: () => (useIova ? SIZEOF_DMA_IOVA_STATE : 0) + (needUnmap ? ranges.length * 16 : 0) + (busTable ? sgTableBytes(busTable) : 0),
       stateBytes: () => 0,
     },
   }

@@ -2,6 +2,8 @@
  * Strategy "blk": a block request mapped the way nvme-pci does it with the
  * block-layer DMA iterators (6.17+; facts §7.2).
  *
+ *   ret = blk_rq_append_bio(req, bio);          the driver's own request
+ *   if (ret) return ret;
  *   if (!blk_rq_dma_map_iter_start(req, dev, &iod->dma_state, &iter))
  *       return iter.status;
  *   do {
@@ -17,7 +19,7 @@
  */
 import { newIovaState } from '../dma/iova-api.js'
 import type { P2pMapType } from '../dma/p2pdma.js'
-import { SIZEOF_DMA_IOVA_STATE } from '../consts.js'
+import { SIZEOF_DMA_IOVA_STATE, errnoName } from '../consts.js'
 import { syncIovaRange } from './iova-sync.js'
 import { BufferView, segmentsOf } from './strategy.js'
 import type { MapOutcome, TxContext } from './strategy.js'
@@ -29,6 +31,8 @@ export function mapBlk(ctx: TxContext): MapOutcome {
     regions.map((r) => ({ region: r.name, phys: r.phys, len: r.bytes })),
     ctx.dir,
   )
+  const appended = blk.blk_rq_append_bio(req)
+  if (appended) return { ok: false, error: `blk_rq_append_bio() refused the bio (${errnoName(appended)})` }
   const state = newIovaState()
   const iter = blk.newIter()
   const segs: { dma: bigint; len: bigint }[] = []

@@ -1,31 +1,46 @@
 /**
  * Strategy "p2p-bus": switch-local peer memory reached by PCI bus address
- * (P5). Nothing goes through the IOMMU or swiotlb and nothing is unmapped.
+ * (P5), nothing through the IOMMU or swiotlb. Only the kernel can tell a
+ * page's P2P type to a module: pci_p2pdma_state() is an inline around
+ * __pci_p2pdma_update_state(), which is not exported (nor is
+ * pci_p2pdma_map_type()), so a driver asks the scatterlist helpers, which
+ * decide it inside the kernel, and requires a bus address of every entry:
  *
- *   struct pci_p2pdma_map_state p2p = {};
- *   for each region:
- *       if (pci_p2pdma_state(&p2p, dev, page) != PCI_P2PDMA_MAP_BUS_ADDR)
- *           return -EREMOTEIO;
- *       addr = pci_p2pdma_bus_addr_map(&p2p, phys);
+ *   ret = sg_alloc_table(&sgt, nents, GFP_KERNEL);  sg_set_page() per entry;
+ *   ret = dma_map_sgtable(dev, &sgt, dir, 0);       (-EREMOTEIO: unreachable)
+ *   if (ret) { sg_free_table(&sgt); return ret; }
+ *   for_each_sgtable_dma_sg(): if (!sg_dma_is_bus_address(sg))
+ *       { dma_unmap_sgtable(); sg_free_table(); return -EREMOTEIO; }
+ * unmap: dma_unmap_sgtable(dev, &sgt, dir, 0); sg_free_table(&sgt);
  */
-import { newP2pState } from '../dma/p2pdma.js'
+import { dmaSegments, sgTableBytes } from '../dma/scatterlist.js'
+import type { SgTable } from '../dma/scatterlist.js'
 import { BufferView, segmentsOf } from './strategy.js'
 import type { MapOutcome, TxContext } from './strategy.js'
 
+/** The DMA entries of a mapped table that are not bus addresses (sg_dma_is_bus_address() false). */
+export function notBusAddresses(sgt: SgTable): number {
+  let n = 0
+  for (let i = 0; i < sgt.nents; i++) if (!sgt.sgl[i]?.busAddress) n++
+  return n
+}
+
 export function mapP2pBus(ctx: TxContext): MapOutcome {
-  const { api, m, regions } = ctx
-  const st = newP2pState()
-  const segs: { dma: bigint; len: bigint }[] = []
-  for (const r of regions) {
-    const t = api.pci_p2pdma_state(st, r.phys)
-    if (t !== 'PCI_P2PDMA_MAP_BUS_ADDR') {
-      for (const s of segs) m.windows.close(s.dma, s.len)
-      return { ok: false, error: `${r.name}: pci_p2pdma_state() is ${t}, not a bus address (-EREMOTEIO)` }
-    }
-    const dma = api.pci_p2pdma_bus_addr_map(st, r.phys)
-    m.windows.open(dma, r.bytes, 'pci bus address')
-    segs.push({ dma, len: r.bytes })
+  const { api, regions } = ctx
+  const sgt = api.sg_alloc_table(regions.map((r) => ({ region: r.name, phys: r.phys, len: r.bytes })))
+  if (typeof sgt === 'number') return { ok: false, error: `sg_alloc_table() failed (${sgt})` }
+  const ret = api.dma_map_sgtable(sgt, ctx.dir, 0)
+  if (ret) {
+    api.sg_free_table(sgt)
+    return { ok: false, error: `dma_map_sgtable() failed (${ret})` }
   }
+  const other = notBusAddresses(sgt)
+  if (other > 0) {
+    api.dma_unmap_sgtable(sgt, ctx.dir, 0)
+    api.sg_free_table(sgt)
+    return { ok: false, error: `${other} of ${sgt.nents} DMA segments are not PCI bus addresses (-EREMOTEIO)` }
+  }
+  const segs = dmaSegments(sgt).map((s) => ({ dma: s.dma, len: BigInt(s.len) }))
   const view = new BufferView(regions, segs)
   return {
     ok: true,
@@ -35,9 +50,10 @@ export function mapP2pBus(ctx: TxContext): MapOutcome {
       locate: (r, o, l) => view.locate(r, o, l),
       sync: () => {},
       unmap: () => {
-        for (const s of segs) m.windows.close(s.dma, s.len)
+        api.dma_unmap_sgtable(sgt, ctx.dir, 0)
+        api.sg_free_table(sgt)
       },
-      metadataBytes: () => segs.length * 8,
+      metadataBytes: () => sgTableBytes(sgt),
       stateBytes: () => 0,
     },
   }

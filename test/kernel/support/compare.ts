@@ -3,12 +3,13 @@
  * made (IOMMU domain, flush policy, swiotlb pool), every map's result and
  * DMA segments (coalescing included), which mappings bounced, the order of
  * unmaps (the driver's unwinding included), every map and unmap call as the
- * kernel traced it, and the DMA layer's warnings. A disagreement shows both
+ * kernel traced it, every IOVA API call as its probes saw it (iova-probes.ts),
+ * and the DMA layer's warnings. A disagreement shows both
  * sides. Separately, the run itself must be sound: the data checked out, no
  * DMAR fault, no oops, and the scenario still shows what it claims to.
  */
 import { formatU64 as hex } from '../../../src/plan/u64.js'
-import type { Observation, Segment, TraceCall } from './observe.js'
+import type { IovaCall, Observation, Segment, TraceCall } from './observe.js'
 import type { Prediction } from './predict.js'
 import type { Scenario } from './scenario.js'
 
@@ -41,6 +42,28 @@ export function formatCall(c: TraceCall | undefined): string {
       return `dma_alloc_coherent(${c.size}) = ${hex(c.dma)}`
     case 'free':
       return `dma_free_coherent(${hex(c.dma)}, ${c.size})`
+    default:
+      return formatIovaCall(c)
+  }
+}
+
+/** An IOVA API call with the state's address first, as the kernel's probes saw it. */
+function formatIovaCall(c: IovaCall): string {
+  const ret = (r: number | undefined) => (r === undefined ? 'no return' : String(r))
+  const inside = c.within === undefined ? '' : `, inside ${c.within}`
+  switch (c.fn) {
+    case 'iova_alloc':
+      return `dma_iova_try_alloc(phys ${hex(c.phys)}, ${hex(c.size)}) = ${c.ok === undefined ? 'no return' : c.ok ? `true, state.addr ${hex(c.addr)}` : 'false'}${inside}`
+    case 'iova_link':
+      return `dma_iova_link(state.addr ${hex(c.addr)}, phys ${hex(c.phys)}, offset ${hex(c.offset)}, ${hex(c.size)}, ${c.dir}, attrs ${hex(c.attrs)}) = ${ret(c.ret)}${inside}`
+    case 'iova_sync':
+      return `dma_iova_sync(state.addr ${hex(c.addr)}, offset ${hex(c.offset)}, ${hex(c.size)}) = ${ret(c.ret)}${inside}`
+    case 'iova_unlink':
+      return `dma_iova_unlink(state.addr ${hex(c.addr)}, offset ${hex(c.offset)}, ${hex(c.size)}, ${c.dir}, attrs ${hex(c.attrs)})${inside}`
+    case 'iova_destroy':
+      return `dma_iova_destroy(state.addr ${hex(c.addr)}, state size ${hex(c.stateSize)}, mapped_len ${hex(c.mappedLen)}, ${c.dir}, attrs ${hex(c.attrs)})${inside}`
+    case 'iova_free':
+      return `dma_iova_free(state.addr ${hex(c.addr)}, state size ${hex(c.stateSize)})${inside}`
   }
 }
 
@@ -72,10 +95,16 @@ export function compare(s: Scenario, obs: Observation, pred: Prediction): Verdic
       differ(`map of ${name}: bounced`, inPool ? 'yes' : 'no', pred.bounced.has(name) ? 'yes' : 'no')
     }
   }
+  // Every HMM page fault and invalidation, with the mirror's segments after it.
+  for (let i = 0; i < Math.max(obs.pages.length, pred.pages.length); i++) {
+    const [k, p] = [obs.pages[i], pred.pages[i]]
+    const page = (e: typeof k) => (e === undefined ? 'none' : `${e.op} ${e.tx} ${e.index}: ret ${e.ret}, ${e.segs.length}: ${segs(e.segs)}`)
+    differ(`HMM page step #${i + 1}`, page(k), page(p))
+  }
   differ('unmaps, in order', obs.unmaps.join(' ') || 'none', pred.unmaps.join(' ') || 'none')
   differ("the driver's result", String(obs.status?.ret ?? 'no status line'), String(pred.ret))
 
-  // Every map and unmap call the kernel traced.
+  // Every map and unmap call the kernel traced, and every IOVA API call its probes saw.
   const calls = Math.max(obs.trace.length, pred.trace.length)
   for (let i = 0; i < calls; i++) {
     const k = formatCall(obs.trace[i])

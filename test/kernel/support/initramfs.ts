@@ -6,20 +6,22 @@
  * `dmaplan-boot: swiotlb [..] memblock_reserve: [a-b] ...`), each module's
  * kernel log as `dmaplan-log: ...` and, with `trace`, the kernel's own
  * record of every DMA API call the module made (the tracepoints of
- * include/trace/events/dma.h) as `dmaplan-trace: ...`.
+ * include/trace/events/dma.h, and kprobes on the IOVA API, which has none:
+ * iova-probes.ts) as `dmaplan-trace: ...`.
  */
 import { spawnSync } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { which } from '../../support/tools.js'
+import { probeSetup } from './iova-probes.js'
 
 const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed', 'head', 'stty']
 
 export interface InitramfsSpec {
   /** Modules to load, in order; each is removed again after it ran. */
   readonly modules: readonly string[]
-  /** Record the dma:* trace events of each module (insmod to rmmod). */
+  /** Record the dma:* trace events and the IOVA API's calls of each module (insmod to rmmod). */
   readonly trace?: boolean
 }
 
@@ -45,7 +47,8 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     // The pool is the first memblock allocation of swiotlb_init_remap(); its range is on the next line.
     'grep -A1 -E "memblock_alloc_try_nid: .*swiotlb_(init_remap|memblock_alloc)" /boot.log | grep memblock_reserve | head -n 1 | sed "s/^/dmaplan-boot: swiotlb /"',
     'grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" /boot.log | sed "s/^/dmaplan-boot: /"',
-    ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`] : []),
+    // The IOVA API has no tracepoints: kprobes stand in (iova-probes.ts), in the same buffer, so the order of all calls is kept.
+    ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`, ...probeSetup(TRACING)] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
     ...names.flatMap((n) => [
       `echo "dmaplan-module: begin ${n}"`,

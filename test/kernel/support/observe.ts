@@ -3,8 +3,12 @@
  * platform facts (`dmaplan-boot:`), the harness's report (the `dmaplan: `
  * lines of src/codegen/targets/harness/README.md inside `dmaplan-log:`),
  * the DMA layer's own messages and anything that went wrong in the kernel
- * or in QEMU, and the dma:* trace events (`dmaplan-trace:`).
+ * or in QEMU, and the dma:* trace events and IOVA API probes
+ * (`dmaplan-trace:`).
  */
+import type { PageEvent } from './hmm-pages.js'
+import { pageEvent } from './hmm-pages.js'
+import { IovaCalls, probeHit } from './iova-probes.js'
 
 export interface Segment {
   readonly dma: bigint
@@ -30,6 +34,34 @@ export type TraceCall =
   | { readonly fn: 'unmap_sg'; readonly dir: string; readonly nents: number }
   | { readonly fn: 'alloc'; readonly dma: bigint; readonly size: bigint }
   | { readonly fn: 'free'; readonly dma: bigint; readonly size: bigint }
+  | IovaCall
+
+/**
+ * A call of the two-step IOVA API, as the kprobes of iova-probes.ts see it:
+ * `addr` is state->addr at entry (after dma_iova_try_alloc(): what it
+ * allocated, 0 when it said no), `stateSize` the raw __size (bit 63 is
+ * DMA_IOVA_USE_SWIOTLB), `ret` undefined when the call never returned.
+ * `within` names the IOVA API function that made the call, when the
+ * kernel made it (dma_iova_destroy() calling dma_iova_unlink()) rather
+ * than the driver.
+ */
+export type IovaCall = (
+  | { readonly fn: 'iova_alloc'; readonly phys: bigint; readonly size: bigint; readonly ok: boolean | undefined; readonly addr: bigint }
+  | {
+      readonly fn: 'iova_link'
+      readonly addr: bigint
+      readonly phys: bigint
+      readonly offset: bigint
+      readonly size: bigint
+      readonly dir: string
+      readonly attrs: bigint
+      readonly ret: number | undefined
+    }
+  | { readonly fn: 'iova_sync'; readonly addr: bigint; readonly offset: bigint; readonly size: bigint; readonly ret: number | undefined }
+  | { readonly fn: 'iova_unlink'; readonly addr: bigint; readonly offset: bigint; readonly size: bigint; readonly dir: string; readonly attrs: bigint }
+  | { readonly fn: 'iova_destroy'; readonly addr: bigint; readonly stateSize: bigint; readonly mappedLen: bigint; readonly dir: string; readonly attrs: bigint }
+  | { readonly fn: 'iova_free'; readonly addr: bigint; readonly stateSize: bigint }
+) & { readonly within?: string }
 
 export interface BootFacts {
   /** The memblock reservation of swiotlb_init_remap(): the pool's base and size. */
@@ -45,6 +77,8 @@ export interface Observation {
   /** Physical address of every buffer the harness reported, by region name. */
   readonly regions: ReadonlyMap<string, bigint>
   readonly maps: readonly MapReport[]
+  /** HMM mirrors' page faults and invalidations, each with the mirror's segments after it. */
+  readonly pages: readonly PageEvent[]
   readonly unmaps: readonly string[]
   /** Device and CPU accesses, sweeps and final checks, with the bytes that did not check out. */
   readonly accesses: readonly { readonly line: string; readonly bad: number }[]
@@ -78,10 +112,14 @@ export function observe(lines: readonly string[]): Observation {
   let domain: DomainType | undefined
   const regions = new Map<string, bigint>()
   const maps: MapReport[] = []
+  const pages: PageEvent[] = []
+  // The report that the next seg lines belong to: a map, or an HMM fault or invalidation.
+  let report: { readonly tx: string; readonly segs: readonly Segment[] } | undefined
   const unmaps: string[] = []
   const accesses: { line: string; bad: number }[] = []
   let status: Observation['status']
   const trace: TraceCall[] = []
+  const iova = new IovaCalls()
   const messages: string[] = []
   const problems: string[] = []
   let finished = false
@@ -97,8 +135,12 @@ export function observe(lines: readonly string[]): Observation {
       continue
     }
     if (line.startsWith('dmaplan-trace: ')) {
-      const call = traceCall(line)
-      if (call) trace.push(call)
+      const hit = probeHit(line)
+      if (hit) iova.hit(hit, trace)
+      else {
+        const call = traceCall(line)
+        if (call) trace.push(call)
+      }
       continue
     }
     if (line.startsWith('dmaplan-module: end ')) finished = true
@@ -130,9 +172,15 @@ export function observe(lines: readonly string[]): Observation {
         break
       case 'map':
         maps.push({ tx: rest[0] ?? '', ret: Number(field('ret')), segs: [] })
+        report = maps.at(-1)
+        break
+      case 'fault':
+      case 'invalidate':
+        report = pageEvent(word, rest)
+        if (report !== undefined) pages.push(report as PageEvent)
         break
       case 'seg': {
-        const last = maps.at(-1)
+        const last = report
         if (last === undefined || last.tx !== rest[0]) problems.push(`segment line out of place: ${m[1]}`)
         else (last.segs as Segment[]).push({ dma: hex(field('dma')), len: hex(field('len')) })
         break
@@ -151,7 +199,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, maps, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
+  return { boot, ...(domain ? { domain } : {}), regions, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
 }
 
 function traceCall(line: string): TraceCall | undefined {

@@ -15,14 +15,20 @@ import type { KernelVersion } from '../../../src/plan/kernel.js'
 import { kernelHas } from '../../../src/plan/kernel-changes.js'
 import { decodePlan, encodePlan } from '../../../src/plan/load.js'
 import { formatU64 as hex } from '../../../src/plan/u64.js'
+import { DMA_IOVA_USE_SWIOTLB } from '../../../src/sim/consts.js'
+import { attrBits } from '../../../src/sim/dma/attrs.js'
 import { simulate } from '../../../src/sim/index.js'
-import type { SimResult, TransactionResult } from '../../../src/sim/index.js'
-import type { MapReport, Observation, TraceCall } from './observe.js'
+import type { SimKernelCall, SimResult, TransactionResult } from '../../../src/sim/index.js'
+import type { HelperCalls, PageEvent } from './hmm-pages.js'
+import { predictMirrors } from './hmm-pages.js'
+import type { IovaCall, MapReport, Observation, TraceCall } from './observe.js'
 import { DMA_MESSAGES, stripDevice } from './observe.js'
 
 export interface Prediction {
   readonly result: SimResult
   readonly maps: readonly MapReport[]
+  /** HMM mirrors' faults and invalidations (hmm-pages.ts). */
+  readonly pages: readonly PageEvent[]
   readonly unmaps: readonly string[]
   /** Transactions whose mapping went through swiotlb. */
   readonly bounced: ReadonlySet<string>
@@ -43,9 +49,11 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion): Pre
   if (steps !== placed.steps) result = simulate({ ...placed, steps })
   const byName = new Map(result.transactions.map((t) => [t.name, t]))
   const ranOnRelease = placed.platform.kernel
+  // An HMM mirror changes after its map: its segments then, page by page.
+  const mirrors = predictMirrors(placed, steps, ranOnRelease)
   const maps = result.transactions.map((t): MapReport => {
     if (t.status === 'failed') return { tx: t.name, ret: mapError(t), segs: [] }
-    return { tx: t.name, ret: 0, segs: t.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
+    return { tx: t.name, ret: 0, segs: mirrors.maps.get(t.name) ?? t.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
   })
   const unmaps = steps.filter((s): s is Extract<Step, { op: 'unmap' }> => s.op === 'unmap' && byName.get(s.tx)?.status === 'unmapped').map((s) => s.tx)
   const bounced = new Set(result.transactions.filter((t) => t.counters.bounceSlots > 0).map((t) => t.name))
@@ -53,9 +61,10 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion): Pre
   return {
     result,
     maps,
+    pages: mirrors.events,
     unmaps,
     bounced,
-    trace: traceOf(result, ranOnRelease),
+    trace: traceOf(result, ranOnRelease, mirrors.iova),
     messages: result.dmesg.filter((l) => DMA_MESSAGES.some((m) => m.test(l))).map(stripDevice),
     ret: firstFailure?.ret ?? 0,
   }
@@ -119,13 +128,22 @@ function mapError(t: TransactionResult): number {
 const big = (v: unknown): bigint => (typeof v === 'string' || typeof v === 'number' ? BigInt(v) : 0n)
 const dirOf = (v: unknown): string => String(v).replace(/^DMA_/, '')
 
-/** The simulator's calls as the release's tracepoints would record them. */
-function traceOf(result: SimResult, release: KernelVersion): TraceCall[] {
+/** The simulator's calls as the release's tracepoints (and the IOVA API's probes) would record them. */
+function traceOf(result: SimResult, release: KernelVersion, helpers: readonly HelperCalls[] = []): TraceCall[] {
   const phys = kernelHas(release, 'trace-dma-map-phys')
   const single = (fn: string, map: boolean) => (phys ? (map ? 'dma_map_phys' : 'dma_unmap_phys') : fn.replace(/_attrs$/, ''))
   const calls = result.transactions.flatMap((t) => t.calls.map((c) => ({ c, t }))).sort((a, b) => a.c.seq - b.c.seq)
+  // Before 6.16 the driver's IOVA calls are the compat header's static stubs, which no probe sees.
+  const iova = kernelHas(release, 'dma-iova-api')
+  const sizes = new Map<string, bigint>()
   const out: TraceCall[] = []
+  // HMM's own IOVA calls (hmm-pages.ts), each step's before the calls the step made.
+  let h = 0
+  const helpersUpTo = (seq: number) => {
+    for (; h < helpers.length && (helpers[h]?.after ?? 0) < seq; h++) out.push(...(helpers[h]?.calls ?? []))
+  }
   for (const { c, t } of calls) {
+    helpersUpTo(c.seq)
     const a = c.args
     switch (c.fn) {
       case 'dma_map_page_attrs':
@@ -154,8 +172,55 @@ function traceOf(result: SimResult, release: KernelVersion): TraceCall[] {
       case 'dma_free_coherent':
         out.push({ fn: 'free', dma: big(a.dma_handle), size: big(a.size) })
         break
+      default:
+        if (iova) out.push(...iovaCalls(c, t, release, sizes))
     }
   }
+  helpersUpTo(Number.POSITIVE_INFINITY)
   return out
+}
+
+/**
+ * The IOVA API calls of the simulation as the kernel's probes see them
+ * (iova-probes.ts): the driver's calls, and the exported ones the kernel
+ * makes inside dma_iova_destroy(). `sizes` holds each transaction's state
+ * size (__size) from its dma_iova_try_alloc().
+ */
+function iovaCalls(c: SimKernelCall, t: TransactionResult, release: KernelVersion, sizes: Map<string, bigint>): IovaCall[] {
+  const a = c.args
+  const addr = big(a['state.addr'])
+  const attrs = BigInt(attrBits(String(a.attrs ?? '0').split(' | ')))
+  // A state that bounced a granule carries DMA_IOVA_USE_SWIOTLB in __size (iommu_dma_iova_link_swiotlb()).
+  const stateSize = (sizes.get(t.name) ?? 0n) | (t.counters.bounceSlots > 0 ? DMA_IOVA_USE_SWIOTLB : 0n)
+  switch (c.fn) {
+    case 'dma_iova_try_alloc':
+      sizes.set(t.name, c.ret === true ? big(a.size) : 0n)
+      // dma_iova_try_alloc() clears the state first: 0 when it says no.
+      return [{ fn: 'iova_alloc', phys: big(a.phys), size: big(a.size), ok: c.ret === true, addr }]
+    case 'dma_iova_link':
+      return [{ fn: 'iova_link', addr, phys: big(a.phys), offset: big(a.offset), size: big(a.size), dir: dirOf(a.dir), attrs, ret: Number(c.ret) }]
+    case 'dma_iova_sync':
+      return [{ fn: 'iova_sync', addr, offset: big(a.offset), size: big(a.size), ret: Number(c.ret) }]
+    case 'dma_iova_unlink':
+      return [{ fn: 'iova_unlink', addr, offset: big(a.offset), size: big(a.size), dir: dirOf(a.dir), attrs }]
+    case 'dma_iova_free':
+      return [{ fn: 'iova_free', addr, stateSize }]
+    case 'dma_iova_destroy': {
+      const mappedLen = big(a.mapped_len)
+      const dir = dirOf(a.dir)
+      const within = 'dma_iova_destroy'
+      const free: IovaCall = { fn: 'iova_free', addr, stateSize, within }
+      // 7.3 (dma-iommu.c:2148-2160): dma_iova_unlink(0, mapped_len), then dma_iova_free(), both exported and probed.
+      // Before, a mapped_len went to the static __iommu_dma_iova_unlink(), which no probe sees; 0 to dma_iova_free().
+      const inner: IovaCall[] = kernelHas(release, 'dma-iova-destroy-sync')
+        ? [...(mappedLen ? [{ fn: 'iova_unlink' as const, addr, offset: 0n, size: mappedLen, dir, attrs, within }] : []), free]
+        : mappedLen
+          ? []
+          : [free]
+      return [{ fn: 'iova_destroy', addr, stateSize, mappedLen, dir, attrs }, ...inner]
+    }
+    default:
+      return []
+  }
 }
 

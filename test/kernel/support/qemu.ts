@@ -11,6 +11,8 @@ export interface ReferencePlatform {
   readonly append: string
   readonly devices: readonly string[]
   readonly memory: string
+  /** edu's DMA mask, when wider than its own 28 bits (forDevice()). */
+  readonly eduMask?: bigint
 }
 
 /** The reference platforms of reference-platforms.md. */
@@ -30,6 +32,18 @@ export const REFERENCE_PLATFORMS = {
 
 export type ReferencePlatformName = keyof typeof REFERENCE_PLATFORMS
 
+/** edu's own DMA mask: its engine reaches 28 bits (QEMU's hw/misc/edu.c, property dma_mask). */
+const EDU_MASK_BITS = 28
+
+/**
+ * The set-up for a plan's device: edu clamps every address above its DMA
+ * mask ("EDU: clamping"), so a device of a wider mask (HMM refuses an
+ * addressing-limited one) needs `-device edu,dma_mask=...` to match.
+ */
+export function forDevice(p: ReferencePlatform, dmaMask: number): ReferencePlatform {
+  return dmaMask > EDU_MASK_BITS ? { ...p, eduMask: dmaMask >= 64 ? (1n << 64n) - 1n : (1n << BigInt(dmaMask)) - 1n } : p
+}
+
 export interface BootResult {
   readonly lines: readonly string[]
   readonly seconds: number
@@ -47,7 +61,7 @@ export function boot(kernel: { readonly image: string }, platform: ReferencePlat
     // memblock=debug logs where the swiotlb pool was placed (which nothing else prints on x86 when it is forced).
     '-append', `console=ttyS0 quiet loglevel=4 panic=-1 memblock=debug ${platform.append}`,
     ...platform.devices,
-    '-device', 'edu',
+    '-device', platform.eduMask === undefined ? 'edu' : `edu,dma_mask=0x${platform.eduMask.toString(16)}`,
   ]
   const started = Date.now()
   return new Promise((resolve, reject) => {

@@ -15,7 +15,7 @@ import type { Observation } from './observe.js'
 import { observe } from './observe.js'
 import type { Prediction } from './predict.js'
 import { predict } from './predict.js'
-import { boot, REFERENCE_PLATFORMS } from './qemu.js'
+import { boot, forDevice, REFERENCE_PLATFORMS } from './qemu.js'
 import type { ReferencePlatformName } from './qemu.js'
 import type { Scenario } from './scenario.js'
 import { planFor } from './scenario.js'
@@ -35,10 +35,11 @@ export async function runModule(
   module: string,
   platform: ReferencePlatformName,
   kernel: KernelLine,
+  dmaMask = 28,
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
   const initramfs = buildInitramfs({ modules: [module], trace: true })
   try {
-    const b = await boot(kernel, REFERENCE_PLATFORMS[platform], initramfs, 150_000)
+    const b = await boot(kernel, forDevice(REFERENCE_PLATFORMS[platform], dmaMask), initramfs, 150_000)
     return { lines: b.lines, seconds: b.seconds, observation: observe(b.lines) }
   } finally {
     rmSync(dirname(initramfs), { recursive: true, force: true })
@@ -46,7 +47,8 @@ export async function runModule(
 }
 
 export async function runScenario(s: Scenario, module: string, kernel: KernelLine): Promise<ScenarioRun> {
-  const { lines, seconds, observation } = await runModule(module, s.platform, kernel)
+  const device = s.plan.devices.find((d) => d.name === s.plan.device)
+  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask)
   const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release)
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }

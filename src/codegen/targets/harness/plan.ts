@@ -11,8 +11,12 @@ import { CodegenError } from '../../errors.js'
 /** Name of the scratch region and of the coherent transaction that allocates it. */
 export const HARNESS_SCRATCH = 'scratch'
 
-/** What the harness can drive: strategies whose DMA view is their buffers one after another, on host RAM. */
-const DRIVEN = new Set(['page', 'sg', 'iova', 'coherent', 'auto'])
+/**
+ * What the harness can drive, on host RAM: strategies whose DMA view is their
+ * buffers one after another (blk: the iterator's segments), and HMM, whose
+ * view and segments go page by page.
+ */
+const DRIVEN = new Set(['page', 'sg', 'iova', 'coherent', 'auto', 'hmm', 'blk'])
 
 export function harnessPlan(plan: Plan): Plan {
   const issues: string[] = []

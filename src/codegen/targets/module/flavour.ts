@@ -7,7 +7,9 @@
 export interface EngineFlavour {
   /**
    * Template file with the engine's sections: types (struct dmaplan_engine),
-   * init, track, mapped, unmapping and status.
+   * init, track, mapped, unmapping and status, and for HMM mirrors pages
+   * (the transactions whose DMA view goes page by page), fault and
+   * invalidated.
    */
   readonly template: string
   /** The region whose coherent buffer the engine stages data in. */

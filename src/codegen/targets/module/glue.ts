@@ -51,6 +51,11 @@ export class Glue {
     return this.m.txs.some((t) => t.slices.some((s) => s.part.id === 'blk'))
   }
 
+  /** Transactions whose DMA view goes page by page (HMM mirrors). */
+  get paged(): TxModel[] {
+    return this.m.txs.filter((t) => t.slices.some((s) => s.part.pages !== undefined))
+  }
+
   #syncSlices(t: TxModel): SliceModel[] {
     return t.slices.filter(syncable)
   }
@@ -213,9 +218,13 @@ export class Glue {
           case 'fault': {
             const call = a.op === 'map' ? `${n.txFn(a.tx.name, 'map')}(pd);` : `${n.txFn(a.tx.name, 'fault')}(pd, ${a.index});`
             w.line(`ret = ${call}`)
-            if (this.engine !== undefined) {
+            if (this.engine !== undefined && a.op === 'map') {
               this.sections.add(`${this.engine.template}.mapped`)
               w.line(`dmaplan_engine_mapped(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ret);`)
+            }
+            if (this.engine !== undefined && a.op === 'fault') {
+              this.sections.add(`${this.engine.template}.fault`)
+              w.line(`dmaplan_engine_fault(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ${a.index}, ret);`)
             }
             jumps.push(ladder.failure(a.cleanup.map(undo)))
             w.if('ret', `\u0000${jumps.length - 1}`)
@@ -238,6 +247,10 @@ export class Glue {
           }
           case 'invalidate':
             w.line(`${n.txFn(a.tx.name, 'invalidate')}(pd, ${a.index});`)
+            if (this.engine !== undefined) {
+              this.sections.add(`${this.engine.template}.invalidated`)
+              w.line(`dmaplan_engine_invalidated(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ${a.index});`)
+            }
             break
           case 'unmap':
             w.line(`${n.txFn(a.tx.name, 'unmap')}(pd);`)

@@ -58,11 +58,14 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   driverObjects(code, m, n, flavour)
   if (glue.usesBlk) glue.sections.add('blk.queue')
   if (flavour.engine !== undefined) for (const s of ['types', 'init', 'track', 'status']) glue.sections.add(`${flavour.engine.template}.${s}`)
+  if (flavour.engine !== undefined && glue.paged.length > 0) glue.sections.add(`${flavour.engine.template}.pages`)
+  // auto's bus-address branch only where the plan gives it switch-local peer memory.
+  const p2pBus = m.txs.some((t) => t.slices.some((s) => s.part.id === 'auto' && t.bufs.slice(s.first, s.first + s.count).some((b) => b.kind === 'p2p-bus')))
+  if (p2pBus) glue.sections.add('auto.bus')
   const hooks = [...glue.sections].map((id) => id.replace(/^hooks\./, `${flavour.hooks}.`))
 
   const sections = lib.closure(hooks)
-  // auto's bus-address branch only where the plan gives it switch-local peer memory.
-  const flags = { ...shapeFlags(m.kernel), p2p_bus: m.txs.some((t) => t.slices.some((s) => s.part.id === 'auto' && t.bufs.slice(s.first, s.first + s.count).some((b) => b.kind === 'p2p-bus'))) }
+  const flags = { ...shapeFlags(m.kernel), p2p_bus: p2pBus }
   const types = sections.filter((s) => s.name === 'types')
   const partTypes = new Set(m.txs.flatMap((t) => t.slices.map((s) => `${s.part.file}.types`)))
   if (glue.usesBlk) partTypes.add('blk.types')
@@ -134,6 +137,24 @@ function boundary(v: bigint): string {
   return v === (1n << 64n) - 1n ? 'ULONG_MAX' : hexOf(v)
 }
 
+/** blk_validate_limits()'s defaults of max_hw_sectors and max_segments (block/blk-settings.c). */
+const BLK_SAFE_MAX_SECTORS = 255
+const BLK_MAX_SEGMENTS = 128
+
+/** The largest block request of the plan: 512-byte sectors, and segments (at most one per page). */
+function blkRequests(m: CodegenModel): { sectors: number; segments: number } {
+  let sectors = 0
+  let segments = 0
+  for (const t of m.txs)
+    for (const s of t.slices) {
+      if (s.part.id !== 'blk') continue
+      const bytes = t.bufs.slice(s.first, s.first + s.count).reduce((n, b) => n + b.bytes, 0n)
+      sectors = Math.max(sectors, Number((bytes + 511n) / 512n))
+      segments = Math.max(segments, s.segs)
+    }
+  return { sectors, segments }
+}
+
 function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavour: ModuleFlavour): void {
   const d = m.device
   const blk = glue.usesBlk
@@ -141,10 +162,14 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
   w.blank()
   w.fn({ head: `static int ${n.fn('probe')}`, params: ['struct pci_dev *pdev', 'const struct pci_device_id *id'] }, () => {
     if (blk) {
+      const { sectors, segments } = blkRequests(m)
       w.block('struct queue_limits lim =', () => {
         if (d.maxSegmentSize >= 4096) w.line(`.max_segment_size = ${size(d.maxSegmentSize)},`)
         if (d.segmentBoundary >= 0xfffn) w.line(`.seg_boundary_mask = ${boundary(d.segmentBoundary)},`)
         if (d.minAlignMask !== 0) w.line(`.virt_boundary_mask = ${hexOf(d.minAlignMask)},`)
+        // The plan's requests must fit whole: blk_rq_append_bio() refuses a bio that would need a split.
+        if (sectors > BLK_SAFE_MAX_SECTORS) w.line(`.max_hw_sectors = ${sectors},`)
+        if (segments > BLK_MAX_SEGMENTS) w.line(`.max_segments = ${segments},`)
       }, ';')
     }
     w.line('struct device *dev = &pdev->dev;')
@@ -167,8 +192,9 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
     if (d.minAlignMask !== 0) w.line(`dma_set_min_align_mask(dev, ${hexOf(d.minAlignMask)});`)
     w.blank()
     if (engine !== undefined) {
-      w.line(`ret = dmaplan_engine_init(&pd->engine, pdev, &pd->${n.bufField(engine.scratch)}, ${m.bufs.length});`)
+      w.line(`ret = dmaplan_engine_init(&pd->engine, pdev, &pd->${n.bufField(engine.scratch)}, ${m.bufs.length}, ${glue.paged.length});`)
       w.if('ret', 'return ret;')
+      for (const t of glue.paged) w.line(`dmaplan_engine_pages(&pd->engine, &pd->${n.txField(t.name)}.tx);`)
     }
     if (blk) {
       w.line('ret = dmaplan_queue_init(&pd->queue, &lim);')

@@ -55,7 +55,6 @@ function site(m: CodegenModel, t: TxModel, s: SliceModel): PseudoSite {
     dir: dirMacro(t.dir),
     attrs: attrsExpr(s.attrs),
     kernel: m.kernel,
-    noIommu: m.platform.iommu.mode !== 'translated',
   }
 }
 
