@@ -198,7 +198,6 @@ export type KernelChangeId = keyof typeof KERNEL_CHANGES
 export const KERNEL_FEATURES = {
   'dma-iova': { since: KERNEL_CHANGES['dma-iova-api'].first, what: 'the two-step IOVA API (dma_iova_try_alloc/link/sync)' },
   'hmm-dma': { since: KERNEL_CHANGES['hmm-dma-map'].first, what: 'hmm_dma_map_alloc/map_pfn' },
-  'p2p-bus-helpers': { since: KERNEL_CHANGES['p2pdma-state-helpers'].first, what: 'pci_p2pdma_state() and pci_p2pdma_bus_addr_map()' },
   'blk-dma-iter': { since: KERNEL_CHANGES['blk-dma-iter'].first, what: 'the block-layer DMA iterators (blk_rq_dma_map_iter_start)' },
   'attr-mmio': { since: KERNEL_CHANGES['dma-map-phys'].first, what: 'DMA_ATTR_MMIO' },
   'map-phys': { since: KERNEL_CHANGES['dma-map-phys'].first, what: 'dma_map_phys()' },

@@ -114,7 +114,8 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
         ? 'ok'
         : m.writeIovaNeedsKernelMessage<F['kernel']>
       : m.writeIovaNeedsIommuMessage<Exclude<F['mode'], 'translated'>>,
-    AtLeast<F, Since<'p2p-bus-helpers'>> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy p2p-bus', Since<'p2p-bus-helpers'>, F['kernel']>,
+    // p2p-bus maps through the scatterlist helpers, which every modelled release has.
+    'ok',
     AtLeast<F, Since<'hmm-dma'>> extends false
       ? m.writeKernelFeatureMessage<'strategy hmm', Since<'hmm-dma'>, F['kernel']>
       : D['coherent'] extends false

@@ -44,7 +44,6 @@ const ruleOf = (message: string): RuleId => message.slice(0, 2) as RuleId
 const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
   hmm: 'hmm-dma',
   blk: 'blk-dma-iter',
-  'p2p-bus': 'p2p-bus-helpers',
 }
 
 export function validatePlan(plan: Plan): Violation[] {
