@@ -173,8 +173,14 @@ function resolveSteps(plan: Plan, txs: ReadonlyMap<string, TxModel>, buf: (name:
       case 'hmm-invalidate':
         actions.push({ op: 'invalidate', tx: tx(s.tx), index: s.index })
         break
-      case 'unlink':
-        throw new CodegenError([`step ${s.op} of ${s.tx}: the generator does not write dma_iova_unlink() steps yet`])
+      case 'unlink': {
+        const t = tx(s.tx)
+        const index = t.bufs.findIndex((b) => b.name === s.region)
+        const b = t.bufs[index]
+        if (b === undefined) throw new Error(`region ${s.region} is not in transaction ${s.tx}`)
+        actions.push({ op: 'unlink', tx: t, index, buf: b })
+        break
+      }
       case 'unmap': {
         const t = tx(s.tx)
         live.splice(live.indexOf(t), 1)

@@ -77,6 +77,8 @@ export type Action =
   | { readonly op: 'sync'; readonly tx: TxModel; readonly to: 'cpu' | 'device'; readonly first: number; readonly count: number; readonly buf?: BufModel }
   | { readonly op: 'fault'; readonly tx: TxModel; readonly index: number; readonly cleanup: readonly TxModel[] }
   | { readonly op: 'invalidate'; readonly tx: TxModel; readonly index: number }
+  /** dma_iova_unlink() of the transaction's buffer at index. */
+  | { readonly op: 'unlink'; readonly tx: TxModel; readonly index: number; readonly buf: BufModel }
   | { readonly op: 'unmap'; readonly tx: TxModel }
   | { readonly op: 'keep'; readonly tx: TxModel }
   | { readonly op: 'wait'; readonly ms: number }

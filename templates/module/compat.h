@@ -96,6 +96,18 @@ static inline void dma_iova_destroy(struct device *dev,
 				    unsigned long attrs)
 {
 }
+
+static inline void dma_iova_unlink(struct device *dev,
+				   struct dma_iova_state *state, size_t offset,
+				   size_t size, enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+}
+
+static inline void dma_iova_free(struct device *dev,
+				 struct dma_iova_state *state)
+{
+}
 #endif /* DMAPLAN_HAVE_DMA_IOVA */
 //@section need_unmap
 

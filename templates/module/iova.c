@@ -1,5 +1,6 @@
 //@ Strategy iova: the two-step IOVA API with the per-buffer fallback of
-//@ Documentation/core-api/dma-api.rst ("Part Ie").
+//@ Documentation/core-api/dma-api.rst ("Part Ie"). Flag: iova_unlink (the
+//@ plan takes buffers out of a mapped range with dma_iova_unlink()).
 //@section types
 /*
  * One IOVA range for the whole slice: behind a translating IOMMU the
@@ -11,6 +12,10 @@ struct dmaplan_iova {
 	struct dma_iova_state state;
 	size_t mapped;
 	bool need_unmap;
+//@if iova_unlink
+	/* Buffers of the slice taken out of the range, by index in the slice. */
+	unsigned long *unlinked;
+//@endif
 };
 //@section sync_buf needs common.sync_single
 /*
@@ -40,9 +45,56 @@ static void dmaplan_iova_sync_buf(struct device *dev, dma_addr_t addr,
 				    for_cpu);
 }
 //@section unmap needs page.unmap
+//@if iova_unlink
+/*
+ * After dma_iova_unlink() of some buffers, dma_iova_destroy() may not be
+ * used: it needs [0, mapped_len) all linked (drivers/iommu/dma-iommu.c).
+ * Each run of buffers still linked is unlinked, then the IOVA space freed;
+ * without an IOVA range, the buffers still mapped are unmapped.
+ */
+static void dmaplan_iova_unmap_rest(struct device *dev, struct dmaplan_tx *tx,
+				    struct dmaplan_iova *m)
+{
+	unsigned int i, k, end;
+	size_t off = 0, len;
+
+	if (!dma_use_iova(&m->state)) {
+		for (i = m->s.seg; m->need_unmap && i < m->s.seg + m->s.nr_segs;
+		     i++)
+			if (!test_bit(tx->seg[i].buf - m->s.first, m->unlinked))
+				dmaplan_unmap_piece(dev, tx, &m->s,
+						    &tx->seg[i]);
+		return;
+	}
+	for (k = 0; k < m->s.count; k = end + 1) {
+		len = 0;
+		for (end = k; end < m->s.count && !test_bit(end, m->unlinked);
+		     end++)
+			len += tx->buf[m->s.first + end]->len;
+		if (len)
+			dma_iova_unlink(dev, &m->state, off, len, tx->dir,
+					m->s.attrs);
+		off += len;
+		/* Past the unlinked buffer that ends the run. */
+		if (end < m->s.count)
+			off += tx->buf[m->s.first + end]->len;
+	}
+	dma_iova_free(dev, &m->state);
+}
+
+//@endif
 static void dmaplan_iova_unmap(struct device *dev, struct dmaplan_tx *tx,
 			       struct dmaplan_iova *m)
 {
+//@if iova_unlink
+	if (!bitmap_empty(m->unlinked, m->s.count)) {
+		dmaplan_iova_unmap_rest(dev, tx, m);
+		bitmap_free(m->unlinked);
+		dmaplan_slice_drop(&m->s, tx);
+		return;
+	}
+	bitmap_free(m->unlinked);
+//@endif
 	if (dma_use_iova(&m->state)) {
 		dma_iova_destroy(dev, &m->state, m->mapped, tx->dir,
 				 m->s.attrs);
@@ -64,6 +116,11 @@ static int dmaplan_iova_map(struct device *dev, struct dmaplan_tx *tx,
 
 	for (i = first; i < first + count; i++)
 		size += tx->buf[i]->len;
+//@if iova_unlink
+	m->unlinked = bitmap_zalloc(count, GFP_KERNEL);
+	if (!m->unlinked)
+		return -ENOMEM;
+//@endif
 
 	/*
 	 * There is no IOVA when the device is not behind a translating IOMMU
@@ -75,7 +132,11 @@ static int dmaplan_iova_map(struct device *dev, struct dmaplan_tx *tx,
 	if (!dma_iova_try_alloc(dev, &m->state, tx->buf[first]->phys, size)) {
 		ret = dmaplan_page_map(dev, tx, &m->s, first, count, attrs);
 		if (ret)
+//@if iova_unlink
+			goto err_free;
+//@else
 			return ret;
+//@endif
 		/* Valid only after the last map: a bounce needs its unmap. */
 		m->need_unmap = dma_need_unmap(dev);
 		return 0;
@@ -101,7 +162,37 @@ static int dmaplan_iova_map(struct device *dev, struct dmaplan_tx *tx,
 err_destroy:
 	/* Unlinks exactly what was linked, then frees the IOVA range. */
 	dma_iova_destroy(dev, &m->state, m->mapped, tx->dir, attrs);
+//@if iova_unlink
+err_free:
+	bitmap_free(m->unlinked);
+//@endif
 	return ret;
+}
+//@section unlink needs iova.unmap
+/*
+ * dma_iova_unlink() of buffer i: the device loses it and the CPU owns it
+ * again (the unlink syncs what needs it), the rest of the range stays
+ * linked. Without an IOVA range the buffer's own mappings are unmapped.
+ */
+static void dmaplan_iova_unlink(struct device *dev, struct dmaplan_tx *tx,
+				struct dmaplan_iova *m, unsigned int i)
+{
+	size_t off = 0;
+	unsigned int k;
+
+	if (dma_use_iova(&m->state)) {
+		for (k = m->s.first; k < i; k++)
+			off += tx->buf[k]->len;
+		dma_iova_unlink(dev, &m->state, off, tx->buf[i]->len, tx->dir,
+				m->s.attrs);
+	} else {
+		for (k = m->s.seg; m->need_unmap && k < m->s.seg + m->s.nr_segs;
+		     k++)
+			if (tx->seg[k].buf == i)
+				dmaplan_unmap_piece(dev, tx, &m->s,
+						    &tx->seg[k]);
+	}
+	set_bit(i - m->s.first, m->unlinked);
 }
 //@section sync needs iova.sync_buf page.sync
 /* Sync buffers [first, first + count) where they sit in the IOVA range. */

@@ -173,6 +173,24 @@ function keepMany(): Plan {
     .build()
 }
 
+/** dma_iova_unlink() of the middle buffer: the unmap unlinks the two runs left and frees the IOVA space. */
+function iovaUnlink(): Plan {
+  const host = platform({ kernel: '7.3', iommu: { mode: 'translated' } })
+  const dev = host.device('nic0', { dmaMask: 64 })
+  const a = host.ram('a', { offset: 0x100, bytes: 0xf00 })
+  const b = host.ram('b', { pages: 2 })
+  const c = host.ram('c', { bytes: 0x800 })
+  return host
+    .plan(dev, { name: 'iova_unlink' })
+    .transaction('mr', { strategy: 'iova', dir: 'bidirectional' }, [a, b, c])
+    .deviceWrites('mr', b)
+    .unlink('mr', b)
+    .cpuReads(b)
+    .deviceReads('mr', c)
+    .unmap('mr')
+    .build()
+}
+
 export const TEST_PLANS: readonly TestPlan[] = [
   { plan: iovaSync(), why: 'IOVA with unaligned ends, non-coherent device, syncs both ways', kernels: ['6.16'] },
   { plan: reorder(), why: 'non-LIFO unmaps: a ladder with gotos' },
@@ -182,4 +200,5 @@ export const TEST_PLANS: readonly TestPlan[] = [
   { plan: blkBridge(), why: 'blk on 6.17' },
   { plan: bus616(), why: 'p2p-bus and HMM on 6.16' },
   { plan: keepMany(), why: 'kept mappings released at unbind' },
+  { plan: iovaUnlink(), why: 'part of an IOVA range unlinked before the unmap', kernels: ['6.16'] },
 ]

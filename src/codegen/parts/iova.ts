@@ -54,6 +54,20 @@ export const iova: PartDef = {
       ...piecesUnmapPseudo(s).map((l) => `    ${l}`),
     ],
   },
+  unlink: {
+    section: 'iova.unlink',
+    call: (c, index) => ({ fn: 'dmaplan_iova_unlink', args: [c.dev, c.tx, c.state, index] }),
+    pseudo: (s, index) => {
+      const b = s.txm.bufs[index]
+      const offset = s.txm.bufs.slice(s.slice.first, index).reduce((n, x) => n + x.bytes, 0n)
+      return [
+        'if dma_use_iova(&state):',
+        `    dma_iova_unlink(dev, &state, ${hex(offset)}, ${hex(b?.bytes ?? 0n)}, ${s.dir}, ${s.attrs})    (the device loses ${b?.name}; the CPU owns it again)`,
+        `else if need_unmap: unmap the pieces of ${b?.name}`,
+        `the unmap then unlinks each run of buffers still linked and calls dma_iova_free(), as dma_iova_destroy() needs all of [0, mapped_len) linked`,
+      ]
+    },
+  },
   sync: {
     ranged: true,
     sections: () => ['iova.sync'],

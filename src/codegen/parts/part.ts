@@ -78,6 +78,12 @@ export interface PartDef {
     pseudo(site: PseudoSite, to: 'cpu' | 'device', first: number, count: number): string[]
   }
   readonly noSync?: string
+  /** iova: take one buffer out of the mapped range (dma_iova_unlink). */
+  readonly unlink?: {
+    readonly section: string
+    call(site: CallSite, index: string): CallSpec
+    pseudo(site: PseudoSite, index: number): string[]
+  }
   /** HMM: map or unmap one page of the mirror. */
   readonly pages?: {
     readonly faultSection: string

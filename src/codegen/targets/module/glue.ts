@@ -22,6 +22,7 @@ interface TxUse {
   syncForDevice: boolean
   fault: boolean
   invalidate: boolean
+  unlink: boolean
 }
 
 export class Glue {
@@ -34,7 +35,7 @@ export class Glue {
     /** The flavour's device engine, which the glue tells about every buffer, map and unmap. */
     readonly engine?: EngineFlavour,
   ) {
-    for (const t of m.txs) this.#use.set(t, { unmap: false, syncForCpu: false, syncForDevice: false, fault: false, invalidate: false })
+    for (const t of m.txs) this.#use.set(t, { unmap: false, syncForCpu: false, syncForDevice: false, fault: false, invalidate: false, unlink: false })
     const use = (t: TxModel) => this.#use.get(t) as TxUse
     for (const a of m.actions) {
       if (a.op === 'unmap') use(a.tx).unmap = true
@@ -43,6 +44,7 @@ export class Glue {
       if (a.op === 'sync' && this.#syncSlices(a.tx).length > 0) use(a.tx)[a.to === 'cpu' ? 'syncForCpu' : 'syncForDevice'] = true
       if (a.op === 'fault') use(a.tx).fault = true
       if (a.op === 'invalidate') use(a.tx).invalidate = true
+      if (a.op === 'unlink') use(a.tx).unlink = true
     }
     for (const t of m.kept) use(t).unmap = true
   }
@@ -110,7 +112,26 @@ export class Glue {
       if (use.syncForDevice) this.#sync(w, t, 'device')
       if (use.fault) this.#page(w, t, 'fault')
       if (use.invalidate) this.#page(w, t, 'invalidate')
+      if (use.unlink) this.#unlink(w, t)
     }
+  }
+
+  /** The plan unlinks buffers of some transaction (the iova part's unlink bitmap is compiled in). */
+  get usesUnlink(): boolean {
+    return this.m.actions.some((a) => a.op === 'unlink')
+  }
+
+  #unlink(w: CWriter, t: TxModel): void {
+    const s = t.slices.find((x) => x.part.unlink !== undefined)
+    const unlink = s?.part.unlink
+    if (s === undefined || unlink === undefined) throw new Error(`transaction ${t.name} has nothing to unlink`)
+    this.sections.add(unlink.section)
+    w.blank()
+    w.fn({ head: `static void ${this.n.txFn(t.name, 'unlink')}`, params: [`${this.n.dev} *pd`, 'unsigned int i'] }, () => {
+      this.#local(w, t)
+      w.blank()
+      Glue.call(w, '', unlink.call(this.#site(t, s), 'i'))
+    })
   }
 
   #map(w: CWriter, t: TxModel): void {
@@ -250,6 +271,13 @@ export class Glue {
             if (this.engine !== undefined) {
               this.sections.add(`${this.engine.template}.invalidated`)
               w.line(`dmaplan_engine_invalidated(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ${a.index});`)
+            }
+            break
+          case 'unlink':
+            w.line(`${n.txFn(a.tx.name, 'unlink')}(pd, ${a.index});`)
+            if (this.engine !== undefined) {
+              this.sections.add(`${this.engine.template}.unlinked`)
+              w.line(`dmaplan_engine_unlinked(&pd->engine, &pd->${n.txField(a.tx.name)}.tx, ${a.index});`)
             }
             break
           case 'unmap':

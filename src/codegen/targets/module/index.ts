@@ -65,7 +65,7 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   const hooks = [...glue.sections].map((id) => id.replace(/^hooks\./, `${flavour.hooks}.`))
 
   const sections = lib.closure(hooks)
-  const flags = { ...shapeFlags(m.kernel), p2p_bus: p2pBus }
+  const flags = { ...shapeFlags(m.kernel), p2p_bus: p2pBus, iova_unlink: glue.usesUnlink }
   const types = sections.filter((s) => s.name === 'types')
   const partTypes = new Set(m.txs.flatMap((t) => t.slices.map((s) => `${s.part.file}.types`)))
   if (glue.usesBlk) partTypes.add('blk.types')

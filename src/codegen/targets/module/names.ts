@@ -29,7 +29,7 @@ export class Names {
     return `${this.plan}_${device}_addr`
   }
   /** <plan>_<tx>_<op>, op one of map, unmap, sync_for_cpu, sync_for_device, fault, invalidate. */
-  txFn(tx: string, op: 'map' | 'unmap' | 'sync_for_cpu' | 'sync_for_device' | 'fault' | 'invalidate'): string {
+  txFn(tx: string, op: 'map' | 'unmap' | 'sync_for_cpu' | 'sync_for_device' | 'fault' | 'invalidate' | 'unlink'): string {
     return `${this.plan}_${tx}_${op}`
   }
   /** Plan-level functions and objects: run, release, alloc, free, probe, remove, ids, driver. */

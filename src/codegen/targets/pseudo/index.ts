@@ -116,6 +116,11 @@ function step(m: CodegenModel, a: Action, i: number): string[] {
       const what = a.op === 'fault' ? `Fault page ${a.index} of ${a.tx.name} in (${undo(a.cleanup)})` : `Invalidate page ${a.index} of ${a.tx.name}`
       return [`${i}. ${what}:`, '', ...indented(code(lines))]
     }
+    case 'unlink': {
+      const s = a.tx.slices.find((x) => a.index >= x.first && a.index < x.first + x.count)
+      const lines = s?.part.unlink?.pseudo(site(m, a.tx, s), a.index) ?? []
+      return [`${i}. Unlink ${a.buf.name} from ${a.tx.name}:`, '', ...indented(code(lines))]
+    }
     case 'unmap':
       return [`${i}. Unmap ${a.tx.name}.`]
     case 'keep':
