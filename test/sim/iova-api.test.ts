@@ -9,6 +9,33 @@ import { findings, machine, map, ram, run, unmap } from './helpers.js'
 const P = 0x1_0000_0000n
 
 describe('the IOVA API', () => {
+  it('R13 an untrusted device without a swiotlb pool: a sub-granule link fails with -ENOMEM ("bounce buffers are inactive"), a scatterlist maps entry by entry and fails', () => {
+    // 4 GiB of RAM or less: x86 sets up no swiotlb pool (pci_swiotlb_detect()).
+    const m = machine({ ramBytes: '0x20000000', device: { trusted: false, dmaMask: 64 } })
+    expect(m.swiotlb).toBeUndefined()
+    const st = newIovaState()
+    expect(m.api.dma_iova_try_alloc(st, 0x1000_0200n, 0x2000n)).toBe(true)
+    expect(m.api.dma_iova_link(st, 0x1000_0200n, 0n, 0xe00n, DMA_TO_DEVICE, 0)).toBe(-ERRNO.ENOMEM)
+    expect(findings(m, 'K-R13').map((f) => f.message)).toEqual(['dev0 0000:00:03.0: DMA bounce buffers are inactive, unable to map unaligned transaction.'])
+    m.api.dma_iova_destroy(st, 0n, DMA_TO_DEVICE, 0)
+    const sg = run({
+      ramBytes: '0x20000000',
+      device: { trusted: false, dmaMask: 64 },
+      regions: [ram('a', 0xe00, { offset: '0x200' }), ram('b', 0x1000)],
+      steps: [map('t', 'sg', ['a', 'b'], 'to-device'), unmap('t')],
+    })
+    expect(sg.result.transactions[0]?.calls.find((c) => c.fn === 'dma_map_sgtable')?.errno).toBe('-EIO')
+  })
+
+  it('R32 from 6.18 an MMIO range on a device that bounces is refused with -EPERM before anything is linked', () => {
+    const m = machine({ device: { trusted: false, dmaMask: 64 } })
+    const st = newIovaState()
+    expect(m.api.dma_iova_try_alloc(st, P, 0x3000n)).toBe(true)
+    expect(m.api.dma_iova_link(st, P + 0x100n, 0n, 0x2e00n, DMA_TO_DEVICE, 1 << 10)).toBe(-ERRNO.EPERM)
+    expect(m.domain?.pgtable.present).toBe(0)
+    m.api.dma_iova_destroy(st, 0n, DMA_TO_DEVICE, 0)
+  })
+
   it('R26 a failed dma_iova_try_alloc zeroes the state and the strategy falls back to per-range mappings', () => {
     const m = machine({}, { exhaustIova: true })
     const st = newIovaState()

@@ -51,14 +51,17 @@ export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: n
   }
 }
 
-/** dev_use_swiotlb(): untrusted device, or the kmalloc rule (R13, R11). */
+/**
+ * dev_use_swiotlb(): untrusted device, or the kmalloc rule (R13, R11). Whether
+ * a pool exists is asked later (iommu_dma_map_swiotlb(): "bounce buffers are
+ * inactive", and the map fails).
+ */
 export function devUseSwiotlb(env: Env, size: bigint, dir: DmaDir): boolean {
-  return env.swiotlb !== undefined && (env.dev.untrusted || dmaKmallocNeedsBounce(env.dev, size, dir))
+  return env.dev.untrusted || dmaKmallocNeedsBounce(env.dev, size, dir)
 }
 
-/** dev_use_sg_swiotlb() (C1). */
+/** dev_use_sg_swiotlb() (C1): entry by entry, never merged, pool or not. */
 export function devUseSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir): boolean {
-  if (env.swiotlb === undefined) return false
   if (env.dev.untrusted) return true
   if (!dmaKmallocSafe(env.dev, dir)) for (let i = 0; i < nents; i++) if (!dmaKmallocSizeAligned(BigInt(sgt.sgl[i]?.length ?? 0))) return true
   return false

@@ -89,9 +89,11 @@ function bounceAndLink(
 ): number {
   const d = domainOf(env)
   const pool = env.swiotlb
-  if (pool === undefined) return -ERRNO.ENOMEM
-  // iommu_dma_map_swiotlb(): MMIO and REQUIRE_COHERENT mappings can never bounce.
-  if (((env.has('dma-map-phys') && attrs & MMIO) || (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT))) return -ERRNO.EPERM
+  // iommu_dma_map_swiotlb(): no pool (x86 sets none up when all RAM is below 4 GiB).
+  if (pool === undefined) {
+    env.warnOnce('no-bounce', 'R13', `${env.dev.name} ${env.dev.bdf}: DMA bounce buffers are inactive, unable to map unaligned transaction.`)
+    return -ERRNO.ENOMEM
+  }
   const bounce = pool.tblMapSingle(env, phys, Number(len), Number(d.gMask), dir, attrs)
   if (bounce === DMA_MAPPING_ERROR) return -ERRNO.ENOMEM
   const err = linkRaw(env, tracker, st, addr - startPad, bounce - startPad, d.align(len), dir, attrs)
@@ -157,7 +159,8 @@ export function iovaLink(env: Env, tracker: IovaTracker, st: DmaIovaState, phys:
     tracker.direction(st.track, dir, 'dma_iova_link()', DIR_NAME)
   }
   if (devUseSwiotlb(env, size, dir) && d.offset(phys | size) !== 0n) {
-    if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT) return -ERRNO.EPERM
+    // MMIO and REQUIRE_COHERENT ranges never bounce: refused before anything is linked.
+    if ((env.has('dma-map-phys') && attrs & MMIO) || (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT)) return -ERRNO.EPERM
     return linkSwiotlb(env, tracker, st, phys, offset, size, dir, attrs)
   }
   return linkRaw(env, tracker, st, st.addr + offset - pad, phys - pad, d.align(size + pad), dir, attrs)
