@@ -184,6 +184,20 @@ export const KERNEL_CHANGES = {
     where: 'drivers/iommu/dma-iommu.c dma_iova_destroy()',
     what: 'dma_iova_destroy() unlinks mapped_len with dma_iova_unlink() (a synchronous IOTLB sync) and then frees the whole IOVA allocation with dma_iova_free(), never through the flush queue; before, it freed only the aligned mapped_len, through the flush queue on a lazy domain',
   },
+  'map-resource-ram-refused': {
+    first: '6.18',
+    last: '7.0',
+    commit: 'f7326196a781',
+    ended: 'af0c3f058662',
+    where: 'kernel/dma/mapping.c dma_map_resource()',
+    what: 'a kernel built with CONFIG_DMA_API_DEBUG refuses dma_map_resource() of RAM (WARN, DMA_MAPPING_ERROR); before 6.18 nothing checked it',
+  },
+  'debug-mmio-ram-report': {
+    first: '7.1',
+    commit: 'af0c3f058662',
+    where: 'kernel/dma/debug.c debug_dma_map_phys()',
+    what: 'dma-debug reports "dma_map_resource called for RAM address" for an MMIO mapping of RAM that is not reserved, and the map stands',
+  },
   'cc-iommu-alloc-coherent-refused': {
     first: '7.3',
     commit: 'b5ef0dd28e11',

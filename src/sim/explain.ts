@@ -43,6 +43,14 @@ const CATALOG: readonly Explanation[] = [
   e('D21', 'mappings still alive at unbind', 'The driver was unbound with DMA mappings it never released.', 'The device could still reach that memory after the driver is gone.', [...DEBUG, 'dma_debug_device_change()'], 'Unmap everything in remove() before returning.'),
   e('D22', 'dma-debug entry pool grown', 'dma-debug needed more than its preallocated entries.', 'Information: the number of simultaneous mappings is large.', [...DEBUG, 'dma_debug_create_entries()'], 'Nothing, unless the count reveals a leak.'),
   e(
+    'D24',
+    'MMIO mapping of RAM',
+    'The driver mapped RAM with dma_map_resource() or DMA_ATTR_MMIO; dma-debug reports it from 7.1 (af0c3f058662), where 6.18 to 7.0 debug kernels refused the map.',
+    'MMIO mappings skip cache maintenance and bouncing: RAM mapped that way can be read stale or written past the CPU cache.',
+    [...DEBUG, 'debug_dma_map_phys()'],
+    'Map RAM with dma_map_phys() (or dma_map_page) without DMA_ATTR_MMIO; keep MMIO for device memory.',
+  ),
+  e(
     'D23',
     'unmapped with different attributes',
     'The driver unmapped with attributes (DMA_ATTR_MMIO, REQUIRE_COHERENT, PRIVILEGED and the allocation attributes) other than those it mapped with; dma-debug checks this from 7.2 (a34bd60bdaeb).',

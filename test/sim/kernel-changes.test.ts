@@ -273,6 +273,24 @@ describe('what changed in the DMA layer, release by release', () => {
     }
   })
 
+  it('map-resource-ram-refused: 6.18 to 7.0 debug kernels refuse dma_map_resource() of RAM; before and after, it maps', () => {
+    for (const { release, has } of around('map-resource-ram-refused')) {
+      const m = machine({ kernel: release }, { dmaApiDebug: true })
+      expect(m.api.dma_map_resource(P, 0x1000n, DMA_TO_DEVICE, 0) === DMA_MAPPING_ERROR, release).toBe(has)
+    }
+  })
+
+  it('debug-mmio-ram-report: from 7.1 dma-debug reports an MMIO mapping of RAM and lets it stand', () => {
+    for (const { release, has } of around('debug-mmio-ram-report')) {
+      const m = machine({ kernel: release })
+      const addr = m.api.dma_map_resource(P, 0x1000n, DMA_TO_DEVICE, 0)
+      expect(addr === DMA_MAPPING_ERROR, release).toBe(false)
+      expect(findings(m, 'D24').map((f) => f.message), release).toEqual(
+        has ? ['DMA-API: dev0 0000:00:03.0: dma_map_resource called for RAM address 0x0000000100000000'] : [],
+      )
+    }
+  })
+
   it('docs/kernel-releases.md is the table as it is (npm run schema writes it)', () => {
     expect(readFileSync(join(ROOT, 'docs/kernel-releases.md'), 'utf8')).toBe(kernelReleasesMarkdown())
   })

@@ -46,6 +46,9 @@ export function mapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs
   if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return DMA_MAPPING_ERROR
   const addr = env.dev.dmaIommu ? iommu.iommuDmaMapPhys(env, phys, size, dir, attrs) : direct.directMapPhys(env, phys, size, dir, attrs)
   env.debug.map('phy', phys, addr, size, dir, attrs)
+  // debug_dma_map_phys() from 7.1: MMIO of RAM (pfn_valid, not reserved) is reported, the map stands.
+  if (env.has('debug-mmio-ram-report') && addr !== DMA_MAPPING_ERROR && attrs & MMIO && env.p2p.barOf(phys) === undefined && env.mem.backed(phys, size))
+    env.debug.report('D24', `dma_map_resource called for RAM address 0x${phys.toString(16).padStart(16, '0')}`)
   return addr
 }
 
@@ -89,7 +92,7 @@ export function unmapPage(env: Env, addr: bigint, size: bigint, dir: DmaDir, att
 /** dma_map_resource(): from 6.18 dma_map_phys(.. | DMA_ATTR_MMIO). */
 export function mapResource(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
   if (env.has('dma-map-phys')) {
-    if (env.dmaApiDebug && env.p2p.barOf(phys) === undefined && env.mem.backed(phys, size)) {
+    if (env.has('map-resource-ram-refused') && env.dmaApiDebug && env.p2p.barOf(phys) === undefined && env.mem.backed(phys, size)) {
       env.warnOnce('resource-ram', 'R40', `WARNING: dma_map_resource: ${env.dev.name} ${env.dev.bdf}: ${hex(phys)} is RAM`)
       return DMA_MAPPING_ERROR
     }
