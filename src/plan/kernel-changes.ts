@@ -22,6 +22,8 @@ export interface KernelChange {
   readonly commit?: string
   /** The upstream commit that ended it. */
   readonly ended?: string
+  /** That commit's subject, as a distribution's changelog names a stable backport of it. */
+  readonly endedBy?: string
   /** The kernel file (and function) it lives in. */
   readonly where: string
   /** What a driver, or its device, sees. */
@@ -113,6 +115,7 @@ export const KERNEL_CHANGES = {
     last: '7.1',
     commit: 'a25e7962db0d',
     ended: 'db50fb87015b',
+    endedBy: 'iommu/dma-iommu: Fix wrong scatterlist length assignment in P2PDMA path',
     quirk: true,
     where: 'drivers/iommu/dma-iommu.c iommu_dma_map_sg()',
     what: 'a bus-address P2P entry gets the DMA length of the list head (sg->length) instead of its own (also fixed in 7.1.5)',
@@ -131,6 +134,7 @@ export const KERNEL_CHANGES = {
     last: '7.0',
     commit: 'a25e7962db0d',
     ended: '560000d619ef',
+    endedBy: 'dma-mapping: direct: fix missing mapping for THRU_HOST_BRIDGE segments',
     quirk: true,
     where: 'kernel/dma/direct.c dma_direct_map_sg()',
     what: 'a host-bridge P2P entry is left unmapped: its DMA address is whatever sg_init_table() left (0), its length is set (also fixed in 6.18.y and 7.0.y)',
@@ -140,6 +144,7 @@ export const KERNEL_CHANGES = {
     last: '6.19',
     commit: '858299dc6160',
     ended: '81e7223b1a2d',
+    endedBy: 'block: fix partial IOVA mapping cleanup in blk_rq_dma_map_iova',
     quirk: true,
     where: 'block/blk-mq-dma.c blk_rq_dma_map_iova()',
     what: 'a dma_iova_link() error is overwritten by the dma_iova_sync() after the loop: the request maps "successfully" with part of it linked',
@@ -149,6 +154,7 @@ export const KERNEL_CHANGES = {
     last: '7.0',
     commit: '433a76207dcf',
     ended: '6ec91df8aff7',
+    endedBy: 'iommu/dma: Do not try to iommu_map a 0 length region in swiotlb',
     quirk: true,
     where: 'drivers/iommu/dma-iommu.c iommu_dma_iova_link_swiotlb()',
     what: 'a failed bounce link unwinds with dma_iova_unlink(dev, state, 0, mapped) instead of the link\'s offset',
@@ -157,6 +163,7 @@ export const KERNEL_CHANGES = {
     first: '6.18',
     last: '7.2',
     ended: '057e5e07420c',
+    endedBy: 'iommu/dma: skip swiotlb bounce for DMA_ATTR_MMIO in iommu_dma_map_phys',
     quirk: true,
     where: 'drivers/iommu/dma-iommu.c iommu_dma_map_phys()',
     what: 'DMA_ATTR_MMIO (dma_map_resource) off the IOMMU granule on a device that bounces (untrusted, or the kmalloc rule) fails instead of mapping unbounced (also fixed in 7.2.11)',
@@ -183,6 +190,15 @@ export const KERNEL_CHANGES = {
     first: '7.3',
     where: 'drivers/iommu/dma-iommu.c dma_iova_destroy()',
     what: 'dma_iova_destroy() unlinks mapped_len with dma_iova_unlink() (a synchronous IOTLB sync) and then frees the whole IOVA allocation with dma_iova_free(), never through the flush queue; before, it freed only the aligned mapped_len, through the flush queue on a lazy domain',
+  },
+  'iommu-sg-length-wraps': {
+    first: '6.12',
+    last: '7.3',
+    ended: '1c8f6308e557',
+    endedBy: 'iommu/dma: Catch scatterlist length overflows',
+    quirk: true,
+    where: 'drivers/iommu/dma-iommu.c iommu_dma_map_sg()',
+    what: 'an entry (or its padding) past 4 GiB wraps the 32-bit s->length: the IOMMU maps less than the IOVA, which is freed with its mappings left behind, and the map fails with -EINVAL (fixed for 7.4, and in 6.12.118 and 7.3.4 stable, which then refuse it with -EINVAL and map nothing)',
   },
   'map-resource-ram-refused': {
     first: '6.18',
@@ -219,6 +235,19 @@ export const KERNEL_FEATURES = {
 } as const satisfies Record<string, { since: KernelVersion; what: string }>
 export type KernelFeature = keyof typeof KERNEL_FEATURES
 export const KERNEL_CHANGE_IDS = Object.keys(KERNEL_CHANGES) as KernelChangeId[]
+
+/**
+ * The kernel bugs of a release that a kernel's changelog says it has the
+ * fix for (a stable backport): SimOptions.changes for that kernel.
+ */
+export function backportedFixes(release: KernelVersion, changelog: string): Partial<Record<KernelChangeId, boolean>> {
+  const out: Partial<Record<KernelChangeId, boolean>> = {}
+  for (const id of KERNEL_CHANGE_IDS) {
+    const c: KernelChange = KERNEL_CHANGES[id]
+    if (c.quirk && c.endedBy !== undefined && kernelHas(release, id) && changelog.includes(c.endedBy)) out[id] = false
+  }
+  return out
+}
 
 /** The release behaves as the change says. */
 export function kernelHas(release: KernelVersion, id: KernelChangeId): boolean {

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { KERNEL_CHANGE_IDS, KERNEL_CHANGES, kernelHas } from '../../src/plan/kernel-changes.js'
+import { backportedFixes, KERNEL_CHANGE_IDS, KERNEL_CHANGES, kernelHas } from '../../src/plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../../src/plan/kernel.js'
 import { kernelReleasesMarkdown } from '../../src/plan/kernel-doc.js'
 import type { KernelVersion } from '../../src/plan/kernel.js'
@@ -289,6 +289,26 @@ describe('what changed in the DMA layer, release by release', () => {
         has ? ['DMA-API: dev0 0000:00:03.0: dma_map_resource called for RAM address 0x0000000100000000'] : [],
       )
     }
+  })
+
+  it('iommu-sg-length-wraps: until 1c8f6308e557 an entry past 4 GiB wraps, the IOVA is freed and its mappings stay; a backport maps nothing', () => {
+    const big = (release: KernelVersion, changes = {}) => {
+      const m = machine({ kernel: release, ramBytes: '0x400000000', device: { maxSegmentSize: 0xffffffff } }, { changes })
+      // An entry of 4 GiB - 4 KiB padded to the 4 GiB segment boundary for the next one: 4 GiB in 32 bits.
+      const sgt = m.api.sg_alloc_table([
+        { region: 'huge', phys: P, len: 0xffff_f000n },
+        { region: 'next', phys: 2n * P, len: 0x2000n },
+      ])
+      if (typeof sgt === 'number') throw new Error('sg_alloc_table failed')
+      return { ret: m.api.dma_map_sgtable(sgt, DMA_TO_DEVICE, 0), left: m.domain?.pgtable.present ?? 0 }
+    }
+    for (const { release, has } of around('iommu-sg-length-wraps')) {
+      const r = big(release)
+      expect(r.ret, release).toBe(-22)
+      expect(r.left > 0, release).toBe(has)
+    }
+    expect(big('7.3', backportedFixes('7.3', '    - iommu/dma: Catch scatterlist length overflows\n'))).toEqual({ ret: -22, left: 0 })
+    expect(backportedFixes('7.3', 'nothing of the kind')).toEqual({})
   })
 
   it('docs/kernel-releases.md is the table as it is (npm run schema writes it)', () => {

@@ -7,11 +7,14 @@
  * hands what is missing to needTools().
  */
 import { execFile, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import type { KernelVersion } from '../../src/plan/kernel.js'
 import { kernelRelease } from '../../src/plan/kernel.js'
+import type { KernelChangeId } from '../../src/plan/kernel-changes.js'
+import { backportedFixes } from '../../src/plan/kernel-changes.js'
 import { ROOT } from './fixtures.js'
 import { findCheckpatch, findKernel, missingCommands } from './tools.js'
 
@@ -28,6 +31,8 @@ export interface KernelLine {
   readonly checkpatch: string
   /** The headers' include/linux, on this machine (where Kbuild's feature tests look). */
   readonly include: string
+  /** Where this kernel differs from its mainline release: the fixes its changelog lists as backported. */
+  readonly changes: Partial<Record<KernelChangeId, boolean>>
   /** A fresh directory for a kbuild tree, where this line's make sees it. */
   workdir(prefix: string): string
   /** `make -C <headers> M=<tree> <args>` in the line's build environment; stdout and stderr together. */
@@ -35,6 +40,11 @@ export interface KernelLine {
 }
 
 type Found = { readonly line: KernelLine } | { readonly missing: readonly string[] }
+
+/** A Debian kernel package's changelog (gzip), or nothing when the package has none. */
+function changelog(path: string): string {
+  return existsSync(path) ? gunzipSync(readFileSync(path)).toString('utf8') : ''
+}
 
 const output = (r: { stdout?: string | Buffer; stderr?: string | Buffer }) => `${String(r.stdout ?? '')}\n${String(r.stderr ?? '')}`
 
@@ -64,6 +74,7 @@ export function debianLine(): Found {
       image: k.image,
       checkpatch,
       include: join(k.headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
+      changes: backportedFixes(release, changelog(`/usr/share/doc/linux-image-${k.version}/changelog.gz`)),
       workdir: (prefix) => mkdtempSync(join('/tmp', prefix)),
       make: (tree, args) => make('make', ['-C', k.headers, `M=${tree}`, ...args]),
     },
@@ -103,6 +114,7 @@ async function prepare(): Promise<Found> {
       image,
       checkpatch,
       include: join(root, headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
+      changes: backportedFixes(release, changelog(join(image, `../../../../share/doc/linux-base-${version}/changelog.Debian.gz`))),
       workdir: (prefix) => {
         mkdirSync(scratch, { recursive: true })
         return mkdtempSync(join(scratch, prefix))

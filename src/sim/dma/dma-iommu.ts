@@ -272,13 +272,15 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
     if (map === 'PCI_P2PDMA_MAP_NOT_SUPPORTED') return -ERRNO.EREMOTEIO
     const off = d.offset(s.phys)
     const aligned = d.align(BigInt(s.length) + off)
-    if (aligned > 0xffff_ffffn) return -ERRNO.EINVAL
-    const w: Work = { stashAddr: off, stashLen: s.length, iovaLen: Number(aligned), bus: false }
+    // s->length is 32 bits: until 1c8f6308e557 a longer entry wrapped silently.
+    const wraps = env.has('iommu-sg-length-wraps')
+    if (aligned > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
+    const w: Work = { stashAddr: off, stashLen: s.length, iovaLen: Number(aligned & 0xffff_ffffn), bus: false }
     // C3: pad the previous entry so that this one starts on a segment boundary.
     const pad = (mask - iovaLen + 1n) & mask
     if (pad !== 0n && pad < aligned - 1n && prev !== undefined) {
-      if (BigInt(prev.iovaLen) + pad > 0xffff_ffffn) return -ERRNO.EINVAL
-      prev.iovaLen += Number(pad)
+      if (BigInt(prev.iovaLen) + pad > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
+      prev.iovaLen = Number((BigInt(prev.iovaLen) + pad) & 0xffff_ffffn)
       iovaLen += pad
     }
     iovaLen += aligned
@@ -293,7 +295,8 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
   let at = iova
   for (let i = 0; i < nents; i++) {
     const w = work[i] as Work
-    if (w.bus) continue
+    // iommu_map_sg() maps nothing for an entry of length 0 (a wrapped one).
+    if (w.bus || w.iovaLen === 0) continue
     const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
     const err = d.map(at, s.phys - w.stashAddr, BigInt(w.iovaLen), prot, true)
     if (err !== 0) {
@@ -302,6 +305,11 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
       return -ERRNO.EINVAL
     }
     at += BigInt(w.iovaLen)
+  }
+  if (at - iova < iovaLen) {
+    // A wrapped length mapped less than the IOVA holds: the IOVA is freed, its mappings are left behind.
+    iommuDmaFreeIova(env, iova, iovaLen, false)
+    return -ERRNO.EINVAL
   }
   d.syncMap(iova, iovaLen)
   return finaliseSg(env, sgt, work, iova)

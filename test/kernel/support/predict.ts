@@ -18,6 +18,7 @@ import { formatU64 as hex } from '../../../src/plan/u64.js'
 import { DMA_IOVA_USE_SWIOTLB } from '../../../src/sim/consts.js'
 import { attrBits } from '../../../src/sim/dma/attrs.js'
 import { simulate } from '../../../src/sim/index.js'
+import type { SimOptions } from '../../../src/sim/options.js'
 import type { SimKernelCall, SimResult, TransactionResult } from '../../../src/sim/index.js'
 import type { HelperCalls, PageEvent } from './hmm-pages.js'
 import { predictMirrors } from './hmm-pages.js'
@@ -41,12 +42,12 @@ export interface Prediction {
 const ERRNO: Readonly<Record<string, number>> = { '-EPERM': -1, '-EIO': -5, '-E2BIG': -7, '-ENOMEM': -12, '-EINVAL': -22, '-EOPNOTSUPP': -95, '-EREMOTEIO': -121 }
 
 /** `ranOn` is the release that ran: the plan may target a newer one (its driver then takes the compat header's fallbacks). */
-export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion): Prediction {
+export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, changes: SimOptions['changes'] = {}): Prediction {
   const placed = place(plan, obs, ranOn)
-  let result = simulate(placed)
+  let result = simulate(placed, { changes })
   const failed = firstFailedMap(placed, result)
   const steps = failed === undefined ? released(placed.steps) : unwound(placed.steps, failed)
-  if (steps !== placed.steps) result = simulate({ ...placed, steps })
+  if (steps !== placed.steps) result = simulate({ ...placed, steps }, { changes })
   const byName = new Map(result.transactions.map((t) => [t.name, t]))
   const ranOnRelease = placed.platform.kernel
   // An HMM mirror changes after its map: its segments then, page by page.

@@ -49,7 +49,7 @@ export async function runModule(
 export async function runScenario(s: Scenario, module: string, kernel: KernelLine): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
   const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask)
-  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release)
+  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, kernel.changes)
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }
 }
