@@ -24,12 +24,11 @@ import { kernelAtLeast } from '../../src/plan/kernel.js'
 import { planFor, runsOn } from '../kernel/support/scenario.js'
 import { loadScenarios } from '../kernel/support/scenarios.js'
 import type { KernelLine } from '../support/kernels.js'
-import { debianLine, referenceLine } from '../support/kernels.js'
+import { kernelLines } from '../support/kernels.js'
 import { needTools } from '../support/tools.js'
 import { allCases, render, VARIANTS } from './cases.js'
 
 const run = promisify(execFile)
-const onlyLines = process.env.DMAPLAN_LINES?.split(',').filter((l) => l !== '')
 
 interface Module {
   /** Directory name in the kbuild tree (plan, kernel, variant). */
@@ -71,13 +70,8 @@ function diagnostics(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
 }
 
-for (const [label, find] of [
-  ['6.12', async () => debianLine()],
-  ['7.x', referenceLine],
-] as const) {
-  // DMAPLAN_LINES=6.12 or 7 builds for that line only.
-  if (onlyLines !== undefined && !onlyLines.some((l) => label.startsWith(l.split('.')[0] ?? l))) continue
-  const found = await find()
+// DMAPLAN_LINES=6.12 or 7 builds for that line only.
+for (const { label, found } of await kernelLines()) {
   if (needTools('test/codegen/kbuild.test.ts', `kernel build (${label} line)`, 'missing' in found ? found.missing : []) && 'line' in found) defineLine(found.line)
 }
 

@@ -18,7 +18,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KernelLine } from '../support/kernels.js'
-import { debianLine, referenceLine } from '../support/kernels.js'
+import { kernelLines } from '../support/kernels.js'
 import { missingCommands, needTools } from '../support/tools.js'
 import type { Built } from './support/build.js'
 import { buildHarnesses } from './support/build.js'
@@ -30,18 +30,12 @@ import { loadScenarios } from './support/scenarios.js'
 import { misdirect, SELF_CHECKS } from './support/selfcheck.js'
 
 const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
-const onlyLines = process.env.DMAPLAN_LINES?.split(',').filter((s) => s !== '')
 const all = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.plan.name))
 const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip'])
 // Two QEMUs at a time, one per core, whatever line they belong to.
 const limit = limiter(2)
 
-for (const [label, find] of [
-  ['6.12', async () => debianLine()],
-  ['7.x', referenceLine],
-] as const) {
-  if (onlyLines !== undefined && !onlyLines.some((l) => label.startsWith(l.split('.')[0] ?? l))) continue
-  const found = await find()
+for (const { label, found } of await kernelLines()) {
   const missing = [...('missing' in found ? found.missing : []), ...commands]
   if (needTools('test/kernel/conformance.test.ts', `real-kernel conformance (${label} line)`, missing) && 'line' in found) defineLine(found.line)
 }

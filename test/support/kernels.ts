@@ -81,6 +81,23 @@ export function debianLine(): Found {
   }
 }
 
+/**
+ * The kernel lines a test runs on: both, or those DMAPLAN_LINES names
+ * (6.12, 7), each found or with what is missing.
+ */
+export async function kernelLines(): Promise<{ readonly label: string; readonly found: Found }[]> {
+  const only = process.env['DMAPLAN_LINES']?.split(',').filter((l) => l !== '')
+  const out: { label: string; found: Found }[] = []
+  for (const [label, find] of [
+    ['6.12', async () => debianLine()],
+    ['7.x', referenceLine],
+  ] as const) {
+    if (only !== undefined && !only.some((l) => label.startsWith(l.split('.')[0] ?? l))) continue
+    out.push({ label, found: await find() })
+  }
+  return out
+}
+
 let reference: Promise<Found> | undefined
 
 /**
