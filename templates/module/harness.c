@@ -19,10 +19,14 @@
 #define DMAPLAN_EDU_BUF 0x40000
 #define DMAPLAN_CHUNK SZ_2K
 
-/* What the CPU expects in a buffer: the latest bytes written to it. */
+/*
+ * What the CPU expects in a buffer: the latest bytes written to it; and
+ * whether the plan took it out of its mapping (dma_iova_unlink()).
+ */
 struct dmaplan_shadow {
 	const struct dmaplan_buf *buf;
 	u8 *bytes;
+	bool unlinked;
 };
 
 /*
@@ -41,6 +45,7 @@ struct dmaplan_engine {
 	u32 seed;
 	unsigned int transfers;
 	unsigned int errors;
+	bool translating;
 	bool stuck;
 };
 //@section core
@@ -118,6 +123,49 @@ static size_t dmaplan_buf_start(struct dmaplan_engine *e, struct dmaplan_tx *tx,
 		start += paged ? dmaplan_buf_pages(tx->buf[i]) * PAGE_SIZE :
 				 tx->buf[i]->len;
 	return start + (paged ? offset_in_page(tx->buf[k]->phys) : 0);
+}
+
+/*
+ * The buffer that holds byte at of the transaction's DMA view, and in *end
+ * where it ends (or, between buffers, where the next one starts).
+ */
+static struct dmaplan_buf *dmaplan_buf_at(struct dmaplan_engine *e,
+					  struct dmaplan_tx *tx, size_t at,
+					  size_t *end)
+{
+	size_t start;
+	unsigned int k;
+
+	*end = SIZE_MAX;
+	for (k = 0; k < tx->nr_bufs; k++) {
+		start = dmaplan_buf_start(e, tx, k);
+		if (at < start) {
+			*end = start;
+			return NULL;
+		}
+		if (at < start + tx->buf[k]->len) {
+			*end = start + tx->buf[k]->len;
+			return tx->buf[k];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether edu cannot reach a buffer through its mapping. A buffer the
+ * plan unlinked is gone from the device's view. A peer's BAR by PCI bus
+ * address is reached below a common switch, which QEMU does not model: it
+ * sends every DMA of edu through the IOMMU, where a bus address is not
+ * mapped (a DMAR fault), so behind a translating IOMMU the engine leaves
+ * such a buffer alone; without one, the bytes really move.
+ */
+static bool dmaplan_unreachable(struct dmaplan_engine *e,
+				const struct dmaplan_buf *b)
+{
+	struct dmaplan_shadow *s = dmaplan_shadow_of(e, b);
+
+	return (s && s->unlinked) ||
+	       (b->mem == DMAPLAN_MEM_BUS && e->translating);
 }
 
 /*
@@ -216,6 +264,7 @@ static int dmaplan_engine_init(struct dmaplan_engine *e, struct pci_dev *pdev,
 	if (!e->shadow || !e->paged)
 		return -ENOMEM;
 	e->nr_shadows = nr_bufs;
+	e->translating = !strncmp(dmaplan_domain(e->dev), "dma", 3);
 	dev_info(e->dev, "dmaplan: begin %s domain=%s\n",
 		 dev_driver_string(e->dev), dmaplan_domain(e->dev));
 	return 0;
@@ -255,7 +304,7 @@ static void dmaplan_engine_track(struct dmaplan_engine *e,
 	}
 	s->buf = b;
 }
-//@section device_access needs harness.core
+//@section move needs harness.core
 /*
  * Whether the engine may move [at, at + len) of a segment that holds [a, b)
  * of the access: transfers take 100 ms, so of a part longer than 8 KiB it
@@ -316,10 +365,11 @@ static size_t dmaplan_device_chunk(struct dmaplan_engine *e,
 static size_t dmaplan_engine_move(struct dmaplan_engine *e,
 				  struct dmaplan_tx *tx, size_t offset,
 				  size_t len, bool write, unsigned int *chunks,
-				  size_t *held)
+				  size_t *held, size_t *skipped)
 {
-	size_t start = 0, bad = 0, step, a, b, at, n;
+	size_t start = 0, bad = 0, step, a, b, at, n, end;
 	bool paged = dmaplan_paged(e, tx);
+	struct dmaplan_buf *buf;
 	dma_addr_t addr;
 	unsigned int i;
 
@@ -330,7 +380,13 @@ static size_t dmaplan_engine_move(struct dmaplan_engine *e,
 		if (a < b)
 			*held += b - a;
 		for (at = a; at < b; at += n) {
-			n = min_t(size_t, DMAPLAN_CHUNK, b - at);
+			/* A chunk stays within one buffer. */
+			buf = dmaplan_buf_at(e, tx, at, &end);
+			n = min(min_t(size_t, DMAPLAN_CHUNK, b - at), end - at);
+			if (buf && dmaplan_unreachable(e, buf)) {
+				*skipped += n;
+				continue;
+			}
 			if (!dmaplan_chunk_wanted(tx, a, b, at, n))
 				continue;
 			(*chunks)++;
@@ -341,6 +397,42 @@ static size_t dmaplan_engine_move(struct dmaplan_engine *e,
 	return bad;
 }
 
+/*
+ * Every entry of the hardware scatter-gather list, whatever the plan's steps
+ * touch: the device reads the whole DMA view after the map, and writes it
+ * before the unmap (and reads it back when it may do both), as far as the
+ * mapping's direction allows; of an HMM mirror, the buffers' bytes in the
+ * pages that are mapped. Not the scratch buffer's own transaction, and not
+ * after the run (a kept transaction unmapped at unbind): the scratch buffer
+ * is gone then.
+ */
+static void dmaplan_engine_sweep(struct dmaplan_engine *e,
+				 struct dmaplan_tx *tx, bool write)
+{
+	size_t len = 0, held = 0, skipped = 0, bad = 0;
+	unsigned int i, chunks = 0;
+
+	for (i = 0; i < tx->nr_bufs; i++) {
+		if (tx->buf[i] == e->scratch)
+			return;
+		len += tx->buf[i]->len;
+	}
+	if (!e->scratch->vaddr ||
+	    tx->dir == (write ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
+		return;
+	if (!dmaplan_paged(e, tx))
+		bad = dmaplan_engine_move(e, tx, 0, len, write, &chunks, &held,
+					  &skipped);
+	for (i = 0; i < tx->nr_bufs && dmaplan_paged(e, tx); i++)
+		bad += dmaplan_engine_move(e, tx, dmaplan_buf_start(e, tx, i),
+					   tx->buf[i]->len, write, &chunks,
+					   &held, &skipped);
+	if (bad)
+		e->errors++;
+	dev_info(e->dev, "dmaplan: sweep %s %s chunks=%u skipped=%#zx bad=%zu\n",
+		 write ? "write" : "read", tx->name, chunks, skipped, bad);
+}
+//@section device_access needs harness.move
 /*
  * The engine never writes through a mapping the device may only read, nor
  * the other way round: behind an IOMMU that would be a DMAR fault.
@@ -361,54 +453,21 @@ static void dmaplan_device_access(struct dmaplan_engine *e,
 				  struct dmaplan_tx *tx, size_t offset,
 				  size_t len, bool write)
 {
+	size_t held = 0, skipped = 0, bad;
 	unsigned int chunks = 0;
-	size_t held = 0, bad;
 
 	if (!dmaplan_device_may(e, tx, write))
 		return;
-	bad = dmaplan_engine_move(e, tx, offset, len, write, &chunks, &held);
+	bad = dmaplan_engine_move(e, tx, offset, len, write, &chunks, &held,
+				  &skipped);
 	/* A device page fault on an HMM mirror: the plan did not fault it in. */
 	bad += len - held;
 	if (bad)
 		e->errors++;
 	dev_info(e->dev,
-		 "dmaplan: device %s %s off=%#zx len=%#zx chunks=%u bad=%zu\n",
-		 write ? "write" : "read", tx->name, offset, len, chunks, bad);
-}
-
-/*
- * Every entry of the hardware scatter-gather list, whatever the plan's steps
- * touch: the device reads the whole DMA view after the map, and writes it
- * before the unmap (and reads it back when it may do both), as far as the
- * mapping's direction allows; of an HMM mirror, the buffers' bytes in the
- * pages that are mapped. Not the scratch buffer's own transaction, and not
- * after the run (a kept transaction unmapped at unbind): the scratch buffer
- * is gone then.
- */
-static void dmaplan_engine_sweep(struct dmaplan_engine *e,
-				 struct dmaplan_tx *tx, bool write)
-{
-	unsigned int i, chunks = 0;
-	size_t len = 0, held = 0, bad = 0;
-
-	for (i = 0; i < tx->nr_bufs; i++) {
-		if (tx->buf[i] == e->scratch)
-			return;
-		len += tx->buf[i]->len;
-	}
-	if (!e->scratch->vaddr ||
-	    tx->dir == (write ? DMA_TO_DEVICE : DMA_FROM_DEVICE))
-		return;
-	if (!dmaplan_paged(e, tx))
-		bad = dmaplan_engine_move(e, tx, 0, len, write, &chunks, &held);
-	for (i = 0; i < tx->nr_bufs && dmaplan_paged(e, tx); i++)
-		bad += dmaplan_engine_move(e, tx, dmaplan_buf_start(e, tx, i),
-					   tx->buf[i]->len, write, &chunks,
-					   &held);
-	if (bad)
-		e->errors++;
-	dev_info(e->dev, "dmaplan: sweep %s %s chunks=%u bad=%zu\n",
-		 write ? "write" : "read", tx->name, chunks, bad);
+		 "dmaplan: device %s %s off=%#zx len=%#zx chunks=%u skipped=%#zx bad=%zu\n",
+		 write ? "write" : "read", tx->name, offset, len, chunks, skipped,
+		 bad);
 }
 //@section segs needs harness.core
 /* The segments the device is given (an HMM mirror's unmapped pages: 0). */
@@ -420,11 +479,12 @@ static void dmaplan_engine_segs(struct dmaplan_engine *e, struct dmaplan_tx *tx)
 		dev_info(e->dev, "dmaplan: seg %s %u dma=%pad len=%#zx\n",
 			 tx->name, i, &tx->seg[i].addr, tx->seg[i].len);
 }
-//@section mapped needs harness.track harness.device_access harness.segs
+//@section mapped needs harness.track harness.move harness.segs
 /* Report a map: its result and the segments the device is given. */
 static void dmaplan_engine_mapped(struct dmaplan_engine *e,
 				  struct dmaplan_tx *tx, int ret)
 {
+	struct dmaplan_shadow *s;
 	unsigned int i;
 
 	dev_info(e->dev, "dmaplan: map %s ret=%d segs=%u\n", tx->name, ret,
@@ -432,9 +492,13 @@ static void dmaplan_engine_mapped(struct dmaplan_engine *e,
 	if (ret)
 		return;
 	dmaplan_engine_segs(e, tx);
-	for (i = 0; i < tx->nr_bufs; i++)
+	for (i = 0; i < tx->nr_bufs; i++) {
 		if (dmaplan_coherent(tx->buf[i]))
 			dmaplan_engine_track(e, tx->buf[i]);
+		s = dmaplan_shadow_of(e, tx->buf[i]);
+		if (s)
+			s->unlinked = false;
+	}
 	dmaplan_engine_sweep(e, tx, false);
 }
 //@section pages needs harness.core
@@ -444,7 +508,7 @@ static void dmaplan_engine_pages(struct dmaplan_engine *e,
 {
 	e->paged[e->nr_paged++] = tx;
 }
-//@section fault needs harness.device_access harness.segs
+//@section fault needs harness.move harness.segs
 /*
  * Report an HMM page fault: its result and the mirror's segments, then the
  * device reads every page that is mapped.
@@ -468,7 +532,23 @@ static void dmaplan_engine_invalidated(struct dmaplan_engine *e,
 		 tx->nr_segs);
 	dmaplan_engine_segs(e, tx);
 }
-//@section unmapping needs harness.device_access
+//@section unlinked needs harness.core
+/*
+ * Report a dma_iova_unlink() of buffer idx: from now on the device must not
+ * reach it (after the unlink, a DMA to it is an IOMMU fault), so the engine
+ * leaves it out of the sweeps; the CPU owns it again.
+ */
+static void dmaplan_engine_unlinked(struct dmaplan_engine *e,
+				    struct dmaplan_tx *tx, unsigned int idx)
+{
+	struct dmaplan_shadow *s = dmaplan_shadow_of(e, tx->buf[idx]);
+
+	if (s)
+		s->unlinked = true;
+	dev_info(e->dev, "dmaplan: unlink %s %s\n", tx->name,
+		 tx->buf[idx]->name);
+}
+//@section unmapping needs harness.move
 /* Report an unmap, after the last sweep; coherent memory is freed with it. */
 static void dmaplan_engine_unmapping(struct dmaplan_engine *e,
 				     struct dmaplan_tx *tx)

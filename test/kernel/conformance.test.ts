@@ -23,7 +23,7 @@ import { missingCommands, needTools } from '../support/tools.js'
 import type { Built } from './support/build.js'
 import { buildHarnesses } from './support/build.js'
 import type { ScenarioRun } from './support/run.js'
-import { describeRun, limiter, runModule, runScenario } from './support/run.js'
+import { describeRun, limiter, p2pPeers, runModule, runScenario } from './support/run.js'
 import type { Scenario } from './support/scenario.js'
 import { planFor, runsOn } from './support/scenario.js'
 import { loadScenarios } from './support/scenarios.js'
@@ -57,6 +57,7 @@ function defineLine(kernel: KernelLine): void {
       [...scenarios.map(planOf), ...SELF_CHECKS.map((c) => planFor({ ...c, about: c.expect }, kernel.release))],
       join(root, 'kbuild'),
       misdirect,
+      scenarios.some((s) => p2pPeers(s).length > 0),
     )
     build.then((b) => console.log(`conformance ${kernel.version}: ${b.modules.size} harnesses built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)).catch(() => {})
     built = build
@@ -75,7 +76,7 @@ function defineLine(kernel: KernelLine): void {
       const run = build.then((b) => {
         const ko = b.modules.get(name)
         if (ko === undefined) throw new Error(`${name}.ko was not built`)
-        return limit(() => runScenario(s, ko, kernel))
+        return limit(() => runScenario(s, ko, kernel, b.provider))
       })
       // Awaited by the scenario's own test; until then a failure must not count as unhandled.
       run.catch(() => {})

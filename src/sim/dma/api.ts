@@ -5,6 +5,7 @@
  * doing nothing else). Strategy modules call only these, in the order the
  * generated C does.
  */
+import { hex } from '../addr.js'
 import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Trace } from '../trace.js'
@@ -15,7 +16,7 @@ import type { DmaIovaState } from './iova-api.js'
 import type { IovaTracker } from './iova-tracker.js'
 import * as m from './mapping.js'
 import type { P2pMapType, P2pState } from './p2pdma.js'
-import { buildSgTable, sgTableBytes } from './scatterlist.js'
+import { buildSgTable, dmaSegments, sgTableBytes } from './scatterlist.js'
 import type { SgRange, SgTable } from './scatterlist.js'
 
 const dirArg = (d: DmaDir): string => DIR_NAME[d]
@@ -133,7 +134,9 @@ export class DmaApi {
       return n
     }
     sgt.nents = n
-    this.#t.record('dma_map_sgtable', args, 0)
+    // What the dma_map_sg trace event lists: the DMA entries, as address+length.
+    const segs = dmaSegments(sgt).map((x) => `${hex(x.dma)}+${hex(x.len)}`)
+    this.#t.record('dma_map_sgtable', { ...args, dma_segs: segs.join(' ') }, 0)
     return 0
   }
 

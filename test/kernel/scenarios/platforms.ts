@@ -32,3 +32,29 @@ export const E1 = {
   b: { pages: 1 },
   c: { bytes: 0x800 },
 } as const
+
+/**
+ * The P2P set-ups of qemu.ts in the DSL's terms (7.3: Debian's 6.12 has no
+ * CONFIG_PCI_P2PDMA). ivshmem (`shm`) provides its 2 MiB BAR 2; where the
+ * boot put it is read from the run. edu's DMA mask is widened to 64 bits, as
+ * its 28 do not reach the BAR.
+ */
+const P2P_RAM = { kernel: '7.3', ramBytes: 512 << 20 } as const
+export const SHM = { p2pMemory: { bytes: 2 << 20 } } as const
+export const EDU_64 = { dmaMask: 64 } as const
+/** edu and ivshmem below one switch whose downstream ports have no ACS: bus addresses. */
+export const P2P_SWITCH = { pci: { switches: { sw: { acsRedirect: false } } } } as const
+export const P2P_SWITCH_STRICT = { ...P2P_RAM, ...P2P_SWITCH, iommu: { mode: 'translated', flush: 'strict' } } as const satisfies PlatformSpec
+export const P2P_SWITCH_PT = { ...P2P_RAM, ...P2P_SWITCH, iommu: { mode: 'passthrough' } } as const satisfies PlatformSpec
+export const P2P_SWITCH_NONE = { ...P2P_RAM, ...P2P_SWITCH, iommu: { mode: 'none' } } as const satisfies PlatformSpec
+/** Root ports of their own, q35's host bridge (not on the kernel's list), Intel's CPU: no P2P. */
+export const P2P_PORTS_STRICT = { ...P2P_RAM, pci: { hostBridgeP2P: false }, iommu: { mode: 'translated', flush: 'strict' } } as const satisfies PlatformSpec
+/** The same with an AMD Zen CPU: through the host bridge. */
+export const P2P_EPYC_STRICT = { ...P2P_RAM, pci: { hostBridgeP2P: true }, iommu: { mode: 'translated', flush: 'strict' } } as const satisfies PlatformSpec
+export const P2P_EPYC_PT = { ...P2P_RAM, pci: { hostBridgeP2P: true }, iommu: { mode: 'passthrough' } } as const satisfies PlatformSpec
+/** Two functions below one root port, whose ACS redirect the IOMMU's set-up enables. */
+export const P2P_ACS_STRICT = {
+  ...P2P_RAM,
+  pci: { switches: { rp: { acsRedirect: true } }, hostBridgeP2P: false },
+  iommu: { mode: 'translated', flush: 'strict' },
+} as const satisfies PlatformSpec

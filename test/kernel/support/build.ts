@@ -3,8 +3,9 @@
  * kbuild tree and built with one make (-j2) against a kernel line's headers,
  * with W=1: every diagnostic the compiler prints is reported.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { generate } from '../../../src/codegen/index.js'
 import type { Plan } from '../../../src/plan/ir.js'
 import type { KernelLine } from '../../support/kernels.js'
@@ -12,6 +13,8 @@ import type { KernelLine } from '../../support/kernels.js'
 export interface Built {
   /** The .ko of each plan, by plan name (absent when it did not build). */
   readonly modules: ReadonlyMap<string, string>
+  /** The P2P provider's .ko (p2p-provider.c), when it was asked for and built. */
+  readonly provider?: string
   /** What make and the compiler said, minus kbuild's progress lines. */
   readonly diagnostics: readonly string[]
   readonly seconds: number
@@ -20,16 +23,26 @@ export interface Built {
 /** A change to a generated driver before it is built (the harness's self-check breaks it on purpose). */
 export type Edit = (plan: string, source: string) => string
 
-export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], tree: string, edit?: Edit): Promise<Built> {
+/** The P2P provider module's name and source (ivshmem's BAR as P2P memory). */
+const PROVIDER = 'dmaplan_p2p_provider'
+const PROVIDER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', 'provider', `${PROVIDER}.c`)
+
+export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], tree: string, edit?: Edit, withProvider = false): Promise<Built> {
   const started = Date.now()
   mkdirSync(tree, { recursive: true })
+  if (withProvider) {
+    mkdirSync(join(tree, PROVIDER), { recursive: true })
+    copyFileSync(PROVIDER_SOURCE, join(tree, PROVIDER, `${PROVIDER}.c`))
+    writeFileSync(join(tree, PROVIDER, 'Kbuild'), `obj-m += ${PROVIDER}.o\n`)
+  }
   for (const plan of plans) {
     const dir = join(tree, plan.name)
     mkdirSync(dir, { recursive: true })
     for (const [path, text] of generate(plan, { target: 'harness' }))
       writeFileSync(join(dir, path), edit !== undefined && path === `${plan.name}.c` ? edit(plan.name, text) : text)
   }
-  writeFileSync(join(tree, 'Kbuild'), `${plans.map((p) => `obj-m += ${p.name}/`).join('\n')}\n`)
+  const dirs = [...plans.map((p) => p.name), ...(withProvider ? [PROVIDER] : [])]
+  writeFileSync(join(tree, 'Kbuild'), `${dirs.map((d) => `obj-m += ${d}/`).join('\n')}\n`)
   // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
   const { out } = await line.make(tree, ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules'])
   const modules = new Map<string, string>()
@@ -37,6 +50,7 @@ export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], t
     const ko = join(tree, plan.name, `${plan.name}.ko`)
     if (existsSync(ko)) modules.set(plan.name, ko)
   }
+  const provider = join(tree, PROVIDER, `${PROVIDER}.ko`)
   const diagnostics = out.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
-  return { modules, diagnostics, seconds: (Date.now() - started) / 1000 }
+  return { modules, ...(withProvider && existsSync(provider) ? { provider } : {}), diagnostics, seconds: (Date.now() - started) / 1000 }
 }

@@ -16,6 +16,8 @@
  * IOVA: dma_unmap_phys() if there is a dma_list), from what the simulated
  * table did in that step.
  */
+import type { P2pMapType } from '../../../src/plan/topology.js'
+import { p2pDecision } from '../../../src/plan/topology.js'
 import type { Plan, Step } from '../../../src/plan/ir.js'
 import type { KernelVersion } from '../../../src/plan/kernel.js'
 import { kernelHas } from '../../../src/plan/kernel-changes.js'
@@ -50,6 +52,22 @@ const PAGE = 4096n
 const EFAULT = -14
 /** DMA_ATTR_REQUIRE_COHERENT: every HMM mapping carries it from 7.0 (include/linux/dma-mapping.h). */
 const REQUIRE_COHERENT = 1n << 12n
+/** DMA_ATTR_MMIO (6.18+) and, before it, DMA_ATTR_SKIP_CPU_SYNC: what a host-bridge P2P page adds. */
+const MMIO = 1n << 10n
+const SKIP_CPU_SYNC = 1n << 5n
+
+/**
+ * What pci_p2pdma_state() says of the page at phys, for hmm_dma_map_pfn():
+ * undefined for RAM, else the route from the region's provider to the plan's
+ * device. A bus-address page is neither linked nor mapped (nor unmapped): it
+ * gets its bus address; a host-bridge page is linked or mapped as MMIO.
+ */
+function p2pPage(plan: Plan, phys: bigint): P2pMapType | undefined {
+  const r = plan.regions.find((x) => x.memory === 'p2p' && x.phys !== undefined && phys + PAGE > x.phys && phys < x.phys + x.bytes)
+  const provider = plan.devices.find((d) => d.name === r?.provider)
+  const client = plan.devices.find((d) => d.name === plan.device)
+  return provider && client ? p2pDecision(plan.platform, provider, client).map : undefined
+}
 
 /** The physical address of every page of the mirror a map step maps, in order (one pfn per page). */
 function mirrorPages(plan: Plan, tx: string): bigint[] {
@@ -91,7 +109,8 @@ export function predictMirrors(
   const mirrors = new Map<string, { phys: bigint[]; table: Segment[]; addr?: bigint; dmaList?: boolean }>()
   const after = (i: number) => simulate({ ...plan, steps: steps.slice(0, i + 1) })
   const probed = kernelHas(release, 'dma-iova-api')
-  const attrs = kernelHas(release, 'hmm-require-coherent') ? REQUIRE_COHERENT : 0n
+  const coherent = kernelHas(release, 'hmm-require-coherent') ? REQUIRE_COHERENT : 0n
+  const mmio = kernelHas(release, 'hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
   const [map, unmap] = kernelHas(release, 'trace-dma-map-phys') ? ['dma_map_phys', 'dma_unmap_phys'] : ['dma_map_page', 'dma_unmap_page']
   steps.forEach((s, i) => {
     const tx = s.op === 'map' || s.op === 'hmm-fault' || s.op === 'hmm-invalidate' || s.op === 'unmap' ? s.tx : undefined
@@ -124,6 +143,9 @@ export function predictMirrors(
       const dma = now[idx]?.dma ?? 0n
       const mapped = w.len === 0n && (now[idx]?.len ?? 0n) > 0n
       const unmapped = w.len > 0n && (now[idx]?.len ?? 0n) === 0n
+      const p2p = p2pPage(plan, phys)
+      const attrs = coherent | (p2p === 'host-bridge' ? mmio : 0n)
+      if (p2p === 'bus') return
       // hmm_dma_map_pfn() links and syncs each page, or maps it on its own; hmm_dma_unmap_pfn() undoes that.
       if (mapped && addr !== undefined)
         calls.push({ fn: 'iova_link', addr, phys, offset, size: PAGE, dir: 'BIDIRECTIONAL', attrs, ret: 0 }, { fn: 'iova_sync', addr, offset, size: PAGE, ret: 0 })

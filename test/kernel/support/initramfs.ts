@@ -21,6 +21,10 @@ const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep',
 export interface InitramfsSpec {
   /** Modules to load, in order; each is removed again after it ran. */
   readonly modules: readonly string[]
+  /** Their parameters (`name=value ...`), the same for each. */
+  readonly args?: string
+  /** Modules loaded first and kept (a P2P provider), their log printed before the others'. */
+  readonly providers?: readonly string[]
   /** Record the dma:* trace events and the IOVA API's calls of each module (insmod to rmmod). */
   readonly trace?: boolean
 }
@@ -33,10 +37,12 @@ export function buildInitramfs(spec: InitramfsSpec): string {
   for (const d of ['bin', 'proc', 'sys', 'dev', 'modules']) mkdirSync(join(root, d), { recursive: true })
   copyFileSync(which('busybox') as string, join(root, 'bin', 'busybox'))
   for (const a of APPLETS) symlinkSync('busybox', join(root, 'bin', a))
-  const names = spec.modules.map((m) => {
+  const copy = (m: string) => {
     copyFileSync(m, join(root, 'modules', basename(m)))
     return basename(m)
-  })
+  }
+  const providers = (spec.providers ?? []).map(copy)
+  const names = spec.modules.map(copy)
   const init = [
     '#!/bin/sh',
     'mount -t proc proc /proc',
@@ -49,11 +55,13 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     'grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" /boot.log | sed "s/^/dmaplan-boot: /"',
     // The IOVA API has no tracepoints: kprobes stand in (iova-probes.ts), in the same buffer, so the order of all calls is kept.
     ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`, ...probeSetup(TRACING)] : []),
+    ...providers.map((n) => `insmod /modules/${n}`),
+    ...(providers.length > 0 ? ['dmesg -c | sed "s/^/dmaplan-log: /"'] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
     ...names.flatMap((n) => [
       `echo "dmaplan-module: begin ${n}"`,
       ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
-      `insmod /modules/${n}`,
+      `insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`,
       `rmmod ${n.replace(/\.ko$/, '')}`,
       'dmesg -c | sed "s/^/dmaplan-log: /"',
       ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),

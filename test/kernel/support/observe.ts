@@ -76,6 +76,8 @@ export interface Observation {
   readonly domain?: DomainType
   /** Physical address of every buffer the harness reported, by region name. */
   readonly regions: ReadonlyMap<string, bigint>
+  /** The P2P provider's BAR, where the set-up has one, and pci_p2pdma_distance_many() to edu (-1: no route) (p2p-provider.c). */
+  readonly provider?: { readonly pci: string; readonly bar: bigint; readonly len: bigint; readonly distance: number }
   readonly maps: readonly MapReport[]
   /** HMM mirrors' page faults and invalidations, each with the mirror's segments after it. */
   readonly pages: readonly PageEvent[]
@@ -111,6 +113,7 @@ export function observe(lines: readonly string[]): Observation {
   const boot: { swiotlb?: BootFacts['swiotlb'] } = {}
   let domain: DomainType | undefined
   const regions = new Map<string, bigint>()
+  let provider: Observation['provider']
   const maps: MapReport[] = []
   const pages: PageEvent[] = []
   // The report that the next seg lines belong to: a map, or an HMM fault or invalidation.
@@ -167,6 +170,9 @@ export function observe(lines: readonly string[]): Observation {
       case 'begin':
         domain = field('domain') as DomainType
         break
+      case 'provider':
+        provider = { pci: rest[0] ?? '', bar: hex(field('bar')), len: hex(field('len')), distance: Number(field('distance')) }
+        break
       case 'region':
         regions.set(rest[0] ?? '', hex(field('phys')))
         break
@@ -199,7 +205,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
 }
 
 function traceCall(line: string): TraceCall | undefined {

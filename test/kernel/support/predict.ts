@@ -17,6 +17,8 @@ import { decodePlan, encodePlan } from '../../../src/plan/load.js'
 import { formatU64 as hex } from '../../../src/plan/u64.js'
 import { DMA_IOVA_USE_SWIOTLB } from '../../../src/sim/consts.js'
 import { attrBits } from '../../../src/sim/dma/attrs.js'
+import type { P2pMapType } from '../../../src/plan/topology.js'
+import { p2pDecision } from '../../../src/plan/topology.js'
 import { simulate } from '../../../src/sim/index.js'
 import type { SimOptions } from '../../../src/sim/options.js'
 import type { SimKernelCall, SimResult, TransactionResult } from '../../../src/sim/index.js'
@@ -37,6 +39,8 @@ export interface Prediction {
   readonly messages: readonly string[]
   /** What the driver's run() returns: 0, or the failed map's error. */
   readonly ret: number
+  /** The P2P route from the plan's provider to its device (topology.ts), where it has one. */
+  readonly route?: P2pMapType
 }
 
 const ERRNO: Readonly<Record<string, number>> = { '-EPERM': -1, '-EIO': -5, '-E2BIG': -7, '-ENOMEM': -12, '-EINVAL': -22, '-EOPNOTSUPP': -95, '-EREMOTEIO': -121 }
@@ -59,7 +63,10 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, chan
   const unmaps = steps.filter((s): s is Extract<Step, { op: 'unmap' }> => s.op === 'unmap' && byName.get(s.tx)?.status === 'unmapped').map((s) => s.tx)
   const bounced = new Set(result.transactions.filter((t) => t.counters.bounceSlots > 0).map((t) => t.name))
   const firstFailure = maps.find((m) => m.ret !== 0)
+  const client = placed.devices.find((d) => d.name === placed.device)
+  const provider = placed.devices.find((d) => d.p2pMemory !== undefined)
   return {
+    ...(provider && client ? { route: p2pDecision(placed.platform, provider, client).map } : {}),
     result,
     maps,
     pages: mirrors.events,
@@ -71,7 +78,7 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, chan
   }
 }
 
-/** The plan on the kernel that ran, with the run's physical addresses and swiotlb pool. */
+/** The plan on the kernel that ran, with the run's physical addresses, swiotlb pool and P2P BAR. */
 function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
   const json = encodePlan(plan)
   const swiotlb = obs.boot.swiotlb
@@ -82,6 +89,10 @@ function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
       kernel: ranOn,
       ...(swiotlb ? { swiotlb: { ...json.platform.swiotlb, base: hex(swiotlb.base), bytes: hex(swiotlb.bytes) } } : {}),
     },
+    // The set-up's one P2P provider is every peer of the plan (run.ts): its BAR is where the boot put it.
+    devices: (json.devices ?? []).map((d) =>
+      d.p2pMemory === undefined || obs.provider === undefined ? d : { ...d, p2pMemory: { ...d.p2pMemory, bar: hex(obs.provider.bar), bytes: hex(obs.provider.len) } },
+    ),
     regions: (json.regions ?? []).map((r) => {
       const phys = obs.regions.get(r.name)
       return phys === undefined ? r : { ...r, phys: hex(phys) }
@@ -161,8 +172,11 @@ function traceOf(result: SimResult, release: KernelVersion, helpers: readonly He
         break
       case 'dma_map_sgtable':
         // Only a successful map is traced (dma_map_sg_err is for errors outside the documented ones).
-        if (c.ret === 0)
-          out.push({ fn: 'map_sg', dir: dirOf(a.dir), nents: Number(a.orig_nents), dmas: t.segments.map((s) => BigInt(s.dma)), sizes: t.segments.map((s) => BigInt(s.len)) })
+        if (c.ret === 0) {
+          // The call's own DMA entries: a transaction may hold more (auto maps only its peers' buffers with a scatterlist).
+          const entries = String(a.dma_segs ?? '').split(' ').filter((x) => x !== '').map((x) => x.split('+').map(BigInt))
+          out.push({ fn: 'map_sg', dir: dirOf(a.dir), nents: Number(a.orig_nents), dmas: entries.map((e) => e[0] ?? 0n), sizes: entries.map((e) => e[1] ?? 0n) })
+        }
         break
       case 'dma_unmap_sgtable':
         out.push({ fn: 'unmap_sg', dir: dirOf(a.dir), nents: Number(a.orig_nents) })

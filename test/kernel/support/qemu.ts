@@ -13,7 +13,48 @@ export interface ReferencePlatform {
   readonly memory: string
   /** edu's DMA mask, when wider than its own 28 bits (forDevice()). */
   readonly eduMask?: bigint
+  /** Where edu sits (`bus=...,addr=...`); on the root bus when absent. */
+  readonly eduAt?: string
+  /** QEMU's CPU model, when not its default. */
+  readonly cpu?: string
+  /** The PCI address of ivshmem, the P2P provider (p2p-provider.c), when the set-up has one. */
+  readonly provider?: string
 }
+
+/**
+ * QEMU's PCIe pieces for the P2P set-ups: a root port, a switch (one
+ * x3130 upstream port, downstream ports that have no ACS capability), and
+ * ivshmem-plain, whose BAR 2 is 2 MiB of RAM that p2p-provider.c registers
+ * as P2P memory. Bus numbers follow from the order: the root port's bus is
+ * 01, the switch's internal bus 02, its downstream ports' buses 03 and 04.
+ */
+const rootPort = (id: string, slot: number) => ['-device', `pcie-root-port,id=${id},bus=pcie.0,chassis=${slot},slot=${slot},addr=0x${(3 + slot).toString(16)}`]
+const ivshmem = (at: string) => ['-object', 'memory-backend-ram,id=shm,size=2M', '-device', `ivshmem-plain,memdev=shm,${at}`]
+const SWITCH = [
+  ...rootPort('rp1', 1),
+  '-device', 'x3130-upstream,id=up,bus=rp1',
+  '-device', 'xio3130-downstream,id=dn0,bus=up,chassis=10,slot=0',
+  '-device', 'xio3130-downstream,id=dn1,bus=up,chassis=11,slot=1',
+  ...ivshmem('bus=dn1'),
+]
+const VTD = ['-device', 'intel-iommu']
+/** edu below the switch's first downstream port, ivshmem below the second. */
+const SAME_SWITCH = { devices: SWITCH, eduAt: 'bus=dn0', provider: '0000:04:00.0' } as const
+/** edu and ivshmem on root ports of their own: P2P goes through q35's host bridge. */
+const ROOT_PORTS = { devices: [...rootPort('rp1', 1), ...rootPort('rp2', 2), ...ivshmem('bus=rp2')], eduAt: 'bus=rp1', provider: '0000:02:00.0' } as const
+/** edu and ivshmem as functions 0 and 1 of one device on one root port, whose ACS the IOMMU's set-up turns on. */
+const ONE_PORT = {
+  devices: [...rootPort('rp1', 1), ...ivshmem('bus=rp1,addr=0x0.0x1')],
+  eduAt: 'bus=rp1,addr=0x0.0x0,multifunction=on',
+  provider: '0000:01:00.1',
+} as const
+/**
+ * An AMD CPU of family 17h (Zen): the kernel trusts its host bridge with P2P
+ * (drivers/pci/p2pdma.c, cpu_supports_p2pdma()). QEMU's own model with AMD's
+ * vendor and family, as its EPYC model asks for features that software
+ * emulation lacks (and says so).
+ */
+const EPYC = { cpu: 'qemu64,vendor=AuthenticAMD,family=23,model=1' } as const
 
 /** The reference platforms of reference-platforms.md. */
 export const REFERENCE_PLATFORMS = {
@@ -28,6 +69,21 @@ export const REFERENCE_PLATFORMS = {
   bounce: { name: 'bounce', append: 'intel_iommu=off swiotlb=force', devices: [], memory: '200' },
   // A pool of one 128-slot segment (256 KiB), so that a scenario can fill it.
   'bounce-small': { name: 'bounce-small', append: 'intel_iommu=off swiotlb=128,force', devices: [], memory: '200' },
+  // P2P (the 7.x line: Debian's 6.12 has no CONFIG_PCI_P2PDMA).
+  'p2p-switch-strict': { name: 'p2p-switch-strict', append: 'intel_iommu=on iommu.strict=1', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
+  'p2p-switch-pt': { name: 'p2p-switch-pt', append: 'intel_iommu=on iommu=pt', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
+  'p2p-switch-none': { name: 'p2p-switch-none', append: 'intel_iommu=off', ...SAME_SWITCH, memory: '512' },
+  'p2p-ports-strict': { name: 'p2p-ports-strict', append: 'intel_iommu=on iommu.strict=1', ...ROOT_PORTS, devices: [...VTD, ...ROOT_PORTS.devices], memory: '512' },
+  'p2p-ports-epyc-strict': {
+    name: 'p2p-ports-epyc-strict',
+    append: 'intel_iommu=on iommu.strict=1',
+    ...ROOT_PORTS,
+    ...EPYC,
+    devices: [...VTD, ...ROOT_PORTS.devices],
+    memory: '512',
+  },
+  'p2p-ports-epyc-pt': { name: 'p2p-ports-epyc-pt', append: 'intel_iommu=on iommu=pt', ...ROOT_PORTS, ...EPYC, devices: [...VTD, ...ROOT_PORTS.devices], memory: '512' },
+  'p2p-acs-strict': { name: 'p2p-acs-strict', append: 'intel_iommu=on iommu.strict=1', ...ONE_PORT, devices: [...VTD, ...ONE_PORT.devices], memory: '512' },
 } as const satisfies Record<string, ReferencePlatform>
 
 export type ReferencePlatformName = keyof typeof REFERENCE_PLATFORMS
@@ -51,8 +107,10 @@ export interface BootResult {
 }
 
 export function boot(kernel: { readonly image: string }, platform: ReferencePlatform, initramfs: string, timeoutMs = 120_000): Promise<BootResult> {
+  const edu = [...(platform.eduAt ? [platform.eduAt] : []), ...(platform.eduMask === undefined ? [] : [`dma_mask=0x${platform.eduMask.toString(16)}`])]
   const args = [
     '-M', 'q35,kernel-irqchip=split',
+    ...(platform.cpu ? ['-cpu', platform.cpu] : []),
     '-m', platform.memory,
     '-smp', '1',
     '-nographic', '-no-reboot', '-nodefaults', '-serial', 'stdio',
@@ -61,7 +119,7 @@ export function boot(kernel: { readonly image: string }, platform: ReferencePlat
     // memblock=debug logs where the swiotlb pool was placed (which nothing else prints on x86 when it is forced).
     '-append', `console=ttyS0 quiet loglevel=4 panic=-1 memblock=debug ${platform.append}`,
     ...platform.devices,
-    '-device', platform.eduMask === undefined ? 'edu' : `edu,dma_mask=0x${platform.eduMask.toString(16)}`,
+    '-device', ['edu', ...edu].join(','),
   ]
   const started = Date.now()
   return new Promise((resolve, reject) => {

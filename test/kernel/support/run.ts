@@ -16,7 +16,7 @@ import { observe } from './observe.js'
 import type { Prediction } from './predict.js'
 import { predict } from './predict.js'
 import { boot, forDevice, REFERENCE_PLATFORMS } from './qemu.js'
-import type { ReferencePlatformName } from './qemu.js'
+import type { ReferencePlatform, ReferencePlatformName } from './qemu.js'
 import type { Scenario } from './scenario.js'
 import { planFor } from './scenario.js'
 import type { KernelLine } from '../../support/kernels.js'
@@ -36,8 +36,13 @@ export async function runModule(
   platform: ReferencePlatformName,
   kernel: KernelLine,
   dmaMask = 28,
+  p2p?: { readonly provider: string; readonly peers: readonly string[] },
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
-  const initramfs = buildInitramfs({ modules: [module], trace: true })
+  const at = REFERENCE_PLATFORMS[platform] as ReferencePlatform
+  if (p2p !== undefined && at.provider === undefined) throw new Error(`set-up ${platform} has no P2P provider for ${p2p.peers.join(', ')}`)
+  // Every peer of the plan is the set-up's one provider, named by its PCI address (the module's parameters).
+  const args = p2p === undefined ? undefined : p2p.peers.map((d) => `${d}=${at.provider}`).join(' ')
+  const initramfs = buildInitramfs({ modules: [module], trace: true, ...(p2p ? { providers: [p2p.provider] } : {}), ...(args ? { args } : {}) })
   try {
     const b = await boot(kernel, forDevice(REFERENCE_PLATFORMS[platform], dmaMask), initramfs, 150_000)
     return { lines: b.lines, seconds: b.seconds, observation: observe(b.lines) }
@@ -46,12 +51,20 @@ export async function runModule(
   }
 }
 
-export async function runScenario(s: Scenario, module: string, kernel: KernelLine): Promise<ScenarioRun> {
+export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
-  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask)
+  const peers = p2pPeers(s)
+  if (peers.length > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
+  const p2p = peers.length > 0 && provider !== undefined ? { provider, peers } : undefined
+  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p)
   const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, kernel.changes)
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }
+}
+
+/** The plan's devices that provide P2P memory. */
+export function p2pPeers(s: Scenario): string[] {
+  return s.plan.devices.filter((d) => d.p2pMemory !== undefined).map((d) => d.name)
 }
 
 /** Run at most `width` jobs at a time. */
