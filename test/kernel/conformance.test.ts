@@ -31,7 +31,7 @@ import { misdirect, SELF_CHECKS } from './support/selfcheck.js'
 
 const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
 const all = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.plan.name))
-const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip'])
+const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip', 'iasl'])
 // Two QEMUs at a time, one per core, whatever line they belong to.
 const limit = limiter(2)
 

@@ -58,3 +58,7 @@ export const P2P_ACS_STRICT = {
   pci: { switches: { rp: { acsRedirect: true } }, hostBridgeP2P: false },
   iommu: { mode: 'translated', flush: 'strict' },
 } as const satisfies PlatformSpec
+
+/** edu below an external-facing root port (test/kernel/acpi): untrusted, on VT-d lazy, with no swiotlb pool (512 MiB of RAM). */
+export const VTD_UNTRUSTED = { ...VTD_LAZY, kernel: '7.3' } as const satisfies PlatformSpec
+export const EDU_UNTRUSTED = { ...EDU, trusted: false } as const

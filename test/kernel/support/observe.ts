@@ -94,8 +94,8 @@ export interface Observation {
   readonly finished: boolean
 }
 
-/** The DMA layer's messages the simulator predicts (kernel/dma/direct.h, swiotlb.c). */
-export const DMA_MESSAGES = [/DMA addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb buffer is full/, /Buffer overflow detected/, /Can not allocate SWIOTLB buffer/]
+/** The DMA layer's messages the simulator predicts (kernel/dma/direct.h, swiotlb.c, drivers/iommu/dma-iommu.c). */
+export const DMA_MESSAGES = [/DMA bounce buffers are inactive/, /DMA addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb addr 0x[0-9a-f]+\+\d+ overflow/, /swiotlb buffer is full/, /Buffer overflow detected/, /Can not allocate SWIOTLB buffer/]
 
 const PROBLEMS = [/DMAR: \[DMA (Read|Write)/, /DMAR: DRHD: handling fault/, /BUG:/, /Oops/, /Kernel panic/, /EDU: /, /hardware error/i, /qemu-system-x86_64: /, /dmaplan: .*(refused|did not finish)/, /general protection/]
 

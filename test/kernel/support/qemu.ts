@@ -3,7 +3,11 @@
  * platform of a reference set-up and QEMU's edu DMA device, collecting the
  * serial console. Single CPU, so per-CPU IOVA caches are deterministic.
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export interface ReferencePlatform {
   readonly name: string
@@ -19,6 +23,21 @@ export interface ReferencePlatform {
   readonly cpu?: string
   /** The PCI address of ivshmem, the P2P provider (p2p-provider.c), when the set-up has one. */
   readonly provider?: string
+  /** ACPI tables to add, by the name of their source in test/kernel/acpi (compiled with iasl). */
+  readonly acpi?: readonly string[]
+}
+
+const ACPI_SOURCES = join(dirname(fileURLToPath(import.meta.url)), '..', 'acpi')
+
+/** An ACPI table of test/kernel/acpi, compiled once per process. */
+function acpiTable(name: string): string {
+  const dir = join(tmpdir(), `dmaplan-acpi-${process.pid}`)
+  const aml = join(dir, `${name}.aml`)
+  if (existsSync(aml)) return aml
+  mkdirSync(dir, { recursive: true })
+  const r = spawnSync('iasl', ['-p', join(dir, name), join(ACPI_SOURCES, `${name}.asl`)], { encoding: 'utf8' })
+  if (r.status !== 0 || !existsSync(aml)) throw new Error(`iasl failed on ${name}.asl: ${r.stdout}${r.stderr}`)
+  return aml
 }
 
 /**
@@ -69,6 +88,15 @@ export const REFERENCE_PLATFORMS = {
   bounce: { name: 'bounce', append: 'intel_iommu=off swiotlb=force', devices: [], memory: '200' },
   // A pool of one 128-slot segment (256 KiB), so that a scenario can fill it.
   'bounce-small': { name: 'bounce-small', append: 'intel_iommu=off swiotlb=128,force', devices: [], memory: '200' },
+  // edu below an external-facing root port: an untrusted device, behind VT-d lazy (which the kernel makes strict for it).
+  'vtd-untrusted': {
+    name: 'vtd-untrusted',
+    append: 'intel_iommu=on iommu.strict=0',
+    devices: [...VTD, ...rootPort('rp1', 1)],
+    eduAt: 'bus=rp1',
+    acpi: ['external-facing-port'],
+    memory: '512',
+  },
   // P2P (the 7.x line: Debian's 6.12 has no CONFIG_PCI_P2PDMA).
   'p2p-switch-strict': { name: 'p2p-switch-strict', append: 'intel_iommu=on iommu.strict=1', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
   'p2p-switch-pt': { name: 'p2p-switch-pt', append: 'intel_iommu=on iommu=pt', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
@@ -118,6 +146,7 @@ export function boot(kernel: { readonly image: string }, platform: ReferencePlat
     '-initrd', initramfs,
     // memblock=debug logs where the swiotlb pool was placed (which nothing else prints on x86 when it is forced).
     '-append', `console=ttyS0 quiet loglevel=4 panic=-1 memblock=debug ${platform.append}`,
+    ...(platform.acpi ?? []).flatMap((t) => ['-acpitable', `file=${acpiTable(t)}`]),
     ...platform.devices,
     '-device', ['edu', ...edu].join(','),
   ]
