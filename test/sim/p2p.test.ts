@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { DMA_TO_DEVICE, IOMMU_CACHE, IOMMU_MMIO, IOMMU_READ } from '../../src/sim/consts.js'
 import { dmaSegments } from '../../src/sim/dma/scatterlist.js'
 import { newP2pState } from '../../src/sim/dma/p2pdma.js'
-import { machine, map, run, unmap } from './helpers.js'
+import { hex, machine, map, run, unmap } from './helpers.js'
 
 const BAR = 0x380_0000_0000n
 const gpu = (at?: string, extra = {}) => ({ name: 'gpu', ...(at ? { at } : {}), p2pMemory: { bytes: '0x100000', bar: '0x38000000000', ...extra } })
@@ -115,5 +115,19 @@ describe('P2P DMA', () => {
     expect(st.provider).toBe('far')
     expect(m.api.pci_p2pdma_state(st, BAR)).toBe('PCI_P2PDMA_MAP_BUS_ADDR')
     expect(m.p2p.calcCalls).toBe(2)
+  })
+
+  it("auto's scatterlist holds only the peers: its dma_map_sgtable() records its own DMA entries, as the dma_map_sg event lists them", () => {
+    const { result } = run({
+      switches: [{ name: 'sw' }],
+      device: { at: 'sw', dmaMask: 64 },
+      devices: [gpu('sw')],
+      regions: [{ name: 'a', memory: 'ram', bytes: '0x1000' }, vram],
+      steps: [map('t', 'auto', ['a', 'v'], 'to-device'), unmap('t')],
+    })
+    const t = result.transactions[0]
+    const call = t?.calls.find((c) => c.fn === 'dma_map_sgtable')
+    expect(t?.segments.length).toBe(2)
+    expect(call?.args.dma_segs).toBe(`${hex(BAR)}+0x2000`)
   })
 })
