@@ -429,7 +429,8 @@ static void dmaplan_engine_sweep(struct dmaplan_engine *e,
 					   &held, &skipped);
 	if (bad)
 		e->errors++;
-	dev_info(e->dev, "dmaplan: sweep %s %s chunks=%u skipped=%#zx bad=%zu\n",
+	dev_info(e->dev,
+		 "dmaplan: sweep %s %s chunks=%u skipped=%#zx bad=%zu\n",
 		 write ? "write" : "read", tx->name, chunks, skipped, bad);
 }
 //@section device_access needs harness.move
@@ -464,10 +465,11 @@ static void dmaplan_device_access(struct dmaplan_engine *e,
 	bad += len - held;
 	if (bad)
 		e->errors++;
-	dev_info(e->dev,
-		 "dmaplan: device %s %s off=%#zx len=%#zx chunks=%u skipped=%#zx bad=%zu\n",
-		 write ? "write" : "read", tx->name, offset, len, chunks, skipped,
-		 bad);
+	dev_info(
+		e->dev,
+		"dmaplan: device %s %s off=%#zx len=%#zx chunks=%u skipped=%#zx bad=%zu\n",
+		write ? "write" : "read", tx->name, offset, len, chunks,
+		skipped, bad);
 }
 //@section segs needs harness.core
 /* The segments the device is given (an HMM mirror's unmapped pages: 0). */
