@@ -11,23 +11,37 @@ struct dmaplan_sg {
 };
 //@section table
 /*
- * A buffer becomes entries of at most the device's maximum segment size, in
+ * A buffer becomes entries of at most the device's maximum segment size: in
  * whole pages, the first ending on a page boundary, as
- * sg_alloc_table_from_pages_segment() cuts them. A maximum below a page
- * still gives page-long entries, and behind an IOMMU the unsigned merge
- * test of __finalise_sg() then wraps around and merges them past it.
+ * sg_alloc_table_from_pages_segment() cuts them; below a page, which that
+ * helper refuses, in pieces of at most the maximum that cross no page
+ * boundary. No entry is longer than the device takes (dma-debug checks each:
+ * "mapping sg segment longer than device claims to support").
  */
 static size_t dmaplan_sg_max(struct device *dev)
 {
-	return max_t(size_t, ALIGN_DOWN(dma_get_max_seg_size(dev), PAGE_SIZE),
-		     PAGE_SIZE);
+	size_t max = dma_get_max_seg_size(dev);
+
+	return max < PAGE_SIZE ? max : ALIGN_DOWN(max, PAGE_SIZE);
+}
+
+/* The length of the entry that starts at @phys, with @left bytes to go. */
+static size_t dmaplan_sg_len(phys_addr_t phys, size_t left, size_t max)
+{
+	if (max < PAGE_SIZE)
+		return min3(left, max, PAGE_SIZE - offset_in_page(phys));
+	return min(left, max - offset_in_page(phys));
 }
 
 static unsigned int dmaplan_sg_entries(struct device *dev,
 				       const struct dmaplan_buf *b)
 {
-	return DIV_ROUND_UP(offset_in_page(b->phys) + b->len,
-			    dmaplan_sg_max(dev));
+	size_t max = dmaplan_sg_max(dev), off, len;
+	unsigned int n = 0;
+
+	for (off = 0; off < b->len; off += len, n++)
+		len = dmaplan_sg_len(b->phys + off, b->len - off, max);
+	return n;
 }
 
 /* The buffers of [first, first + count) whose memory is in @mems, in order. */
@@ -55,7 +69,7 @@ static int dmaplan_sg_table(struct device *dev, struct dmaplan_tx *tx,
 		for (off = 0; off < b->len; off += len, sg = sg_next(sg)) {
 			phys_addr_t phys = b->phys + off;
 
-			len = min(b->len - off, max - offset_in_page(phys));
+			len = dmaplan_sg_len(phys, b->len - off, max);
 			sg_set_page(sg, pfn_to_page(PHYS_PFN(phys)), len,
 				    offset_in_page(phys));
 		}

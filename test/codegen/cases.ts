@@ -4,14 +4,13 @@
  * with every strategy as an override, for the plan's kernel and the extra
  * kernels a test plan asks for.
  */
-import { readdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { createJiti } from 'jiti'
 import { CodegenError, generate, PlanRuleError } from '../../src/codegen/index.js'
 import type { GeneratedFiles, Target } from '../../src/codegen/index.js'
 import type { KernelVersion, Plan, Strategy } from '../../src/index.js'
-import { ROOT } from '../support/fixtures.js'
+import { exampleFiles, loadExample } from '../support/examples.js'
 import { TEST_PLANS } from './plans.js'
+
+export { exampleFiles, loadExample }
 
 export const STRATEGIES: readonly Strategy[] = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
 
@@ -20,25 +19,6 @@ export interface Case {
   readonly id: string
   readonly plan: Plan
   readonly kernel?: KernelVersion
-}
-
-export async function exampleFiles(): Promise<string[]> {
-  const dir = join(ROOT, 'examples')
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .sort()
-      .map((f) => join(dir, f))
-  } catch {
-    return []
-  }
-}
-
-export async function loadExample(file: string): Promise<Plan> {
-  const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') }, moduleCache: false })
-  const mod = (await jiti.import(file)) as { default?: Plan }
-  if (mod.default === undefined) throw new Error(`${file} exports no plan`)
-  return mod.default
 }
 
 export async function allCases(): Promise<Case[]> {

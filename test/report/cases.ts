@@ -6,12 +6,12 @@
  */
 import { readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { createJiti } from 'jiti'
 import type { Plan } from '../../src/plan/ir.js'
 import { simulate } from '../../src/sim/index.js'
 import type { SimOptions, SimResult } from '../../src/sim/index.js'
 import { renderHtml } from '../../src/report/index.js'
 import { SimError } from '../../src/sim/index.js'
+import { loadExample as loadExampleFile } from '../support/examples.js'
 import { ROOT } from '../support/fixtures.js'
 import { genPlan } from '../sim/plan-gen.js'
 
@@ -32,11 +32,9 @@ export function exampleNames(): string[] {
     .map((f) => basename(f, '.ts'))
 }
 
-export async function loadExample(name: string): Promise<Plan> {
-  const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') }, moduleCache: false })
-  const mod = (await jiti.import(join(ROOT, 'examples', `${name}.ts`))) as { default?: Plan }
-  if (mod.default === undefined) throw new Error(`examples/${name}.ts exports no plan`)
-  return mod.default
+/** An example's plan, by its file's name without .ts. */
+export function loadExample(name: string): Promise<Plan> {
+  return loadExampleFile(join(ROOT, 'examples', `${name}.ts`))
 }
 
 export function renderCase(example: string, plan: Plan, options: SimOptions = {}): ReportCase {

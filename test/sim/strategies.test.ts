@@ -171,6 +171,17 @@ describe('strategies', () => {
     clean(result)
   })
 
+  it('hmm: a populate that fails part-way unmaps the pages it mapped last first, then frees the map (the driver\'s while (idx--), seen in the kernel\'s trace)', () => {
+    // fail_at_call 4: hmm_dma_map_alloc is call 1, pages 0 and 1 map (calls 2, 3), page 2 fails.
+    const { result } = run({ regions: [ram('r', 0x4000)], steps: [map('t', 'hmm', ['r']), unmap('t')] }, { failAtCall: 4 })
+    const calls = result.transactions[0]?.calls ?? []
+    const unmaps = calls.find((c) => c.fn === 'hmm_dma_unmap_pfn')
+    expect(unmaps?.args.idx).toBe(1)
+    expect(unmaps?.repeat?.lastArgs.idx).toBe(0)
+    expect(calls.at(-1)?.fn).toBe('hmm_dma_map_free')
+    expect(result.teardown).toMatchObject({ liveIovaPages: 0, livePtes: 0 })
+  })
+
   it('hmm: pages mapped by faults and unmapped by invalidations; an unmapped page is a device page fault', () => {
     const { result } = run({
       regions: [ram('r', 0x4000)],

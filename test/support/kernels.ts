@@ -31,6 +31,8 @@ export interface KernelLine {
   readonly checkpatch: string
   /** The headers' include/linux, on this machine (where Kbuild's feature tests look). */
   readonly include: string
+  /** Built with CONFIG_DMA_API_DEBUG (scripts/debug-kernel). */
+  readonly dmaDebug?: boolean
   /** Where this kernel differs from its mainline release: the fixes its changelog lists as backported. */
   readonly changes: Partial<Record<KernelChangeId, boolean>>
   /** A fresh directory for a kbuild tree, where this line's make sees it. */
@@ -81,21 +83,75 @@ export function debianLine(): Found {
   }
 }
 
+/** The lines DMAPLAN_LINES names (6.12, 7), or both. */
+function wanted(label: string): boolean {
+  const only = process.env['DMAPLAN_LINES']?.split(',').filter((l) => l !== '')
+  return only === undefined || only.some((l) => label.startsWith(l.split('.')[0] ?? l))
+}
+
 /**
  * The kernel lines a test runs on: both, or those DMAPLAN_LINES names
  * (6.12, 7), each found or with what is missing.
  */
 export async function kernelLines(): Promise<{ readonly label: string; readonly found: Found }[]> {
-  const only = process.env['DMAPLAN_LINES']?.split(',').filter((l) => l !== '')
   const out: { label: string; found: Found }[] = []
   for (const [label, find] of [
     ['6.12', async () => debianLine()],
     ['7.x', referenceLine],
-  ] as const) {
-    if (only !== undefined && !only.some((l) => label.startsWith(l.split('.')[0] ?? l))) continue
-    out.push({ label, found: await find() })
-  }
+  ] as const)
+    if (wanted(label)) out.push({ label, found: await find() })
   return out
+}
+
+/**
+ * The debug kernel of each line (the same releases built from Debian's
+ * linux-source with CONFIG_DMA_API_DEBUG: scripts/debug-kernel, which
+ * builds one in about a quarter of an hour and caches it), found or with
+ * what is missing.
+ */
+export async function debugLines(): Promise<{ readonly label: string; readonly found: Found }[]> {
+  const out: { label: string; found: Found }[] = []
+  for (const label of ['6.12', '7.x'] as const) if (wanted(label)) out.push({ label: `${label} with dma-debug`, found: await debugLine(label === '6.12' ? '6.12' : '7') })
+  return out
+}
+
+const debugBuilds = new Map<string, Promise<Found>>()
+
+function debugLine(line: '6.12' | '7'): Promise<Found> {
+  let found = debugBuilds.get(line)
+  if (found === undefined) {
+    found = prepareDebug(line)
+    debugBuilds.set(line, found)
+  }
+  return found
+}
+
+async function prepareDebug(line: '6.12' | '7'): Promise<Found> {
+  const missing = missingCommands(['make', 'gcc', 'flex', 'bison', 'bc', 'perl', 'flock', ...(line === '7' ? ['apt-get', 'debootstrap', 'dpkg-deb'] : [])])
+  if (missing.length > 0) return { missing }
+  const r = await run(join(ROOT, 'scripts/debug-kernel'), ['--line', line], { encoding: 'utf8', maxBuffer: 16 << 20 }).then(
+    (x) => ({ ok: true, stdout: x.stdout, stderr: x.stderr }),
+    (e: { stdout?: string; stderr?: string }) => ({ ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+  )
+  process.stderr.write(r.stderr)
+  if (!r.ok) return { missing: [`the ${line} debug kernel (scripts/debug-kernel failed: ${r.stderr.trim().split('\n').at(-1) ?? ''})`] }
+  const kv = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const { version = '', image = '', build = '', source = '', changelog: log = '' } = kv
+  const release = kernelRelease(version)
+  if (release === undefined) return { missing: [`a release the model knows (the debug kernel is ${version})`] }
+  return {
+    line: {
+      release,
+      version,
+      image,
+      checkpatch: join(source, 'scripts/checkpatch.pl'),
+      include: join(source, 'include/linux'),
+      dmaDebug: true,
+      changes: backportedFixes(release, changelog(log)),
+      workdir: (prefix) => mkdtempSync(join('/tmp', prefix)),
+      make: (tree, args) => make('make', ['-C', build, `M=${tree}`, ...args]),
+    },
+  }
 }
 
 let reference: Promise<Found> | undefined

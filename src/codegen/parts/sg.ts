@@ -1,7 +1,7 @@
 /**
  * sg: an sg_table whose entries are the buffers cut at the device's maximum
- * segment size (whole pages, as sg_alloc_table_from_pages_segment() cuts
- * them, and as the simulator's scatterlist has them), mapped by
+ * segment size (src/plan/sg-entries.ts, as the simulator's scatterlist has
+ * them), mapped by
  * dma_map_sgtable() (which may merge entries behind an IOMMU) and unmapped
  * with the table's original entry count. Template: templates/module/sg.c.
  */
@@ -10,6 +10,7 @@ import type { BufModel } from '../model.js'
 import type { PartDef } from './part.js'
 import { attrsExpr } from './part.js'
 import { names } from './page.js'
+import { sgEntryLengths } from '../../plan/sg-entries.js'
 
 export const sg: PartDef = {
   id: 'sg',
@@ -26,7 +27,7 @@ export const sg: PartDef = {
     call: (c) => ({ fn: 'dmaplan_sg_map', args: [c.dev, c.tx, c.state, `${c.slice.first}`, `${c.slice.count}`, attrsExpr(c.slice.attrs)] }),
     pseudo: (s) => [
       `sg_alloc_table(&sgt, ${s.slice.segs}, GFP_KERNEL)    on error: fail`,
-      `entries: ${names(s)}, each cut at the maximum segment size in whole pages (the first ending on a page boundary)`,
+      `entries: ${names(s)}, each cut at the maximum segment size: whole pages (the first ending on a page boundary), or below a page pieces within a page`,
       `ret = dma_map_sgtable(dev, &sgt, ${s.dir}, ${s.attrs})`,
       `if ret: sg_free_table(&sgt); fail with ret`,
       `the device gets the DMA view: sg_dma_address/sg_dma_len of the mapped entries (merged where the IOMMU could)`,
@@ -46,11 +47,7 @@ export const sg: PartDef = {
   },
 }
 
-const PAGE = 4096n
-
-/** Entries of a buffer: max_seg rounded down to whole pages (at least one), the first ending on a page boundary. */
+/** Entries of a buffer, cut as the driver cuts them (src/plan/sg-entries.ts). */
 function entries(b: BufModel, device: DeviceIR): number {
-  const max = BigInt(Math.max(Math.floor(device.maxSegmentSize / 4096) * 4096, 4096))
-  const span = (b.offset % PAGE) + b.bytes
-  return Number((span + max - 1n) / max)
+  return sgEntryLengths(b.offset, b.bytes, device.maxSegmentSize).length
 }

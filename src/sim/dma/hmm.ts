@@ -381,32 +381,45 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
 
 /**
  * The driver's teardown loop over entries [from, to): hmm_dma_unmap_pfn()
- * each (one folded trace record). IOVA-linked pages of a coherent device
- * are unlinked by frame number.
+ * each (one folded trace record), in order, or last first where the driver
+ * undoes a map that failed part-way (templates/module/hmm.c: while (idx--)).
+ * IOVA-linked pages of a coherent device are unlinked by frame number.
  */
-export function hmmUnmapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to: number, table: DeviceTable, tracker: IovaTracker): void {
+export function hmmUnmapLoop(
+  hmm: Hmm,
+  env: Env,
+  map: HmmDmaMap,
+  from: number,
+  to: number,
+  table: DeviceTable,
+  tracker: IovaTracker,
+  order: 'forward' | 'last-first' = 'forward',
+): void {
   const st = map.state
   const d = env.domain
   const fast =
     iova.dmaUseIova(st) && d !== undefined && d.granule === 4096 && map.entrySize === 4096 && env.dev.coherent && st.track !== undefined && !(st.size >> 63n)
   const mapped = HMM_PFN_VALID | HMM_PFN_DMA_MAPPED
+  const down = order === 'last-first'
+  const [start, end, step] = down ? [to - 1, from - 1, -1] : [from, to, 1]
   let firstRet = false
   let lastRet = false
-  for (let i = from; i < to; i++) {
+  for (let i = start; i !== end; i += step) {
     const flags = map.flags[i] as number
     const ok = (flags & mapped) === mapped
     if (ok && fast && !(flags & (HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS))) {
       // Consecutive linked pages are unlinked in one go, as dma_iova_unlink() of the run would.
-      let j = i + 1
-      while (j < to && ((map.flags[j] as number) & (mapped | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)) === mapped) j++
-      iova.iovaUnlinkPages(env, tracker, st, i, j - i)
-      for (let k = i; k < j; k++) {
+      let j = i + step
+      while (j !== end && ((map.flags[j] as number) & (mapped | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)) === mapped) j += step
+      const [lo, n] = down ? [j + 1, i - j] : [i, j - i]
+      iova.iovaUnlinkPages(env, tracker, st, lo, n)
+      for (let k = lo; k < lo + n; k++) {
         map.flags[k] = (map.flags[k] as number) & ~HMM_PFN_DMA_MAPPED
         table.clear(k)
       }
-      if (i === from) firstRet = true
+      if (i === start) firstRet = true
       lastRet = true
-      i = j - 1
+      i = j - step
       continue
     }
     // Without a dma_list nothing is unmapped (dma_need_unmap() said no): the mapping just ends.
@@ -414,8 +427,8 @@ export function hmmUnmapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, t
       env.forgetMapping(table.get(i), BigInt(map.entrySize))
     const r = hmm.unmapPfnQuiet(map, i)
     table.clear(i)
-    if (i === from) firstRet = r
+    if (i === start) firstRet = r
     lastRet = r
   }
-  env.trace.recordLoop('hmm_dma_unmap_pfn', to - from, { idx: from }, firstRet, { idx: to - 1 }, lastRet)
+  env.trace.recordLoop('hmm_dma_unmap_pfn', to - from, { idx: start }, firstRet, { idx: end - step }, lastRet)
 }

@@ -9,6 +9,7 @@
  * page boundary; regions are never merged with each other, so the CPU view
  * is exactly the plan's regions in order.
  */
+import { sgEntryLengths } from '../../plan/sg-entries.js'
 import { DMA_MAPPING_ERROR, PAGE_SIZE, SG_MAX_SINGLE_ALLOC, SIZEOF_SCATTERLIST, SIZEOF_SG_TABLE } from '../consts.js'
 
 export interface ScatterEntry {
@@ -56,20 +57,13 @@ export function sgTableBytes(sgt: SgTable): number {
   return SIZEOF_SG_TABLE + SIZEOF_SCATTERLIST * sgt.allocatedEntries
 }
 
-/** Entries for one physically contiguous range (sg_alloc_table_from_pages_segment's chunking). */
+/** Entries for one physically contiguous range, as the driver cuts them (src/plan/sg-entries.ts). */
 export function splitRange(phys: bigint, len: bigint, maxSegment: number): { phys: bigint; len: number; offset: bigint }[] {
-  const maxSeg = BigInt(Math.max(Math.floor(maxSegment / PAGE_SIZE) * PAGE_SIZE, PAGE_SIZE))
   const out: { phys: bigint; len: number; offset: bigint }[] = []
-  let p = phys
-  let left = len
   let off = 0n
-  while (left > 0n) {
-    const chunk = maxSeg - (p % BigInt(PAGE_SIZE))
-    const n = left < chunk ? left : chunk
-    out.push({ phys: p, len: Number(n), offset: off })
-    p += n
+  for (const n of sgEntryLengths(phys % BigInt(PAGE_SIZE), len, maxSegment)) {
+    out.push({ phys: phys + off, len: Number(n), offset: off })
     off += n
-    left -= n
   }
   return out
 }

@@ -45,7 +45,7 @@ export function mapHmm(ctx: TxContext): MapOutcome {
   if (ctx.step.populate) {
     const failed = hmmMapLoop(hmm, m, map, 0, nr, p2p, table, m.tracker)
     if (failed >= 0) {
-      if (failed > 0) hmmUnmapLoop(hmm, m, map, 0, failed, table, m.tracker)
+      if (failed > 0) hmmUnmapLoop(hmm, m, map, 0, failed, table, m.tracker, 'last-first')
       hmm.hmm_dma_map_free(map)
       return { ok: false, error: `hmm_dma_map_pfn() of page ${failed} failed` }
     }

@@ -21,8 +21,9 @@ import { p2pDecision } from '../../../src/plan/topology.js'
 import type { Plan, Step } from '../../../src/plan/ir.js'
 import type { KernelVersion } from '../../../src/plan/kernel.js'
 import { kernelHas } from '../../../src/plan/kernel-changes.js'
+import type { SimOptions } from '../../../src/sim/options.js'
 import { simulate } from '../../../src/sim/index.js'
-import type { SimResult } from '../../../src/sim/index.js'
+import type { SimKernelCall, SimResult } from '../../../src/sim/index.js'
 import type { Segment, TraceCall } from './observe.js'
 
 /** A fault or invalidation of one page of a mirror, and the mirror's segments after it. */
@@ -89,25 +90,38 @@ function table(result: SimResult, pages: number, tx: string): Segment[] {
   return out
 }
 
-const lastSeq = (r: SimResult): number => Math.max(0, ...r.transactions.flatMap((t) => t.calls.map((c) => c.seq)))
+/** The page indices a (folded) HMM call stands for, in its order (an unwinding goes last first); of hmm_dma_map_pfn() only those that mapped. */
+function pageRun(c: SimKernelCall, mapsOnly: boolean): number[] {
+  const first = Number(c.args.idx)
+  const last = c.repeat === undefined ? first : Number(c.repeat.lastArgs.idx)
+  const step = last < first ? -1 : 1
+  const out = Array.from({ length: Math.abs(last - first) + 1 }, (_, k) => first + k * step)
+  // A failing call is the run's last: a failed map stops there.
+  return mapsOnly && (c.injected === true || c.errno !== undefined) ? out.slice(0, -1) : out
+}
+
+/** The sequence number of a run's last kernel call (a folded loop's last iteration). */
+export const lastSeq = (r: SimResult): number => r.transactions.reduce((n, t) => t.calls.reduce((m, c) => Math.max(m, c.seq + (c.repeat ? c.repeat.count - 1 : 0)), n), 0)
 
 /**
  * What the harness reports of the plan's mirrors, simulated: each hmm map's
  * segments right after the map, by transaction, every fault and
  * invalidation, and the IOVA API calls HMM makes. `steps` are the steps the
  * driver runs (predict.ts: the plan cut at a failed map, with the driver's
- * unwinding); `release` the kernel that ran.
+ * unwinding); `release` the kernel that ran, `kernel` how it differs from
+ * its release (predict.ts).
  */
 export function predictMirrors(
   plan: Plan,
   steps: readonly Step[],
   release: KernelVersion,
+  kernel: Pick<SimOptions, 'changes' | 'dmaApiDebug'> = {},
 ): { maps: Map<string, Segment[]>; events: PageEvent[]; iova: HelperCalls[] } {
   const maps = new Map<string, Segment[]>()
   const events: PageEvent[] = []
   const iova: HelperCalls[] = []
   const mirrors = new Map<string, { phys: bigint[]; table: Segment[]; addr?: bigint; dmaList?: boolean }>()
-  const after = (i: number) => simulate({ ...plan, steps: steps.slice(0, i + 1) })
+  const after = (i: number) => simulate({ ...plan, steps: steps.slice(0, i + 1) }, kernel)
   const probed = kernelHas(release, 'dma-iova-api')
   const coherent = kernelHas(release, 'hmm-require-coherent') ? REQUIRE_COHERENT : 0n
   const mmio = kernelHas(release, 'hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
@@ -137,26 +151,40 @@ export function predictMirrors(
       events.push({ op: s.op === 'hmm-fault' ? 'fault' : 'invalidate', tx, index: s.index, ret: failed ? EFAULT : 0, segs: failed ? [] : now })
     }
     const addr = m.addr
-    was.forEach((w, idx) => {
+    // hmm_dma_map_pfn() links and syncs each page, or maps it on its own; hmm_dma_unmap_pfn() undoes that.
+    const page = (idx: number, op: 'map' | 'unmap', dma: bigint) => {
       const offset = BigInt(idx) * PAGE
       const phys = m.phys[idx] ?? 0n
-      const dma = now[idx]?.dma ?? 0n
-      const mapped = w.len === 0n && (now[idx]?.len ?? 0n) > 0n
-      const unmapped = w.len > 0n && (now[idx]?.len ?? 0n) === 0n
       const p2p = p2pPage(plan, phys)
       const attrs = coherent | (p2p === 'host-bridge' ? mmio : 0n)
       if (p2p === 'bus') return
-      // hmm_dma_map_pfn() links and syncs each page, or maps it on its own; hmm_dma_unmap_pfn() undoes that.
-      if (mapped && addr !== undefined)
+      if (op === 'map' && addr !== undefined)
         calls.push({ fn: 'iova_link', addr, phys, offset, size: PAGE, dir: 'BIDIRECTIONAL', attrs, ret: 0 }, { fn: 'iova_sync', addr, offset, size: PAGE, ret: 0 })
-      if (mapped && addr === undefined) calls.push({ fn: 'map_single', event: map, dir: 'BIDIRECTIONAL', dma, size: PAGE, phys })
-      if (unmapped && addr !== undefined) calls.push({ fn: 'iova_unlink', addr, offset, size: PAGE, dir: 'BIDIRECTIONAL', attrs })
-      if (unmapped && addr === undefined && m.dmaList === true) calls.push({ fn: 'unmap_single', event: unmap, dir: 'BIDIRECTIONAL', dma: w.dma, size: PAGE })
-    })
+      if (op === 'map' && addr === undefined) calls.push({ fn: 'map_single', event: map, dir: 'BIDIRECTIONAL', dma, size: PAGE, phys })
+      if (op === 'unmap' && addr !== undefined) calls.push({ fn: 'iova_unlink', addr, offset, size: PAGE, dir: 'BIDIRECTIONAL', attrs })
+      if (op === 'unmap' && addr === undefined && m.dmaList === true) calls.push({ fn: 'unmap_single', event: unmap, dir: 'BIDIRECTIONAL', dma, size: PAGE })
+    }
+    const failed = s.op === 'map' && r.transactions.find((t) => t.name === tx)?.status === 'failed'
+    if (failed) {
+      // A map that fails part-way undoes itself (templates/module/hmm.c): the pages it mapped are unmapped, the map freed.
+      // Without an IOVA a page's DMA address is its physical address (dma-direct).
+      for (const c of r.transactions.find((t) => t.name === tx)?.calls ?? []) {
+        if (c.seq <= before) continue
+        if (c.fn === 'hmm_dma_map_pfn') for (const idx of pageRun(c, true)) page(idx, 'map', m.phys[idx] ?? 0n)
+        if (c.fn === 'hmm_dma_unmap_pfn') for (const idx of pageRun(c, false)) page(idx, 'unmap', m.phys[idx] ?? 0n)
+      }
+      mirrors.delete(tx)
+    } else
+      was.forEach((w, idx) => {
+        const mapped = w.len === 0n && (now[idx]?.len ?? 0n) > 0n
+        const unmapped = w.len > 0n && (now[idx]?.len ?? 0n) === 0n
+        if (mapped) page(idx, 'map', now[idx]?.dma ?? 0n)
+        if (unmapped) page(idx, 'unmap', w.dma)
+      })
     // hmm_dma_map_free(): dma_iova_free() of the whole state.
-    if (s.op === 'unmap' && addr !== undefined) calls.push({ fn: 'iova_free', addr, stateSize: BigInt(m.phys.length) * PAGE })
+    if ((s.op === 'unmap' || failed) && addr !== undefined) calls.push({ fn: 'iova_free', addr, stateSize: BigInt(m.phys.length) * PAGE })
     if (s.op === 'unmap') mirrors.delete(tx)
-    else m.table = now
+    else if (!failed) m.table = now
     // Before 6.16 the driver's HMM calls are the compat header's stubs, and map nothing.
     if (probed && calls.length > 0) iova.push({ after: before, calls })
   })

@@ -27,9 +27,17 @@ export interface InitramfsSpec {
   readonly providers?: readonly string[]
   /** Record the dma:* trace events and the IOVA API's calls of each module (insmod to rmmod). */
   readonly trace?: boolean
+  /**
+   * A kernel with CONFIG_DMA_API_DEBUG: report every error (not only the
+   * boot's first) and, after each module's removal (its driver unbound),
+   * dma-debug's error count since boot and whether it turned itself off
+   * (out of entries), as `dmaplan-dma-debug: error_count=N disabled=Y|N`.
+   */
+  readonly dmaDebug?: boolean
 }
 
 const TRACING = '/sys/kernel/tracing'
+const DMA_API = '/sys/kernel/debug/dma-api'
 
 export function buildInitramfs(spec: InitramfsSpec): string {
   const dir = mkdtempSync(join(tmpdir(), 'dmaplan-initramfs-'))
@@ -55,6 +63,7 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     'grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" /boot.log | sed "s/^/dmaplan-boot: /"',
     // The IOVA API has no tracepoints: kprobes stand in (iova-probes.ts), in the same buffer, so the order of all calls is kept.
     ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`, ...probeSetup(TRACING)] : []),
+    ...(spec.dmaDebug ? ['mount -t debugfs nodev /sys/kernel/debug', `echo 1 > ${DMA_API}/all_errors`] : []),
     ...providers.map((n) => `insmod /modules/${n}`),
     ...(providers.length > 0 ? ['dmesg -c | sed "s/^/dmaplan-log: /"'] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
@@ -64,6 +73,7 @@ export function buildInitramfs(spec: InitramfsSpec): string {
       `insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`,
       `rmmod ${n.replace(/\.ko$/, '')}`,
       'dmesg -c | sed "s/^/dmaplan-log: /"',
+      ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: error_count=$(cat ${DMA_API}/error_count) disabled=$(cat ${DMA_API}/disabled)"`] : []),
       ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),
       `echo "dmaplan-module: end ${n}"`,
     ]),

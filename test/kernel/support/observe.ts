@@ -92,6 +92,10 @@ export interface Observation {
   readonly problems: readonly string[]
   /** The module ran to its end (the init script's marker). */
   readonly finished: boolean
+  /** The call the driver's fault injection made fail (fail_at_call, templates/module/inject.c). */
+  readonly injected?: { readonly call: number; readonly fn: string }
+  /** On a kernel with CONFIG_DMA_API_DEBUG: its reports, without the `DMA-API: ` prefix, and its error count after the module's removal. */
+  readonly dmaDebug?: { readonly reports: readonly string[]; readonly errorCount: number; readonly disabled: boolean }
 }
 
 /** The DMA layer's messages the simulator predicts (kernel/dma/direct.h, swiotlb.c, drivers/iommu/dma-iommu.c). */
@@ -114,6 +118,7 @@ export function observe(lines: readonly string[]): Observation {
   let domain: DomainType | undefined
   const regions = new Map<string, bigint>()
   let provider: Observation['provider']
+  let injected: Observation['injected']
   const maps: MapReport[] = []
   const pages: PageEvent[] = []
   // The report that the next seg lines belong to: a map, or an HMM fault or invalidation.
@@ -127,6 +132,9 @@ export function observe(lines: readonly string[]): Observation {
   const problems: string[] = []
   let finished = false
   let warned = false
+  const reports: string[] = []
+  let errorCount: number | undefined
+  let disabled = false
 
   for (const raw of lines) {
     // The firmware's last words may share a line with the first of the init script.
@@ -147,6 +155,11 @@ export function observe(lines: readonly string[]): Observation {
       continue
     }
     if (line.startsWith('dmaplan-module: end ')) finished = true
+    const count = line.match(/^dmaplan-dma-debug: error_count=(\d+) disabled=([YN])$/)
+    if (count?.[1] !== undefined) {
+      errorCount = Number(count[1])
+      disabled = count[2] === 'Y'
+    }
     if (PROBLEMS.some((p) => p.test(line))) problems.push(line.replace(/^dmaplan-log: /, ''))
     if (!line.startsWith('dmaplan-log: ')) continue
     const text = line.replace(/^dmaplan-log: (\[\s*[\d.]+\] )?/, '')
@@ -155,6 +168,13 @@ export function observe(lines: readonly string[]): Observation {
     warned = false
     if (/^WARNING: /.test(text)) {
       if (!afterMessage) problems.push(`${text} (a warning without a DMA message before it)`)
+      continue
+    }
+    // dma-debug's report of a driver's error (kernel/dma/debug.c, err_printk()), its WARN() next.
+    const checker = text.match(/^DMA-API: (\S+ [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f]: .*)$/)
+    if (checker?.[1] !== undefined) {
+      reports.push(checker[1])
+      warned = true
       continue
     }
     if (DMA_MESSAGES.some((m) => m.test(text))) {
@@ -169,6 +189,9 @@ export function observe(lines: readonly string[]): Observation {
     switch (word) {
       case 'begin':
         domain = field('domain') as DomainType
+        break
+      case 'inject':
+        injected = { call: Number(field('call')), fn: field('fn') }
         break
       case 'provider':
         provider = { pci: rest[0] ?? '', bar: hex(field('bar')), len: hex(field('len')), distance: Number(field('distance')) }
@@ -205,7 +228,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), ...(injected ? { injected } : {}), maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
 }
 
 function traceCall(line: string): TraceCall | undefined {

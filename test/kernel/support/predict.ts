@@ -5,9 +5,10 @@
  * own (harnessPlan(): the scenario plus the engine's scratch buffer), on the
  * release that ran.
  *
- * The simulator goes on after a failed map; the generated driver does not:
- * its run() unmaps what is mapped, latest first, and returns the error. So
- * when the simulation has a failed map, the plan is cut there, the driver's
+ * The simulator goes on after a failed map or HMM fault; the generated
+ * driver does not: its run() unmaps what is mapped, latest first, and
+ * returns the error. So when the simulation has a failed map (or a fault
+ * that the fault injection made fail), the plan is cut there, the driver's
  * unwinding appended as unmap steps, and simulated again.
  */
 import type { Plan, Step } from '../../../src/plan/ir.js'
@@ -23,7 +24,7 @@ import { simulate } from '../../../src/sim/index.js'
 import type { SimOptions } from '../../../src/sim/options.js'
 import type { SimKernelCall, SimResult, TransactionResult } from '../../../src/sim/index.js'
 import type { HelperCalls, PageEvent } from './hmm-pages.js'
-import { predictMirrors } from './hmm-pages.js'
+import { lastSeq, predictMirrors } from './hmm-pages.js'
 import type { IovaCall, MapReport, Observation, TraceCall } from './observe.js'
 import { DMA_MESSAGES, stripDevice } from './observe.js'
 
@@ -43,19 +44,39 @@ export interface Prediction {
   readonly route?: P2pMapType
 }
 
-const ERRNO: Readonly<Record<string, number>> = { '-EPERM': -1, '-EIO': -5, '-E2BIG': -7, '-ENOMEM': -12, '-EINVAL': -22, '-EOPNOTSUPP': -95, '-EREMOTEIO': -121 }
+const ERRNO: Readonly<Record<string, number>> = {
+  '-EPERM': -1,
+  '-EIO': -5,
+  '-E2BIG': -7,
+  '-ENOMEM': -12,
+  '-EFAULT': -14,
+  '-EINVAL': -22,
+  '-EOPNOTSUPP': -95,
+  '-EREMOTEIO': -121,
+  // A block iterator's status, as blk_status_to_errno() turns it into an errno (block/blk-core.c, blk_errors[]).
+  BLK_STS_RESOURCE: -12,
+  BLK_STS_NOTSUPP: -95,
+  BLK_STS_INVAL: -22,
+  BLK_STS_IOERR: -5,
+}
 
-/** `ranOn` is the release that ran: the plan may target a newer one (its driver then takes the compat header's fallbacks). */
-export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, changes: SimOptions['changes'] = {}): Prediction {
+/**
+ * `ranOn` is the release that ran: the plan may target a newer one (its
+ * driver then takes the compat header's fallbacks). `kernel` says how the
+ * kernel that ran differs from its release (backported fixes, and
+ * CONFIG_DMA_API_DEBUG, under which dma_need_unmap() always says yes) and
+ * which fallible call the driver was told to fail (fail_at_call).
+ */
+export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, kernel: Pick<SimOptions, 'changes' | 'dmaApiDebug' | 'failAtCall'> = {}): Prediction {
   const placed = place(plan, obs, ranOn)
-  let result = simulate(placed, { changes })
-  const failed = firstFailedMap(placed, result)
+  let result = simulate(placed, kernel)
+  const failed = firstFailedStep(placed, result, kernel)
   const steps = failed === undefined ? released(placed.steps) : unwound(placed.steps, failed)
-  if (steps !== placed.steps) result = simulate({ ...placed, steps }, { changes })
+  if (steps !== placed.steps) result = simulate({ ...placed, steps }, kernel)
   const byName = new Map(result.transactions.map((t) => [t.name, t]))
   const ranOnRelease = placed.platform.kernel
   // An HMM mirror changes after its map: its segments then, page by page.
-  const mirrors = predictMirrors(placed, steps, ranOnRelease)
+  const mirrors = predictMirrors(placed, steps, ranOnRelease, kernel)
   const maps = result.transactions.map((t): MapReport => {
     if (t.status === 'failed') return { tx: t.name, ret: mapError(t), segs: [] }
     return { tx: t.name, ret: 0, segs: mirrors.maps.get(t.name) ?? t.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
@@ -63,6 +84,8 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, chan
   const unmaps = steps.filter((s): s is Extract<Step, { op: 'unmap' }> => s.op === 'unmap' && byName.get(s.tx)?.status === 'unmapped').map((s) => s.tx)
   const bounced = new Set(result.transactions.filter((t) => t.counters.bounceSlots > 0).map((t) => t.name))
   const firstFailure = maps.find((m) => m.ret !== 0)
+  // A fault that fails ends the run with its -EFAULT (templates/module/hmm.c).
+  const faultFailed = failed !== undefined && placed.steps[failed]?.op === 'hmm-fault' ? (ERRNO['-EFAULT'] as number) : undefined
   const client = placed.devices.find((d) => d.name === placed.device)
   const provider = placed.devices.find((d) => d.p2pMemory !== undefined)
   return {
@@ -74,7 +97,7 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, chan
     bounced,
     trace: traceOf(result, ranOnRelease, mirrors.iova),
     messages: result.dmesg.filter((l) => DMA_MESSAGES.some((m) => m.test(l))).map(stripDevice),
-    ret: firstFailure?.ret ?? 0,
+    ret: faultFailed ?? firstFailure?.ret ?? 0,
   }
 }
 
@@ -102,10 +125,16 @@ function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
   return decoded.plan
 }
 
-function firstFailedMap(plan: Plan, result: SimResult): number | undefined {
+/** The first step the driver fails at: a failed map, or an HMM fault whose call the fault injection failed. */
+function firstFailedStep(plan: Plan, result: SimResult, kernel: SimOptions): number | undefined {
   const failed = new Set(result.transactions.filter((t) => t.status === 'failed').map((t) => t.name))
   const i = plan.steps.findIndex((s) => s.op === 'map' && failed.has(s.tx))
-  return i < 0 ? undefined : i
+  const map = i < 0 ? undefined : i
+  const seq = result.faultInjection.injectedCallSeq
+  if (seq === undefined) return map
+  // The step that made the injected call: the first whose prefix of the plan reaches it.
+  const at = plan.steps.findIndex((_, k) => lastSeq(simulate({ ...plan, steps: plan.steps.slice(0, k + 1) }, kernel)) >= seq)
+  return at >= 0 && plan.steps[at]?.op === 'hmm-fault' && (map === undefined || at < map) ? at : map
 }
 
 /** Transactions mapped and not unmapped by the steps, latest first. */
@@ -131,8 +160,14 @@ function released(steps: readonly Step[]): readonly Step[] {
   return kept.length === 0 ? steps : [...steps, ...unmaps(kept)]
 }
 
-/** What the transaction's map function returns: the error of its last failing call (dma_mapping_error() says -ENOMEM). */
+/**
+ * What the transaction's map function returns: -EFAULT when an HMM page
+ * does not map (templates/module/hmm.c), else the error of its last failing
+ * call (dma_mapping_error() says -ENOMEM).
+ */
 function mapError(t: TransactionResult): number {
+  const failing = [...t.calls].reverse().find((c) => c.injected === true || c.errno !== undefined)
+  if (failing?.fn === 'hmm_dma_map_pfn') return ERRNO['-EFAULT'] as number
   const last = [...t.calls].reverse().find((c) => c.errno !== undefined && c.errno in ERRNO)
   return last?.errno !== undefined ? (ERRNO[last.errno] ?? -1) : -1
 }
@@ -156,6 +191,8 @@ function traceOf(result: SimResult, release: KernelVersion, helpers: readonly He
   }
   for (const { c, t } of calls) {
     helpersUpTo(c.seq)
+    // A call the fault injection failed was never made: the driver's wrapper returned first (templates/module/inject.c).
+    if (c.injected === true) continue
     const a = c.args
     switch (c.fn) {
       case 'dma_map_page_attrs':

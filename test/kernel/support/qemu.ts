@@ -99,6 +99,7 @@ export const REFERENCE_PLATFORMS = {
   },
   // P2P (the 7.x line: Debian's 6.12 has no CONFIG_PCI_P2PDMA).
   'p2p-switch-strict': { name: 'p2p-switch-strict', append: 'intel_iommu=on iommu.strict=1', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
+  'p2p-switch-lazy': { name: 'p2p-switch-lazy', append: 'intel_iommu=on iommu.strict=0', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
   'p2p-switch-pt': { name: 'p2p-switch-pt', append: 'intel_iommu=on iommu=pt', ...SAME_SWITCH, devices: [...VTD, ...SAME_SWITCH.devices], memory: '512' },
   'p2p-switch-none': { name: 'p2p-switch-none', append: 'intel_iommu=off', ...SAME_SWITCH, memory: '512' },
   'p2p-ports-strict': { name: 'p2p-ports-strict', append: 'intel_iommu=on iommu.strict=1', ...ROOT_PORTS, devices: [...VTD, ...ROOT_PORTS.devices], memory: '512' },

@@ -37,12 +37,14 @@ export async function runModule(
   kernel: KernelLine,
   dmaMask = 28,
   p2p?: { readonly provider: string; readonly peers: readonly string[] },
+  failAtCall?: number,
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
   const at = REFERENCE_PLATFORMS[platform] as ReferencePlatform
   if (p2p !== undefined && at.provider === undefined) throw new Error(`set-up ${platform} has no P2P provider for ${p2p.peers.join(', ')}`)
   // Every peer of the plan is the set-up's one provider, named by its PCI address (the module's parameters).
-  const args = p2p === undefined ? undefined : p2p.peers.map((d) => `${d}=${at.provider}`).join(' ')
-  const initramfs = buildInitramfs({ modules: [module], trace: true, ...(p2p ? { providers: [p2p.provider] } : {}), ...(args ? { args } : {}) })
+  const params = [...(p2p?.peers.map((d) => `${d}=${at.provider}`) ?? []), ...(failAtCall === undefined ? [] : [`fail_at_call=${failAtCall}`])]
+  const args = params.length === 0 ? undefined : params.join(' ')
+  const initramfs = buildInitramfs({ modules: [module], trace: true, dmaDebug: kernel.dmaDebug === true, ...(p2p ? { providers: [p2p.provider] } : {}), ...(args ? { args } : {}) })
   try {
     const b = await boot(kernel, forDevice(REFERENCE_PLATFORMS[platform], dmaMask), initramfs, 150_000)
     return { lines: b.lines, seconds: b.seconds, observation: observe(b.lines) }
@@ -51,13 +53,18 @@ export async function runModule(
   }
 }
 
-export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string): Promise<ScenarioRun> {
+/** One scenario's run and its comparison; with `failAtCall`, the driver's N-th fallible DMA API call fails, and the simulator's too. */
+export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, failAtCall?: number): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
   const peers = p2pPeers(s)
   if (peers.length > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
   const p2p = peers.length > 0 && provider !== undefined ? { provider, peers } : undefined
-  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p)
-  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, kernel.changes)
+  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p, failAtCall)
+  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, {
+    changes: kernel.changes,
+    dmaApiDebug: kernel.dmaDebug === true,
+    ...(failAtCall === undefined ? {} : { failAtCall }),
+  })
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }
 }
@@ -67,8 +74,10 @@ export function p2pPeers(s: Scenario): string[] {
   return s.plan.devices.filter((d) => d.p2pMemory !== undefined).map((d) => d.name)
 }
 
+export type Limit = <T>(job: () => Promise<T>) => Promise<T>
+
 /** Run at most `width` jobs at a time. */
-export function limiter(width: number): <T>(job: () => Promise<T>) => Promise<T> {
+export function limiter(width: number): Limit {
   let running = 0
   const waiting: (() => void)[] = []
   return async <T>(job: () => Promise<T>): Promise<T> => {

@@ -17,6 +17,7 @@ export { harnessPlan, HARNESS_SCRATCH } from './plan.js'
 export const HARNESS_FLAVOUR: ModuleFlavour = {
   hooks: 'harness',
   pciIds: ['PCI_DEVICE(0x1234, 0x11e8)'],
+  faultInjection: true,
   engine: {
     template: 'harness',
     scratch: HARNESS_SCRATCH,

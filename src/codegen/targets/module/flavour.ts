@@ -25,6 +25,8 @@ export interface ModuleFlavour {
   readonly pciIds: readonly string[]
   /** With an engine, the hooks take &pd->engine instead of the struct device. */
   readonly engine?: EngineFlavour
+  /** The module parameter fail_at_call and its wrappers of the fallible DMA API calls (templates/module/inject.c). */
+  readonly faultInjection?: boolean
 }
 
 /** The module target itself: hooks that only log, and no PCI IDs (bind with new_id). */

@@ -78,6 +78,10 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   for (const inc of includes(m, glue, flavour)) w.line(`#include <${inc}>`)
   w.blank()
   w.line('#include "dmaplan_compat.h"')
+  if (flavour.faultInjection) {
+    w.blank()
+    w.formatted(lib.render(lib.closure(['inject.macros']), flags))
+  }
   for (const p of m.peers) {
     w.blank()
     w.decl('static char', `*${n.peerParam(p.name)}`)
