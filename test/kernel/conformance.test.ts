@@ -31,14 +31,18 @@ import { loadScenarios } from './support/scenarios.js'
 import { defineConformance } from './suites/conformance.js'
 import { defineDmaDebug } from './suites/dma-debug.js'
 import { defineFaults } from './suites/faults.js'
+import { defineBugs } from './suites/bugs.js'
+import { loadBugs } from './support/bugs.js'
 import { exampleFiles, loadExample } from '../support/examples.js'
 
 const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
-const all = (await loadScenarios()).filter((s) => only === undefined || only.includes(s.plan.name))
+// Filters: DMAPLAN_SCENARIOS, DMAPLAN_EXAMPLES, DMAPLAN_BUGS; naming one kind runs none of the others.
 const onlyExamples = process.env.DMAPLAN_EXAMPLES?.split(',').filter((s) => s !== '')
-const examples = (await Promise.all((await exampleFiles()).map(loadExample))).filter((p) =>
-  onlyExamples === undefined ? only === undefined : onlyExamples.includes(p.name),
-)
+const onlyBugs = process.env.DMAPLAN_BUGS?.split(',').filter((s) => s !== '')
+const unfiltered = only === undefined && onlyExamples === undefined && onlyBugs === undefined
+const all = (await loadScenarios()).filter((s) => unfiltered || only?.includes(s.plan.name) === true)
+const examples = (await Promise.all((await exampleFiles()).map(loadExample))).filter((p) => unfiltered || onlyExamples?.includes(p.name) === true)
+const bugs = (await loadBugs()).filter((b) => unfiltered || onlyBugs?.includes(b.name) === true)
 const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip', 'iasl'])
 // Two QEMUs at a time, one per core, whatever line they belong to.
 const limit = limiter(2)
@@ -53,5 +57,6 @@ for (const { label, found } of await debugLines()) {
   if (needTools('test/kernel/conformance.test.ts', `dma-debug and fault injection (${label})`, missing) && 'line' in found) {
     defineDmaDebug(found.line, all, limit)
     if (examples.length > 0) defineFaults(found.line, examples, limit)
+    if (bugs.length > 0) defineBugs(found.line, bugs, limit)
   }
 }

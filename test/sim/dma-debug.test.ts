@@ -175,6 +175,23 @@ describe('dma-debug', () => {
     )
   })
 
+  it('D21 the report at unbind names the bus, pci, as the driver: the notifier runs after the driver is gone (seen on 6.12 and 7.3 debug kernels)', () => {
+    const { result } = run({ regions: [ram('a', 0x1000)], steps: [map('t', 'page', ['a']), { op: 'keep', tx: 't' }] }, { unbind: true })
+    expect(result.findings.find((x) => x.id === 'D21')?.message).toMatch(/^DMA-API: pci 0000:00:03\.0: device driver has pending DMA allocations/)
+  })
+
+  it('R16 unmapping an IOVA with no translation WARNs in iommu_dma_unmap_page() before dma_map_phys() and iommu_dma_unmap_phys() from it, and unmaps nothing', () => {
+    for (const [kernel, fn] of [
+      ['6.12', 'iommu_dma_unmap_page'],
+      ['7.3', 'iommu_dma_unmap_phys'],
+    ] as const) {
+      const m = machine({ kernel })
+      if (kernel === '6.12') m.api.dma_unmap_page_attrs(0xfffff000n, 0x1000n, DMA_TO_DEVICE, 0)
+      else m.api.dma_unmap_phys(0xfffff000n, 0x1000n, DMA_TO_DEVICE, 0)
+      expect(findings(m, 'K-R16').map((f) => f.message.split(':')[1]?.trim())).toEqual([fn])
+    }
+  })
+
   it('D22 the entry pool grows a page at a time and shouts when it passes a multiple of the preallocation', () => {
     const m = direct()
     // 32 entries per page: the pool reaches 2 x 65536 at the 131041st live entry.

@@ -145,6 +145,18 @@ export class DmaApi {
     this.#t.record('dma_unmap_sgtable', { orig_nents: sgt.origNents, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
   }
 
+  /** dma_unmap_sg() with the entry count the driver passes (the table's own, unless the driver gets it wrong). */
+  dma_unmap_sg(sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
+    m.unmapSg(this.env, sgt, nents, dir, attrs)
+    this.#t.record('dma_unmap_sg', { nents, dir: dirArg(dir), attrs: attrNames(attrs) }, null)
+  }
+
+  /** dma_sync_sg_for_cpu()/_for_device() with the entry count the driver passes. */
+  dma_sync_sg(sgt: SgTable, nents: number, dir: DmaDir, forCpu: boolean): void {
+    m.syncSg(this.env, sgt, nents, dir, forCpu)
+    this.#t.record(forCpu ? 'dma_sync_sg_for_cpu' : 'dma_sync_sg_for_device', { nents, dir: dirArg(dir) }, null)
+  }
+
   dma_sync_sgtable_for_cpu(sgt: SgTable, dir: DmaDir): void {
     m.syncSg(this.env, sgt, sgt.origNents, dir, true)
     this.#t.record('dma_sync_sgtable_for_cpu', { orig_nents: sgt.origNents, dir: dirArg(dir) }, null)

@@ -113,8 +113,9 @@ export class DmaDebug {
     this.#err(id, text)
   }
 
-  #err(id: string, text: string): void {
-    this.#reporter.report(id, 'error', 'dma-debug', `DMA-API: ${this.#dev.name} ${this.#dev.bdf}: ${text}`)
+  /** err_printk(): "DMA-API: <driver> <device>: ", the driver as dev_driver_string() has it (the bus's name once unbound). */
+  #err(id: string, text: string, driver = this.#dev.name): void {
+    this.#reporter.report(id, 'error', 'dma-debug', `DMA-API: ${driver} ${this.#dev.bdf}: ${text}`)
   }
 
   static #bucket(addr: bigint): number {
@@ -383,6 +384,8 @@ export class DmaDebug {
     this.#err(
       'D21',
       `device driver has pending DMA allocations while released from device [count=${all.length}]\nOne of leaked entries details: [device address=${h16(first.devAddr)}] [size=${first.size} bytes] [mapped with ${DIR_NAME[first.dir]}] [mapped as ${first.type}]`,
+      // The bus notifier runs after the driver is gone: dev_driver_string() falls back to the bus, "pci".
+      'pci',
     )
   }
 }

@@ -180,7 +180,9 @@ export function iommuDmaUnmapPhys(env: Env, addr: bigint, size: bigint, dir: Dma
   }
   const phys = d.iovaToPhys(addr)
   if (phys === 0n) {
-    env.reporter.report('R16', 'error', 'kernel', `WARNING: iommu_dma_unmap_phys: ${env.dev.name} ${env.dev.bdf}: no translation for IOVA ${hex(addr)}`)
+    // WARN_ON(!phys) in iommu_dma_unmap_phys(), iommu_dma_unmap_page() before dma_map_phys() (drivers/iommu/dma-iommu.c): nothing is unmapped.
+    const fn = env.has('dma-map-phys') ? 'iommu_dma_unmap_phys' : 'iommu_dma_unmap_page'
+    env.reporter.report('R16', 'error', 'kernel', `WARNING: ${fn}: ${env.dev.name} ${env.dev.bdf}: no translation for IOVA ${hex(addr)}`)
     return
   }
   if (!(attrs & SKIP_CPU_SYNC) && !env.dev.coherent) archSyncDmaForCpu(env, phys, size, dir)

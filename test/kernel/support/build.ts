@@ -41,16 +41,32 @@ export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], t
     for (const [path, text] of generate(plan, { target: 'harness' }))
       writeFileSync(join(dir, path), edit !== undefined && path === `${plan.name}.c` ? edit(plan.name, text) : text)
   }
-  const dirs = [...plans.map((p) => p.name), ...(withProvider ? [PROVIDER] : [])]
+  const made = await makeModules(line, tree, [...plans.map((p) => p.name), ...(withProvider ? [PROVIDER] : [])])
+  const provider = made.modules.get(PROVIDER)
+  made.modules.delete(PROVIDER)
+  return { ...made, ...(withProvider && provider !== undefined ? { provider } : {}), seconds: (Date.now() - started) / 1000 }
+}
+
+/** Modules whose sources are given (a directory each: its files), built in one kbuild tree, by directory name. */
+export async function buildSources(line: KernelLine, sources: ReadonlyMap<string, ReadonlyMap<string, string>>, tree: string): Promise<Built> {
+  const started = Date.now()
+  for (const [dir, files] of sources) {
+    mkdirSync(join(tree, dir), { recursive: true })
+    for (const [path, text] of files) writeFileSync(join(tree, dir, path), text)
+  }
+  return { ...(await makeModules(line, tree, [...sources.keys()])), seconds: (Date.now() - started) / 1000 }
+}
+
+/** One make -j2 with W=1 for the tree's directories; each module <dir>/<dir>.ko that came out, and every diagnostic. */
+async function makeModules(line: KernelLine, tree: string, dirs: readonly string[]): Promise<{ modules: Map<string, string>; diagnostics: string[] }> {
   writeFileSync(join(tree, 'Kbuild'), `${dirs.map((d) => `obj-m += ${d}/`).join('\n')}\n`)
   // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
   const { out } = await line.make(tree, ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules'])
   const modules = new Map<string, string>()
-  for (const plan of plans) {
-    const ko = join(tree, plan.name, `${plan.name}.ko`)
-    if (existsSync(ko)) modules.set(plan.name, ko)
+  for (const d of dirs) {
+    const ko = join(tree, d, `${d}.ko`)
+    if (existsSync(ko)) modules.set(d, ko)
   }
-  const provider = join(tree, PROVIDER, `${PROVIDER}.ko`)
   const diagnostics = out.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
-  return { modules, ...(withProvider && existsSync(provider) ? { provider } : {}), diagnostics, seconds: (Date.now() - started) / 1000 }
+  return { modules, diagnostics }
 }

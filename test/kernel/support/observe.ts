@@ -177,6 +177,12 @@ export function observe(lines: readonly string[]): Observation {
       warned = true
       continue
     }
+    // The second line of the report of what is left at unbind (one printk with two lines).
+    if (afterMessage && reports.length > 0 && text.startsWith('One of leaked entries details: ')) {
+      reports[reports.length - 1] += `\n${text}`
+      warned = true
+      continue
+    }
     if (DMA_MESSAGES.some((m) => m.test(text))) {
       messages.push(stripDevice(text))
       warned = true

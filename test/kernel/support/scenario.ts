@@ -37,7 +37,7 @@ export function scenario(s: Scenario): Scenario {
   return s
 }
 
-export function runsOn(s: Scenario, release: KernelVersion): boolean {
+export function runsOn(s: Pick<Scenario, 'since' | 'until'>, release: KernelVersion): boolean {
   return (s.since === undefined || kernelAtLeast(release, s.since)) && (s.until === undefined || kernelAtLeast(s.until, release))
 }
 
