@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE, IGNORE_CACHELINES, SKIP_CPU_SYNC } from '../../src/sim/consts.js'
 import { buildSgTable } from '../../src/sim/dma/scatterlist.js'
+import { newIovaState } from '../../src/sim/dma/iova-api.js'
 import { findings, machine, map, ram, run } from './helpers.js'
 
 const P = 0x1_0000_0000n
@@ -189,6 +190,26 @@ describe('dma-debug', () => {
       if (kernel === '6.12') m.api.dma_unmap_page_attrs(0xfffff000n, 0x1000n, DMA_TO_DEVICE, 0)
       else m.api.dma_unmap_phys(0xfffff000n, 0x1000n, DMA_TO_DEVICE, 0)
       expect(findings(m, 'K-R16').map((f) => f.message.split(':')[1]?.trim())).toEqual([fn])
+    }
+  })
+
+  it('D12 prints the CPU addresses with the format 0x%pa, whose %pa prints its own 0x: 0x0x... (seen on 6.12 and 7.3)', () => {
+    const m = direct()
+    const h = m.api.dma_alloc_coherent(0x1000n, P) ?? 0n
+    m.api.dma_free_coherent(0x1000n, P + 0x1000n, h)
+    expect(only(m, 'D12')[0]).toMatch(/\[cpu alloc address=0x0x0000000100000000\] \[cpu free address=0x0x0000000100001000\]$/)
+  })
+
+  it('K-R34 an unlink of what is not linked WARNs in __iommu_dma_iova_unlink() up to 7.2 and in dma_iova_unlink() from 7.3', () => {
+    for (const [kernel, fn] of [
+      ['7.2', '__iommu_dma_iova_unlink'],
+      ['7.3', 'dma_iova_unlink'],
+    ] as const) {
+      const m = machine({ kernel })
+      const st = newIovaState()
+      expect(m.api.dma_iova_try_alloc(st, P, 0x2000n)).toBe(true)
+      m.api.dma_iova_unlink(st, 0x1000n, 0x1000n, DMA_TO_DEVICE, 0)
+      expect(m.reporter.findings.filter((f) => f.message.startsWith('WARNING: ')).map((f) => f.message.split(':')[1]?.trim())).toEqual([fn])
     }
   })
 

@@ -269,7 +269,7 @@ export class DmaDebug {
     else if ((e.type === 'coherent' || e.type === 'noncoherent') && ref.paddr !== undefined && ref.paddr !== e.paddr)
       this.#err(
         'D12',
-        `device driver frees DMA memory with different CPU address [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [cpu alloc address=${hex(e.paddr)}] [cpu free address=${hex(ref.paddr)}]`,
+        `device driver frees DMA memory with different CPU address [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [cpu alloc address=0x${h16(e.paddr)}] [cpu free address=0x${h16(ref.paddr ?? 0n)}]`,
       )
     if (ref.sgCallEnts && ref.type === 'scatter-gather' && ref.sgCallEnts !== e.sgCallEnts)
       this.#err('D13', `device driver frees DMA sg list with different entry count [map count=${e.sgCallEnts}] [unmap count=${ref.sgCallEnts}]`)

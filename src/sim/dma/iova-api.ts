@@ -234,7 +234,7 @@ export function iovaUnlinkInternal(
   const len = d.align(size + pad)
   addr -= pad
   if (st.track) tracker.unlink(st.track, d.pfn(addr) - st.track.basePfn, Number(len >> BigInt(d.shift)), what)
-  warnShortUnmap(env, '__iommu_dma_iova_unlink', addr, len, d.unmap(addr, len, queued))
+  warnShortUnmap(env, unlinkFn(env), addr, len, d.unmap(addr, len, queued))
   if (freeIova) {
     if (st.track) tracker.free(st.track, what)
     iommuDmaFreeIova(env, addr, len, queued)
@@ -255,7 +255,7 @@ export function iovaUnlinkPages(env: Env, tracker: IovaTracker, st: DmaIovaState
       'R34',
       'error',
       'kernel',
-      `WARNING: __iommu_dma_iova_unlink: ${env.dev.name} ${env.dev.bdf}: unmapped ${cleared} of ${n} granules at IOVA ${hex(d.addr(tr.basePfn + indexPfn))}`,
+      `WARNING: ${unlinkFn(env)}: ${env.dev.name} ${env.dev.bdf}: unmapped ${cleared} of ${n} granules at IOVA ${hex(d.addr(tr.basePfn + indexPfn))}`,
     )
 }
 
@@ -304,4 +304,9 @@ export function iovaDestroy(env: Env, tracker: IovaTracker, st: DmaIovaState, ma
     // Anything linked beyond mapped_len stays mapped; the tracker reports it when the IOVA is freed.
     iovaUnlinkInternal(env, tracker, st, 0n, mappedLen, dir, attrs, true)
   } else iovaFree(env, tracker, st, 'dma_iova_destroy()')
+}
+
+/** Where the WARN_ON(unmapped != size) of an unlink sits: the static helper up to 7.2, dma_iova_unlink() itself from 7.3 (dma-iova-destroy-sync). */
+function unlinkFn(env: Env): string {
+  return env.has('dma-iova-destroy-sync') ? 'dma_iova_unlink' : '__iommu_dma_iova_unlink'
 }

@@ -97,6 +97,9 @@ function bugReport(b: Bug, kernel: KernelLine, r: Run): string[] {
   if (theirs.join('\n') !== ours.join('\n')) out.push(`${name}: dma-debug's lines\n    kernel:    ${theirs.join('\n               ') || 'none'}\n    simulator: ${ours.join('\n               ') || 'none'}`)
   if (o.dmaDebug.errorCount !== o.dmaDebug.reports.length) out.push(`${name}: dma-debug counted ${o.dmaDebug.errorCount} errors and printed ${o.dmaDebug.reports.length}`)
   if (b.check === 'none' ? ours.length > 0 : !sim.ids.includes(b.check)) out.push(`${name}: the scenario is there for ${b.check}; the simulator reports ${sim.ids.join(', ') || 'nothing'}`)
+  // What the calls returned (the IOVA API's: dma-debug does not see it).
+  for (const [i, ret] of sim.rets)
+    if (o.rets.get(i) !== ret) out.push(`${name}: call ${i} (${b.calls[i]?.fn})\n    kernel:    ${o.rets.get(i) ?? 'not reported'}\n    simulator: ${ret}`)
   // The kernel's own WARN()s outside dma-debug (the IOMMU layer's), by function: the simulator's must be the same.
   const warned = o.problems.map(warnedIn)
   const kernelWarns = warned.filter((f): f is string => f !== undefined)

@@ -39,7 +39,7 @@ import { setupFor } from '../support/setup-for.js'
 
 interface FaultCase {
   readonly s: Scenario
-  /** 1-based: the fallible call that fails. */
+  /** 1-based: the fallible call that fails; 0 for the example's run as it is. */
   readonly n: number
   /** The function the simulator says that call is. */
   readonly fn: string
@@ -68,6 +68,8 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
       skipped.push({ name: example.name, why: e instanceof Error ? e.message : String(e) })
       continue
     }
+    // First the example as it is (valid plans are clean under dma-debug), then each call failing.
+    cases.push({ s, n: 0, fn: 'none' })
     fallibleCalls(harnessPlan(plan), options).forEach((fn, i) => cases.push({ s, n: i + 1, fn }))
   }
   const plans = [...new Set(cases.map((c) => c.s))]
@@ -95,7 +97,7 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
         const run = build.then((b) => {
           const ko = b.modules.get(c.s.plan.name)
           if (ko === undefined) throw new Error(`${c.s.plan.name}.ko was not built`)
-          return limit(() => runScenario(c.s, ko, kernel, b.provider, c.n))
+          return limit(() => runScenario(c.s, ko, kernel, b.provider, c.n === 0 ? undefined : c.n))
         })
         run.catch(() => {})
         runs.set(c, run)
@@ -117,7 +119,8 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     for (const x of skipped) it.skip(`${x.name}: ${x.why}`, () => {})
 
     for (const c of cases) {
-      it(`${c.s.plan.name} (${c.s.platform}) fails call ${c.n}, ${c.fn}, and unwinds as the simulator does`, async () => {
+      const title = c.n === 0 ? `${c.s.plan.name} (${c.s.platform}) runs whole, as the simulator does, with dma-debug silent` : `${c.s.plan.name} (${c.s.platform}) fails call ${c.n}, ${c.fn}, and unwinds as the simulator does`
+      it(title, async () => {
         const r = await (runs.get(c) as Promise<ScenarioRun>)
         writeFileSync(join(root, `${c.s.plan.name}.fail${c.n}.log`), r.lines.join('\n'))
         const report = faultReport(c, r)
@@ -129,13 +132,15 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     it('agrees with the simulator on every unwinding', async () => {
       const settled = await Promise.allSettled([...runs].map(async ([c, run]) => ({ c, r: await run })))
       const done = settled.filter((x): x is PromiseFulfilledResult<{ c: FaultCase; r: ScenarioRun }> => x.status === 'fulfilled').map((x) => x.value)
-      const agree = done.filter(({ c, r }) => faultReport(c, r).length === 0)
+      const agree = done.filter(({ c, r }) => c.n > 0 && faultReport(c, r).length === 0)
+      const whole = done.filter(({ c, r }) => c.n === 0 && faultReport(c, r).length === 0)
+      const unwindings = cases.filter((c) => c.n > 0).length
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
       console.log(
-        `fault injection ${kernel.version}: ${agree.length}/${cases.length} unwindings agree (${plans.length} examples, ${skipped.length} skipped; ${seconds} s, ${done.reduce((n, x) => n + x.r.seconds, 0).toFixed(0)} s of QEMU)`,
+        `fault injection ${kernel.version}: ${agree.length}/${unwindings} unwindings agree (${plans.length} examples, ${whole.length} of them clean as they are; ${skipped.length} skipped; ${seconds} s, ${done.reduce((n, x) => n + x.r.seconds, 0).toFixed(0)} s of QEMU)`,
       )
       for (const { c, r } of done) for (const line of faultReport(c, r)) console.log(line)
-      expect(agree.length).toBe(cases.length)
+      expect(agree.length + whole.length).toBe(cases.length)
     }, 1_200_000)
   })
 }
@@ -161,13 +166,12 @@ function fallibleCalls(plan: Plan, options: SimOptions): string[] {
 
 /** What went wrong with one fault case, in words; nothing when all holds. */
 function faultReport(c: FaultCase, r: ScenarioRun): string[] {
-  const name = `${c.s.plan.name} (${c.s.platform}) failing call ${c.n}`
+  const name = `${c.s.plan.name} (${c.s.platform}) ${c.n === 0 ? 'as it is' : `failing call ${c.n}`}`
   const injected = r.observation.injected
   const left = r.prediction.result.teardown
+  const expected = c.n === 0 ? injected === undefined : injected?.call === c.n && injected.fn === c.fn
   return [
-    ...(injected?.call === c.n && injected.fn === c.fn
-      ? []
-      : [`${name}: the driver failed ${injected ? `call ${injected.call}, ${injected.fn}` : 'no call'}; the simulator fails ${c.fn}`]),
+    ...(expected ? [] : [`${name}: the driver failed ${injected ? `call ${injected.call}, ${injected.fn}` : 'no call'}; the simulator fails ${c.n === 0 ? 'none' : c.fn}`]),
     ...describeRun(r),
     ...uncleanness(r),
     ...(['liveIovaPages', 'livePtes', 'bounceSlots', 'dmaDebugEntries'] as const)

@@ -18,14 +18,32 @@ export function bugModule(b: Bug, release: KernelVersion): Map<string, string> {
   const handles = [...new Set(b.calls.filter((c) => c.fn === 'map' || c.fn === 'alloc-coherent').map((c) => c.handle))]
   const tables = [...new Set(b.calls.filter((c) => c.fn === 'map-sg').map((c) => c.handle))]
   const coherent = [...new Set(b.calls.filter((c) => c.fn === 'alloc-coherent').map((c) => c.handle))]
+  const states = [...new Set(b.calls.filter((c) => c.fn === 'iova-alloc').map((c) => c.handle))]
+  const st = (name: string) => `&states[${states.indexOf(name)}]`
   const buf = (name: string) => `bufs[${bufs.indexOf(name)}]`
   const handle = (name: string) => `handles[${handles.indexOf(name)}]`
   const table = (name: string) => `tables[${tables.indexOf(name)}]`
   const sizes = new Map<string, number>()
   const dirs = new Map<string, Dir>()
   const body: string[] = []
-  for (const c of b.calls) {
+  const ret = (i: number) => `dev_info(dev, "dmaplan: call ${i} ret=%d\\n", ret);`
+  for (const [i, c] of b.calls.entries()) {
     switch (c.fn) {
+      case 'iova-alloc':
+        body.push(`ret = dma_iova_try_alloc(dev, ${st(c.handle)}, ${buf(c.buf)}.phys, ${hex(c.size)});`, ret(i))
+        break
+      case 'iova-link':
+        body.push(`ret = dma_iova_link(dev, ${st(c.handle)}, ${buf(c.buf)}.phys, ${hex(c.offset)}, ${hex(b.buffers[c.buf]?.bytes ?? 0)}, ${DIR[c.dir]}, 0);`, ret(i))
+        break
+      case 'iova-sync':
+        body.push(`ret = dma_iova_sync(dev, ${st(c.handle)}, ${hex(c.offset)}, ${hex(c.size)});`, ret(i))
+        break
+      case 'iova-unlink':
+        body.push(`dma_iova_unlink(dev, ${st(c.handle)}, ${hex(c.offset)}, ${hex(c.size)}, ${DIR[c.dir]}, 0);`)
+        break
+      case 'iova-destroy':
+        body.push(`dma_iova_destroy(dev, ${st(c.handle)}, ${hex(c.mapped)}, ${DIR[c.dir]}, 0);`)
+        break
       case 'map': {
         const size = c.size ?? b.buffers[c.buf]?.bytes ?? 0
         sizes.set(c.handle, size)
@@ -43,7 +61,8 @@ export function bugModule(b: Bug, release: KernelVersion): Map<string, string> {
         const size = hex(c.size ?? sizes.get(c.handle) ?? 0)
         const dir = DIR[c.dir ?? dirs.get(c.handle) ?? 'bidirectional']
         const fn = c.as === 'resource' ? 'dma_unmap_resource' : mapPhys ? 'dma_unmap_phys' : 'dma_unmap_page_attrs'
-        body.push(`${fn}(dev, ${handle(c.handle)}${c.offset ? ` + ${hex(c.offset)}` : ''}, ${size}, ${dir}, 0);`)
+        const addr = c.handle === 'error' ? 'DMA_MAPPING_ERROR' : handle(c.handle)
+        body.push(`${fn}(dev, ${addr}${c.offset ? ` + ${hex(c.offset)}` : ''}, ${size}, ${dir}, 0);`)
         break
       }
       case 'sync': {
@@ -126,6 +145,7 @@ export function bugModule(b: Bug, release: KernelVersion): Map<string, string> {
     ...(handles.length > 0 ? [`static dma_addr_t handles[${handles.length}];`] : []),
     ...(tables.length > 0 ? [`static struct sg_table tables[${tables.length}];`] : []),
     ...(coherent.length > 0 ? [`static void *cpu[${coherent.length}];`] : []),
+    ...(states.length > 0 ? [`static struct dma_iova_state states[${states.length}];`] : []),
     '',
     ...(tables.length > 0
       ? ['static struct scatterlist *sg_next_n(struct scatterlist *sg, unsigned int n)', '{', '\twhile (n--)', '\t\tsg = sg_next(sg);', '\treturn sg;', '}', '']
@@ -141,6 +161,7 @@ export function bugModule(b: Bug, release: KernelVersion): Map<string, string> {
     '\tret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(28));',
     '\tif (ret)',
     '\t\treturn ret;',
+    ...(b.device?.segmentBoundary === undefined ? [] : [`\tdma_set_seg_boundary(dev, ${hex(b.device.segmentBoundary)});`]),
     ...alloc.map((l) => `\t${l}`),
     ...body.map((l) => `\t${l}`),
     '\tdev_info(dev, "dmaplan: status ok ret=0 errors=0 transfers=0\\n");',

@@ -13,10 +13,12 @@ import { kernelHas } from '../../../src/plan/kernel-changes.js'
 import { decodePlan, encodePlan } from '../../../src/plan/load.js'
 import type { Plan } from '../../../src/plan/ir.js'
 import { formatU64 as hex } from '../../../src/plan/u64.js'
-import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../../../src/sim/consts.js'
+import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE } from '../../../src/sim/consts.js'
 import type { DmaDir } from '../../../src/sim/consts.js'
 import { buildSgTable } from '../../../src/sim/dma/scatterlist.js'
 import type { SgTable } from '../../../src/sim/dma/scatterlist.js'
+import type { DmaIovaState } from '../../../src/sim/dma/iova-api.js'
+import { newIovaState } from '../../../src/sim/dma/iova-api.js'
 import type { SimOptions } from '../../../src/sim/options.js'
 import { Machine } from '../../../src/sim/run/machine.js'
 import type { ReferencePlatformName } from './qemu.js'
@@ -30,7 +32,7 @@ export type Dir = 'to-device' | 'from-device' | 'bidirectional'
 export type BugCall =
   /** dma_map_phys() (dma_map_page_attrs() before 7.0), then dma_mapping_error() unless `check` is false. */
   | { readonly fn: 'map'; readonly handle: string; readonly buf: string; readonly dir: Dir; readonly offset?: number; readonly size?: number; readonly check?: boolean }
-  /** dma_unmap_phys() (dma_unmap_page_attrs() before 7.0), or dma_unmap_resource() with `as`, at an offset from the handle. */
+  /** dma_unmap_phys() (dma_unmap_page_attrs() before 7.0), or dma_unmap_resource() with `as`, at an offset from the handle; the handle 'error' is DMA_MAPPING_ERROR. */
   | { readonly fn: 'unmap'; readonly handle: string; readonly dir?: Dir; readonly size?: number; readonly offset?: number; readonly as?: 'resource' }
   /** dma_sync_single_for_cpu() or _for_device(), at an offset into the mapping. */
   | { readonly fn: 'sync'; readonly handle: string; readonly to: 'cpu' | 'device'; readonly dir?: Dir; readonly offset?: number; readonly size?: number }
@@ -44,6 +46,16 @@ export type BugCall =
   | { readonly fn: 'alloc-coherent'; readonly handle: string; readonly size: number }
   /** dma_free_coherent(), with the CPU address moved by `cpuOffset`. */
   | { readonly fn: 'free-coherent'; readonly handle: string; readonly cpuOffset?: number }
+  /** dma_iova_try_alloc() of `size` bytes for a range that starts with the buffer (7.x). */
+  | { readonly fn: 'iova-alloc'; readonly handle: string; readonly buf: string; readonly size: number }
+  /** dma_iova_link() of the buffer at `offset` into the range; its result is compared. */
+  | { readonly fn: 'iova-link'; readonly handle: string; readonly buf: string; readonly offset: number; readonly dir: Dir }
+  /** dma_iova_sync() of [offset, offset + size); its result is compared. */
+  | { readonly fn: 'iova-sync'; readonly handle: string; readonly offset: number; readonly size: number }
+  /** dma_iova_unlink() of [offset, offset + size). */
+  | { readonly fn: 'iova-unlink'; readonly handle: string; readonly offset: number; readonly size: number; readonly dir: Dir }
+  /** dma_iova_destroy() with `mapped` bytes linked. */
+  | { readonly fn: 'iova-destroy'; readonly handle: string; readonly mapped: number; readonly dir: Dir }
 
 export interface Bug {
   /** The module's name, a C identifier. */
@@ -53,6 +65,8 @@ export interface Bug {
   /** The QEMU set-up it runs on, and the same platform in the DSL's terms. */
   readonly platform: ReferencePlatformName
   readonly spec: PlatformSpec
+  /** The device's DMA parameters where the driver sets them (dma_set_seg_boundary()). */
+  readonly device?: { readonly segmentBoundary?: number }
   /** Page-allocated RAM buffers. */
   readonly buffers: Readonly<Record<string, { readonly bytes: number; readonly offset?: number }>>
   readonly calls: readonly BugCall[]
@@ -75,6 +89,10 @@ export interface BugSimulation {
   readonly warnings: readonly string[]
   /** What each map returned. */
   readonly handles: ReadonlyMap<string, bigint>
+  /** The results the module reports, by the call's index: dma_iova_try_alloc() (1 or 0), dma_iova_link() and dma_iova_sync(). */
+  readonly rets: ReadonlyMap<number, number>
+  /** The simulator's own findings about the calls (dmaplan's, not dma-debug's). */
+  readonly own: readonly string[]
 }
 
 const DIRS: Record<Dir, DmaDir> = { 'to-device': DMA_TO_DEVICE, 'from-device': DMA_FROM_DEVICE, bidirectional: DMA_BIDIRECTIONAL }
@@ -82,7 +100,7 @@ const DIRS: Record<Dir, DmaDir> = { 'to-device': DMA_TO_DEVICE, 'from-device': D
 /** The bug's buffers as a plan (the DSL, with the set-up's platform), the device named after the module. */
 export function bugPlan(b: Bug, release: KernelVersion, phys: ReadonlyMap<string, bigint>): Plan {
   const host = platform({ ...b.spec, kernel: release })
-  const edu = host.device(b.name, { dmaMask: 28 })
+  const edu = host.device(b.name, { dmaMask: 28, ...(b.device?.segmentBoundary === undefined ? {} : { segmentBoundary: b.device.segmentBoundary }) })
   const regions = Object.entries(b.buffers).map(([name, r]) => host.ram(name, { bytes: r.bytes, ...(r.offset ? { offset: r.offset } : {}) }))
   let builder = host.plan(edu, { name: b.name })
   for (const r of regions) builder = builder.cpuWrites(r)
@@ -101,13 +119,40 @@ export function simulateBug(b: Bug, release: KernelVersion, phys: ReadonlyMap<st
   const mapped = new Map<string, { phys: bigint; size: bigint; dir: DmaDir }>()
   const tables = new Map<string, { sgt: SgTable; dir: DmaDir }>()
   const coherent = new Map<string, { phys: bigint; size: bigint }>()
+  const states = new Map<string, DmaIovaState>()
+  const rets = new Map<number, number>()
+  const state = (h: string): DmaIovaState => {
+    let st = states.get(h)
+    if (st === undefined) {
+      st = newIovaState()
+      states.set(h, st)
+    }
+    return st
+  }
   const at = (buf: string): bigint => {
     const r = m.regions.get(buf)
     if (r === undefined) throw new Error(`${b.name}: no buffer ${buf}`)
     return r.phys
   }
-  for (const c of b.calls) {
+  for (const [i, c] of b.calls.entries()) {
     switch (c.fn) {
+      case 'iova-alloc':
+        rets.set(i, api.dma_iova_try_alloc(state(c.handle), at(c.buf), BigInt(c.size)) ? 1 : 0)
+        break
+      case 'iova-link': {
+        const size = BigInt(b.buffers[c.buf]?.bytes ?? 0)
+        rets.set(i, api.dma_iova_link(state(c.handle), at(c.buf), BigInt(c.offset), size, DIRS[c.dir], 0))
+        break
+      }
+      case 'iova-sync':
+        rets.set(i, api.dma_iova_sync(state(c.handle), BigInt(c.offset), BigInt(c.size)))
+        break
+      case 'iova-unlink':
+        api.dma_iova_unlink(state(c.handle), BigInt(c.offset), BigInt(c.size), DIRS[c.dir], 0)
+        break
+      case 'iova-destroy':
+        api.dma_iova_destroy(state(c.handle), BigInt(c.mapped), DIRS[c.dir], 0)
+        break
       case 'map': {
         const p = at(c.buf) + BigInt(c.offset ?? 0)
         const size = BigInt(c.size ?? b.buffers[c.buf]?.bytes ?? 0)
@@ -120,7 +165,7 @@ export function simulateBug(b: Bug, release: KernelVersion, phys: ReadonlyMap<st
       }
       case 'unmap': {
         const was = mapped.get(c.handle)
-        const h = (handles.get(c.handle) ?? 0n) + BigInt(c.offset ?? 0)
+        const h = (c.handle === 'error' ? DMA_MAPPING_ERROR : (handles.get(c.handle) ?? 0n)) + BigInt(c.offset ?? 0)
         const size = c.size === undefined ? (was?.size ?? 0n) : BigInt(c.size)
         const dir = c.dir === undefined ? (was?.dir ?? DMA_BIDIRECTIONAL) : DIRS[c.dir]
         if (c.as === 'resource') api.dma_unmap_resource(h, size, dir, 0)
@@ -178,5 +223,6 @@ export function simulateBug(b: Bug, release: KernelVersion, phys: ReadonlyMap<st
   m.debug.release()
   const found = m.reporter.findings.filter((f) => f.source === 'dma-debug' && f.severity === 'error')
   const warnings = m.reporter.findings.filter((f) => f.source === 'kernel' && f.message.startsWith('WARNING: ')).map((f) => f.message.split(':')[1]?.trim() ?? '')
-  return { reports: found.map((f) => f.message.replace(/^DMA-API: /, '')), ids: m.reporter.findings.map((f) => f.id), warnings, handles }
+  const own = m.reporter.findings.filter((f) => f.source === 'dmaplan').map((f) => `${f.id}: ${f.message}`)
+  return { reports: found.map((f) => f.message.replace(/^DMA-API: /, '')), ids: m.reporter.findings.map((f) => f.id), warnings, handles, rets, own }
 }

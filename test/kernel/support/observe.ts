@@ -92,6 +92,8 @@ export interface Observation {
   readonly problems: readonly string[]
   /** The module ran to its end (the init script's marker). */
   readonly finished: boolean
+  /** What a bug scenario's module reported of its calls' results, by the call's index (bug-module.ts). */
+  readonly rets: ReadonlyMap<number, number>
   /** The call the driver's fault injection made fail (fail_at_call, templates/module/inject.c). */
   readonly injected?: { readonly call: number; readonly fn: string }
   /** On a kernel with CONFIG_DMA_API_DEBUG: its reports, without the `DMA-API: ` prefix, and its error count after the module's removal. */
@@ -119,6 +121,7 @@ export function observe(lines: readonly string[]): Observation {
   const regions = new Map<string, bigint>()
   let provider: Observation['provider']
   let injected: Observation['injected']
+  const rets = new Map<number, number>()
   const maps: MapReport[] = []
   const pages: PageEvent[] = []
   // The report that the next seg lines belong to: a map, or an HMM fault or invalidation.
@@ -196,6 +199,9 @@ export function observe(lines: readonly string[]): Observation {
       case 'begin':
         domain = field('domain') as DomainType
         break
+      case 'call':
+        rets.set(Number(rest[0]), Number(field('ret')))
+        break
       case 'inject':
         injected = { call: Number(field('call')), fn: field('fn') }
         break
@@ -234,7 +240,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), ...(injected ? { injected } : {}), maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
 }
 
 function traceCall(line: string): TraceCall | undefined {
