@@ -8,11 +8,12 @@
  * must be silent where the release has no such check. Prints
  * `dma-debug <version>: A/B bug scenarios agree`.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KernelLine } from '../../support/kernels.js'
 import type { Built } from '../support/build.js'
+import { afterBuild, finished, keepOnFailure } from '../support/suite.js'
 import { buildSources } from '../support/build.js'
 import type { Bug } from '../support/bug.js'
 import { simulateBug } from '../support/bug.js'
@@ -40,21 +41,13 @@ export function defineBugs(kernel: KernelLine, bugs: readonly Bug[], limit: Limi
       const build = buildSources(kernel, new Map(mine.map((b) => [b.name, bugModule(b, kernel.release)])), join(root, 'kbuild'))
       built = build
       for (const b of mine) {
-        const run = build.then((x) => {
-          const ko = x.modules.get(b.name)
-          if (ko === undefined) throw new Error(`${b.name}.ko was not built`)
-          return limit(() => runModule(ko, b.platform, kernel))
-        })
-        run.catch(() => {})
+        const run = afterBuild(build, b.name, (ko) => limit(() => runModule(ko, b.platform, kernel)))
         runs.set(b, run)
       }
       build.catch(() => {})
     })
 
-    afterAll(() => {
-      if (failed.length === 0 && !process.env.DMAPLAN_KEEP_KERNEL) rmSync(root, { recursive: true, force: true })
-      else console.log(`kernel test output kept in ${root}`)
-    })
+    afterAll(() => keepOnFailure(root, failed))
 
     it('builds every bug module with W=1 and no diagnostic', async () => {
       const b = await (built as Promise<Built>)
@@ -73,8 +66,7 @@ export function defineBugs(kernel: KernelLine, bugs: readonly Bug[], limit: Limi
     }
 
     it('agrees with the simulator on every bug scenario', async () => {
-      const settled = await Promise.allSettled([...runs].map(async ([b, run]) => ({ b, r: await run })))
-      const done = settled.filter((x): x is PromiseFulfilledResult<{ b: Bug; r: Run }> => x.status === 'fulfilled').map((x) => x.value)
+      const done = (await finished(runs)).map(([b, r]) => ({ b, r }))
       const agree = done.filter(({ b, r }) => bugReport(b, kernel, r).length === 0)
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
       console.log(`dma-debug ${kernel.version}: ${agree.length}/${mine.length} bug scenarios agree (${seconds} s, ${done.reduce((n, x) => n + x.r.seconds, 0).toFixed(0)} s of QEMU)`)

@@ -4,11 +4,12 @@
  * its QEMU set-up and compared with the simulator; the harness's
  * self-checks; `conformance <version>: A/B scenarios agree`.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KernelLine } from '../../support/kernels.js'
 import type { Built } from '../support/build.js'
+import { afterBuild, finished, keepOnFailure } from '../support/suite.js'
 import { buildHarnesses } from '../support/build.js'
 import type { Limit, ScenarioRun } from '../support/run.js'
 import { describeRun, p2pPeers, runModule, runScenario } from '../support/run.js'
@@ -41,32 +42,18 @@ export function defineConformance(kernel: KernelLine, all: readonly Scenario[], 
       built = build
       for (const c of SELF_CHECKS) {
         const name = c.plan.name
-        const run = build.then((b) => {
-          const ko = b.modules.get(name)
-          if (ko === undefined) throw new Error(`${name}.ko was not built`)
-          return limit(() => runModule(ko, c.platform, kernel))
-        })
-        run.catch(() => {})
+        const run = afterBuild(build, name, (ko) => limit(() => runModule(ko, c.platform, kernel)))
         checks.set(name, run)
       }
       for (const s of scenarios) {
         const name = s.plan.name
-        const run = build.then((b) => {
-          const ko = b.modules.get(name)
-          if (ko === undefined) throw new Error(`${name}.ko was not built`)
-          return limit(() => runScenario(s, ko, kernel, b.provider))
-        })
-        // Awaited by the scenario's own test; until then a failure must not count as unhandled.
-        run.catch(() => {})
+        const run = afterBuild(build, name, (ko, b) => limit(() => runScenario(s, ko, kernel, b.provider)))
         runs.set(name, run)
       }
       build.catch(() => {})
     })
 
-    afterAll(() => {
-      if (failed.length === 0 && !process.env.DMAPLAN_KEEP_KERNEL) rmSync(root, { recursive: true, force: true })
-      else console.log(`kernel test output kept in ${root}`)
-    })
+    afterAll(() => keepOnFailure(root, failed))
 
     it('builds every harness with W=1 and no diagnostic', async () => {
       const b = await (built as Promise<Built>)
@@ -96,8 +83,7 @@ export function defineConformance(kernel: KernelLine, all: readonly Scenario[], 
     }
 
     it('agrees with the simulator on every scenario', async () => {
-      const settled = await Promise.allSettled([...runs.values()])
-      const done = settled.filter((x): x is PromiseFulfilledResult<ScenarioRun> => x.status === 'fulfilled').map((x) => x.value)
+      const done = (await finished(runs)).map(([, r]) => r)
       const agree = done.filter((r) => describeRun(r).length === 0)
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
       console.log(`conformance ${kernel.version}: ${agree.length}/${scenarios.length} scenarios agree (${seconds} s, ${done.reduce((n, r) => n + r.seconds, 0).toFixed(0)} s of QEMU)`)

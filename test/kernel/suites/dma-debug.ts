@@ -6,11 +6,12 @@
  * driver leaks a mapping on purpose; `dma-debug <version>: C/D valid
  * scenarios clean`.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { KernelLine } from '../../support/kernels.js'
 import type { Built } from '../support/build.js'
+import { afterBuild, finished, keepOnFailure } from '../support/suite.js'
 import { buildHarnesses } from '../support/build.js'
 import { uncleanness } from '../support/clean.js'
 import type { Limit, ScenarioRun } from '../support/run.js'
@@ -42,28 +43,15 @@ export function defineDmaDebug(kernel: KernelLine, all: readonly Scenario[], lim
       )
       build.then((b) => console.log(`dma-debug ${kernel.version}: ${b.modules.size} harnesses built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)).catch(() => {})
       built = build
-      leaked = build.then((b) => {
-        const ko = b.modules.get(LEAK_CHECK.plan.name)
-        if (ko === undefined) throw new Error(`${LEAK_CHECK.plan.name}.ko was not built`)
-        return limit(() => runModule(ko, LEAK_CHECK.platform, kernel))
-      })
-      leaked.catch(() => {})
+      leaked = afterBuild(build, LEAK_CHECK.plan.name, (ko) => limit(() => runModule(ko, LEAK_CHECK.platform, kernel)))
       for (const s of scenarios) {
-        const run = build.then((b) => {
-          const ko = b.modules.get(s.plan.name)
-          if (ko === undefined) throw new Error(`${s.plan.name}.ko was not built`)
-          return limit(() => runScenario(s, ko, kernel, b.provider))
-        })
-        run.catch(() => {})
+        const run = afterBuild(build, s.plan.name, (ko, b) => limit(() => runScenario(s, ko, kernel, b.provider)))
         runs.set(s.plan.name, run)
       }
       build.catch(() => {})
     })
 
-    afterAll(() => {
-      if (failed.length === 0 && !process.env.DMAPLAN_KEEP_KERNEL) rmSync(root, { recursive: true, force: true })
-      else console.log(`kernel test output kept in ${root}`)
-    })
+    afterAll(() => keepOnFailure(root, failed))
 
     it('builds every harness against the debug kernel with W=1 and no diagnostic', async () => {
       const b = await (built as Promise<Built>)
@@ -91,8 +79,7 @@ export function defineDmaDebug(kernel: KernelLine, all: readonly Scenario[], lim
     }
 
     it('is clean and agrees with the simulator on every scenario', async () => {
-      const settled = await Promise.allSettled([...runs.values()])
-      const done = settled.filter((x): x is PromiseFulfilledResult<ScenarioRun> => x.status === 'fulfilled').map((x) => x.value)
+      const done = (await finished(runs)).map(([, r]) => r)
       const clean = done.filter((r) => uncleanness(r).length === 0)
       const agree = done.filter((r) => describeRun(r).length === 0)
       const seconds = ((Date.now() - started) / 1000).toFixed(0)

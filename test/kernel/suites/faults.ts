@@ -16,7 +16,7 @@
  * fail_function cannot reach them; the kernel's own exhaustion cases (a
  * full swiotlb pool, no IOVA space) are conformance scenarios of their own.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generate, harnessPlan } from '../../../src/codegen/index.js'
@@ -27,6 +27,7 @@ import { simulate } from '../../../src/sim/index.js'
 import type { SimOptions } from '../../../src/sim/options.js'
 import type { KernelLine } from '../../support/kernels.js'
 import type { Built } from '../support/build.js'
+import { afterBuild, finished, keepOnFailure } from '../support/suite.js'
 import { buildHarnesses } from '../support/build.js'
 import { uncleanness } from '../support/clean.js'
 import type { ReferencePlatformName } from '../support/qemu.js'
@@ -94,21 +95,13 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
       build.then((b) => console.log(`fault injection ${kernel.version}: ${b.modules.size} harnesses built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)).catch(() => {})
       built = build
       for (const c of cases) {
-        const run = build.then((b) => {
-          const ko = b.modules.get(c.s.plan.name)
-          if (ko === undefined) throw new Error(`${c.s.plan.name}.ko was not built`)
-          return limit(() => runScenario(c.s, ko, kernel, b.provider, c.n === 0 ? undefined : c.n))
-        })
-        run.catch(() => {})
+        const run = afterBuild(build, c.s.plan.name, (ko, b) => limit(() => runScenario(c.s, ko, kernel, b.provider, c.n === 0 ? undefined : c.n)))
         runs.set(c, run)
       }
       build.catch(() => {})
     })
 
-    afterAll(() => {
-      if (failed.length === 0 && !process.env.DMAPLAN_KEEP_KERNEL) rmSync(root, { recursive: true, force: true })
-      else console.log(`kernel test output kept in ${root}`)
-    })
+    afterAll(() => keepOnFailure(root, failed))
 
     it('builds every example harness with W=1 and no diagnostic', async () => {
       const b = await (built as Promise<Built>)
@@ -130,8 +123,7 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     }
 
     it('agrees with the simulator on every unwinding', async () => {
-      const settled = await Promise.allSettled([...runs].map(async ([c, run]) => ({ c, r: await run })))
-      const done = settled.filter((x): x is PromiseFulfilledResult<{ c: FaultCase; r: ScenarioRun }> => x.status === 'fulfilled').map((x) => x.value)
+      const done = (await finished(runs)).map(([c, r]) => ({ c, r }))
       const agree = done.filter(({ c, r }) => c.n > 0 && faultReport(c, r).length === 0)
       const whole = done.filter(({ c, r }) => c.n === 0 && faultReport(c, r).length === 0)
       const unwindings = cases.filter((c) => c.n > 0).length

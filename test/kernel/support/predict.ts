@@ -104,6 +104,8 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, kern
 /** The plan on the kernel that ran, with the run's physical addresses, swiotlb pool and P2P BAR. */
 function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
   const json = encodePlan(plan)
+  if (obs.provider === undefined && (json.devices ?? []).some((d) => d.p2pMemory !== undefined))
+    throw new Error('the plan maps P2P memory and the run reported no provider (no `dmaplan: provider` line in its log)')
   const swiotlb = obs.boot.swiotlb
   const decoded = decodePlan({
     ...json,

@@ -60,11 +60,17 @@ export async function runScenario(s: Scenario, module: string, kernel: KernelLin
   if (peers.length > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
   const p2p = peers.length > 0 && provider !== undefined ? { provider, peers } : undefined
   const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p, failAtCall)
-  const prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, {
-    changes: kernel.changes,
-    dmaApiDebug: kernel.dmaDebug === true,
-    ...(failAtCall === undefined ? {} : { failAtCall }),
-  })
+  let prediction: Prediction
+  try {
+    prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, {
+      changes: kernel.changes,
+      dmaApiDebug: kernel.dmaDebug === true,
+      ...(failAtCall === undefined ? {} : { failAtCall }),
+    })
+  } catch (e) {
+    // The run's own words, for a prediction that could not be made of it.
+    throw new Error(`${s.plan.name}: ${e instanceof Error ? e.message : String(e)}\n--- the run's serial output ---\n${lines.join('\n')}`)
+  }
   const verdict = compare(s, observation, prediction)
   return { scenario: s, seconds, lines, observation, prediction, verdict }
 }
