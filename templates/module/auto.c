@@ -70,7 +70,9 @@ static void dmaplan_auto_unmap(struct device *dev, struct dmaplan_tx *tx,
 /*
  * The peers' buffers, in order, as one scatterlist that the kernel maps:
  * every entry must be a PCI bus address (an unreachable peer fails the map
- * with -EREMOTEIO; one through the host bridge is not a bus address).
+ * with -EREMOTEIO; one through the host bridge is not a bus address). A
+ * transaction without such buffers has no table (sg_alloc_table() refuses
+ * zero entries with -EINVAL).
  */
 static int dmaplan_auto_bus_map(struct device *dev, struct dmaplan_tx *tx,
 				struct dmaplan_auto *m)
@@ -79,6 +81,11 @@ static int dmaplan_auto_bus_map(struct device *dev, struct dmaplan_tx *tx,
 	unsigned int i;
 	int ret;
 
+	for (i = 0; i < tx->nr_bufs; i++)
+		if (tx->buf[i]->mem == DMAPLAN_MEM_BUS)
+			break;
+	if (i == tx->nr_bufs)
+		return 0;
 	ret = dmaplan_sg_table(dev, tx, &m->bus, 0, tx->nr_bufs,
 			       BIT(DMAPLAN_MEM_BUS));
 	if (ret)

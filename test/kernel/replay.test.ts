@@ -13,7 +13,7 @@ import { kernelRelease } from '../../src/plan/kernel.js'
 import { compare } from './support/compare.js'
 import { observe } from './support/observe.js'
 import { predict } from './support/predict.js'
-import { describeRun } from './support/run.js'
+import { describeRun, peerProviders } from './support/run.js'
 import { planFor, runsOn } from './support/scenario.js'
 import { loadScenarios } from './support/scenarios.js'
 
@@ -27,7 +27,7 @@ if (dir !== undefined && release !== undefined) {
       it(s.plan.name, () => {
         const lines = readFileSync(join(dir, `${s.plan.name}.log`), 'utf8').split('\n')
         const observation = observe(lines)
-        const prediction = predict(harnessPlan(planFor(s, release)), observation, release)
+        const prediction = predict(harnessPlan(planFor(s, release)), observation, peerProviders(s), release)
         const verdict = compare(s, observation, prediction)
         expect(describeRun({ scenario: s, seconds: 0, lines, observation, prediction, verdict }).join('\n')).toBe('')
       })

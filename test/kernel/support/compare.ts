@@ -80,13 +80,16 @@ export function compare(s: Scenario, obs: Observation, pred: Prediction): Verdic
   const pool = obs.boot.swiotlb
   differ('swiotlb pool', pool ? `${hex(pool.base)}, ${pool.bytes / 2048n} slots` : 'none', r.platform.swiotlb ? `${r.platform.swiotlb.base}, ${r.platform.swiotlb.slots} slots` : 'none')
 
-  // The P2P route: pci_p2pdma_distance_many() says only whether there is one; the maps show which.
-  if (obs.provider !== undefined || pred.route !== undefined)
+  // The P2P route from each provider: pci_p2pdma_distance_many() says only whether there is one; the maps show which.
+  for (const pci of new Set([...obs.providers.keys(), ...pred.routes.keys()])) {
+    const seen = obs.providers.get(pci)
+    const route = pred.routes.get(pci)
     differ(
-      'P2P route from the provider to the device',
-      obs.provider === undefined ? 'no provider' : obs.provider.distance < 0 ? 'not supported' : 'supported',
-      pred.route === undefined ? 'no provider' : pred.route === 'unsupported' ? 'not supported' : 'supported',
+      `P2P route from the provider at ${pci} to the device`,
+      seen === undefined ? 'no provider' : seen.distance < 0 ? 'not supported' : 'supported',
+      route === undefined ? 'no provider' : route === 'unsupported' ? 'not supported' : 'supported',
     )
+  }
 
   // Every map, in order: result and segments.
   const n = Math.max(obs.maps.length, pred.maps.length)

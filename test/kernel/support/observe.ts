@@ -63,6 +63,13 @@ export type IovaCall = (
   | { readonly fn: 'iova_free'; readonly addr: bigint; readonly stateSize: bigint }
 ) & { readonly within?: string }
 
+export interface Provider {
+  readonly pci: string
+  readonly bar: bigint
+  readonly len: bigint
+  readonly distance: number
+}
+
 export interface BootFacts {
   /** The memblock reservation of swiotlb_init_remap(): the pool's base and size. */
   readonly swiotlb?: { readonly base: bigint; readonly bytes: bigint }
@@ -77,7 +84,9 @@ export interface Observation {
   /** Physical address of every buffer the harness reported, by region name. */
   readonly regions: ReadonlyMap<string, bigint>
   /** The P2P provider's BAR, where the set-up has one, and pci_p2pdma_distance_many() to edu (-1: no route) (p2p-provider.c). */
-  readonly provider?: { readonly pci: string; readonly bar: bigint; readonly len: bigint; readonly distance: number }
+  readonly provider?: Provider
+  /** Every provider the run reported, by PCI address (a set-up may have two: p2p-both-epyc-strict). */
+  readonly providers: ReadonlyMap<string, Provider>
   readonly maps: readonly MapReport[]
   /** HMM mirrors' page faults and invalidations, each with the mirror's segments after it. */
   readonly pages: readonly PageEvent[]
@@ -120,6 +129,7 @@ export function observe(lines: readonly string[]): Observation {
   let domain: DomainType | undefined
   const regions = new Map<string, bigint>()
   let provider: Observation['provider']
+  const providers = new Map<string, Provider>()
   let injected: Observation['injected']
   const rets = new Map<number, number>()
   const maps: MapReport[] = []
@@ -206,7 +216,8 @@ export function observe(lines: readonly string[]): Observation {
         injected = { call: Number(field('call')), fn: field('fn') }
         break
       case 'provider':
-        provider = { pci: rest[0] ?? '', bar: hex(field('bar')), len: hex(field('len')), distance: Number(field('distance')) }
+        providers.set(rest[0] ?? '', { pci: rest[0] ?? '', bar: hex(field('bar')), len: hex(field('len')), distance: Number(field('distance')) })
+        provider ??= providers.get(rest[0] ?? '')
         break
       case 'region':
         regions.set(rest[0] ?? '', hex(field('phys')))
@@ -240,7 +251,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
 }
 
 function traceCall(line: string): TraceCall | undefined {

@@ -40,8 +40,8 @@ export interface Prediction {
   readonly messages: readonly string[]
   /** What the driver's run() returns: 0, or the failed map's error. */
   readonly ret: number
-  /** The P2P route from the plan's provider to its device (topology.ts), where it has one. */
-  readonly route?: P2pMapType
+  /** The P2P route from each provider of the plan to its device (topology.ts), by the provider's PCI address in the run. */
+  readonly routes: ReadonlyMap<string, P2pMapType>
 }
 
 const ERRNO: Readonly<Record<string, number>> = {
@@ -67,8 +67,14 @@ const ERRNO: Readonly<Record<string, number>> = {
  * CONFIG_DMA_API_DEBUG, under which dma_need_unmap() always says yes) and
  * which fallible call the driver was told to fail (fail_at_call).
  */
-export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, kernel: Pick<SimOptions, 'changes' | 'dmaApiDebug' | 'failAtCall'> = {}): Prediction {
-  const placed = place(plan, obs, ranOn)
+export function predict(
+  plan: Plan,
+  obs: Observation,
+  peers: ReadonlyMap<string, string>,
+  ranOn: KernelVersion,
+  kernel: Pick<SimOptions, 'changes' | 'dmaApiDebug' | 'failAtCall'> = {},
+): Prediction {
+  const placed = place(plan, obs, peers, ranOn)
   let result = simulate(placed, kernel)
   const failed = firstFailedStep(placed, result, kernel)
   const steps = failed === undefined ? released(placed.steps) : unwound(placed.steps, failed)
@@ -87,9 +93,11 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, kern
   // A fault that fails ends the run with its -EFAULT (templates/module/hmm.c).
   const faultFailed = failed !== undefined && placed.steps[failed]?.op === 'hmm-fault' ? (ERRNO['-EFAULT'] as number) : undefined
   const client = placed.devices.find((d) => d.name === placed.device)
-  const provider = placed.devices.find((d) => d.p2pMemory !== undefined)
+  const routes = new Map(
+    client === undefined ? [] : placed.devices.filter((d) => d.p2pMemory !== undefined).map((d) => [peers.get(d.name) ?? d.name, p2pDecision(placed.platform, d, client).map] as const),
+  )
   return {
-    ...(provider && client ? { route: p2pDecision(placed.platform, provider, client).map } : {}),
+    routes,
     result,
     maps,
     pages: mirrors.events,
@@ -101,11 +109,13 @@ export function predict(plan: Plan, obs: Observation, ranOn: KernelVersion, kern
   }
 }
 
-/** The plan on the kernel that ran, with the run's physical addresses, swiotlb pool and P2P BAR. */
-function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
+/** The plan on the kernel that ran, with the run's physical addresses, swiotlb pool and P2P BARs (each peer's provider: `peers`). */
+function place(plan: Plan, obs: Observation, peers: ReadonlyMap<string, string>, ranOn: KernelVersion): Plan {
   const json = encodePlan(plan)
-  if (obs.provider === undefined && (json.devices ?? []).some((d) => d.p2pMemory !== undefined))
-    throw new Error('the plan maps P2P memory and the run reported no provider (no `dmaplan: provider` line in its log)')
+  const barOf = (peer: string) => obs.providers.get(peers.get(peer) ?? '')
+  for (const d of json.devices ?? [])
+    if (d.p2pMemory !== undefined && barOf(d.name) === undefined)
+      throw new Error(`the plan maps P2P memory of ${d.name} and the run reported no provider at ${peers.get(d.name) ?? 'an address'} (no \`dmaplan: provider\` line in its log)`)
   const swiotlb = obs.boot.swiotlb
   const decoded = decodePlan({
     ...json,
@@ -114,10 +124,11 @@ function place(plan: Plan, obs: Observation, ranOn: KernelVersion): Plan {
       kernel: ranOn,
       ...(swiotlb ? { swiotlb: { ...json.platform.swiotlb, base: hex(swiotlb.base), bytes: hex(swiotlb.bytes) } } : {}),
     },
-    // The set-up's one P2P provider is every peer of the plan (run.ts): its BAR is where the boot put it.
-    devices: (json.devices ?? []).map((d) =>
-      d.p2pMemory === undefined || obs.provider === undefined ? d : { ...d, p2pMemory: { ...d.p2pMemory, bar: hex(obs.provider.bar), bytes: hex(obs.provider.len) } },
-    ),
+    // Each peer is one of the set-up's providers (run.ts): its BAR is where the boot put it.
+    devices: (json.devices ?? []).map((d) => {
+      const p = barOf(d.name)
+      return d.p2pMemory === undefined || p === undefined ? d : { ...d, p2pMemory: { ...d.p2pMemory, bar: hex(p.bar), bytes: hex(p.len) } }
+    }),
     regions: (json.regions ?? []).map((r) => {
       const phys = obs.regions.get(r.name)
       return phys === undefined ? r : { ...r, phys: hex(phys) }

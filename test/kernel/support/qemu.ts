@@ -23,6 +23,8 @@ export interface ReferencePlatform {
   readonly cpu?: string
   /** The PCI address of ivshmem, the P2P provider (p2p-provider.c), when the set-up has one. */
   readonly provider?: string
+  /** A second ivshmem on a root port of its own: the provider of the peers the device reaches through the host bridge. */
+  readonly bridgeProvider?: string
   /** ACPI tables to add, by the name of their source in test/kernel/acpi (compiled with iasl). */
   readonly acpi?: readonly string[]
 }
@@ -48,7 +50,7 @@ function acpiTable(name: string): string {
  * 01, the switch's internal bus 02, its downstream ports' buses 03 and 04.
  */
 const rootPort = (id: string, slot: number) => ['-device', `pcie-root-port,id=${id},bus=pcie.0,chassis=${slot},slot=${slot},addr=0x${(3 + slot).toString(16)}`]
-const ivshmem = (at: string) => ['-object', 'memory-backend-ram,id=shm,size=2M', '-device', `ivshmem-plain,memdev=shm,${at}`]
+const ivshmem = (at: string, id = 'shm') => ['-object', `memory-backend-ram,id=${id},size=2M`, '-device', `ivshmem-plain,memdev=${id},${at}`]
 const SWITCH = [
   ...rootPort('rp1', 1),
   '-device', 'x3130-upstream,id=up,bus=rp1',
@@ -74,6 +76,18 @@ const ONE_PORT = {
  * emulation lacks (and says so).
  */
 const EPYC = { cpu: 'qemu64,vendor=AuthenticAMD,family=23,model=1' } as const
+/**
+ * Both routes at once: edu and one ivshmem below the switch (bus
+ * addresses), a second ivshmem on a root port of its own, whose bus follows
+ * the switch's (05), reached through the host bridge of an AMD CPU.
+ */
+const BOTH_ROUTES = {
+  devices: [...SWITCH, ...rootPort('rp2', 2), ...ivshmem('bus=rp2', 'shm2')],
+  eduAt: 'bus=dn0',
+  provider: '0000:04:00.0',
+  bridgeProvider: '0000:05:00.0',
+  ...EPYC,
+} as const
 
 /** The reference platforms of reference-platforms.md. */
 export const REFERENCE_PLATFORMS = {
@@ -112,6 +126,7 @@ export const REFERENCE_PLATFORMS = {
     memory: '512',
   },
   'p2p-ports-epyc-pt': { name: 'p2p-ports-epyc-pt', append: 'intel_iommu=on iommu=pt', ...ROOT_PORTS, ...EPYC, devices: [...VTD, ...ROOT_PORTS.devices], memory: '512' },
+  'p2p-both-epyc-strict': { name: 'p2p-both-epyc-strict', append: 'intel_iommu=on iommu.strict=1', ...BOTH_ROUTES, devices: [...VTD, ...BOTH_ROUTES.devices], memory: '512' },
   'p2p-acs-strict': { name: 'p2p-acs-strict', append: 'intel_iommu=on iommu.strict=1', ...ONE_PORT, devices: [...VTD, ...ONE_PORT.devices], memory: '512' },
 } as const satisfies Record<string, ReferencePlatform>
 

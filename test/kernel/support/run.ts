@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { harnessPlan } from '../../../src/codegen/index.js'
+import { p2pDecision } from '../../../src/plan/topology.js'
 import type { Verdict } from './compare.js'
 import { compare } from './compare.js'
 import { buildInitramfs } from './initramfs.js'
@@ -36,13 +37,11 @@ export async function runModule(
   platform: ReferencePlatformName,
   kernel: KernelLine,
   dmaMask = 28,
-  p2p?: { readonly provider: string; readonly peers: readonly string[] },
+  p2p?: { readonly provider: string; readonly peers: ReadonlyMap<string, string> },
   failAtCall?: number,
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
-  const at = REFERENCE_PLATFORMS[platform] as ReferencePlatform
-  if (p2p !== undefined && at.provider === undefined) throw new Error(`set-up ${platform} has no P2P provider for ${p2p.peers.join(', ')}`)
-  // Every peer of the plan is the set-up's one provider, named by its PCI address (the module's parameters).
-  const params = [...(p2p?.peers.map((d) => `${d}=${at.provider}`) ?? []), ...(failAtCall === undefined ? [] : [`fail_at_call=${failAtCall}`])]
+  // Each peer of the plan is one of the set-up's providers, named by its PCI address (the module's parameters).
+  const params = [...[...(p2p?.peers ?? [])].map(([d, pci]) => `${d}=${pci}`), ...(failAtCall === undefined ? [] : [`fail_at_call=${failAtCall}`])]
   const args = params.length === 0 ? undefined : params.join(' ')
   const initramfs = buildInitramfs({ modules: [module], trace: true, dmaDebug: kernel.dmaDebug === true, ...(p2p ? { providers: [p2p.provider] } : {}), ...(args ? { args } : {}) })
   try {
@@ -56,13 +55,13 @@ export async function runModule(
 /** One scenario's run and its comparison; with `failAtCall`, the driver's N-th fallible DMA API call fails, and the simulator's too. */
 export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, failAtCall?: number): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
-  const peers = p2pPeers(s)
-  if (peers.length > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
-  const p2p = peers.length > 0 && provider !== undefined ? { provider, peers } : undefined
+  const peers = peerProviders(s)
+  if (peers.size > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
+  const p2p = peers.size > 0 && provider !== undefined ? { provider, peers } : undefined
   const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p, failAtCall)
   let prediction: Prediction
   try {
-    prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, kernel.release, {
+    prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, peers, kernel.release, {
       changes: kernel.changes,
       dmaApiDebug: kernel.dmaDebug === true,
       ...(failAtCall === undefined ? {} : { failAtCall }),
@@ -78,6 +77,24 @@ export async function runScenario(s: Scenario, module: string, kernel: KernelLin
 /** The plan's devices that provide P2P memory. */
 export function p2pPeers(s: Scenario): string[] {
   return s.plan.devices.filter((d) => d.p2pMemory !== undefined).map((d) => d.name)
+}
+
+/**
+ * Which of the set-up's providers stands for each P2P peer of the plan: the
+ * one through the host bridge for a peer the plan reaches that way, where
+ * the set-up has one, else its provider (topology.ts decides the route).
+ */
+export function peerProviders(s: Scenario): Map<string, string> {
+  const at = REFERENCE_PLATFORMS[s.platform] as ReferencePlatform
+  const client = s.plan.devices.find((d) => d.name === s.plan.device)
+  const out = new Map<string, string>()
+  for (const peer of s.plan.devices.filter((d) => d.p2pMemory !== undefined)) {
+    const route = client === undefined ? 'unsupported' : p2pDecision(s.plan.platform, peer, client).map
+    const pci = route === 'host-bridge' && at.bridgeProvider !== undefined ? at.bridgeProvider : at.provider
+    if (pci === undefined) throw new Error(`set-up ${s.platform} has no P2P provider for ${peer.name}`)
+    out.set(peer.name, pci)
+  }
+  return out
 }
 
 export type Limit = <T>(job: () => Promise<T>) => Promise<T>

@@ -19,7 +19,12 @@ export function setupFor(plan: Plan): SetupChoice {
   if (p.coco) return { why: 'a confidential guest: QEMU under software emulation has no SEV or TDX' }
   const providers = plan.devices.filter((d) => d.p2pMemory !== undefined)
   const mode = p.iommu.mode === 'translated' ? (p.iommu.flush === 'strict' ? 'strict' : 'lazy') : p.iommu.mode === 'passthrough' ? 'pt' : 'none'
-  if (providers.length > 1) return { why: `P2P memory of ${providers.length} providers; the set-ups have one` }
+  if (providers.length > 1 && client !== undefined) {
+    // One peer below the device's switch and one through the host bridge: the set-up with both routes.
+    const routes = providers.map((d) => p2pDecision(p, d, client).map).sort()
+    if (providers.length === 2 && routes.join() === 'bus,host-bridge' && mode === 'strict') return { setup: 'p2p-both-epyc-strict' }
+    return { why: `P2P memory of ${providers.length} providers by ${routes.join(' and ')} with the IOMMU ${mode}: no set-up has it` }
+  }
   const provider = providers[0]
   if (provider !== undefined && client !== undefined) {
     const route = p2pDecision(p, provider, client).map
