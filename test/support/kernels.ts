@@ -48,6 +48,11 @@ function changelog(path: string): string {
   return existsSync(path) ? gunzipSync(readFileSync(path)).toString('utf8') : ''
 }
 
+/** The key=value lines a kernel script prints on stdout (scripts/reference-kernel, scripts/debug-kernel). */
+function keyValues(stdout: string): Record<string, string> {
+  return Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+}
+
 const output = (r: { stdout?: string | Buffer; stderr?: string | Buffer }) => `${String(r.stdout ?? '')}\n${String(r.stderr ?? '')}`
 
 async function make(cmd: string, args: readonly string[]): Promise<{ ok: boolean; out: string }> {
@@ -135,7 +140,7 @@ async function prepareDebug(line: '6.12' | '7'): Promise<Found> {
   )
   process.stderr.write(r.stderr)
   if (!r.ok) return { missing: [`the ${line} debug kernel (scripts/debug-kernel failed: ${r.stderr.trim().split('\n').at(-1) ?? ''})`] }
-  const kv = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const kv = keyValues(r.stdout)
   const { version = '', image = '', build = '', source = '', changelog: log = '' } = kv
   const release = kernelRelease(version)
   if (release === undefined) return { missing: [`a release the model knows (the debug kernel is ${version})`] }
@@ -173,7 +178,7 @@ async function prepare(): Promise<Found> {
   const r = spawnSync(join(ROOT, 'scripts/reference-kernel'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   process.stderr.write(r.stderr)
   if (r.status !== 0) return { missing: [`the 7.x reference kernel (scripts/reference-kernel failed: ${r.stderr.trim().split('\n').at(-1) ?? ''})`] }
-  const kv = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  const kv = keyValues(r.stdout)
   const { version = '', image = '', root = '', headers = '', source = '' } = kv
   const release = kernelRelease(version)
   const checkpatch = join(source, 'scripts/checkpatch.pl')
