@@ -44,7 +44,7 @@ Exit 0 clean, 1 a rule is broken, 2 bad usage or unreadable input.`,
   },
   simulate: {
     summary: 'simulate <plan> [--json]          run a plan on the model of the kernel\'s DMA layer',
-    usage: `usage: dmaplan simulate <plan.ts|plan.json> [--json] [--html FILE [--force]] [fault injection] [--debug] [--unbind]
+    usage: `usage: dmaplan simulate <plan.ts|plan.json> [--json] [--html FILE [--force]] [fault injection] [--debug [--debug-entries N]] [--unbind]
 
 Runs the plan on a model of the Linux DMA layer (IOMMU and IOVA allocator,
 swiotlb, dma-direct, P2P) and prints what the kernel did: calls, the device's
@@ -60,6 +60,7 @@ scatter-gather list, bounce and IOTLB work, findings, the data check.
   --swiotlb-full       every swiotlb slot is taken
   --p2p-unsupported    every P2P provider is unreachable
   --debug              a kernel built with CONFIG_DMA_API_DEBUG
+  --debug-entries N    dma-debug's preallocated entries (the boot parameter dma_debug_entries=)
   --unbind             unbind the driver after the plan (mappings still alive are reported)
 
 Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage or unreadable input.`,
@@ -90,7 +91,7 @@ atomically. A plan that breaks a rule produces no code, only its sentences (exit
   },
   compare: {
     summary: 'compare <plan> [--json]           every transaction under every strategy that can map it, side by side',
-    usage: `usage: dmaplan compare <plan.ts|plan.json> [--json] [fault injection] [--debug]
+    usage: `usage: dmaplan compare <plan.ts|plan.json> [--json] [fault injection] [--debug [--debug-entries N]]
 
 Simulates each transaction of the plan under every strategy that can map it
 (the others are listed with the rule they break) and prints, side by side:

@@ -20,6 +20,7 @@ export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'swiotlb-full': { type: 'boolean', default: false },
   'p2p-unsupported': { type: 'boolean', default: false },
   debug: { type: 'boolean', default: false },
+  'debug-entries': { type: 'string' },
   unbind: { type: 'boolean', default: false },
 }
 
@@ -29,19 +30,25 @@ export const SIMULATE_ONLY_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   force: { type: 'boolean', default: false },
 }
 
+/** A count from 1 up, given to an option. */
+function count(values: Record<string, string | boolean | undefined>, name: string, what: string): number | undefined {
+  const v = values[name]
+  if (typeof v !== 'string') return undefined
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${name} takes ${what} from 1 up, not ${v}`)
+  return n
+}
+
 export function simOptions(values: Record<string, string | boolean | undefined>): SimOptions {
-  const fail = values['fail-at-call']
-  let failAtCall: number | undefined
-  if (typeof fail === 'string') {
-    failAtCall = Number(fail)
-    if (!/^\d+$/.test(fail) || !Number.isSafeInteger(failAtCall) || failAtCall < 1) throw new UsageError(`--fail-at-call takes a call number from 1 up, not ${fail}`)
-  }
+  const failAtCall = count(values, 'fail-at-call', 'a call number')
+  const dmaDebugEntries = count(values, 'debug-entries', 'a number of entries')
   return {
     ...(failAtCall !== undefined ? { failAtCall } : {}),
     ...(values['exhaust-iova'] ? { exhaustIova: true } : {}),
     ...(values['swiotlb-full'] ? { swiotlbFull: true } : {}),
     ...(values['p2p-unsupported'] ? { p2pUnsupported: true } : {}),
     ...(values.debug ? { dmaApiDebug: true } : {}),
+    ...(dmaDebugEntries !== undefined ? { dmaDebugEntries } : {}),
     ...(values.unbind ? { unbind: true } : {}),
   }
 }

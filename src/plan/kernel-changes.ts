@@ -186,6 +186,12 @@ export const KERNEL_CHANGES = {
     where: 'kernel/dma/debug.c check_unmap()',
     what: 'dma-debug reports an unmap whose MMIO, REQUIRE_COHERENT, PRIVILEGED (and a few other) attributes differ from the map\'s',
   },
+  'vtd-generic-pt': {
+    first: '6.19',
+    commit: 'd373449d8e97',
+    where: 'drivers/iommu/intel/iommu.c, drivers/iommu/generic_pt/iommu_pt.h',
+    what: 'VT-d\'s page tables are the generic page table: a map over a present entry (dma_iova_link() of a linked offset) fails with -EADDRINUSE and maps nothing; before, __domain_mapping() printed "DMA PTE for vPFN ... already set", WARNed, kept the old entry and returned 0',
+  },
   'dma-iova-destroy-sync': {
     first: '7.3',
     where: 'drivers/iommu/dma-iommu.c dma_iova_destroy()',

@@ -51,6 +51,7 @@ export const ERRNO = {
   EINVAL: 22,
   EOVERFLOW: 75,
   EOPNOTSUPP: 95,
+  EADDRINUSE: 98,
   EREMOTEIO: 121,
 } as const
 export type ErrnoName = keyof typeof ERRNO

@@ -25,6 +25,12 @@ export interface SimOptions {
    */
   readonly dmaApiDebug?: boolean
   /**
+   * The kernel's boot parameter dma_debug_entries=: how many entries
+   * dma-debug preallocates (65536 without it); past them its pool grows
+   * and says so (D22).
+   */
+  readonly dmaDebugEntries?: number
+  /**
    * Where the kernel that runs differs from its mainline release
    * (src/plan/kernel-changes.ts): a fix backported to a stable kernel turns
    * the change off, a backported feature on.

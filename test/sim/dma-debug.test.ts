@@ -221,4 +221,12 @@ describe('dma-debug', () => {
     m.debug.map('phy', P, P, 0x1000n, DMA_TO_DEVICE, 0)
     expect(only(m, 'D22')).toEqual(['DMA-API: dma_debug_entry pool grown to 131072 (200%)'])
   })
+
+  it('D22 with dma_debug_entries=100 the pool starts at whole pages (128) and shouts at 200, then at each 100 after 300', () => {
+    const m = machine({ iommu: 'none' }, { dmaDebugEntries: 100 })
+    expect(m.debug.poolSize).toBe(128)
+    // Grown to 160 (60 % 100 is 60: silent), 192 (92), 224 (24 < 32: "200%"), ..., 320 (20: "300%").
+    for (let i = 0; i < 289; i++) m.debug.map('phy', P + BigInt(i) * 0x1000n, P + BigInt(i) * 0x1000n, 0x1000n, DMA_TO_DEVICE, 0)
+    expect(only(m, 'D22')).toEqual(['DMA-API: dma_debug_entry pool grown to 224 (200%)', 'DMA-API: dma_debug_entry pool grown to 320 (300%)'])
+  })
 })

@@ -223,6 +223,25 @@ describe('what changed in the DMA layer, release by release', () => {
     }
   })
 
+  it('vtd-generic-pt: from 6.19 a link over a linked offset fails with -EADDRINUSE; before, VT-d warns, keeps the first link and returns 0', () => {
+    for (const { release, has } of around('vtd-generic-pt')) {
+      if (!kernelHas(release, 'dma-iova-api')) continue
+      const m = machine({ kernel: release })
+      const st = { addr: 0n, size: 0n }
+      expect(m.api.dma_iova_try_alloc(st as never, P, 0x2000n)).toBe(true)
+      expect(m.api.dma_iova_link(st as never, P, 0n, 0x1000n, DMA_TO_DEVICE, 0)).toBe(0)
+      // Two granules from offset 0: the first is linked already.
+      const ret = m.api.dma_iova_link(st as never, P + 0x4000n, 0n, 0x2000n, DMA_TO_DEVICE, 0)
+      expect(ret, release).toBe(has ? -98 : 0)
+      expect(m.domain?.iovaToPhys(st.addr), release).toBe(P)
+      expect(m.domain?.iovaToPhys(st.addr + 0x1000n), release).toBe(has ? 0n : P + 0x5000n)
+      const warned = m.reporter.findings.filter((f) => f.message.startsWith('WARNING: __domain_mapping'))
+      expect(warned.map((f) => f.message.replace(/^.*DMAR: /, '')), release).toEqual(
+        has ? [] : [`ERROR: DMA PTE for vPFN 0x${(st.addr >> 12n).toString(16)} already set (to ${(P | 1n).toString(16)} not ${((P + 0x4000n) | 1n).toString(16)})`],
+      )
+    }
+  })
+
   it('map-resource-bounce-refused: 6.18 to 7.2 refuse an unaligned MMIO map on a device that bounces; 7.3 maps it unbounced', () => {
     for (const { release, has } of around('map-resource-bounce-refused')) {
       if (!kernelHas(release, 'dma-map-phys')) continue

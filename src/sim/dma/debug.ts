@@ -69,13 +69,15 @@ export interface DebugRules {
   readonly kmallocBounceExempt: boolean
   /** Unmap must repeat the map's DMA_ATTR_UNMAP_VALID attributes (a34bd60bdaeb). */
   readonly unmapAttrs: boolean
+  /** nr_prealloc_entries: the boot parameter dma_debug_entries=, PREALLOC_DMA_DEBUG_ENTRIES without it. */
+  readonly preallocEntries?: number
 }
 
 /** check_unmap()'s DMA_ATTR_UNMAP_VALID: the attributes a map and its unmap must share. */
 const UNMAP_VALID = NO_KERNEL_MAPPING | FORCE_CONTIGUOUS | MMIO | REQUIRE_COHERENT | PRIVILEGED
 
-const PREALLOC_DMA_DEBUG_ENTRIES = 65536
-/** PAGE_SIZE / sizeof(struct dma_debug_entry): 112 bytes with a 5-frame stack, cacheline aligned to 128. */
+export const PREALLOC_DMA_DEBUG_ENTRIES = 65536
+/** PAGE_SIZE / sizeof(struct dma_debug_entry): 128 on x86-64 with a 5-frame stack (____cacheline_aligned_in_smp). */
 const DMA_DEBUG_DYNAMIC_ENTRIES = 32
 
 const h16 = (v: bigint): string => `0x${v.toString(16).padStart(16, '0')}`
@@ -88,7 +90,9 @@ export class DmaDebug {
   readonly #dev: Device
   readonly #rules: DebugRules
   #count = 0
-  #poolSize = PREALLOC_DMA_DEBUG_ENTRIES
+  readonly #prealloc: number
+  /** nr_total_entries: dma_debug_init() allocates whole pages of entries. */
+  #poolSize: number
   #overlapWarned = false
 
   /** Whether a DMA address lies in a range the IOVA API linked (dma-debug cannot know, R35). */
@@ -98,6 +102,13 @@ export class DmaDebug {
     this.#reporter = reporter
     this.#dev = dev
     this.#rules = rules
+    this.#prealloc = rules.preallocEntries ?? PREALLOC_DMA_DEBUG_ENTRIES
+    this.#poolSize = Math.ceil(this.#prealloc / DMA_DEBUG_DYNAMIC_ENTRIES) * DMA_DEBUG_DYNAMIC_ENTRIES
+  }
+
+  /** nr_total_entries. */
+  get poolSize(): number {
+    return this.#poolSize
   }
 
   get liveEntries(): number {
@@ -128,16 +139,11 @@ export class DmaDebug {
     list.push(e)
     this.#buckets.set(b, list)
     this.#count++
-    // D22: the pool grows past its preallocation one page of entries at a time.
+    // D22: dma_entry_alloc() grows an empty pool by a page of entries, and __dma_entry_alloc_check_leak() shouts at each multiple of the preallocation.
     if (this.#count > this.#poolSize) {
       this.#poolSize += DMA_DEBUG_DYNAMIC_ENTRIES
-      if (this.#poolSize % PREALLOC_DMA_DEBUG_ENTRIES < DMA_DEBUG_DYNAMIC_ENTRIES)
-        this.#reporter.report(
-          'D22',
-          'info',
-          'dma-debug',
-          `DMA-API: dma_debug_entry pool grown to ${this.#poolSize} (${Math.floor(this.#poolSize / PREALLOC_DMA_DEBUG_ENTRIES)}00%)`,
-        )
+      if (this.#poolSize % this.#prealloc < DMA_DEBUG_DYNAMIC_ENTRIES)
+        this.#reporter.report('D22', 'info', 'dma-debug', `DMA-API: dma_debug_entry pool grown to ${this.#poolSize} (${Math.floor(this.#poolSize / this.#prealloc)}00%)`)
     }
     // D6: overlap tracking on the first cacheline; TO_DEVICE mappings are not tracked.
     if (e.dir === DMA_TO_DEVICE) return

@@ -68,10 +68,9 @@ function linkRaw(env: Env, tracker: IovaTracker, st: DmaIovaState, addr: bigint,
   const d = domainOf(env)
   if (!env.dev.coherent && !(attrs & (SKIP_CPU_SYNC | (env.has('dma-map-phys') ? MMIO : 0)))) archSyncDmaForDevice(env, phys, size, dir)
   if (size === 0n) return 0
-  if (st.track && (addr & d.gMask) === 0n) tracker.link(st.track, d.pfn(addr) - st.track.basePfn, Number(d.align(size) >> BigInt(d.shift)))
+  const undo = st.track && (addr & d.gMask) === 0n ? tracker.link(st.track, d.pfn(addr) - st.track.basePfn, Number(d.align(size) >> BigInt(d.shift))) : undefined
   const err = d.map(addr, phys, size, dmaInfoToProt(env, dir, env.dev.coherent, attrs), true)
-  if (err !== 0 && st.track && (addr & d.gMask) === 0n)
-    tracker.unlink(st.track, d.pfn(addr) - st.track.basePfn, Number(d.align(size) >> BigInt(d.shift)), 'failed dma_iova_link()')
+  if (err !== 0) undo?.()
   return err
 }
 
@@ -181,9 +180,9 @@ export function iovaLinkPages(env: Env, tracker: IovaTracker, st: DmaIovaState, 
     if (err) tracker.unlinkOne(tr, indexPfn)
     return err
   }
-  tracker.link(tr, indexPfn, n)
+  const undo = tracker.link(tr, indexPfn, n)
   const err = d.mapPfn(iovaPfn, physPfn, n, prot, true)
-  if (err) tracker.unlink(tr, indexPfn, n, 'failed dma_iova_link()')
+  if (err) undo()
   return err
 }
 

@@ -65,9 +65,13 @@ export class IovaTracker {
     return true
   }
 
-  /** Before a link of granules [first, first + n) relative to the state: R31. */
-  link(st: TrackedState, first: number, n: number): void {
-    if (!this.used(st, 'dma_iova_link()')) return
+  /**
+   * Before a link of granules [first, first + n) relative to the state: R31.
+   * Returns what puts the state back when the IOMMU refuses the link (the
+   * granules linked before stay linked).
+   */
+  link(st: TrackedState, first: number, n: number): () => void {
+    if (!this.used(st, 'dma_iova_link()')) return () => {}
     if (first < 0 || first + n > st.pages)
       this.#err(
         'R31',
@@ -75,15 +79,29 @@ export class IovaTracker {
       )
     const lo = Math.max(first, 0)
     const hi = Math.min(first + n, st.pages)
+    const l = st.linked
     let overlap = -1
-    for (let i = lo; i < hi; i++) {
-      if (st.linked[i]) {
-        if (overlap < 0) overlap = i
-      } else st.linkedCount++
-      st.linked[i] = LINKED
+    for (let i = lo; i < hi && overlap < 0; i++) if (l[i]) overlap = i
+    if (overlap < 0) {
+      l.fill(LINKED, lo, hi)
+      st.linkedCount += hi - lo
+      return () => {
+        l.fill(0, lo, hi)
+        st.linkedCount -= hi - lo
+      }
     }
-    if (overlap >= 0)
-      this.#err('R31', `dma_iova_link() links granule ${overlap} of the state a second time (the IOMMU driver refuses to map over a present entry)`)
+    this.#err(
+      'R31',
+      `dma_iova_link() links granule ${overlap} of the state a second time (VT-d refuses it with -EADDRINUSE from 6.19; before, it warns and keeps the first link)`,
+    )
+    const before = l.slice(lo, hi)
+    const count = st.linkedCount
+    for (let i = lo; i < hi; i++) if (!l[i]) st.linkedCount++
+    l.fill(LINKED, lo, hi)
+    return () => {
+      l.set(before, lo)
+      st.linkedCount = count
+    }
   }
 
   /** Fast path of link for one granule known to be inside the state. */

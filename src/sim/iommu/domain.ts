@@ -22,6 +22,16 @@ export interface DomainConfig {
   readonly lazy: boolean
   /** Bus-address ranges reserved in the IOVA space (host-bridge windows, R22). */
   readonly reserved: readonly { start: bigint; end: bigint }[]
+  /**
+   * A map over a present entry: VT-d on the generic page table (6.19,
+   * vtd-generic-pt) refuses the whole map with -EADDRINUSE; before,
+   * __domain_mapping() complained of each such entry (onRemap), kept it,
+   * mapped the others and returned 0; arm64's io-pgtable-arm refuses it
+   * with -EEXIST (arm_lpae_init_pte()).
+   */
+  readonly remapPresent: 'eaddrinuse' | 'eexist' | 'keep'
+  /** The kernel's words for an entry kept by 'keep': the IOVA, the entry's frame and protection, the frame and protection asked for. */
+  readonly onRemap?: (iovaPfn: number, old: { physPfn: number; prot: number }, physPfn: number, prot: number) => void
 }
 
 export class IommuDomain {
@@ -34,6 +44,8 @@ export class IommuDomain {
   readonly pgtable = new IoPageTable()
   readonly fq: FlushQueue | undefined
   readonly #stats: Stats
+  readonly #remapPresent: DomainConfig['remapPresent']
+  readonly #onRemap: DomainConfig['onRemap']
 
   constructor(cfg: DomainConfig, clock: Clock, stats: Stats) {
     this.granule = cfg.granule
@@ -41,6 +53,8 @@ export class IommuDomain {
     this.gMask = BigInt(cfg.granule - 1)
     this.apertureEnd = (1n << BigInt(cfg.addressWidth)) - 1n
     this.#stats = stats
+    this.#remapPresent = cfg.remapPresent
+    this.#onRemap = cfg.onRemap
     // iommu_dma_init_domain(): base_pfn = max(1, aperture_start >> order) = 1.
     this.iovad = new IovaDomain(cfg.granule, 1)
     this.caches = new IovaCaches(this.iovad, clock)
@@ -87,28 +101,34 @@ export class IommuDomain {
 
   /**
    * iommu_map() / iommu_map_nosync(): returns 0 or -errno. Misaligned
-   * arguments are refused like the IOMMU core does (-EINVAL); mapping over a
-   * present entry fails with -EEXIST (io-pgtable-arm behaviour, Q7).
+   * arguments are refused like the IOMMU core does (-EINVAL); a map over a
+   * present entry as DomainConfig.remapPresent says.
    */
   map(iova: bigint, phys: bigint, size: bigint, prot: number, nosync: boolean): number {
     if (((iova | phys | size) & this.gMask) !== 0n || size === 0n) return -ERRNO.EINVAL
     if (iova + size - 1n > this.apertureEnd) return -ERRNO.EINVAL
-    const n = Number(size >> BigInt(this.shift))
-    const start = this.pfn(iova)
-    if (this.pgtable.firstPresent(start, n) >= 0) return -ERRNO.EEXIST
-    this.pgtable.map(start, this.pfn(phys), n, prot, nosync)
+    return this.mapPfn(this.pfn(iova), this.pfn(phys), Number(size >> BigInt(this.shift)), prot, nosync)
+  }
+
+  /** iommu_map by frame numbers, for callers that already work in granules (HMM, the IOVA API). */
+  mapPfn(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): number {
+    const present = this.pgtable.firstPresent(iovaPfn, n)
+    if (present >= 0 && this.#remapPresent === 'eaddrinuse') return -ERRNO.EADDRINUSE
+    if (present >= 0 && this.#remapPresent === 'eexist') return -ERRNO.EEXIST
+    if (present >= 0) this.#mapAround(iovaPfn, physPfn, n, prot, nosync)
+    else this.pgtable.map(iovaPfn, physPfn, n, prot, nosync)
     this.#stats.add(C.pteWrites, n)
     if (!nosync) this.#stats.add(C.syncMaps, 1)
     return 0
   }
 
-  /** iommu_map by frame numbers, for callers that already work in granules (HMM, the IOVA API). */
-  mapPfn(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): number {
-    if (this.pgtable.firstPresent(iovaPfn, n) >= 0) return -ERRNO.EEXIST
-    this.pgtable.map(iovaPfn, physPfn, n, prot, nosync)
-    this.#stats.add(C.pteWrites, n)
-    if (!nosync) this.#stats.add(C.syncMaps, 1)
-    return 0
+  /** __domain_mapping() before 6.19: each present entry is kept (and complained of), the others written. */
+  #mapAround(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): void {
+    for (let i = 0; i < n; i++) {
+      const t = this.pgtable.translate(iovaPfn + i)
+      if (t !== undefined && !t.stale) this.#onRemap?.(iovaPfn + i, t, physPfn + i, prot)
+      else this.pgtable.map(iovaPfn + i, physPfn + i, 1, prot, nosync)
+    }
   }
 
   /** iommu_sync_map(). */

@@ -27,6 +27,7 @@ import { DmaEngine } from '../engine/dma-engine.js'
 import { Reporter } from '../findings.js'
 import { IommuDomain } from '../iommu/domain.js'
 import { q35HostBridgeWindows } from '../iommu/host-bridge.js'
+import { vtdRemapWarning } from '../iommu/vtd.js'
 import { CpuCache } from '../mem/cpu-cache.js'
 import { computeLayout, ramRanges } from '../mem/layout.js'
 import type { Layout } from '../mem/layout.js'
@@ -116,7 +117,10 @@ export class Machine implements Env {
         ...(this.dev.pci ? q35HostBridgeWindows(this.layout.ram) : []),
         ...this.layout.bars.map((b) => ({ start: b.bar + b.busOffset, end: b.bar + b.busOffset + b.size })),
       ]
-      this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, reserved }, this.clock, this.stats)
+      // A coherent device stands for x86 and VT-d here too, a non-coherent one for arm64's io-pgtable-arm.
+      const remapPresent = !this.dev.coherent ? 'eexist' : this.has('vtd-generic-pt') ? 'eaddrinuse' : 'keep'
+      const onRemap = vtdRemapWarning(this.reporter, this.dev, p.iommu.granule)
+      this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, reserved, remapPresent, onRemap }, this.clock, this.stats)
       if (options.exhaustIova) this.domain.caches.exhausted = true
     }
     this.p2p = new P2pDma(plan, plan.device, this.layout.bars)
@@ -126,6 +130,7 @@ export class Machine implements Env {
       cachelineOverlap: !this.dev.coherent || !this.has('debug-cacheline-overlap-cache-aligned'),
       kmallocBounceExempt: this.has('debug-kmalloc-bounce-exemption') && kmallocBounceEnabled(this.dev) && this.swiotlb !== undefined,
       unmapAttrs: this.has('debug-unmap-attrs'),
+      ...(options.dmaDebugEntries === undefined ? {} : { preallocEntries: options.dmaDebugEntries }),
     })
     this.engine = new DmaEngine(this, (provider) => {
       const prov = plan.devices.find((d) => d.name === provider)

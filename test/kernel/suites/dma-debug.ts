@@ -45,7 +45,7 @@ export function defineDmaDebug(kernel: KernelLine, all: readonly Scenario[], lim
       built = build
       leaked = afterBuild(build, LEAK_CHECK.plan.name, (ko) => limit(() => runModule(ko, LEAK_CHECK.platform, kernel)))
       for (const s of scenarios) {
-        const run = afterBuild(build, s.plan.name, (ko, b) => limit(() => runScenario(s, ko, kernel, b.provider)))
+        const run = afterBuild(build, s.plan.name, (ko, b) => limit(() => runScenario(s, ko, kernel, b.provider, { noSweeps: true })))
         runs.set(s.plan.name, run)
       }
       build.catch(() => {})

@@ -95,7 +95,7 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
       build.then((b) => console.log(`fault injection ${kernel.version}: ${b.modules.size} harnesses built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)).catch(() => {})
       built = build
       for (const c of cases) {
-        const run = afterBuild(build, c.s.plan.name, (ko, b) => limit(() => runScenario(c.s, ko, kernel, b.provider, c.n === 0 ? undefined : c.n)))
+        const run = afterBuild(build, c.s.plan.name, (ko, b) => limit(() => runScenario(c.s, ko, kernel, b.provider, { noSweeps: true, ...(c.n === 0 ? {} : { failAtCall: c.n }) })))
         runs.set(c, run)
       }
       build.catch(() => {})

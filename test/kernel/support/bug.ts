@@ -67,6 +67,8 @@ export interface Bug {
   readonly spec: PlatformSpec
   /** The device's DMA parameters where the driver sets them (dma_set_seg_boundary()). */
   readonly device?: { readonly segmentBoundary?: number }
+  /** The boot parameter dma_debug_entries=: dma-debug's preallocated entries (65536 without it). */
+  readonly debugEntries?: number
   /** Page-allocated RAM buffers. */
   readonly buffers: Readonly<Record<string, { readonly bytes: number; readonly offset?: number }>>
   readonly calls: readonly BugCall[]
@@ -91,6 +93,10 @@ export interface BugSimulation {
   readonly handles: ReadonlyMap<string, bigint>
   /** The results the module reports, by the call's index: dma_iova_try_alloc() (1 or 0), dma_iova_link() and dma_iova_sync(). */
   readonly rets: ReadonlyMap<number, number>
+  /** dma-debug's notes without a device (the entry pool growing), without "DMA-API: ". */
+  readonly notes: readonly string[]
+  /** dma-debug's entry pool when the module is loaded (nr_total_entries). */
+  readonly pool: number
   /** The simulator's own findings about the calls (dmaplan's, not dma-debug's). */
   readonly own: readonly string[]
 }
@@ -112,7 +118,8 @@ export function bugPlan(b: Bug, release: KernelVersion, phys: ReadonlyMap<string
 
 /** The calls on the simulator's API, the driver unbound at the end (dma-debug's check of what is left). */
 export function simulateBug(b: Bug, release: KernelVersion, phys: ReadonlyMap<string, bigint>, options: SimOptions): BugSimulation {
-  const m = new Machine(bugPlan(b, release, phys), { ...options, dmaApiDebug: true })
+  const m = new Machine(bugPlan(b, release, phys), { ...options, dmaApiDebug: true, ...(b.debugEntries === undefined ? {} : { dmaDebugEntries: b.debugEntries }) })
+  const pool = m.debug.poolSize
   const api = m.api
   const mapPhys = kernelHas(release, 'dma-map-phys')
   const handles = new Map<string, bigint>()
@@ -224,5 +231,6 @@ export function simulateBug(b: Bug, release: KernelVersion, phys: ReadonlyMap<st
   const found = m.reporter.findings.filter((f) => f.source === 'dma-debug' && f.severity === 'error')
   const warnings = m.reporter.findings.filter((f) => f.source === 'kernel' && f.message.startsWith('WARNING: ')).map((f) => f.message.split(':')[1]?.trim() ?? '')
   const own = m.reporter.findings.filter((f) => f.source === 'dmaplan').map((f) => `${f.id}: ${f.message}`)
-  return { reports: found.map((f) => f.message.replace(/^DMA-API: /, '')), ids: m.reporter.findings.map((f) => f.id), warnings, handles, rets, own }
+  const notes = m.reporter.findings.filter((f) => f.source === 'dma-debug' && f.severity === 'info').map((f) => f.message.replace(/^DMA-API: /, ''))
+  return { reports: found.map((f) => f.message.replace(/^DMA-API: /, '')), ids: m.reporter.findings.map((f) => f.id), warnings, handles, rets, notes, pool, own }
 }

@@ -31,7 +31,9 @@ export interface InitramfsSpec {
    * A kernel with CONFIG_DMA_API_DEBUG: report every error (not only the
    * boot's first) and, after each module's removal (its driver unbound),
    * dma-debug's error count since boot and whether it turned itself off
-   * (out of entries), as `dmaplan-dma-debug: error_count=N disabled=Y|N`.
+   * (out of entries), as `dmaplan-dma-debug: error_count=N disabled=Y|N`;
+   * before each module, its entry pool (free and total, which grows and never
+   * shrinks), as `dmaplan-dma-debug: pool free=N total=M`.
    */
   readonly dmaDebug?: boolean
 }
@@ -69,6 +71,7 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     // The console is quiet; each module's kernel log is printed whole after it ran.
     ...names.flatMap((n) => [
       `echo "dmaplan-module: begin ${n}"`,
+      ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: pool free=$(cat ${DMA_API}/num_free_entries) total=$(cat ${DMA_API}/nr_total_entries)"`] : []),
       ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
       `insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`,
       `rmmod ${n.replace(/\.ko$/, '')}`,

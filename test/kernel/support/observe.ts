@@ -105,8 +105,19 @@ export interface Observation {
   readonly rets: ReadonlyMap<number, number>
   /** The call the driver's fault injection made fail (fail_at_call, templates/module/inject.c). */
   readonly injected?: { readonly call: number; readonly fn: string }
-  /** On a kernel with CONFIG_DMA_API_DEBUG: its reports, without the `DMA-API: ` prefix, and its error count after the module's removal. */
-  readonly dmaDebug?: { readonly reports: readonly string[]; readonly errorCount: number; readonly disabled: boolean }
+  /**
+   * On a kernel with CONFIG_DMA_API_DEBUG: its reports, without the
+   * `DMA-API: ` prefix, its error count after the module's removal, its own
+   * notes while the module ran (the entry pool growing: no device prefix),
+   * and its entry pool before the module was loaded.
+   */
+  readonly dmaDebug?: {
+    readonly reports: readonly string[]
+    readonly errorCount: number
+    readonly disabled: boolean
+    readonly notes: readonly string[]
+    readonly pool?: { readonly free: number; readonly total: number }
+  }
 }
 
 /** The DMA layer's messages the simulator predicts (kernel/dma/direct.h, swiotlb.c, drivers/iommu/dma-iommu.c). */
@@ -148,6 +159,8 @@ export function observe(lines: readonly string[]): Observation {
   const reports: string[] = []
   let errorCount: number | undefined
   let disabled = false
+  const notes: string[] = []
+  let pool: { free: number; total: number } | undefined
 
   for (const raw of lines) {
     // The firmware's last words may share a line with the first of the init script.
@@ -173,6 +186,8 @@ export function observe(lines: readonly string[]): Observation {
       errorCount = Number(count[1])
       disabled = count[2] === 'Y'
     }
+    const entries = line.match(/^dmaplan-dma-debug: pool free=(\d+) total=(\d+)$/)
+    if (entries?.[1] !== undefined) pool = { free: Number(entries[1]), total: Number(entries[2]) }
     if (PROBLEMS.some((p) => p.test(line))) problems.push(line.replace(/^dmaplan-log: /, ''))
     if (!line.startsWith('dmaplan-log: ')) continue
     const text = line.replace(/^dmaplan-log: (\[\s*[\d.]+\] )?/, '')
@@ -188,6 +203,12 @@ export function observe(lines: readonly string[]): Observation {
     if (checker?.[1] !== undefined) {
       reports.push(checker[1])
       warned = true
+      continue
+    }
+    // dma-debug's own notes (pr_info() without a device: the entry pool growing, __dma_entry_alloc_check_leak()).
+    const note = text.match(/^DMA-API: (dma_debug_entry pool grown to .*)$/)
+    if (note?.[1] !== undefined) {
+      notes.push(note[1])
       continue
     }
     // The second line of the report of what is left at unbind (one printk with two lines).
@@ -251,7 +272,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled } }) }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled, notes, ...(pool ? { pool } : {}) } }) }
 }
 
 function traceCall(line: string): TraceCall | undefined {

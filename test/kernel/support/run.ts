@@ -31,21 +31,37 @@ export interface ScenarioRun {
   readonly verdict: Verdict
 }
 
+/** How a module is loaded and booted, beyond its set-up. */
+export interface RunOptions {
+  /** The device's DMA mask (edu's own 28 bits when absent). */
+  readonly dmaMask?: number
+  readonly p2p?: { readonly provider: string; readonly peers: ReadonlyMap<string, string> }
+  /** The module parameter fail_at_call: the driver's N-th fallible DMA API call fails. */
+  readonly failAtCall?: number
+  /** The module parameter sweep=0: no sweeps of edu's engine (each transfer takes 100 ms), where only the driver's calls are compared. */
+  readonly noSweeps?: boolean
+  /** Kernel command line additions beyond the set-up's. */
+  readonly append?: string
+}
+
 /** Boot one harness module on a QEMU set-up and read what it reported. */
 export async function runModule(
   module: string,
   platform: ReferencePlatformName,
   kernel: KernelLine,
-  dmaMask = 28,
-  p2p?: { readonly provider: string; readonly peers: ReadonlyMap<string, string> },
-  failAtCall?: number,
+  o: RunOptions = {},
 ): Promise<{ readonly lines: readonly string[]; readonly seconds: number; readonly observation: Observation }> {
   // Each peer of the plan is one of the set-up's providers, named by its PCI address (the module's parameters).
-  const params = [...[...(p2p?.peers ?? [])].map(([d, pci]) => `${d}=${pci}`), ...(failAtCall === undefined ? [] : [`fail_at_call=${failAtCall}`])]
+  const params = [
+    ...[...(o.p2p?.peers ?? [])].map(([d, pci]) => `${d}=${pci}`),
+    ...(o.failAtCall === undefined ? [] : [`fail_at_call=${o.failAtCall}`]),
+    ...(o.noSweeps ? ['sweep=0'] : []),
+  ]
   const args = params.length === 0 ? undefined : params.join(' ')
-  const initramfs = buildInitramfs({ modules: [module], trace: true, dmaDebug: kernel.dmaDebug === true, ...(p2p ? { providers: [p2p.provider] } : {}), ...(args ? { args } : {}) })
+  const initramfs = buildInitramfs({ modules: [module], trace: true, dmaDebug: kernel.dmaDebug === true, ...(o.p2p ? { providers: [o.p2p.provider] } : {}), ...(args ? { args } : {}) })
+  const at = forDevice(REFERENCE_PLATFORMS[platform], o.dmaMask ?? 28)
   try {
-    const b = await boot(kernel, forDevice(REFERENCE_PLATFORMS[platform], dmaMask), initramfs, 150_000)
+    const b = await boot(kernel, o.append ? { ...at, append: `${at.append} ${o.append}` } : at, initramfs, 150_000)
     return { lines: b.lines, seconds: b.seconds, observation: observe(b.lines) }
   } finally {
     rmSync(dirname(initramfs), { recursive: true, force: true })
@@ -53,18 +69,18 @@ export async function runModule(
 }
 
 /** One scenario's run and its comparison; with `failAtCall`, the driver's N-th fallible DMA API call fails, and the simulator's too. */
-export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, failAtCall?: number): Promise<ScenarioRun> {
+export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, o: Pick<RunOptions, 'failAtCall' | 'noSweeps'> = {}): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
   const peers = peerProviders(s)
   if (peers.size > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
   const p2p = peers.size > 0 && provider !== undefined ? { provider, peers } : undefined
-  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, device?.dmaMask, p2p, failAtCall)
+  const { lines, seconds, observation } = await runModule(module, s.platform, kernel, { ...o, ...(device ? { dmaMask: device.dmaMask } : {}), ...(p2p ? { p2p } : {}) })
   let prediction: Prediction
   try {
     prediction = predict(harnessPlan(planFor(s, kernel.release)), observation, peers, kernel.release, {
       changes: kernel.changes,
       dmaApiDebug: kernel.dmaDebug === true,
-      ...(failAtCall === undefined ? {} : { failAtCall }),
+      ...(o.failAtCall === undefined ? {} : { failAtCall: o.failAtCall }),
     })
   } catch (e) {
     // The run's own words, for a prediction that could not be made of it.
