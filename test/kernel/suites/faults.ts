@@ -12,9 +12,13 @@
  * unwindings agree`; an example no set-up can run is a visible skip that
  * says why.
  *
- * None of the calls is marked ALLOW_ERROR_INJECTION in the kernel, so
+ * Where the call fails because a slab allocation does (sg_alloc_table(),
+ * hmm_dma_map_alloc()), the kernel's own failslab makes it fail instead of
+ * the module parameter (support/failslab.ts), and its stack dump must name
+ * the call. None of the other calls is marked ALLOW_ERROR_INJECTION, so
  * fail_function cannot reach them; the kernel's own exhaustion cases (a
  * full swiotlb pool, no IOVA space) are conformance scenarios of their own.
+ * The harness's sweeps are off (sweep=0): the calls are what is compared.
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -34,6 +38,8 @@ import type { ReferencePlatformName } from '../support/qemu.js'
 import { REFERENCE_PLATFORMS } from '../support/qemu.js'
 import type { Limit, ScenarioRun } from '../support/run.js'
 import { describeRun, p2pPeers, runScenario } from '../support/run.js'
+import type { Failslab } from '../support/failslab.js'
+import { FAILSLAB_CALLS } from '../support/failslab.js'
 import type { Scenario } from '../support/scenario.js'
 import { planFor } from '../support/scenario.js'
 import { setupFor } from '../support/setup-for.js'
@@ -44,6 +50,8 @@ interface FaultCase {
   readonly n: number
   /** The function the simulator says that call is. */
   readonly fn: string
+  /** Which call of that function it is, where failslab makes it fail. */
+  readonly failslab?: Failslab
 }
 
 export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limit: Limit): void {
@@ -71,7 +79,11 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     }
     // First the example as it is (valid plans are clean under dma-debug), then each call failing.
     cases.push({ s, n: 0, fn: 'none' })
-    fallibleCalls(harnessPlan(plan), options).forEach((fn, i) => cases.push({ s, n: i + 1, fn }))
+    const calls = fallibleCalls(harnessPlan(plan), options)
+    calls.forEach((fn, i) => {
+      const nth = calls.slice(0, i + 1).filter((f) => f === fn).length
+      cases.push({ s, n: i + 1, fn, ...((FAILSLAB_CALLS as readonly string[]).includes(fn) ? { failslab: { fn, nth } } : {}) })
+    })
   }
   const plans = [...new Set(cases.map((c) => c.s))]
 
@@ -95,7 +107,7 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
       build.then((b) => console.log(`fault injection ${kernel.version}: ${b.modules.size} harnesses built in ${((Date.now() - t0) / 1000).toFixed(0)} s`)).catch(() => {})
       built = build
       for (const c of cases) {
-        const run = afterBuild(build, c.s.plan.name, (ko, b) => limit(() => runScenario(c.s, ko, kernel, b.provider, { noSweeps: true, ...(c.n === 0 ? {} : { failAtCall: c.n }) })))
+        const run = afterBuild(build, c.s.plan.name, (ko, b) => limit(() => runScenario(c.s, ko, kernel, b.provider, { noSweeps: true, ...(c.n === 0 ? {} : { failAtCall: c.n }), ...(c.failslab ? { failslab: c.failslab } : {}) })))
         runs.set(c, run)
       }
       build.catch(() => {})
@@ -112,7 +124,10 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     for (const x of skipped) it.skip(`${x.name}: ${x.why}`, () => {})
 
     for (const c of cases) {
-      const title = c.n === 0 ? `${c.s.plan.name} (${c.s.platform}) runs whole, as the simulator does, with dma-debug silent` : `${c.s.plan.name} (${c.s.platform}) fails call ${c.n}, ${c.fn}, and unwinds as the simulator does`
+      const title =
+        c.n === 0
+          ? `${c.s.plan.name} (${c.s.platform}) runs whole, as the simulator does, with dma-debug silent`
+          : `${c.s.plan.name} (${c.s.platform}) fails call ${c.n}, ${c.fn}${c.failslab ? ` (failslab)` : ''}, and unwinds as the simulator does`
       it(title, async () => {
         const r = await (runs.get(c) as Promise<ScenarioRun>)
         writeFileSync(join(root, `${c.s.plan.name}.fail${c.n}.log`), r.lines.join('\n'))
@@ -127,9 +142,10 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
       const agree = done.filter(({ c, r }) => c.n > 0 && faultReport(c, r).length === 0)
       const whole = done.filter(({ c, r }) => c.n === 0 && faultReport(c, r).length === 0)
       const unwindings = cases.filter((c) => c.n > 0).length
+      const slab = agree.filter(({ c }) => c.failslab !== undefined).length
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
       console.log(
-        `fault injection ${kernel.version}: ${agree.length}/${unwindings} unwindings agree (${plans.length} examples, ${whole.length} of them clean as they are; ${skipped.length} skipped; ${seconds} s, ${done.reduce((n, x) => n + x.r.seconds, 0).toFixed(0)} s of QEMU)`,
+        `fault injection ${kernel.version}: ${agree.length}/${unwindings} unwindings agree (${slab} of them through failslab; ${plans.length} examples, ${whole.length} of them clean as they are; ${skipped.length} skipped; ${seconds} s, ${done.reduce((n, x) => n + x.r.seconds, 0).toFixed(0)} s of QEMU)`,
       )
       for (const { c, r } of done) for (const line of faultReport(c, r)) console.log(line)
       expect(agree.length + whole.length).toBe(cases.length)
@@ -160,10 +176,21 @@ function fallibleCalls(plan: Plan, options: SimOptions): string[] {
 function faultReport(c: FaultCase, r: ScenarioRun): string[] {
   const name = `${c.s.plan.name} (${c.s.platform}) ${c.n === 0 ? 'as it is' : `failing call ${c.n}`}`
   const injected = r.observation.injected
+  const slab = r.observation.failslab
   const left = r.prediction.result.teardown
-  const expected = c.n === 0 ? injected === undefined : injected?.call === c.n && injected.fn === c.fn
+  const expected =
+    c.n === 0
+      ? injected === undefined && slab === undefined
+      : c.failslab
+        ? injected === undefined && slab?.fired === true && (slab.stack === undefined || slab.stack.includes(c.fn))
+        : injected?.call === c.n && injected.fn === c.fn && slab === undefined
+  const failedHow = injected
+    ? `call ${injected.call}, ${injected.fn}`
+    : slab?.fired
+      ? `an allocation${slab.stack ? ` through ${slab.stack.join(' < ')}` : ''} (failslab)`
+      : 'no call'
   return [
-    ...(expected ? [] : [`${name}: the driver failed ${injected ? `call ${injected.call}, ${injected.fn}` : 'no call'}; the simulator fails ${c.n === 0 ? 'none' : c.fn}`]),
+    ...(expected ? [] : [`${name}: the driver failed ${failedHow}; the simulator fails ${c.n === 0 ? 'none' : c.fn}`]),
     ...describeRun(r),
     ...uncleanness(r),
     ...(['liveIovaPages', 'livePtes', 'bounceSlots', 'dmaDebugEntries'] as const)

@@ -14,9 +14,11 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { which } from '../../support/tools.js'
+import type { Failslab } from './failslab.js'
+import { armFailslab, failslabReport, insmodFailing } from './failslab.js'
 import { probeSetup } from './iova-probes.js'
 
-const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed', 'head', 'stty']
+const APPLETS = ['sh', 'mount', 'insmod', 'rmmod', 'dmesg', 'poweroff', 'sleep', 'cat', 'echo', 'grep', 'sed', 'head', 'sort', 'stty']
 
 export interface InitramfsSpec {
   /** Modules to load, in order; each is removed again after it ran. */
@@ -36,6 +38,8 @@ export interface InitramfsSpec {
    * shrinks), as `dmaplan-dma-debug: pool free=N total=M`.
    */
   readonly dmaDebug?: boolean
+  /** Make the nth slab allocation of a call fail, in the modules' own task (failslab.ts; a debug kernel). */
+  readonly failslab?: Failslab
 }
 
 const TRACING = '/sys/kernel/tracing'
@@ -65,7 +69,9 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     'grep -E "software IO TLB|iommu: Default domain|DMA domain TLB|DMAR: Host address width" /boot.log | sed "s/^/dmaplan-boot: /"',
     // The IOVA API has no tracepoints: kprobes stand in (iova-probes.ts), in the same buffer, so the order of all calls is kept.
     ...(spec.trace ? [`mount -t tracefs nodev ${TRACING}`, `echo 1 > ${TRACING}/events/dma/enable`, ...probeSetup(TRACING)] : []),
-    ...(spec.dmaDebug ? ['mount -t debugfs nodev /sys/kernel/debug', `echo 1 > ${DMA_API}/all_errors`] : []),
+    ...(spec.dmaDebug || spec.failslab ? ['mount -t debugfs nodev /sys/kernel/debug'] : []),
+    ...(spec.dmaDebug ? [`echo 1 > ${DMA_API}/all_errors`] : []),
+    ...(spec.failslab ? armFailslab(spec.failslab) : []),
     ...providers.map((n) => `insmod /modules/${n}`),
     ...(providers.length > 0 ? ['dmesg -c | sed "s/^/dmaplan-log: /"'] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
@@ -73,9 +79,10 @@ export function buildInitramfs(spec: InitramfsSpec): string {
       `echo "dmaplan-module: begin ${n}"`,
       ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: pool free=$(cat ${DMA_API}/num_free_entries) total=$(cat ${DMA_API}/nr_total_entries)"`] : []),
       ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
-      `insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`,
+      ((c: string) => (spec.failslab ? insmodFailing(c) : c))(`insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`),
       `rmmod ${n.replace(/\.ko$/, '')}`,
       'dmesg -c | sed "s/^/dmaplan-log: /"',
+      ...(spec.failslab ? [failslabReport()] : []),
       ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: error_count=$(cat ${DMA_API}/error_count) disabled=$(cat ${DMA_API}/disabled)"`] : []),
       ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),
       `echo "dmaplan-module: end ${n}"`,

@@ -106,6 +106,12 @@ export interface Observation {
   /** The call the driver's fault injection made fail (fail_at_call, templates/module/inject.c). */
   readonly injected?: { readonly call: number; readonly fn: string }
   /**
+   * The kernel's failslab, where it was armed: whether it made its failure,
+   * and the functions on the stack it dumped (after "FAULT_INJECTION:
+   * forcing a failure."; none for an allocation with __GFP_NOWARN).
+   */
+  readonly failslab?: { readonly fired: boolean; readonly stack?: readonly string[] }
+  /**
    * On a kernel with CONFIG_DMA_API_DEBUG: its reports, without the
    * `DMA-API: ` prefix, its error count after the module's removal, its own
    * notes while the module ran (the entry pool growing: no device prefix),
@@ -142,6 +148,9 @@ export function observe(lines: readonly string[]): Observation {
   let provider: Observation['provider']
   const providers = new Map<string, Provider>()
   let injected: Observation['injected']
+  let failStack: string[] | undefined
+  let failslab: Observation['failslab']
+  let inFaultDump = false
   const rets = new Map<number, number>()
   const maps: MapReport[] = []
   const pages: PageEvent[] = []
@@ -186,6 +195,8 @@ export function observe(lines: readonly string[]): Observation {
       errorCount = Number(count[1])
       disabled = count[2] === 'Y'
     }
+    const times = line.match(/^dmaplan-failslab: times=(-?\d+)$/)
+    if (times?.[1] !== undefined) failslab = { fired: Number(times[1]) === 0 }
     const entries = line.match(/^dmaplan-dma-debug: pool free=(\d+) total=(\d+)$/)
     if (entries?.[1] !== undefined) pool = { free: Number(entries[1]), total: Number(entries[2]) }
     if (PROBLEMS.some((p) => p.test(line))) problems.push(line.replace(/^dmaplan-log: /, ''))
@@ -203,6 +214,18 @@ export function observe(lines: readonly string[]): Observation {
     if (checker?.[1] !== undefined) {
       reports.push(checker[1])
       warned = true
+      continue
+    }
+    // fault-inject.c's fail_dump(): the message, then dump_stack() up to the end of the task's frames.
+    if (text === 'FAULT_INJECTION: forcing a failure.') {
+      failStack = []
+      inFaultDump = true
+      continue
+    }
+    if (inFaultDump) {
+      if (text.trim() === '</TASK>') inFaultDump = false
+      const frame = text.match(/^\s*(?:\? )?(\w+)\+0x[0-9a-f]+\/0x[0-9a-f]+/)
+      if (frame?.[1] !== undefined) failStack?.push(frame[1])
       continue
     }
     // dma-debug's own notes (pr_info() without a device: the entry pool growing, __dma_entry_alloc_check_leak()).
@@ -272,7 +295,7 @@ export function observe(lines: readonly string[]): Observation {
         break
     }
   }
-  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled, notes, ...(pool ? { pool } : {}) } }) }
+  return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), ...(failslab ? { failslab: { ...failslab, ...(failStack ? { stack: failStack } : {}) } } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled, notes, ...(pool ? { pool } : {}) } }) }
 }
 
 function traceCall(line: string): TraceCall | undefined {

@@ -10,6 +10,7 @@ import { dirname } from 'node:path'
 import { harnessPlan } from '../../../src/codegen/index.js'
 import { p2pDecision } from '../../../src/plan/topology.js'
 import type { Verdict } from './compare.js'
+import type { Failslab } from './failslab.js'
 import { compare } from './compare.js'
 import { buildInitramfs } from './initramfs.js'
 import type { Observation } from './observe.js'
@@ -36,8 +37,10 @@ export interface RunOptions {
   /** The device's DMA mask (edu's own 28 bits when absent). */
   readonly dmaMask?: number
   readonly p2p?: { readonly provider: string; readonly peers: ReadonlyMap<string, string> }
-  /** The module parameter fail_at_call: the driver's N-th fallible DMA API call fails. */
+  /** The driver's N-th fallible DMA API call fails: through the module parameter fail_at_call, or failslab where it reaches the call. */
   readonly failAtCall?: number
+  /** That call fails through the kernel's failslab instead (failslab.ts): which call of which function. */
+  readonly failslab?: Failslab
   /** The module parameter sweep=0: no sweeps of edu's engine (each transfer takes 100 ms), where only the driver's calls are compared. */
   readonly noSweeps?: boolean
   /** Kernel command line additions beyond the set-up's. */
@@ -54,11 +57,18 @@ export async function runModule(
   // Each peer of the plan is one of the set-up's providers, named by its PCI address (the module's parameters).
   const params = [
     ...[...(o.p2p?.peers ?? [])].map(([d, pci]) => `${d}=${pci}`),
-    ...(o.failAtCall === undefined ? [] : [`fail_at_call=${o.failAtCall}`]),
+    ...(o.failAtCall === undefined || o.failslab ? [] : [`fail_at_call=${o.failAtCall}`]),
     ...(o.noSweeps ? ['sweep=0'] : []),
   ]
   const args = params.length === 0 ? undefined : params.join(' ')
-  const initramfs = buildInitramfs({ modules: [module], trace: true, dmaDebug: kernel.dmaDebug === true, ...(o.p2p ? { providers: [o.p2p.provider] } : {}), ...(args ? { args } : {}) })
+  const initramfs = buildInitramfs({
+    modules: [module],
+    trace: true,
+    dmaDebug: kernel.dmaDebug === true,
+    ...(o.p2p ? { providers: [o.p2p.provider] } : {}),
+    ...(args ? { args } : {}),
+    ...(o.failslab ? { failslab: o.failslab } : {}),
+  })
   const at = forDevice(REFERENCE_PLATFORMS[platform], o.dmaMask ?? 28)
   try {
     const b = await boot(kernel, o.append ? { ...at, append: `${at.append} ${o.append}` } : at, initramfs, 150_000)
@@ -69,7 +79,7 @@ export async function runModule(
 }
 
 /** One scenario's run and its comparison; with `failAtCall`, the driver's N-th fallible DMA API call fails, and the simulator's too. */
-export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, o: Pick<RunOptions, 'failAtCall' | 'noSweeps'> = {}): Promise<ScenarioRun> {
+export async function runScenario(s: Scenario, module: string, kernel: KernelLine, provider?: string, o: Pick<RunOptions, 'failAtCall' | 'failslab' | 'noSweeps'> = {}): Promise<ScenarioRun> {
   const device = s.plan.devices.find((d) => d.name === s.plan.device)
   const peers = peerProviders(s)
   if (peers.size > 0 && provider === undefined) throw new Error(`${s.plan.name} maps P2P memory, and the provider module was not built`)
