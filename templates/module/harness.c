@@ -410,8 +410,9 @@ static size_t dmaplan_engine_move(struct dmaplan_engine *e,
  */
 static bool sweep = true;
 module_param(sweep, bool, 0444);
-MODULE_PARM_DESC(sweep,
-		 "Sweep every mapping with edu's engine (0: only the plan's own device accesses)");
+MODULE_PARM_DESC(
+	sweep,
+	"Sweep every mapping with edu's engine (0: only the plan's own device accesses)");
 
 static void dmaplan_engine_sweep(struct dmaplan_engine *e,
 				 struct dmaplan_tx *tx, bool write)
