@@ -10,6 +10,7 @@ import { compare } from './compare.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
 import { gen, GEN_OPTIONS } from './gen.js'
+import { importVerb, IMPORT_OPTIONS } from './import-trace.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 
@@ -101,6 +102,30 @@ hardware segments, metadata bytes. The planned strategy is marked with *.`,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('compare takes one plan file')
       return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true))
+    },
+  },
+  import: {
+    summary: 'import <trace> --platform NAME    a trace of the kernel\'s dma events as a plan',
+    usage: `usage: dmaplan import <trace> --platform NAME [--kernel X.Y] [--device PCI] [--name NAME] [--out plan.json [--force]] [--json]
+
+Reads the text of tracefs's trace file or of trace-cmd report (the kernel's
+dma trace events, 6.12 to 7.3) and writes the device's traffic as a plan: each
+mapping a transaction of the strategy that made it, with the DMA addresses the
+kernel gave kept as observed; prints one line of what it read.
+
+  --platform NAME      the set-up the trace was recorded on: vtd-strict, vtd-lazy,
+                       passthrough, none, bounce
+  --kernel X.Y         the release the trace came from (else inferred from the event names)
+  --device PCI         only this device's events (else the busiest device's)
+  --name NAME          the plan's name (a C identifier; else the trace file's)
+  --out FILE           write the plan there (never over a file unless --force);
+                       else print it after the summary line
+
+Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`,
+    options: IMPORT_OPTIONS,
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('import takes one trace file')
+      return importVerb(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
   explain: {

@@ -130,6 +130,14 @@ export interface MapStep extends StepBase {
   readonly regions: readonly string[]
   /** hmm: map every page at once (false: pages are linked by hmm-fault steps). */
   readonly populate: boolean
+  /** What a real kernel gave for this map, where the plan was imported from a trace (src/import): the DMA segments. */
+  readonly observed?: ObservedMap
+}
+
+/** A map's result as a trace recorded it: each DMA segment's address and length. */
+export interface ObservedMap {
+  readonly dma: readonly bigint[]
+  readonly lengths: readonly bigint[]
 }
 
 /** The device reads or writes bytes [offset, offset+bytes) of a region through a transaction's mapping. */

@@ -121,6 +121,10 @@ export const mapStepSchema = z.strictObject({
   attrs: z.array(dmaAttr).default([]),
   regions: z.array(identifier),
   populate: z.boolean().default(true),
+  observed: z
+    .strictObject({ dma: z.array(u64), lengths: z.array(u64) })
+    .optional()
+    .meta({ description: 'what a real kernel gave for this map, in a plan imported from a trace: each DMA segment' }),
   ...at,
 })
 

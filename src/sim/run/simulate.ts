@@ -204,6 +204,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           m.reporter.context.tx = s.tx
           m.reporter.report('MAP', 'error', 'dmaplan', `transaction ${s.tx} (${s.strategy}) could not be mapped: ${outcome.error}`)
         }
+        if (s.observed) compareObserved(m, s, tx)
         return
       }
       default:
@@ -378,4 +379,20 @@ function teardownReport(m: Machine, txs: readonly TxRun[]): SimResult['teardown'
     if (left.length) m.reporter.report('LEAK', 'error', 'dmaplan', `after the plan nothing should be mapped, but ${left.join(', ')} remain`)
   }
   return out
+}
+
+/**
+ * TRACE-ADDR: a map of a plan imported from a trace (MapStep.observed)
+ * whose DMA segments the simulator predicts otherwise than the kernel
+ * recorded them; named with both and the trace line.
+ */
+function compareObserved(m: Machine, s: MapStep, tx: TxRun): void {
+  const seen = s.observed
+  if (seen === undefined) return
+  const show = (dma: readonly bigint[], len: readonly bigint[]) => dma.map((d, i) => `${formatU64(d)}+${formatU64(len[i] ?? 0n)}`).join(', ') || 'nothing'
+  const kernel = show(seen.dma, seen.lengths)
+  const ours = tx.status === 'mapped' ? show(tx.segments.map((x) => x.dma), tx.segments.map((x) => x.len)) : 'a failed map'
+  if (kernel === ours) return
+  m.reporter.context.tx = s.tx
+  m.reporter.report('TRACE-ADDR', 'warning', 'dmaplan', `${s.at ?? `transaction ${s.tx}`}: the kernel gave ${kernel}; the simulator predicts ${ours}`)
 }

@@ -6,6 +6,7 @@
  * or in QEMU, and the dma:* trace events and IOVA API probes
  * (`dmaplan-trace:`).
  */
+import { parseTraceLine } from '../../../src/import/trace-line.js'
 import type { PageEvent } from './hmm-pages.js'
 import { pageEvent } from './hmm-pages.js'
 import { IovaCalls, probeHit } from './iova-probes.js'
@@ -133,8 +134,6 @@ const PROBLEMS = [/DMAR: \[DMA (Read|Write)/, /DMAR: DRHD: handling fault/, /BUG
 
 const hex = (s: string): bigint => BigInt(s.startsWith('0x') ? s : `0x${s}`)
 
-/** "{0x1,0x2}" of __print_array(). */
-const array = (s: string): bigint[] => (s === '{}' ? [] : s.replace(/[{}]/g, '').split(',').map(hex))
 
 /** A kernel message without its "<driver> <pci address>: " prefix and final full stop. */
 export function stripDevice(message: string): string {
@@ -171,7 +170,8 @@ export function observe(lines: readonly string[]): Observation {
   const notes: string[] = []
   let pool: { free: number; total: number } | undefined
 
-  for (const raw of lines) {
+  for (const [i, raw] of lines.entries()) {
+    const lineNo = i + 1
     // The firmware's last words may share a line with the first of the init script.
     const at = raw.search(/dmaplan-(boot|trace|log|module): /)
     const line = (at > 0 ? raw.slice(at) : raw).trimEnd()
@@ -184,7 +184,7 @@ export function observe(lines: readonly string[]): Observation {
       const hit = probeHit(line)
       if (hit) iova.hit(hit, trace)
       else {
-        const call = traceCall(line)
+        const call = traceCall(line, lineNo)
         if (call) trace.push(call)
       }
       continue
@@ -298,33 +298,24 @@ export function observe(lines: readonly string[]): Observation {
   return { boot, ...(domain ? { domain } : {}), regions, ...(provider ? { provider } : {}), providers, ...(injected ? { injected } : {}), ...(failslab ? { failslab: { ...failslab, ...(failStack ? { stack: failStack } : {}) } } : {}), rets, maps, pages, unmaps, accesses, ...(status ? { status } : {}), trace, messages, problems, finished, ...(errorCount === undefined ? {} : { dmaDebug: { reports, errorCount, disabled, notes, ...(pool ? { pool } : {}) } }) }
 }
 
-function traceCall(line: string): TraceCall | undefined {
-  const m = line.match(/ (dma_\w+): \S+ (.*)$/)
-  if (m?.[1] === undefined || m[2] === undefined) return undefined
-  const f: Record<string, string> = {}
-  for (const kv of m[2].split(' ')) {
-    const i = kv.indexOf('=')
-    if (i > 0) f[kv.slice(0, i)] = kv.slice(i + 1)
-  }
-  const get = (k: string) => f[k] ?? ''
-  const nents = (k: string) => Number(get(k).split('/')[1] ?? get(k))
-  switch (m[1]) {
-    case 'dma_map_page':
-    case 'dma_map_resource':
-    case 'dma_map_phys':
-      return { fn: 'map_single', event: m[1], dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')), phys: hex(get('phys_addr')) }
-    case 'dma_unmap_page':
-    case 'dma_unmap_resource':
-    case 'dma_unmap_phys':
-      return { fn: 'unmap_single', event: m[1], dir: get('dir'), dma: hex(get('dma_addr')), size: BigInt(get('size')) }
-    case 'dma_map_sg':
-      return { fn: 'map_sg', dir: get('dir'), nents: nents('nents'), dmas: array(get('dma_addrs')), sizes: array(get('sizes')) }
-    case 'dma_unmap_sg':
-      return { fn: 'unmap_sg', dir: get('dir'), nents: array(get('phys_addrs')).length }
-    case 'dma_alloc':
-      return { fn: 'alloc', dma: hex(get('dma_addr')), size: BigInt(get('size')) }
-    case 'dma_free':
-      return { fn: 'free', dma: hex(get('dma_addr')), size: BigInt(get('size')) }
+/** A DMA API call of the trace, read by the importer's parser (src/import/trace-line.ts); undefined for what the comparison leaves out. */
+function traceCall(line: string, n: number): TraceCall | undefined {
+  const t = parseTraceLine(line.replace(/^dmaplan-trace: /, ''), n)
+  if (t.kind !== 'dma') return undefined
+  const e = t.event
+  switch (e.class) {
+    case 'map':
+      return { fn: 'map_single', event: e.event, dir: e.dir, dma: e.dma, size: e.size, phys: e.phys }
+    case 'unmap':
+      return { fn: 'unmap_single', event: e.event, dir: e.dir, dma: e.dma, size: e.size }
+    case 'map-sg':
+      return { fn: 'map_sg', dir: e.dir, nents: e.nents, dmas: e.dmaAddrs, sizes: e.sizes }
+    case 'unmap-sg':
+      return { fn: 'unmap_sg', dir: e.dir, nents: e.physAddrs.length }
+    case 'alloc':
+      return e.event === 'dma_alloc' ? { fn: 'alloc', dma: e.dma, size: e.size } : undefined
+    case 'free':
+      return e.event === 'dma_free' ? { fn: 'free', dma: e.dma, size: e.size } : undefined
     default:
       return undefined
   }

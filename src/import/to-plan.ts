@@ -1,0 +1,351 @@
+/**
+ * A trace's `dma` events as a plan: each mapping the trace shows becomes a
+ * transaction of the strategy that made it (a single mapping `page`, a
+ * scatterlist `sg`, a coherent allocation `coherent`), its memory a region
+ * at the physical address the event gives, its DMA segments kept as what
+ * the kernel observed (MapStep.observed); syncs become sync steps, unmaps
+ * and frees unmap steps. A mapping still alive at the end of the trace
+ * stays mapped (the simulation reports it). Lines are pushed one at a time,
+ * so a trace of any length streams through.
+ *
+ * What the trace cannot show is said, never guessed silently: a
+ * scatterlist's entries have physical addresses but only the DMA segments
+ * have lengths (the entries are reconstructed, and the importer says how);
+ * a map that failed, an MMIO (resource) mapping, a list of more than 128
+ * entries and the non-coherent page allocators have no place in a plan and
+ * are counted as left out; an unmap or sync of nothing the trace mapped is
+ * a defect of the driver's traffic, with its line.
+ */
+import type { KernelVersion } from '../plan/kernel.js'
+import { kernelHas } from '../plan/kernel-changes.js'
+import { KERNEL_VERSIONS } from '../plan/kernel.js'
+import type { Plan } from '../plan/ir.js'
+import { decodePlan } from '../plan/load.js'
+import { formatU64 as hex } from '../plan/u64.js'
+import type { TraceDir } from './events.js'
+import { NAMED_PLATFORMS } from './platforms.js'
+import type { PlatformName } from './platforms.js'
+import type { DmaTraceEvent } from './trace-line.js'
+import { parseTraceLine } from './trace-line.js'
+
+const PAGE = 0x1000n
+const DMA_MAPPING_ERROR = (1n << 64n) - 1n
+
+export interface ImportOptions {
+  /** Only this device's events (dev_name(), such as 0000:00:04.0). */
+  readonly device?: string
+  /** The set-up the trace was recorded on. */
+  readonly platform: PlatformName
+  /** The release the trace came from; inferred from the event names when absent. */
+  readonly kernel?: KernelVersion
+  /** The plan's name (a C identifier). */
+  readonly name?: string
+  /** How lines are named in steps' `at` ("trace.txt"). */
+  readonly file?: string
+}
+
+/** What an import read and what it did with it. */
+export interface ImportSummary {
+  readonly lines: number
+  /** Events of any system. */
+  readonly events: number
+  readonly dmaEvents: number
+  /** `dma_*` events this release's catalogue does not know, by name. */
+  readonly unknown: ReadonlyMap<string, number>
+  /** The devices of the trace's dma events, with their event counts. */
+  readonly devices: ReadonlyMap<string, number>
+  /** Transactions of the plan. */
+  readonly mappings: number
+  /** What has no place in a plan, by reason. */
+  readonly leftOut: ReadonlyMap<string, number>
+  /** Defects of the driver's traffic: "line N: sentence". */
+  readonly defects: readonly string[]
+  /** What the importer assumed, each said once. */
+  readonly assumptions: readonly string[]
+}
+
+export interface ImportResult {
+  readonly plan: Plan
+  readonly summary: ImportSummary
+}
+
+const DIR: Record<TraceDir, 'to-device' | 'from-device' | 'bidirectional' | undefined> = {
+  TO_DEVICE: 'to-device',
+  FROM_DEVICE: 'from-device',
+  BIDIRECTIONAL: 'bidirectional',
+  NONE: undefined,
+}
+
+/** The trace's attribute names the plan's DmaAttr has. */
+const ATTRS: Record<string, string> = {
+  WEAK_ORDERING: 'DMA_ATTR_WEAK_ORDERING',
+  SKIP_CPU_SYNC: 'DMA_ATTR_SKIP_CPU_SYNC',
+  NO_WARN: 'DMA_ATTR_NO_WARN',
+  PRIVILEGED: 'DMA_ATTR_PRIVILEGED',
+  MMIO: 'DMA_ATTR_MMIO',
+  CACHELINES_OVERLAP: 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES',
+  REQUIRE_COHERENT: 'DMA_ATTR_REQUIRE_COHERENT',
+}
+
+type JsonStep = Record<string, unknown>
+
+interface Live {
+  readonly tx: string
+  readonly dma: readonly bigint[]
+  readonly lengths: readonly bigint[]
+  readonly size: bigint
+  readonly dir: TraceDir
+}
+
+/** One device's side of the trace, as plan steps. */
+class DeviceTraffic {
+  readonly steps: JsonStep[] = []
+  readonly regions: Record<string, unknown>[] = []
+  readonly #regionOf = new Map<string, string>()
+  /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses. */
+  readonly #single = new Map<bigint, Live>()
+  readonly #coherent = new Map<bigint, Live>()
+  readonly #sg = new Map<string, Live>()
+  #tx = 0
+  maxPhys = 0n
+
+  constructor(
+    readonly at: (line: number) => string,
+    readonly leftOut: (why: string) => void,
+    readonly defect: (line: number, text: string) => void,
+    readonly assume: (text: string) => void,
+  ) {}
+
+  #region(phys: bigint | undefined, bytes: bigint): string {
+    const key = `${phys ?? 'coherent'}:${bytes}`
+    const known = phys === undefined ? undefined : this.#regionOf.get(key)
+    if (known !== undefined) return known
+    const name = `r${this.regions.length}`
+    this.regions.push({ name, memory: 'ram', offset: hex((phys ?? 0n) % PAGE), bytes: hex(bytes), ...(phys === undefined ? {} : { phys: hex(phys) }) })
+    if (phys !== undefined) {
+      this.#regionOf.set(key, name)
+      if (phys + bytes > this.maxPhys) this.maxPhys = phys + bytes
+    }
+    return name
+  }
+
+  #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[]): string {
+    const tx = `t${this.#tx++}`
+    const dir = DIR[e.dir]
+    this.steps.push({
+      op: 'map',
+      tx,
+      strategy,
+      dir: dir ?? 'bidirectional',
+      attrs: attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
+      regions,
+      observed: { dma: dma.map(hex), lengths: lengths.map(hex) },
+      at: this.at(e.line),
+    })
+    return tx
+  }
+
+  #unmap(e: DmaTraceEvent, live: Live): void {
+    this.steps.push({ op: 'unmap', tx: live.tx, at: this.at(e.line) })
+  }
+
+  push(e: DmaTraceEvent): void {
+    switch (e.class) {
+      case 'map': {
+        if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')
+        if (e.event === 'dma_map_resource' || e.attrs.includes('MMIO')) return this.leftOut('MMIO mappings (dma_map_resource)')
+        const tx = this.#map(e, 'page', [this.#region(e.phys, e.size)], [e.dma], [e.size], e.attrs)
+        this.#single.set(e.dma, { tx, dma: [e.dma], lengths: [e.size], size: e.size, dir: e.dir })
+        return
+      }
+      case 'unmap': {
+        if (e.event === 'dma_unmap_resource' || e.attrs.includes('MMIO')) return this.leftOut('MMIO mappings (dma_map_resource)')
+        const live = this.#single.get(e.dma)
+        if (live === undefined) return this.defect(e.line, `${e.event} of ${hex(e.dma)} (${e.size} bytes), which the trace never mapped or already unmapped`)
+        if (live.size !== e.size) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.size} bytes, mapped with ${live.size}`)
+        if (live.dir !== e.dir) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.dir}, mapped with ${live.dir}`)
+        this.#single.delete(e.dma)
+        return this.#unmap(e, live)
+      }
+      case 'map-sg': {
+        if (e.truncated) return this.leftOut('scatterlists of more than 128 entries (the event lists 128)')
+        const lengths = sgEntryLengths(e.physAddrs, e.sizes)
+        if (e.physAddrs.length !== e.ents || e.sizes.length !== e.ents)
+          this.assume('a scatterlist whose entries the IOMMU merged into fewer DMA segments has its entries reconstructed: each runs to the end of its page, the last takes the rest')
+        const regions = e.physAddrs.map((p, i) => this.#region(p, lengths[i] ?? 0n))
+        const tx = this.#map(e, 'sg', regions, [...e.dmaAddrs], [...e.sizes], e.attrs)
+        this.#sg.set(e.physAddrs.join(','), { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir })
+        return
+      }
+      case 'map-sg-err':
+        return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')
+      case 'unmap-sg': {
+        const key = e.physAddrs.join(',')
+        const live = this.#sg.get(key)
+        if (live === undefined) return this.defect(e.line, `dma_unmap_sg of ${e.physAddrs.length} entries at ${e.physAddrs.map(hex).join(', ')}, which the trace never mapped as one list`)
+        if (live.dir !== e.dir) this.defect(e.line, `dma_unmap_sg with ${e.dir}, mapped with ${live.dir}`)
+        this.#sg.delete(key)
+        return this.#unmap(e, live)
+      }
+      case 'sync-single':
+      case 'sync-sg': {
+        const addr = e.class === 'sync-single' ? e.dma : e.dmaAddrs[0]
+        const live = addr === undefined ? undefined : this.#containing(addr)
+        if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`)
+        this.steps.push({ op: e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device', tx: live.tx, at: this.at(e.line) })
+        return
+      }
+      case 'alloc': {
+        if (e.event !== 'dma_alloc') return this.leftOut('non-coherent allocations (dma_alloc_pages)')
+        if (e.dma === 0n || e.dma === DMA_MAPPING_ERROR) return this.leftOut('allocations that failed')
+        this.assume('a coherent allocation has no physical address in the trace: the model places it')
+        const tx = this.#map(e, 'coherent', [this.#region(undefined, e.size)], [e.dma], [e.size], e.attrs)
+        this.#coherent.set(e.dma, { tx, dma: [e.dma], lengths: [e.size], size: e.size, dir: e.dir })
+        return
+      }
+      case 'free': {
+        if (e.event !== 'dma_free') return this.leftOut('non-coherent allocations (dma_alloc_pages)')
+        const live = this.#coherent.get(e.dma)
+        if (live === undefined) return this.defect(e.line, `dma_free of ${hex(e.dma)} (${e.size} bytes), which the trace never allocated or already freed`)
+        if (live.size !== e.size) this.defect(e.line, `dma_free of ${hex(e.dma)} with ${e.size} bytes, allocated with ${live.size}`)
+        this.#coherent.delete(e.dma)
+        return this.#unmap(e, live)
+      }
+      case 'alloc-sgt':
+      case 'free-sgt':
+        return this.leftOut('non-contiguous allocations (dma_alloc_noncontiguous)')
+    }
+  }
+
+  /** The live mapping whose DMA segments hold an address. */
+  #containing(addr: bigint): Live | undefined {
+    for (const m of [this.#single, this.#coherent])
+      for (const live of m.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
+    for (const live of this.#sg.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
+    return undefined
+  }
+}
+
+/**
+ * The entries' lengths of a scatterlist from its entries' physical
+ * addresses and its DMA segments' lengths: one segment per entry gives them
+ * exactly; otherwise each entry runs to the end of its page and the last
+ * takes what is left of the segments' total.
+ */
+export function sgEntryLengths(phys: readonly bigint[], segments: readonly bigint[]): bigint[] {
+  if (phys.length === segments.length) return [...segments]
+  const total = segments.reduce((a, b) => a + b, 0n)
+  const heads = phys.slice(0, -1).map((p) => PAGE - (p % PAGE))
+  const rest = total - heads.reduce((a, b) => a + b, 0n)
+  return [...heads, rest > 0n ? rest : PAGE]
+}
+
+/** The newest release whose single-mapping events have these names. */
+function inferKernel(names: ReadonlySet<string>): KernelVersion | undefined {
+  const phys = names.has('dma_map_phys') || names.has('dma_unmap_phys')
+  const page = ['dma_map_page', 'dma_unmap_page', 'dma_map_resource', 'dma_unmap_resource'].some((n) => names.has(n))
+  if (phys === page) return undefined
+  const fits = KERNEL_VERSIONS.filter((v) => kernelHas(v, 'trace-dma-map-phys') === phys)
+  return fits[fits.length - 1]
+}
+
+/** A device's name as a C identifier: 0000:00:04.0 is pci_0000_00_04_0. */
+export function deviceIdentifier(dev: string): string {
+  const id = dev.replace(/[^A-Za-z0-9_]/g, '_')
+  return /^\d/.test(id) || /^[0-9a-f]{4}_/.test(id) ? `pci_${id}` : id
+}
+
+export class TraceImporter {
+  readonly #o: ImportOptions
+  #lines = 0
+  #events = 0
+  #dmaEvents = 0
+  readonly #unknown = new Map<string, number>()
+  readonly #devices = new Map<string, number>()
+  readonly #names = new Set<string>()
+  readonly #traffic = new Map<string, DeviceTraffic>()
+  readonly #leftOut = new Map<string, number>()
+  readonly #defects: string[] = []
+  readonly #assumed = new Set<string>()
+  #lastTime = -1
+
+  constructor(options: ImportOptions) {
+    this.#o = options
+  }
+
+  /** One line of the trace (1-based line numbers, in order); throws TraceSyntaxError on a malformed event. */
+  push(text: string): void {
+    const line = ++this.#lines
+    const t = parseTraceLine(text, line)
+    if (t.kind === 'none') return
+    this.#events++
+    if (t.kind === 'other') return
+    if (t.kind === 'unknown') {
+      this.#unknown.set(t.name, (this.#unknown.get(t.name) ?? 0) + 1)
+      return
+    }
+    const e = t.event
+    this.#dmaEvents++
+    this.#names.add(e.event)
+    this.#devices.set(e.device, (this.#devices.get(e.device) ?? 0) + 1)
+    if (this.#o.device !== undefined && e.device !== this.#o.device) return
+    const time = Number(e.time)
+    if (time < this.#lastTime) this.#defects.push(`line ${line}: the event at ${e.time} s comes after one at ${this.#lastTime} s (events out of order; the trace is read in its own order)`)
+    this.#lastTime = Math.max(time, this.#lastTime)
+    let traffic = this.#traffic.get(e.device)
+    if (traffic === undefined) {
+      traffic = new DeviceTraffic(
+        (l) => `${this.#o.file ?? 'trace'}:${l}`,
+        (why) => this.#leftOut.set(why, (this.#leftOut.get(why) ?? 0) + 1),
+        (l, text) => this.#defects.push(`line ${l}: ${text}`),
+        (text) => this.#assumed.add(text),
+      )
+      this.#traffic.set(e.device, traffic)
+    }
+    traffic.push(e)
+  }
+
+  /** The plan of the device (the one asked for, or the busiest) and what the import did. */
+  finish(): ImportResult {
+    const assumptions = [...this.#assumed]
+    const kernel = this.#o.kernel ?? inferKernel(this.#names)
+    if (kernel === undefined) throw new Error('the trace does not say which release it came from (no single mappings, or events of two formats): give --kernel')
+    if (this.#o.kernel === undefined) assumptions.push(`kernel ${kernel}: the newest release whose single mappings are traced as ${kernelHas(kernel, 'trace-dma-map-phys') ? 'dma_map_phys' : 'dma_map_page'}`)
+    const counts = [...this.#traffic].sort((a, b) => b[1].steps.length - a[1].steps.length)
+    const chosen = this.#o.device ?? counts[0]?.[0]
+    if (chosen === undefined) throw new Error(this.#o.device === undefined ? 'the trace has no dma events' : `the trace has no dma events of ${this.#o.device}`)
+    if (this.#o.device === undefined && this.#traffic.size > 1) assumptions.push(`device ${chosen}: the busiest of ${this.#traffic.size} (--device picks another)`)
+    const traffic = this.#traffic.get(chosen) as DeviceTraffic
+    const name = deviceIdentifier(chosen)
+    assumptions.push(`device ${chosen}: a PCI device with a 64-bit DMA mask, coherent and trusted (the trace does not say)`)
+    // The model's RAM reaches past every physical address the trace mapped.
+    let ram = 512n << 20n
+    while (ram < traffic.maxPhys) ram <<= 1n
+    const platform = NAMED_PLATFORMS[this.#o.platform]
+    const json = {
+      format: 'dmaplan.plan/v1',
+      name: this.#o.name ?? 'imported',
+      platform: { kernel, ...platform, ramBytes: hex(ram) },
+      device: name,
+      devices: [{ name, dmaMask: 64 }],
+      regions: traffic.regions,
+      steps: traffic.steps,
+    }
+    const decoded = decodePlan(json)
+    if (!decoded.ok) throw new Error(`the imported plan does not validate: ${decoded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
+    return {
+      plan: decoded.plan,
+      summary: {
+        lines: this.#lines,
+        events: this.#events,
+        dmaEvents: this.#dmaEvents,
+        unknown: this.#unknown,
+        devices: this.#devices,
+        mappings: traffic.steps.filter((s) => s.op === 'map').length,
+        leftOut: this.#leftOut,
+        defects: this.#defects,
+        assumptions,
+      },
+    }
+  }
+}

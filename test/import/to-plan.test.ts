@@ -1,0 +1,126 @@
+/**
+ * Traces as plans: the real kernels' traces of the harness (test/import/
+ * traces, copied from the real-kernel suites' runs) imported, and the
+ * imported plan simulated on the platform of that boot: the simulator's DMA
+ * segments must be the ones the kernel gave.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { MapStep } from '../../src/plan/ir.js'
+import { sgEntryLengths, TraceImporter } from '../../src/import/to-plan.js'
+import type { ImportOptions } from '../../src/import/to-plan.js'
+import { simulate } from '../../src/sim/index.js'
+import { importVerb } from '../../src/cli/import-trace.js'
+import { showPath } from '../../src/cli/location.js'
+import { decodePlan } from '../../src/plan/load.js'
+
+const TRACES = join(import.meta.dirname, 'traces')
+
+function importLines(lines: readonly string[], options: ImportOptions) {
+  const im = new TraceImporter(options)
+  for (const l of lines) im.push(l)
+  return im.finish()
+}
+
+const trace = (name: string) => readFileSync(join(TRACES, name), 'utf8').trimEnd().split('\n')
+
+describe('a trace imported as a plan', () => {
+  it("reproduces 6.12's trace of sg_e1 behind VT-d: the coherent scratch buffer, the scatterlist, their DMA addresses", () => {
+    const { plan, summary } = importLines(trace('sg-e1-6.12.trace'), { platform: 'vtd-strict', kernel: '6.12', file: 'sg-e1-6.12.trace' })
+    expect([summary.lines, summary.events, summary.dmaEvents, summary.mappings, summary.defects]).toEqual([4, 4, 4, 2, []])
+    const maps = plan.steps.filter((s): s is MapStep => s.op === 'map')
+    expect(maps.map((m) => [m.tx, m.strategy, m.dir, m.at])).toEqual([
+      ['t0', 'coherent', 'bidirectional', 'sg-e1-6.12.trace:1'],
+      ['t1', 'sg', 'to-device', 'sg-e1-6.12.trace:2'],
+    ])
+    // Three entries merged into one segment of 0x2600: a 0x200 into its page to the page's end, a whole page, the rest.
+    expect(plan.regions.slice(1).map((r) => [r.phys, r.offset, r.bytes])).toEqual([
+      [0x3a47200n, 0x200n, 0xe00n],
+      [0x3a43000n, 0n, 0x1000n],
+      [0x3a46000n, 0n, 0x800n],
+    ])
+    expect(summary.assumptions.some((a) => a.includes('reconstructed'))).toBe(true)
+    const result = simulate(plan)
+    for (const m of maps) {
+      const t = result.transactions.find((x) => x.name === m.tx)
+      expect(t?.segments.map((s) => [s.dma, s.len]), m.tx).toEqual(m.observed?.dma.map((d, i) => [`0x${d.toString(16)}`, `0x${(m.observed?.lengths[i] ?? 0n).toString(16)}`]))
+    }
+    expect(result.transactions.map((t) => t.status)).toEqual(['unmapped', 'unmapped'])
+    expect(result.findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])
+  })
+
+  it('TRACE-ADDR names both addresses and the trace line where the simulator predicts another', () => {
+    const lines = trace('sg-e1-6.12.trace').map((l) => l.replace('dma_addrs={0xffff8200}', 'dma_addrs={0xffff4200}'))
+    const { plan } = importLines(lines, { platform: 'vtd-strict', kernel: '6.12', file: 'moved.trace' })
+    expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR').map((f) => [f.severity, f.message])).toEqual([
+      ['warning', 'moved.trace:2: the kernel gave 0xffff4200+0x2600; the simulator predicts 0xffff8200+0x2600'],
+    ])
+  })
+
+  it("reads 7.3's trace of auto_dispatch: MMIO mappings left out, the IOVA API's probes counted as other events, the release inferred", () => {
+    const { plan, summary } = importLines(trace('auto-dispatch-7.3.trace'), { platform: 'vtd-strict', device: '0000:03:00.0' })
+    expect([summary.lines, summary.events, summary.dmaEvents]).toEqual([18, 18, 6])
+    expect([...summary.leftOut]).toEqual([['MMIO mappings (dma_map_resource)', 2]])
+    expect(plan.platform.kernel).toBe('7.3')
+    expect(summary.assumptions).toContain('kernel 7.3: the newest release whose single mappings are traced as dma_map_phys')
+    expect(plan.device).toBe('pci_0000_03_00_0')
+  })
+
+  it("says what is wrong with the driver's traffic, by line", () => {
+    const head = (t: string) => `  drv-1 [000] ..... ${t}: `
+    const { summary } = importLines(
+      [
+        `${head('1.0')}dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 phys_addr=1000000 attrs=`,
+        `${head('1.1')}dma_unmap_phys: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff000 size=2048 attrs=`,
+        `${head('1.2')}dma_unmap_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 attrs=`,
+        `${head('1.3')}dma_sync_single_for_cpu: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=64`,
+        `${head('0.5')}dma_free: 0000:00:04.0 dir=BIDIRECTIONAL dma_addr=ffffd000 size=4096 virt_addr=(____ptrval____) attrs=`,
+      ],
+      { platform: 'vtd-strict', kernel: '7.3' },
+    )
+    expect(summary.defects).toEqual([
+      'line 2: dma_unmap_phys of 0xfffff000 with 2048 bytes, mapped with 4096',
+      'line 2: dma_unmap_phys of 0xfffff000 with FROM_DEVICE, mapped with TO_DEVICE',
+      'line 3: dma_unmap_phys of 0xfffff000 (4096 bytes), which the trace never mapped or already unmapped',
+      'line 4: dma_sync_single_for_cpu of 0xffffe000, which no mapping of the trace holds',
+      'line 5: the event at 0.5 s comes after one at 1.3 s (events out of order; the trace is read in its own order)',
+      'line 5: dma_free of 0xffffd000 (4096 bytes), which the trace never allocated or already freed',
+    ])
+  })
+
+  it("reconstructs a scatterlist's entries from its segments", () => {
+    expect(sgEntryLengths([0x1200n, 0x5000n], [0x800n, 0x300n])).toEqual([0x800n, 0x300n])
+    expect(sgEntryLengths([0x1200n, 0x5000n, 0x9000n], [0x2400n])).toEqual([0xe00n, 0x1000n, 0x600n])
+  })
+})
+
+describe('dmaplan import', () => {
+  const output = () => {
+    const lines: string[] = []
+    return { lines, out: { json: false, print: (l: string) => lines.push(l), error: (l: string) => lines.push(`error: ${l}`) } }
+  }
+
+  it('prints one line of what it read and writes the plan, never over a file without --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaplan-import-'))
+    const file = join(TRACES, 'sg-e1-6.12.trace')
+    const o = output()
+    expect(await importVerb(file, { platform: 'vtd-strict', kernel: '6.12', out: join(dir, 'plan.json') }, o.out)).toBe(0)
+    expect(o.lines).toEqual([`${showPath(file)}: 4 dma events of 4, 2 mappings, 1 device(s), 0 unknown dma events skipped, 0 left out, 0 defect(s)`])
+    const decoded = decodePlan(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')))
+    expect(decoded.ok && decoded.plan.name).toBe('sg_e1_6_12')
+    await expect(importVerb(file, { platform: 'vtd-strict', kernel: '6.12', out: join(dir, 'plan.json') }, o.out)).rejects.toThrow(/exists; add --force/)
+    // A trace of scatterlists and coherent buffers alone does not say its release.
+    await expect(importVerb(file, { platform: 'vtd-strict' }, o.out)).rejects.toThrow(/does not say which release it came from/)
+  })
+
+  it('refuses a line of a known event that does not read, with file:line and one sentence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaplan-import-'))
+    const file = join(dir, 'cut.trace')
+    const lines = readFileSync(join(TRACES, 'sg-e1-6.12.trace'), 'utf8').split('\n')
+    writeFileSync(file, `${lines[0]}\n${lines[1]?.slice(0, 150)}\n`)
+    await expect(importVerb(file, { platform: 'vtd-strict' }, output().out)).rejects.toThrow(`${showPath(file)}:2: dma_map_sg: the line ends inside its phys_addrs= (is it cut short?)`)
+    await expect(importVerb(file, { platform: 'qemu' }, output().out)).rejects.toThrow('--platform qemu is not one of vtd-strict, vtd-lazy, passthrough, none, bounce')
+  })
+})
