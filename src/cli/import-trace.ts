@@ -25,6 +25,7 @@ export const IMPORT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   kernel: { type: 'string' },
   device: { type: 'string' },
   name: { type: 'string' },
+  'dma-mask': { type: 'string' },
 }
 
 export async function importVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
@@ -35,7 +36,10 @@ export async function importVerb(file: string, values: Record<string, string | b
   if (kernel !== undefined && (typeof kernel !== 'string' || !(KERNEL_VERSIONS as readonly string[]).includes(kernel)))
     throw new UsageError(`--kernel takes a release from ${KERNEL_VERSIONS[0]} to ${KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1]}, not ${String(kernel)}`)
   const name = typeof values.name === 'string' ? values.name : basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'imported'
+  const mask = values['dma-mask']
+  if (mask !== undefined && (typeof mask !== 'string' || !/^\d+$/.test(mask) || Number(mask) < 24 || Number(mask) > 64)) throw new UsageError(`--dma-mask takes a number of bits from 24 to 64, not ${String(mask)}`)
   const importer = new TraceImporter({
+    ...(mask === undefined ? {} : { dmaMask: Number(mask) }),
     platform,
     file: showPath(file),
     name,

@@ -106,7 +106,7 @@ hardware segments, metadata bytes. The planned strategy is marked with *.`,
   },
   import: {
     summary: 'import <trace> --platform NAME    a trace of the kernel\'s dma events as a plan',
-    usage: `usage: dmaplan import <trace> --platform NAME [--kernel X.Y] [--device PCI] [--name NAME] [--out plan.json [--force]] [--json]
+    usage: `usage: dmaplan import <trace> --platform NAME [--kernel X.Y] [--device PCI] [--dma-mask BITS] [--name NAME] [--out plan.json [--force]] [--json]
 
 Reads the text of tracefs's trace file or of trace-cmd report (the kernel's
 dma trace events, 6.12 to 7.3) and writes the device's traffic as a plan: each
@@ -117,6 +117,8 @@ kernel gave kept as observed; prints one line of what it read.
                        passthrough, none, bounce
   --kernel X.Y         the release the trace came from (else inferred from the event names)
   --device PCI         only this device's events (else the busiest device's)
+  --dma-mask BITS      the device's DMA mask (else inferred from the addresses behind an
+                       IOMMU, 64 bits without one)
   --name NAME          the plan's name (a C identifier; else the trace file's)
   --out FILE           write the plan there (never over a file unless --force);
                        else print it after the summary line

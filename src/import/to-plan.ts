@@ -42,6 +42,8 @@ export interface ImportOptions {
   readonly name?: string
   /** How lines are named in steps' `at` ("trace.txt"). */
   readonly file?: string
+  /** The device's DMA mask in bits; inferred where the platform translates, else 64. */
+  readonly dmaMask?: number
 }
 
 /** What an import read and what it did with it. */
@@ -108,6 +110,8 @@ class DeviceTraffic {
   readonly #sg = new Map<string, Live>()
   #tx = 0
   maxPhys = 0n
+  /** The highest DMA address a segment of the trace reaches. */
+  maxDma = 0n
 
   constructor(
     readonly at: (line: number) => string,
@@ -129,8 +133,12 @@ class DeviceTraffic {
     return name
   }
 
-  #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[]): string {
+  #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[], entriesAssumed = false): string {
     const tx = `t${this.#tx++}`
+    dma.forEach((d, i) => {
+      const end = d + (lengths[i] ?? 1n) - 1n
+      if (end > this.maxDma) this.maxDma = end
+    })
     const dir = DIR[e.dir]
     this.steps.push({
       op: 'map',
@@ -139,7 +147,7 @@ class DeviceTraffic {
       dir: dir ?? 'bidirectional',
       attrs: attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
       regions,
-      observed: { dma: dma.map(hex), lengths: lengths.map(hex) },
+      observed: { dma: dma.map(hex), lengths: lengths.map(hex), entriesAssumed },
       at: this.at(e.line),
     })
     return tx
@@ -170,10 +178,13 @@ class DeviceTraffic {
       case 'map-sg': {
         if (e.truncated) return this.leftOut('scatterlists of more than 128 entries (the event lists 128)')
         const lengths = sgEntryLengths(e.physAddrs, e.sizes)
-        if (e.physAddrs.length !== e.ents || e.sizes.length !== e.ents)
-          this.assume('a scatterlist whose entries the IOMMU merged into fewer DMA segments has its entries reconstructed: each runs to the end of its page, the last takes the rest')
+        const assumed = e.physAddrs.length !== e.sizes.length
+        if (assumed)
+          this.assume(
+            'a scatterlist whose entries the IOMMU merged into fewer DMA segments has its entries reconstructed (each runs to the end of its page, the last takes the rest): only its first DMA address and total length are compared',
+          )
         const regions = e.physAddrs.map((p, i) => this.#region(p, lengths[i] ?? 0n))
-        const tx = this.#map(e, 'sg', regions, [...e.dmaAddrs], [...e.sizes], e.attrs)
+        const tx = this.#map(e, 'sg', regions, [...e.dmaAddrs], [...e.sizes], e.attrs, assumed)
         this.#sg.set(e.physAddrs.join(','), { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir })
         return
       }
@@ -249,6 +260,18 @@ function inferKernel(names: ReadonlySet<string>): KernelVersion | undefined {
   return fits[fits.length - 1]
 }
 
+/**
+ * The DMA mask behind a translated trace: IOVAs are allocated top down from
+ * the mask (from 32 bits first for a wider one, iommu_dma_alloc_iova()), so
+ * the highest address the trace shows has the mask's width; 32 stands for
+ * every wider mask until 4 GiB of IOVA space runs out. Without translation
+ * the DMA addresses are physical and say nothing of the mask.
+ */
+function inferMask(mode: string, maxDma: bigint): number {
+  if (mode !== 'translated' || maxDma === 0n) return 64
+  return Math.max(maxDma.toString(2).length, 24)
+}
+
 /** A device's name as a C identifier: 0000:00:04.0 is pci_0000_00_04_0. */
 export function deviceIdentifier(dev: string): string {
   const id = dev.replace(/[^A-Za-z0-9_]/g, '_')
@@ -317,17 +340,24 @@ export class TraceImporter {
     if (this.#o.device === undefined && this.#traffic.size > 1) assumptions.push(`device ${chosen}: the busiest of ${this.#traffic.size} (--device picks another)`)
     const traffic = this.#traffic.get(chosen) as DeviceTraffic
     const name = deviceIdentifier(chosen)
-    assumptions.push(`device ${chosen}: a PCI device with a 64-bit DMA mask, coherent and trusted (the trace does not say)`)
+    const platform = NAMED_PLATFORMS[this.#o.platform]
+    const dmaMask = this.#o.dmaMask ?? inferMask(platform.iommu.mode, traffic.maxDma)
+    if (this.#o.dmaMask === undefined)
+      assumptions.push(
+        platform.iommu.mode === 'translated'
+          ? `device ${chosen}: a DMA mask of ${dmaMask} bits, the narrowest that holds every DMA address of the trace (the IOVA allocator works down from the mask, or from 4 GiB first for a wider one; --dma-mask says otherwise)`
+          : `device ${chosen}: a 64-bit DMA mask (the trace does not say; --dma-mask says otherwise)`,
+      )
+    assumptions.push(`device ${chosen}: a PCI device, coherent and trusted (the trace does not say)`)
     // The model's RAM reaches past every physical address the trace mapped.
     let ram = 512n << 20n
     while (ram < traffic.maxPhys) ram <<= 1n
-    const platform = NAMED_PLATFORMS[this.#o.platform]
     const json = {
       format: 'dmaplan.plan/v1',
       name: this.#o.name ?? 'imported',
       platform: { kernel, ...platform, ramBytes: hex(ram) },
       device: name,
-      devices: [{ name, dmaMask: 64 }],
+      devices: [{ name, dmaMask }],
       regions: traffic.regions,
       steps: traffic.steps,
     }

@@ -138,6 +138,12 @@ export interface MapStep extends StepBase {
 export interface ObservedMap {
   readonly dma: readonly bigint[]
   readonly lengths: readonly bigint[]
+  /**
+   * The map's entries were rebuilt from fewer segments (a scatterlist the
+   * IOMMU merged): only the first address and the total length are the
+   * trace's; how they split into segments follows from an assumption.
+   */
+  readonly entriesAssumed: boolean
 }
 
 /** The device reads or writes bytes [offset, offset+bytes) of a region through a transaction's mapping. */

@@ -55,7 +55,7 @@ describe('a trace imported as a plan', () => {
     const lines = trace('sg-e1-6.12.trace').map((l) => l.replace('dma_addrs={0xffff8200}', 'dma_addrs={0xffff4200}'))
     const { plan } = importLines(lines, { platform: 'vtd-strict', kernel: '6.12', file: 'moved.trace' })
     expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR').map((f) => [f.severity, f.message])).toEqual([
-      ['warning', 'moved.trace:2: the kernel gave 0xffff4200+0x2600; the simulator predicts 0xffff8200+0x2600'],
+      ['warning', 'moved.trace:2: the kernel gave 0xffff4200 and 0x2600 bytes in all; the simulator predicts 0xffff8200 and 0x2600 bytes in all'],
     ])
   })
 
@@ -66,6 +66,16 @@ describe('a trace imported as a plan', () => {
     expect(plan.platform.kernel).toBe('7.3')
     expect(summary.assumptions).toContain('kernel 7.3: the newest release whose single mappings are traced as dma_map_phys')
     expect(plan.device).toBe('pci_0000_03_00_0')
+  })
+
+  it('TRACE-ADDR of a single mapping names each segment', () => {
+    const { plan } = importLines(['  drv-1 [000] ..... 1.0: dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=4096 phys_addr=1000000 attrs='], {
+      platform: 'vtd-strict',
+      kernel: '7.3',
+      file: 'one.trace',
+    })
+    expect(plan.devices[0]?.dmaMask).toBe(32)
+    expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR').map((f) => f.message)).toEqual(['one.trace:1: the kernel gave 0xffffe000+0x1000; the simulator predicts 0xfffff000+0x1000'])
   })
 
   it("says what is wrong with the driver's traffic, by line", () => {

@@ -2,7 +2,10 @@
  * The conformance suite of one kernel line: every scenario of the line's
  * release as a harness module, built in one kbuild tree, each booted on
  * its QEMU set-up and compared with the simulator; the harness's
- * self-checks; `conformance <version>: A/B scenarios agree`.
+ * self-checks; `conformance <version>: A/B scenarios agree`; and each run's
+ * own trace through `dmaplan import`, where a trace holds the whole story
+ * (support/imported.ts): `imported traces <version>: C/D reproduce the
+ * kernel's DMA addresses`.
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,6 +19,7 @@ import { describeRun, p2pPeers, runModule, runScenario } from '../support/run.js
 import type { Scenario } from '../support/scenario.js'
 import { planFor, runsOn } from '../support/scenario.js'
 import { misdirect, SELF_CHECKS } from '../support/selfcheck.js'
+import { importedDisagreements, notImportable } from '../support/imported.js'
 
 export function defineConformance(kernel: KernelLine, all: readonly Scenario[], limit: Limit): void {
   const scenarios = all.filter((s) => runsOn(s, kernel.release))
@@ -89,6 +93,21 @@ export function defineConformance(kernel: KernelLine, all: readonly Scenario[], 
       console.log(`conformance ${kernel.version}: ${agree.length}/${scenarios.length} scenarios agree (${seconds} s, ${done.reduce((n, r) => n + r.seconds, 0).toFixed(0)} s of QEMU)`)
       for (const r of done) for (const line of describeRun(r)) console.log(line)
       expect(agree.length).toBe(scenarios.length)
+    }, 600_000)
+
+    it("reproduces the kernel's DMA addresses from each importable run's own trace", async () => {
+      const done = (await finished(runs)).map(([, r]) => r)
+      const importable = done.filter((r) => notImportable(r, kernel) === undefined)
+      const reports = importable.map((r) => importedDisagreements(r, kernel))
+      const why = new Map<string, number>()
+      for (const r of done) {
+        const w = notImportable(r, kernel)
+        if (w !== undefined) why.set(w, (why.get(w) ?? 0) + 1)
+      }
+      const others = [...why].map(([w, n]) => `${n} ${w}`).join(', ')
+      console.log(`imported traces ${kernel.version}: ${reports.filter((x) => x.length === 0).length}/${importable.length} reproduce the kernel's DMA addresses (not importable: ${others || 'none'})`)
+      for (const line of reports.flat()) console.log(line)
+      expect(reports.flat().join('\n')).toBe('')
     }, 600_000)
   })
 }
