@@ -8,9 +8,8 @@ import type { ParseArgsConfig } from 'node:util'
 import { CodegenError, generate, PlanRuleError, PlanShapeError, TARGETS } from '../codegen/index.js'
 import type { Target } from '../codegen/index.js'
 import type { Strategy } from '../plan/ir.js'
-import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import type { KernelVersion } from '../plan/kernel.js'
 import { EXIT, InputError, UsageError } from './errors.js'
+import { kernelOption } from './kernel-option.js'
 import { loadPlanFile } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
@@ -33,8 +32,7 @@ export async function gen(file: string, values: Record<string, string | boolean 
   if (!TARGETS.includes(target)) throw new UsageError(`--target is one of ${TARGETS.join(', ')}, not ${target}`)
   const strategy = values.strategy as Strategy | undefined
   if (strategy !== undefined && !STRATEGIES.includes(strategy)) throw new UsageError(`--strategy is one of ${STRATEGIES.join(', ')}, not ${strategy}`)
-  const kernel = values.kernel as KernelVersion | undefined
-  if (kernel !== undefined && !KERNEL_VERSIONS.includes(kernel)) throw new UsageError(`--kernel is one of ${KERNEL_VERSIONS.join(', ')}, not ${kernel}`)
+  const kernel = kernelOption(values.kernel)
 
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {

@@ -10,10 +10,9 @@ import { basename } from 'node:path'
 import { TraceImporter } from '../import/to-plan.js'
 import { TraceSyntaxError } from '../import/trace-line.js'
 import { isPlatformName, NAMED_PLATFORMS } from '../import/platforms.js'
-import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import type { KernelVersion } from '../plan/kernel.js'
 import { encodePlan } from '../plan/load.js'
 import { EXIT, InputError, UsageError } from './errors.js'
+import { kernelOption } from './kernel-option.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { writeFileAtomic } from './write-output.js'
@@ -32,9 +31,7 @@ export async function importVerb(file: string, values: Record<string, string | b
   const platform = values.platform
   if (typeof platform !== 'string') throw new UsageError(`import needs --platform, one of ${Object.keys(NAMED_PLATFORMS).join(', ')}`)
   if (!isPlatformName(platform)) throw new UsageError(`--platform ${platform} is not one of ${Object.keys(NAMED_PLATFORMS).join(', ')}`)
-  const kernel = values.kernel
-  if (kernel !== undefined && (typeof kernel !== 'string' || !(KERNEL_VERSIONS as readonly string[]).includes(kernel)))
-    throw new UsageError(`--kernel takes a release from ${KERNEL_VERSIONS[0]} to ${KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1]}, not ${String(kernel)}`)
+  const kernel = kernelOption(values.kernel)
   const name = typeof values.name === 'string' ? values.name : basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'imported'
   const mask = values['dma-mask']
   if (mask !== undefined && (typeof mask !== 'string' || !/^\d+$/.test(mask) || Number(mask) < 24 || Number(mask) > 64)) throw new UsageError(`--dma-mask takes a number of bits from 24 to 64, not ${String(mask)}`)
@@ -43,7 +40,7 @@ export async function importVerb(file: string, values: Record<string, string | b
     platform,
     file: showPath(file),
     name,
-    ...(kernel === undefined ? {} : { kernel: kernel as KernelVersion }),
+    ...(kernel === undefined ? {} : { kernel }),
     ...(typeof values.device === 'string' ? { device: values.device } : {}),
   })
   try {
@@ -68,10 +65,8 @@ export async function importVerb(file: string, values: Record<string, string | b
   const unknown = [...s.unknown.values()].reduce((a, b) => a + b, 0)
   const leftOut = [...s.leftOut.values()].reduce((a, b) => a + b, 0)
   const summary = `${showPath(file)}: ${s.dmaEvents} dma events of ${s.events}, ${s.mappings} mappings, ${s.devices.size} device(s), ${unknown} unknown dma events skipped, ${leftOut} left out, ${s.defects.length} defect(s)`
-  if (out.json)
-    out.print(
-      JSON.stringify(
-        {
+  if (out.json) {
+    const report = {
       file: showPath(file),
       events: s.events,
       dmaEvents: s.dmaEvents,
@@ -81,13 +76,10 @@ export async function importVerb(file: string, values: Record<string, string | b
       leftOut: Object.fromEntries(s.leftOut),
       defects: s.defects,
       assumptions: s.assumptions,
-          ...(typeof values.out === 'string' ? {} : { plan: JSON.parse(json) as unknown }),
-        },
-        null,
-        2,
-      ),
-    )
-  else {
+      ...(typeof values.out === 'string' ? {} : { plan: encodePlan(result.plan) }),
+    }
+    out.print(JSON.stringify(report, null, 2))
+  } else {
     out.print(summary)
     if (typeof values.out !== 'string') out.print(json.trimEnd())
   }

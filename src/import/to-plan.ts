@@ -230,9 +230,8 @@ class DeviceTraffic {
 
   /** The live mapping whose DMA segments hold an address. */
   #containing(addr: bigint): Live | undefined {
-    for (const m of [this.#single, this.#coherent])
+    for (const m of [this.#single, this.#coherent, this.#sg])
       for (const live of m.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
-    for (const live of this.#sg.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
     return undefined
   }
 }

@@ -76,7 +76,7 @@ export interface DebugRules {
 /** check_unmap()'s DMA_ATTR_UNMAP_VALID: the attributes a map and its unmap must share. */
 const UNMAP_VALID = NO_KERNEL_MAPPING | FORCE_CONTIGUOUS | MMIO | REQUIRE_COHERENT | PRIVILEGED
 
-export const PREALLOC_DMA_DEBUG_ENTRIES = 65536
+const PREALLOC_DMA_DEBUG_ENTRIES = 65536
 /** PAGE_SIZE / sizeof(struct dma_debug_entry): 128 on x86-64 with a 5-frame stack (____cacheline_aligned_in_smp). */
 const DMA_DEBUG_DYNAMIC_ENTRIES = 32
 

@@ -115,20 +115,26 @@ export class IommuDomain {
     const present = this.pgtable.firstPresent(iovaPfn, n)
     if (present >= 0 && this.#remapPresent === 'eaddrinuse') return -ERRNO.EADDRINUSE
     if (present >= 0 && this.#remapPresent === 'eexist') return -ERRNO.EEXIST
-    if (present >= 0) this.#mapAround(iovaPfn, physPfn, n, prot, nosync)
+    let written = n
+    if (present >= 0) written = this.#mapAround(iovaPfn, physPfn, n, prot, nosync)
     else this.pgtable.map(iovaPfn, physPfn, n, prot, nosync)
-    this.#stats.add(C.pteWrites, n)
+    this.#stats.add(C.pteWrites, written)
     if (!nosync) this.#stats.add(C.syncMaps, 1)
     return 0
   }
 
-  /** __domain_mapping() before 6.19: each present entry is kept (and complained of), the others written. */
-  #mapAround(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): void {
+  /** __domain_mapping() before 6.19: each present entry is kept (and complained of), the others written; returns how many were. */
+  #mapAround(iovaPfn: number, physPfn: number, n: number, prot: number, nosync: boolean): number {
+    let written = 0
     for (let i = 0; i < n; i++) {
       const t = this.pgtable.translate(iovaPfn + i)
       if (t !== undefined && !t.stale) this.#onRemap?.(iovaPfn + i, t, physPfn + i, prot)
-      else this.pgtable.map(iovaPfn + i, physPfn + i, 1, prot, nosync)
+      else {
+        this.pgtable.map(iovaPfn + i, physPfn + i, 1, prot, nosync)
+        written++
+      }
     }
+    return written
   }
 
   /** iommu_sync_map(). */

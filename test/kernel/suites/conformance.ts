@@ -96,14 +96,11 @@ export function defineConformance(kernel: KernelLine, all: readonly Scenario[], 
     }, 600_000)
 
     it("reproduces the kernel's DMA addresses from each importable run's own trace", async () => {
-      const done = (await finished(runs)).map(([, r]) => r)
-      const importable = done.filter((r) => notImportable(r, kernel) === undefined)
+      const done = (await finished(runs)).map(([, r]) => ({ r, why: notImportable(r, kernel) }))
+      const importable = done.filter((x) => x.why === undefined).map((x) => x.r)
       const reports = importable.map((r) => importedDisagreements(r, kernel))
       const why = new Map<string, number>()
-      for (const r of done) {
-        const w = notImportable(r, kernel)
-        if (w !== undefined) why.set(w, (why.get(w) ?? 0) + 1)
-      }
+      for (const { why: w } of done) if (w !== undefined) why.set(w, (why.get(w) ?? 0) + 1)
       const others = [...why].map(([w, n]) => `${n} ${w}`).join(', ')
       console.log(`imported traces ${kernel.version}: ${reports.filter((x) => x.length === 0).length}/${importable.length} reproduce the kernel's DMA addresses (not importable: ${others || 'none'})`)
       for (const line of reports.flat()) console.log(line)

@@ -39,7 +39,7 @@ import { REFERENCE_PLATFORMS } from '../support/qemu.js'
 import type { Limit, ScenarioRun } from '../support/run.js'
 import { describeRun, p2pPeers, runScenario } from '../support/run.js'
 import type { Failslab } from '../support/failslab.js'
-import { FAILSLAB_CALLS } from '../support/failslab.js'
+import { isFailslabCall } from '../support/failslab.js'
 import type { Scenario } from '../support/scenario.js'
 import { planFor } from '../support/scenario.js'
 import { setupFor } from '../support/setup-for.js'
@@ -82,7 +82,7 @@ export function defineFaults(kernel: KernelLine, examples: readonly Plan[], limi
     const calls = fallibleCalls(harnessPlan(plan), options)
     calls.forEach((fn, i) => {
       const nth = calls.slice(0, i + 1).filter((f) => f === fn).length
-      cases.push({ s, n: i + 1, fn, ...((FAILSLAB_CALLS as readonly string[]).includes(fn) ? { failslab: { fn, nth } } : {}) })
+      cases.push({ s, n: i + 1, fn, ...(isFailslabCall(fn) ? { failslab: { fn, nth } } : {}) })
     })
   }
   const plans = [...new Set(cases.map((c) => c.s))]

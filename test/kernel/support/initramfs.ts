@@ -75,18 +75,21 @@ export function buildInitramfs(spec: InitramfsSpec): string {
     ...providers.map((n) => `insmod /modules/${n}`),
     ...(providers.length > 0 ? ['dmesg -c | sed "s/^/dmaplan-log: /"'] : []),
     // The console is quiet; each module's kernel log is printed whole after it ran.
-    ...names.flatMap((n) => [
-      `echo "dmaplan-module: begin ${n}"`,
-      ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: pool free=$(cat ${DMA_API}/num_free_entries) total=$(cat ${DMA_API}/nr_total_entries)"`] : []),
-      ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
-      ((c: string) => (spec.failslab ? insmodFailing(c) : c))(`insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`),
-      `rmmod ${n.replace(/\.ko$/, '')}`,
-      'dmesg -c | sed "s/^/dmaplan-log: /"',
-      ...(spec.failslab ? [failslabReport()] : []),
-      ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: error_count=$(cat ${DMA_API}/error_count) disabled=$(cat ${DMA_API}/disabled)"`] : []),
-      ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),
-      `echo "dmaplan-module: end ${n}"`,
-    ]),
+    ...names.flatMap((n) => {
+      const insmod = `insmod /modules/${n}${spec.args ? ` ${spec.args}` : ''}`
+      return [
+        `echo "dmaplan-module: begin ${n}"`,
+        ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: pool free=$(cat ${DMA_API}/num_free_entries) total=$(cat ${DMA_API}/nr_total_entries)"`] : []),
+        ...(spec.trace ? [`echo > ${TRACING}/trace`] : []),
+        spec.failslab ? insmodFailing(insmod) : insmod,
+        `rmmod ${n.replace(/\.ko$/, '')}`,
+        'dmesg -c | sed "s/^/dmaplan-log: /"',
+        ...(spec.failslab ? [failslabReport()] : []),
+        ...(spec.dmaDebug ? [`echo "dmaplan-dma-debug: error_count=$(cat ${DMA_API}/error_count) disabled=$(cat ${DMA_API}/disabled)"`] : []),
+        ...(spec.trace ? [`grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`] : []),
+        `echo "dmaplan-module: end ${n}"`,
+      ]
+    }),
     'echo "dmaplan-module: all done"',
     // Power off only once the console has sent everything (stty sets its mode with TCSADRAIN).
     'stty -echo',

@@ -134,7 +134,6 @@ const PROBLEMS = [/DMAR: \[DMA (Read|Write)/, /DMAR: DRHD: handling fault/, /BUG
 
 const hex = (s: string): bigint => BigInt(s.startsWith('0x') ? s : `0x${s}`)
 
-
 /** A kernel message without its "<driver> <pci address>: " prefix and final full stop. */
 export function stripDevice(message: string): string {
   return message.replace(/^\S+ [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-9a-f]: /, '').replace(/\.$/, '')
