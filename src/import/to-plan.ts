@@ -26,6 +26,9 @@ import type { TraceDir } from './events.js'
 import { NAMED_PLATFORMS } from './platforms.js'
 import type { PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
+import type { IovaCall } from './iova-probes.js'
+import { IovaCallPairing, parseIovaProbe } from './iova-probes.js'
+import { IovaStates } from './iova-states.js'
 import { parseTraceLine } from './trace-line.js'
 
 const PAGE = 0x1000n
@@ -89,6 +92,12 @@ const ATTRS: Record<string, string> = {
   REQUIRE_COHERENT: 'DMA_ATTR_REQUIRE_COHERENT',
 }
 
+/** A step's place held for a map still being linked (iova-states.ts); one never filled is dropped. */
+const RESERVED: JsonStep = Object.freeze({})
+
+/** The attributes a plan can carry. */
+const PLAN_ATTRS: ReadonlySet<string> = new Set(Object.values(ATTRS))
+
 type JsonStep = Record<string, unknown>
 
 interface Live {
@@ -109,6 +118,7 @@ class DeviceTraffic {
   readonly #coherent = new Map<bigint, Live>()
   readonly #sg = new Map<string, Live>()
   #tx = 0
+  readonly #iova: IovaStates
   maxPhys = 0n
   /** The highest DMA address a segment of the trace reaches. */
   maxDma = 0n
@@ -118,7 +128,50 @@ class DeviceTraffic {
     readonly leftOut: (why: string) => void,
     readonly defect: (line: number, text: string) => void,
     readonly assume: (text: string) => void,
-  ) {}
+  ) {
+    this.#iova = new IovaStates({
+      region: (phys, bytes) => this.#region(phys, bytes),
+      reserve: () => {
+        this.steps.push(RESERVED)
+        return { index: this.steps.length - 1 }
+      },
+      map: (place, line, dir, attrs, regions, dma, bytes) => this.#step(line, 'iova', dir, attrs, regions, [dma], [bytes], false, place.index),
+      step: (step) => this.steps.push(step),
+      at,
+      leftOut,
+      defect,
+      assume,
+    })
+  }
+
+  /** The end of the trace. */
+  finish(): void {
+    this.#iova.finish()
+  }
+
+  /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
+  iova(c: IovaCall, line: number, time: string): void {
+    this.#pass(time)
+    this.#iova.push(c, line)
+  }
+
+  /** The trace's time so far, and what of it no wait step has said yet (ms). */
+  #last: number | undefined
+  #unsaid = 0
+
+  /**
+   * Time passes in the plan as in the trace: the flush queue's timer and
+   * the IOVA caches' depot work run on it (the model's clock has 1 ms
+   * steps, so time is said once a millisecond of it has gathered).
+   */
+  #pass(time: string): void {
+    const t = Number(time) * 1000
+    if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
+    this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
+    if (this.#unsaid < 1) return
+    this.steps.push({ op: 'wait', ms: Math.round(this.#unsaid * 1000) / 1000 })
+    this.#unsaid = 0
+  }
 
   #region(phys: bigint | undefined, bytes: bigint): string {
     const key = `${phys ?? 'coherent'}:${bytes}`
@@ -134,22 +187,37 @@ class DeviceTraffic {
   }
 
   #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[], entriesAssumed = false): string {
+    return this.#step(
+      e.line,
+      strategy,
+      e.dir,
+      attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
+      regions,
+      dma,
+      lengths,
+      entriesAssumed,
+    )
+  }
+
+  /** A map step; attrs are the plan's DMA_ATTR_* names. */
+  #step(line: number, strategy: string, traceDir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: readonly bigint[], lengths: readonly bigint[], entriesAssumed = false, place?: number): string {
     const tx = `t${this.#tx++}`
     dma.forEach((d, i) => {
       const end = d + (lengths[i] ?? 1n) - 1n
       if (end > this.maxDma) this.maxDma = end
     })
-    const dir = DIR[e.dir]
-    this.steps.push({
+    const step = {
       op: 'map',
       tx,
       strategy,
-      dir: dir ?? 'bidirectional',
-      attrs: attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
+      dir: DIR[traceDir] ?? 'bidirectional',
+      attrs: attrs.filter((a) => PLAN_ATTRS.has(a)),
       regions,
       observed: { dma: dma.map(hex), lengths: lengths.map(hex), entriesAssumed },
-      at: this.at(e.line),
-    })
+      at: this.at(line),
+    }
+    if (place === undefined) this.steps.push(step)
+    else this.steps[place] = step
     return tx
   }
 
@@ -158,6 +226,7 @@ class DeviceTraffic {
   }
 
   push(e: DmaTraceEvent): void {
+    this.#pass(e.time)
     switch (e.class) {
       case 'map': {
         if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')
@@ -216,6 +285,8 @@ class DeviceTraffic {
       }
       case 'free': {
         if (e.event !== 'dma_free') return this.leftOut('non-coherent allocations (dma_alloc_pages)')
+        // dma_free_attrs() traces before it returns early on a NULL buffer (kernel/dma/mapping.c): a call that frees nothing.
+        if (e.dma === 0n && e.size === 0n && !this.#coherent.has(0n)) return this.leftOut('frees of NULL (dma_free_coherent() of nothing, traced and then ignored)')
         const live = this.#coherent.get(e.dma)
         if (live === undefined) return this.defect(e.line, `dma_free of ${hex(e.dma)} (${e.size} bytes), which the trace never allocated or already freed`)
         if (live.size !== e.size) this.defect(e.line, `dma_free of ${hex(e.dma)} with ${e.size} bytes, allocated with ${live.size}`)
@@ -290,6 +361,8 @@ export class TraceImporter {
   readonly #defects: string[] = []
   readonly #assumed = new Set<string>()
   #lastTime = -1
+  readonly #pairing = new IovaCallPairing()
+  #probes = 0
 
   constructor(options: ImportOptions) {
     this.#o = options
@@ -301,7 +374,7 @@ export class TraceImporter {
     const t = parseTraceLine(text, line)
     if (t.kind === 'none') return
     this.#events++
-    if (t.kind === 'other') return
+    if (t.kind === 'other') return this.#probe(text, line)
     if (t.kind === 'unknown') {
       this.#unknown.set(t.name, (this.#unknown.get(t.name) ?? 0) + 1)
       return
@@ -314,7 +387,25 @@ export class TraceImporter {
     const time = Number(e.time)
     if (time < this.#lastTime) this.#defects.push(`line ${line}: the event at ${e.time} s comes after one at ${this.#lastTime} s (events out of order; the trace is read in its own order)`)
     this.#lastTime = Math.max(time, this.#lastTime)
-    let traffic = this.#traffic.get(e.device)
+    this.#trafficOf(e.device).push(e)
+  }
+
+  /** A line of the importer's IOVA API kprobes: each call the driver made, once it returned, to its device's traffic. */
+  #probe(text: string, line: number): void {
+    const hit = parseIovaProbe(text, line)
+    if (hit === undefined) return
+    this.#probes++
+    const p = this.#pairing.hit(hit)
+    if (p === undefined || !p.complete || p.call.within !== undefined) return
+    const device = p.call.device
+    if (device === undefined) return void this.#leftOut.set('IOVA API calls of probes without the device (dev=)', (this.#leftOut.get('IOVA API calls of probes without the device (dev=)') ?? 0) + 1)
+    this.#devices.set(device, this.#devices.get(device) ?? 0)
+    if (this.#o.device !== undefined && device !== this.#o.device) return
+    this.#trafficOf(device).iova(p.call, p.entry.line, p.entry.time)
+  }
+
+  #trafficOf(device: string): DeviceTraffic {
+    let traffic = this.#traffic.get(device)
     if (traffic === undefined) {
       traffic = new DeviceTraffic(
         (l) => `${this.#o.file ?? 'trace'}:${l}`,
@@ -322,9 +413,9 @@ export class TraceImporter {
         (l, text) => this.#defects.push(`line ${l}: ${text}`),
         (text) => this.#assumed.add(text),
       )
-      this.#traffic.set(e.device, traffic)
+      this.#traffic.set(device, traffic)
     }
-    traffic.push(e)
+    return traffic
   }
 
   /** The plan of the device (the one asked for, or the busiest) and what the import did. */
@@ -337,7 +428,9 @@ export class TraceImporter {
     const chosen = this.#o.device ?? counts[0]?.[0]
     if (chosen === undefined) throw new Error(this.#o.device === undefined ? 'the trace has no dma events' : `the trace has no dma events of ${this.#o.device}`)
     if (this.#o.device === undefined && this.#traffic.size > 1) assumptions.push(`device ${chosen}: the busiest of ${this.#traffic.size} (--device picks another)`)
-    const traffic = this.#traffic.get(chosen) as DeviceTraffic
+    const traffic = this.#traffic.get(chosen)
+    if (traffic === undefined) throw new Error(`the trace has no dma events of ${chosen} (its devices: ${[...this.#devices.keys()].join(', ') || 'none'})`)
+    traffic.finish()
     const name = deviceIdentifier(chosen)
     const platform = NAMED_PLATFORMS[this.#o.platform]
     const dmaMask = this.#o.dmaMask ?? inferMask(platform.iommu.mode, traffic.maxDma)
@@ -358,7 +451,7 @@ export class TraceImporter {
       device: name,
       devices: [{ name, dmaMask }],
       regions: traffic.regions,
-      steps: traffic.steps,
+      steps: traffic.steps.filter((x) => x !== RESERVED),
     }
     const decoded = decodePlan(json)
     if (!decoded.ok) throw new Error(`the imported plan does not validate: ${decoded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
@@ -370,7 +463,7 @@ export class TraceImporter {
         dmaEvents: this.#dmaEvents,
         unknown: this.#unknown,
         devices: this.#devices,
-        mappings: traffic.steps.filter((s) => s.op === 'map').length,
+        mappings: traffic.steps.filter((x) => x.op === 'map').length,
         leftOut: this.#leftOut,
         defects: this.#defects,
         assumptions,

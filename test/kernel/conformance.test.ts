@@ -18,7 +18,11 @@
  * Boots of all lines share one limit of two QEMUs. The suites are
  * in suites/, their pieces in support/.
  *
- * DMAPLAN_SCENARIOS=name,name runs only those scenarios, DMAPLAN_EXAMPLES
+ * Real in-tree drivers (drivers/: NVMe, e1000e) run behind VT-d with their
+ * `dma` trace imported and simulated (suites/drivers.ts): `drivers
+ * <version>: ...`.
+ *
+ * DMAPLAN_SCENARIOS=name,name runs only those scenarios, DMAPLAN_DRIVERS only those drivers, DMAPLAN_EXAMPLES
  * only those examples' fault injection (none when only scenarios are named); DMAPLAN_LINES=6.12 or 7.3
  * only that line. The serial output of every boot is kept in a temporary
  * directory, named when something fails. Without the tools this is a
@@ -34,22 +38,29 @@ import { defineFaults } from './suites/faults.js'
 import { defineBugs } from './suites/bugs.js'
 import { loadBugs } from './support/bugs.js'
 import { exampleFiles, loadExample } from '../support/examples.js'
+import { defineDrivers } from './suites/drivers.js'
+import { loadDrivers } from './support/drivers.js'
 
 const only = process.env.DMAPLAN_SCENARIOS?.split(',').filter((s) => s !== '')
 // Filters: DMAPLAN_SCENARIOS, DMAPLAN_EXAMPLES, DMAPLAN_BUGS; naming one kind runs none of the others.
 const onlyExamples = process.env.DMAPLAN_EXAMPLES?.split(',').filter((s) => s !== '')
 const onlyBugs = process.env.DMAPLAN_BUGS?.split(',').filter((s) => s !== '')
-const unfiltered = only === undefined && onlyExamples === undefined && onlyBugs === undefined
+const onlyDrivers = process.env.DMAPLAN_DRIVERS?.split(',').filter((s) => s !== '')
+const unfiltered = only === undefined && onlyExamples === undefined && onlyBugs === undefined && onlyDrivers === undefined
 const all = (await loadScenarios()).filter((s) => unfiltered || only?.includes(s.plan.name) === true)
 const examples = (await Promise.all((await exampleFiles()).map(loadExample))).filter((p) => unfiltered || onlyExamples?.includes(p.name) === true)
 const bugs = (await loadBugs()).filter((b) => unfiltered || onlyBugs?.includes(b.name) === true)
-const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip', 'iasl'])
+const drivers = (await loadDrivers()).filter((d) => unfiltered || onlyDrivers?.includes(d.name) === true)
+const commands = missingCommands(['qemu-system-x86_64', 'busybox', 'cpio', 'gzip', 'xz', 'iasl'])
 // Two QEMUs at a time, one per core, whatever line they belong to.
 const limit = limiter(2)
 
 for (const { label, found } of await kernelLines()) {
   const missing = [...('missing' in found ? found.missing : []), ...commands]
-  if (needTools('test/kernel/conformance.test.ts', `real-kernel conformance (${label} line)`, missing) && 'line' in found) defineConformance(found.line, all, limit)
+  if (needTools('test/kernel/conformance.test.ts', `real-kernel conformance (${label} line)`, missing) && 'line' in found) {
+    if (all.length > 0 || unfiltered) defineConformance(found.line, all, limit)
+    if (drivers.length > 0) defineDrivers(found.line, drivers, limit)
+  }
 }
 
 for (const { label, found } of await debugLines()) {

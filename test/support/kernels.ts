@@ -31,6 +31,8 @@ export interface KernelLine {
   readonly checkpatch: string
   /** The headers' include/linux, on this machine (where Kbuild's feature tests look). */
   readonly include: string
+  /** The release's in-tree modules with their modules.dep (/lib/modules/<version>), where this machine has them. */
+  readonly modules?: string
   /** Built with CONFIG_DMA_API_DEBUG (scripts/debug-kernel). */
   readonly dmaDebug?: boolean
   /** Where this kernel differs from its mainline release: the fixes its changelog lists as backported. */
@@ -79,6 +81,7 @@ export function debianLine(): Found {
       release,
       version: k.version,
       image: k.image,
+      ...(existsSync(`/lib/modules/${k.version}/modules.dep`) ? { modules: `/lib/modules/${k.version}` } : {}),
       checkpatch,
       include: join(k.headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
       changes: backportedFixes(release, changelog(`/usr/share/doc/linux-image-${k.version}/changelog.gz`)),
@@ -179,7 +182,7 @@ async function prepare(): Promise<Found> {
   process.stderr.write(r.stderr)
   if (r.status !== 0) return { missing: [`the 7.x reference kernel (scripts/reference-kernel failed: ${r.stderr.trim().split('\n').at(-1) ?? ''})`] }
   const kv = keyValues(r.stdout)
-  const { version = '', image = '', root = '', headers = '', source = '' } = kv
+  const { version = '', image = '', root = '', headers = '', source = '', modules = '' } = kv
   const release = kernelRelease(version)
   const checkpatch = join(source, 'scripts/checkpatch.pl')
   if (release === undefined) return { missing: [`a 7.x release the model knows (found ${version})`] }
@@ -190,6 +193,7 @@ async function prepare(): Promise<Found> {
       release,
       version,
       image,
+      ...(existsSync(join(modules, 'modules.dep')) ? { modules } : {}),
       checkpatch,
       include: join(root, headers.replace(/-[a-z0-9]+$/, '-common'), 'include/linux'),
       changes: backportedFixes(release, changelog(join(image, `../../../../share/doc/linux-base-${version}/changelog.Debian.gz`))),

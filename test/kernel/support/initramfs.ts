@@ -45,12 +45,34 @@ export interface InitramfsSpec {
 const TRACING = '/sys/kernel/tracing'
 const DMA_API = '/sys/kernel/debug/dma-api'
 
-export function buildInitramfs(spec: InitramfsSpec): string {
+/** A fresh initramfs tree with busybox and its applets, and an empty /modules: the tree and the directory that holds it. */
+export function initramfsRoot(applets: readonly string[] = APPLETS): { readonly dir: string; readonly root: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dmaplan-initramfs-'))
   const root = join(dir, 'root')
   for (const d of ['bin', 'proc', 'sys', 'dev', 'modules']) mkdirSync(join(root, d), { recursive: true })
   copyFileSync(which('busybox') as string, join(root, 'bin', 'busybox'))
-  for (const a of APPLETS) symlinkSync('busybox', join(root, 'bin', a))
+  for (const a of applets) symlinkSync('busybox', join(root, 'bin', a))
+  return { dir, root }
+}
+
+/** The tree with its /init, as a gzipped cpio archive next to it. */
+export function packInitramfs(dir: string, root: string, init: readonly string[]): string {
+  writeFileSync(join(root, 'init'), `${init.join('\n')}\n`)
+  chmodSync(join(root, 'init'), 0o755)
+  const out = join(dir, 'initramfs.gz')
+  const r = spawnSync('sh', ['-c', `cd "${root}" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "${out}"`])
+  if (r.status !== 0) throw new Error(`cpio failed: ${r.stderr}`)
+  return out
+}
+
+/** The first lines of every /init: the pseudo file systems, and the boot's log set aside. */
+export const INIT_MOUNTS: readonly string[] = ['#!/bin/sh', 'mount -t proc proc /proc', 'mount -t sysfs sys /sys', 'mount -t devtmpfs dev /dev']
+
+/** The last lines: power off only once the console has sent everything (stty sets its mode with TCSADRAIN). */
+export const INIT_POWEROFF: readonly string[] = ['stty -echo', 'poweroff -f']
+
+export function buildInitramfs(spec: InitramfsSpec): string {
+  const { dir, root } = initramfsRoot()
   const copy = (m: string) => {
     copyFileSync(m, join(root, 'modules', basename(m)))
     return basename(m)
@@ -58,10 +80,7 @@ export function buildInitramfs(spec: InitramfsSpec): string {
   const providers = (spec.providers ?? []).map(copy)
   const names = spec.modules.map(copy)
   const init = [
-    '#!/bin/sh',
-    'mount -t proc proc /proc',
-    'mount -t sysfs sys /sys',
-    'mount -t devtmpfs dev /dev',
+    ...INIT_MOUNTS,
     // The kernel's own view of the platform, for the comparison: the swiotlb pool and the IOMMU mode.
     'dmesg -c > /boot.log',
     // The pool is the first memblock allocation of swiotlb_init_remap(); its range is on the next line.
@@ -91,14 +110,7 @@ export function buildInitramfs(spec: InitramfsSpec): string {
       ]
     }),
     'echo "dmaplan-module: all done"',
-    // Power off only once the console has sent everything (stty sets its mode with TCSADRAIN).
-    'stty -echo',
-    'poweroff -f',
-  ].join('\n')
-  writeFileSync(join(root, 'init'), `${init}\n`)
-  chmodSync(join(root, 'init'), 0o755)
-  const out = join(dir, 'initramfs.gz')
-  const r = spawnSync('sh', ['-c', `cd "${root}" && find . | cpio -o -H newc 2>/dev/null | gzip -1 > "${out}"`])
-  if (r.status !== 0) throw new Error(`cpio failed: ${r.stderr}`)
-  return out
+    ...INIT_POWEROFF,
+  ]
+  return packInitramfs(dir, root, init)
 }

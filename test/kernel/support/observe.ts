@@ -9,6 +9,7 @@
 import { parseTraceLine } from '../../../src/import/trace-line.js'
 import type { PageEvent } from './hmm-pages.js'
 import { pageEvent } from './hmm-pages.js'
+import type { IovaCall } from '../../../src/import/iova-probes.js'
 import { IovaCalls, probeHit } from './iova-probes.js'
 
 export interface Segment {
@@ -37,32 +38,8 @@ export type TraceCall =
   | { readonly fn: 'free'; readonly dma: bigint; readonly size: bigint }
   | IovaCall
 
-/**
- * A call of the two-step IOVA API, as the kprobes of iova-probes.ts see it:
- * `addr` is state->addr at entry (after dma_iova_try_alloc(): what it
- * allocated, 0 when it said no), `stateSize` the raw __size (bit 63 is
- * DMA_IOVA_USE_SWIOTLB), `ret` undefined when the call never returned.
- * `within` names the IOVA API function that made the call, when the
- * kernel made it (dma_iova_destroy() calling dma_iova_unlink()) rather
- * than the driver.
- */
-export type IovaCall = (
-  | { readonly fn: 'iova_alloc'; readonly phys: bigint; readonly size: bigint; readonly ok: boolean | undefined; readonly addr: bigint }
-  | {
-      readonly fn: 'iova_link'
-      readonly addr: bigint
-      readonly phys: bigint
-      readonly offset: bigint
-      readonly size: bigint
-      readonly dir: string
-      readonly attrs: bigint
-      readonly ret: number | undefined
-    }
-  | { readonly fn: 'iova_sync'; readonly addr: bigint; readonly offset: bigint; readonly size: bigint; readonly ret: number | undefined }
-  | { readonly fn: 'iova_unlink'; readonly addr: bigint; readonly offset: bigint; readonly size: bigint; readonly dir: string; readonly attrs: bigint }
-  | { readonly fn: 'iova_destroy'; readonly addr: bigint; readonly stateSize: bigint; readonly mappedLen: bigint; readonly dir: string; readonly attrs: bigint }
-  | { readonly fn: 'iova_free'; readonly addr: bigint; readonly stateSize: bigint }
-) & { readonly within?: string }
+/** A call of the two-step IOVA API, as the importer's kprobes see it. */
+export type { IovaCall } from '../../../src/import/iova-probes.js'
 
 export interface Provider {
   readonly pci: string

@@ -19,6 +19,8 @@ export interface ReferencePlatform {
   readonly eduMask?: bigint
   /** Where edu sits (`bus=...,addr=...`); on the root bus when absent. */
   readonly eduAt?: string
+  /** No edu: a boot for a real driver, whose device is among `devices`. */
+  readonly edu?: false
   /** QEMU's CPU model, when not its default. */
   readonly cpu?: string
   /** The PCI address of ivshmem, the P2P provider (p2p-provider.c), when the set-up has one. */
@@ -164,7 +166,7 @@ export function boot(kernel: { readonly image: string }, platform: ReferencePlat
     '-append', `console=ttyS0 quiet loglevel=4 panic=-1 memblock=debug ${platform.append}`,
     ...(platform.acpi ?? []).flatMap((t) => ['-acpitable', `file=${acpiTable(t)}`]),
     ...platform.devices,
-    '-device', ['edu', ...edu].join(','),
+    ...(platform.edu === false ? [] : ['-device', ['edu', ...edu].join(',')]),
   ]
   const started = Date.now()
   return new Promise((resolve, reject) => {
