@@ -5,8 +5,10 @@
  * at the physical address the event gives, its DMA segments kept as what
  * the kernel observed (MapStep.observed); syncs become sync steps, unmaps
  * and frees unmap steps. A mapping still alive at the end of the trace
- * stays mapped (the simulation reports it). Lines are pushed one at a time,
- * so a trace of any length streams through.
+ * stays mapped (the simulation reports it). Lines are pushed one at a time
+ * and each step goes to a sink as soon as it is known (plan-sink.ts), so a
+ * trace of any length streams through: the importer keeps the live
+ * mappings, the regions' names and counts, never the steps.
  *
  * What the trace cannot show is said, never guessed silently: a
  * scatterlist's entries have physical addresses but only the DMA segments
@@ -20,9 +22,11 @@ import type { KernelVersion } from '../plan/kernel.js'
 import { kernelHas } from '../plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
 import type { Plan } from '../plan/ir.js'
-import { decodePlan } from '../plan/load.js'
+import { PLAN_FORMAT } from '../plan/ir.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
+import { MemorySink } from './memory-sink.js'
+import type { DeviceSink, JsonStep, PlanHead, PlanSink } from './plan-sink.js'
 import { NAMED_PLATFORMS } from './platforms.js'
 import type { PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
@@ -71,6 +75,14 @@ export interface ImportResult {
   readonly summary: ImportSummary
 }
 
+/** What a whole trace comes to: whose plan, the plan's head, and the summary. */
+export interface ImportConclusion {
+  /** dev_name() of the plan's device: the one asked for, or the busiest. */
+  readonly device: string
+  readonly head: PlanHead
+  readonly summary: ImportSummary
+}
+
 const DIR: Record<TraceDir, 'to-device' | 'from-device' | 'bidirectional' | undefined> = {
   TO_DEVICE: 'to-device',
   FROM_DEVICE: 'from-device',
@@ -79,7 +91,7 @@ const DIR: Record<TraceDir, 'to-device' | 'from-device' | 'bidirectional' | unde
 }
 
 /** The trace's attribute names the plan's DmaAttr has. */
-const ATTRS: Record<string, string> = {
+const ATTRS: Record<string, DmaAttrName> = {
   WEAK_ORDERING: 'DMA_ATTR_WEAK_ORDERING',
   SKIP_CPU_SYNC: 'DMA_ATTR_SKIP_CPU_SYNC',
   NO_WARN: 'DMA_ATTR_NO_WARN',
@@ -89,7 +101,7 @@ const ATTRS: Record<string, string> = {
   REQUIRE_COHERENT: 'DMA_ATTR_REQUIRE_COHERENT',
 }
 
-type JsonStep = Record<string, unknown>
+type DmaAttrName = Extract<JsonStep, { op: 'map' }>['attrs'] extends (infer A)[] | undefined ? A : never
 
 interface Live {
   readonly tx: string
@@ -101,19 +113,23 @@ interface Live {
 
 /** One device's side of the trace, as plan steps. */
 class DeviceTraffic {
-  readonly steps: JsonStep[] = []
-  readonly regions: Record<string, unknown>[] = []
+  /** Steps and regions given to the sink, and of them maps. */
+  steps = 0
+  regions = 0
+  maps = 0
   readonly #regionOf = new Map<string, string>()
-  /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses. */
+  /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses, and by their first DMA address for syncs. */
   readonly #single = new Map<bigint, Live>()
   readonly #coherent = new Map<bigint, Live>()
   readonly #sg = new Map<string, Live>()
+  readonly #sgByDma = new Map<bigint, Live>()
   #tx = 0
   maxPhys = 0n
   /** The highest DMA address a segment of the trace reaches. */
   maxDma = 0n
 
   constructor(
+    readonly sink: DeviceSink,
     readonly at: (line: number) => string,
     readonly leftOut: (why: string) => void,
     readonly defect: (line: number, text: string) => void,
@@ -124,8 +140,9 @@ class DeviceTraffic {
     const key = `${phys ?? 'coherent'}:${bytes}`
     const known = phys === undefined ? undefined : this.#regionOf.get(key)
     if (known !== undefined) return known
-    const name = `r${this.regions.length}`
-    this.regions.push({ name, memory: 'ram', offset: hex((phys ?? 0n) % PAGE), bytes: hex(bytes), ...(phys === undefined ? {} : { phys: hex(phys) }) })
+    const name = `r${this.regions++}`
+    const offset = hex((phys ?? 0n) % PAGE)
+    this.sink.region(phys === undefined ? { name, memory: 'ram', encrypted: false, offset, bytes: hex(bytes) } : { name, memory: 'ram', encrypted: false, offset, bytes: hex(bytes), phys: hex(phys) })
     if (phys !== undefined) {
       this.#regionOf.set(key, name)
       if (phys + bytes > this.maxPhys) this.maxPhys = phys + bytes
@@ -133,28 +150,39 @@ class DeviceTraffic {
     return name
   }
 
-  #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[], entriesAssumed = false): string {
+  #map(e: DmaTraceEvent, strategy: 'page' | 'sg' | 'coherent', regions: string[], dma: readonly bigint[], lengths: readonly bigint[], attrs: readonly string[], entriesAssumed = false): string {
     const tx = `t${this.#tx++}`
-    dma.forEach((d, i) => {
-      const end = d + (lengths[i] ?? 1n) - 1n
+    for (let i = 0; i < dma.length; i++) {
+      const end = (dma[i] ?? 0n) + (lengths[i] ?? 1n) - 1n
       if (end > this.maxDma) this.maxDma = end
-    })
-    const dir = DIR[e.dir]
-    this.steps.push({
+    }
+    const planAttrs: DmaAttrName[] = []
+    for (const a of attrs) {
+      const name = ATTRS[a]
+      if (name !== undefined) planAttrs.push(name)
+    }
+    this.maps++
+    this.#step({
       op: 'map',
       tx,
       strategy,
-      dir: dir ?? 'bidirectional',
-      attrs: attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
+      dir: DIR[e.dir] ?? 'bidirectional',
+      attrs: planAttrs,
       regions,
+      populate: true,
       observed: { dma: dma.map(hex), lengths: lengths.map(hex), entriesAssumed },
       at: this.at(e.line),
     })
     return tx
   }
 
+  #step(step: JsonStep): void {
+    this.steps++
+    this.sink.step(step)
+  }
+
   #unmap(e: DmaTraceEvent, live: Live): void {
-    this.steps.push({ op: 'unmap', tx: live.tx, at: this.at(e.line) })
+    this.#step({ op: 'unmap', tx: live.tx, at: this.at(e.line) })
   }
 
   push(e: DmaTraceEvent): void {
@@ -184,8 +212,11 @@ class DeviceTraffic {
             'a scatterlist whose entries the IOMMU merged into fewer DMA segments has its entries reconstructed (each runs to the end of its page, the last takes the rest): only its first DMA address and total length are compared',
           )
         const regions = e.physAddrs.map((p, i) => this.#region(p, lengths[i] ?? 0n))
-        const tx = this.#map(e, 'sg', regions, [...e.dmaAddrs], [...e.sizes], e.attrs, assumed)
-        this.#sg.set(e.physAddrs.join(','), { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir })
+        const tx = this.#map(e, 'sg', regions, e.dmaAddrs, e.sizes, e.attrs, assumed)
+        const live = { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir }
+        this.#sg.set(e.physAddrs.join(','), live)
+        const first = e.dmaAddrs[0]
+        if (first !== undefined) this.#sgByDma.set(first, live)
         return
       }
       case 'map-sg-err':
@@ -196,6 +227,8 @@ class DeviceTraffic {
         if (live === undefined) return this.defect(e.line, `dma_unmap_sg of ${e.physAddrs.length} entries at ${e.physAddrs.map(hex).join(', ')}, which the trace never mapped as one list`)
         if (live.dir !== e.dir) this.defect(e.line, `dma_unmap_sg with ${e.dir}, mapped with ${live.dir}`)
         this.#sg.delete(key)
+        const first = live.dma[0]
+        if (first !== undefined && this.#sgByDma.get(first) === live) this.#sgByDma.delete(first)
         return this.#unmap(e, live)
       }
       case 'sync-single':
@@ -203,7 +236,7 @@ class DeviceTraffic {
         const addr = e.class === 'sync-single' ? e.dma : e.dmaAddrs[0]
         const live = addr === undefined ? undefined : this.#containing(addr)
         if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`)
-        this.steps.push({ op: e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device', tx: live.tx, at: this.at(e.line) })
+        this.#step({ op: e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device', tx: live.tx, at: this.at(e.line) })
         return
       }
       case 'alloc': {
@@ -228,8 +261,15 @@ class DeviceTraffic {
     }
   }
 
-  /** The live mapping whose DMA segments hold an address. */
+  /**
+   * The live mapping whose DMA segments hold an address: the one that starts
+   * there (a sync names the address the map gave, almost always), else the
+   * first whose segments reach it (a sync of part of a mapping), in a scan
+   * of every live mapping.
+   */
   #containing(addr: bigint): Live | undefined {
+    const exact = this.#single.get(addr) ?? this.#coherent.get(addr) ?? this.#sgByDma.get(addr)
+    if (exact !== undefined) return exact
     for (const m of [this.#single, this.#coherent, this.#sg])
       for (const live of m.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
     return undefined
@@ -277,8 +317,14 @@ export function deviceIdentifier(dev: string): string {
   return /^\d/.test(id) || /^[0-9a-f]{4}_/.test(id) ? `pci_${id}` : id
 }
 
+/**
+ * A trace pushed line by line into a sink's plan. Without a sink the plan
+ * is built in memory and finish() gives it; with one (a file, plan-file.ts)
+ * conclude() gives what the sink needs to complete it.
+ */
 export class TraceImporter {
   readonly #o: ImportOptions
+  readonly #sink: PlanSink
   #lines = 0
   #events = 0
   #dmaEvents = 0
@@ -291,8 +337,9 @@ export class TraceImporter {
   readonly #assumed = new Set<string>()
   #lastTime = -1
 
-  constructor(options: ImportOptions) {
+  constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options
+    this.#sink = sink
   }
 
   /** One line of the trace (1-based line numbers, in order); throws TraceSyntaxError on a malformed event. */
@@ -317,6 +364,7 @@ export class TraceImporter {
     let traffic = this.#traffic.get(e.device)
     if (traffic === undefined) {
       traffic = new DeviceTraffic(
+        this.#sink.device(e.device),
         (l) => `${this.#o.file ?? 'trace'}:${l}`,
         (why) => this.#leftOut.set(why, (this.#leftOut.get(why) ?? 0) + 1),
         (l, text) => this.#defects.push(`line ${l}: ${text}`),
@@ -327,17 +375,25 @@ export class TraceImporter {
     traffic.push(e)
   }
 
-  /** The plan of the device (the one asked for, or the busiest) and what the import did. */
-  finish(): ImportResult {
+  /** The plan's device (the one asked for, or the busiest), its plan's head, and what the import did. */
+  conclude(): ImportConclusion {
     const assumptions = [...this.#assumed]
     const kernel = this.#o.kernel ?? inferKernel(this.#names)
     if (kernel === undefined) throw new Error('the trace does not say which release it came from (no single mappings, or events of two formats): give --kernel')
     if (this.#o.kernel === undefined) assumptions.push(`kernel ${kernel}: the newest release whose single mappings are traced as ${kernelHas(kernel, 'trace-dma-map-phys') ? 'dma_map_phys' : 'dma_map_page'}`)
-    const counts = [...this.#traffic].sort((a, b) => b[1].steps.length - a[1].steps.length)
-    const chosen = this.#o.device ?? counts[0]?.[0]
+    // The busiest: the most steps, the first seen among equals.
+    let busiest: string | undefined
+    let most = -1
+    for (const [dev, t] of this.#traffic)
+      if (t.steps > most) {
+        busiest = dev
+        most = t.steps
+      }
+    const chosen = this.#o.device ?? busiest
     if (chosen === undefined) throw new Error(this.#o.device === undefined ? 'the trace has no dma events' : `the trace has no dma events of ${this.#o.device}`)
     if (this.#o.device === undefined && this.#traffic.size > 1) assumptions.push(`device ${chosen}: the busiest of ${this.#traffic.size} (--device picks another)`)
-    const traffic = this.#traffic.get(chosen) as DeviceTraffic
+    const traffic = this.#traffic.get(chosen)
+    if (traffic === undefined) throw new Error(`the trace has no dma events of ${chosen}`)
     const name = deviceIdentifier(chosen)
     const platform = NAMED_PLATFORMS[this.#o.platform]
     const dmaMask = this.#o.dmaMask ?? inferMask(platform.iommu.mode, traffic.maxDma)
@@ -351,30 +407,33 @@ export class TraceImporter {
     // The model's RAM reaches past every physical address the trace mapped.
     let ram = 512n << 20n
     while (ram < traffic.maxPhys) ram <<= 1n
-    const json = {
-      format: 'dmaplan.plan/v1',
-      name: this.#o.name ?? 'imported',
-      platform: { kernel, ...platform, ramBytes: hex(ram) },
-      device: name,
-      devices: [{ name, dmaMask }],
-      regions: traffic.regions,
-      steps: traffic.steps,
-    }
-    const decoded = decodePlan(json)
-    if (!decoded.ok) throw new Error(`the imported plan does not validate: ${decoded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
     return {
-      plan: decoded.plan,
+      device: chosen,
+      head: {
+        format: PLAN_FORMAT,
+        name: this.#o.name ?? 'imported',
+        platform: { kernel, ...platform, ramBytes: hex(ram) },
+        device: name,
+        devices: [{ name, dmaMask }],
+      },
       summary: {
         lines: this.#lines,
         events: this.#events,
         dmaEvents: this.#dmaEvents,
         unknown: this.#unknown,
         devices: this.#devices,
-        mappings: traffic.steps.filter((s) => s.op === 'map').length,
+        mappings: traffic.maps,
         leftOut: this.#leftOut,
         defects: this.#defects,
         assumptions,
       },
     }
+  }
+
+  /** The plan in memory, validated, and what the import did: for an importer without a sink of its own. */
+  finish(): ImportResult {
+    if (!(this.#sink instanceof MemorySink)) throw new Error('finish() gives a plan built in memory; this importer writes to its own sink (conclude() says how to complete it)')
+    const c = this.conclude()
+    return { plan: this.#sink.plan(c.device, c.head), summary: c.summary }
   }
 }
