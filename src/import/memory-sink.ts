@@ -6,16 +6,17 @@
  */
 import type { Plan } from '../plan/ir.js'
 import { decodePlan } from '../plan/load.js'
-import type { DeviceSink, JsonRegion, JsonStep, PlanHead, PlanSink } from './plan-sink.js'
+import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
 
 class DevicePlan implements DeviceSink {
-  readonly steps: JsonStep[] = []
-  readonly regions: JsonRegion[] = []
-  step(step: JsonStep): void {
-    this.steps.push(step)
+  // What the JSON says, checked by decodePlan() at the end.
+  readonly steps: unknown[] = []
+  readonly regions: unknown[] = []
+  step(json: string): void {
+    this.steps.push(JSON.parse(json))
   }
-  region(region: JsonRegion): void {
-    this.regions.push(region)
+  region(json: string): void {
+    this.regions.push(JSON.parse(json))
   }
 }
 

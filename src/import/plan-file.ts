@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { PLAN_FORMAT } from '../plan/ir.js'
 import { decodePlan, encodePlan } from '../plan/load.js'
-import type { DeviceSink, JsonRegion, JsonStep, PlanHead, PlanSink } from './plan-sink.js'
+import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
 import { SpillFile } from './spill-file.js'
 
 /** A JSON array written element by element, one a line, at the plan's second level. */
@@ -22,8 +22,8 @@ class JsonArrayFile {
   count = 0
   constructor(readonly file: SpillFile) {}
 
-  push(value: JsonStep | JsonRegion): void {
-    this.file.append(`${this.count++ === 0 ? '' : ','}\n    ${JSON.stringify(value)}`)
+  push(json: string): void {
+    this.file.append(`${this.count++ === 0 ? '' : ','}\n    ${json}`)
   }
 
   /** What closes the array after its last element. */
@@ -48,12 +48,12 @@ class DeviceFiles implements DeviceSink {
     }
   }
 
-  step(step: JsonStep): void {
-    this.steps.push(step)
+  step(json: string): void {
+    this.steps.push(json)
   }
 
-  region(region: JsonRegion): void {
-    this.regions.push(region)
+  region(json: string): void {
+    this.regions.push(json)
   }
 
   remove(): void {

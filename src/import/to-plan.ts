@@ -21,12 +21,12 @@
 import type { KernelVersion } from '../plan/kernel.js'
 import { kernelHas } from '../plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import type { Plan } from '../plan/ir.js'
+import type { Plan, Step } from '../plan/ir.js'
 import { PLAN_FORMAT } from '../plan/ir.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
 import { MemorySink } from './memory-sink.js'
-import type { DeviceSink, JsonStep, PlanHead, PlanSink } from './plan-sink.js'
+import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
 import { NAMED_PLATFORMS } from './platforms.js'
 import type { PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
@@ -101,7 +101,16 @@ const ATTRS: Record<string, DmaAttrName> = {
   REQUIRE_COHERENT: 'DMA_ATTR_REQUIRE_COHERENT',
 }
 
-type DmaAttrName = Extract<JsonStep, { op: 'map' }>['attrs'] extends (infer A)[] | undefined ? A : never
+type DmaAttrName = Extract<Step, { op: 'map' }>['attrs'][number]
+
+/** 64-bit values as the plan's JSON writes them, in quotes. */
+const hexJson = (v: bigint): string => `"0x${v.toString(16)}"`
+
+function hexList(values: readonly bigint[]): string {
+  let out = ''
+  for (let i = 0; i < values.length; i++) out += i === 0 ? hexJson(values[i] as bigint) : `,${hexJson(values[i] as bigint)}`
+  return out
+}
 
 interface Live {
   readonly tx: string
@@ -117,7 +126,8 @@ class DeviceTraffic {
   steps = 0
   regions = 0
   maps = 0
-  readonly #regionOf = new Map<string, string>()
+  /** Region names by physical address, then length. */
+  readonly #regionOf = new Map<bigint, Map<bigint, string>>()
   /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses, and by their first DMA address for syncs. */
   readonly #single = new Map<bigint, Live>()
   readonly #coherent = new Map<bigint, Live>()
@@ -130,6 +140,7 @@ class DeviceTraffic {
 
   constructor(
     readonly sink: DeviceSink,
+    /** A line of the trace as a step's `at`, JSON text in quotes. */
     readonly at: (line: number) => string,
     readonly leftOut: (why: string) => void,
     readonly defect: (line: number, text: string) => void,
@@ -137,14 +148,15 @@ class DeviceTraffic {
   ) {}
 
   #region(phys: bigint | undefined, bytes: bigint): string {
-    const key = `${phys ?? 'coherent'}:${bytes}`
-    const known = phys === undefined ? undefined : this.#regionOf.get(key)
+    const byLength = phys === undefined ? undefined : this.#regionOf.get(phys)
+    const known = byLength?.get(bytes)
     if (known !== undefined) return known
     const name = `r${this.regions++}`
-    const offset = hex((phys ?? 0n) % PAGE)
-    this.sink.region(phys === undefined ? { name, memory: 'ram', encrypted: false, offset, bytes: hex(bytes) } : { name, memory: 'ram', encrypted: false, offset, bytes: hex(bytes), phys: hex(phys) })
+    const fields = `{"name":"${name}","memory":"ram","encrypted":false,"offset":${hexJson((phys ?? 0n) % PAGE)},"bytes":${hexJson(bytes)}`
+    this.sink.region(phys === undefined ? `${fields}}` : `${fields},"phys":${hexJson(phys)}}`)
     if (phys !== undefined) {
-      this.#regionOf.set(key, name)
+      if (byLength === undefined) this.#regionOf.set(phys, new Map([[bytes, name]]))
+      else byLength.set(bytes, name)
       if (phys + bytes > this.maxPhys) this.maxPhys = phys + bytes
     }
     return name
@@ -156,33 +168,29 @@ class DeviceTraffic {
       const end = (dma[i] ?? 0n) + (lengths[i] ?? 1n) - 1n
       if (end > this.maxDma) this.maxDma = end
     }
-    const planAttrs: DmaAttrName[] = []
+    let planAttrs = ''
     for (const a of attrs) {
       const name = ATTRS[a]
-      if (name !== undefined) planAttrs.push(name)
+      if (name !== undefined) planAttrs += planAttrs === '' ? `"${name}"` : `,"${name}"`
     }
+    let regionNames = ''
+    for (const r of regions) regionNames += regionNames === '' ? `"${r}"` : `,"${r}"`
     this.maps++
-    this.#step({
-      op: 'map',
-      tx,
-      strategy,
-      dir: DIR[e.dir] ?? 'bidirectional',
-      attrs: planAttrs,
-      regions,
-      populate: true,
-      observed: { dma: dma.map(hex), lengths: lengths.map(hex), entriesAssumed },
-      at: this.at(e.line),
-    })
+    // Names here are identifiers and hex strings: nothing to escape but `at` (at() quotes it).
+    this.#step(
+      `{"op":"map","tx":"${tx}","strategy":"${strategy}","dir":"${DIR[e.dir] ?? 'bidirectional'}","attrs":[${planAttrs}],"regions":[${regionNames}],"populate":true,` +
+        `"observed":{"dma":[${hexList(dma)}],"lengths":[${hexList(lengths)}],"entriesAssumed":${entriesAssumed}},"at":${this.at(e.line)}}`,
+    )
     return tx
   }
 
-  #step(step: JsonStep): void {
+  #step(json: string): void {
     this.steps++
-    this.sink.step(step)
+    this.sink.step(json)
   }
 
   #unmap(e: DmaTraceEvent, live: Live): void {
-    this.#step({ op: 'unmap', tx: live.tx, at: this.at(e.line) })
+    this.#step(`{"op":"unmap","tx":"${live.tx}","at":${this.at(e.line)}}`)
   }
 
   push(e: DmaTraceEvent): void {
@@ -236,7 +244,7 @@ class DeviceTraffic {
         const addr = e.class === 'sync-single' ? e.dma : e.dmaAddrs[0]
         const live = addr === undefined ? undefined : this.#containing(addr)
         if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`)
-        this.#step({ op: e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device', tx: live.tx, at: this.at(e.line) })
+        this.#step(`{"op":"${e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device'}","tx":"${live.tx}","at":${this.at(e.line)}}`)
         return
       }
       case 'alloc': {
@@ -325,6 +333,8 @@ export function deviceIdentifier(dev: string): string {
 export class TraceImporter {
   readonly #o: ImportOptions
   readonly #sink: PlanSink
+  /** `"file:` as JSON text: a step's `at` is this, the line number and a quote. */
+  readonly #atPrefix: string
   #lines = 0
   #events = 0
   #dmaEvents = 0
@@ -340,6 +350,7 @@ export class TraceImporter {
   constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options
     this.#sink = sink
+    this.#atPrefix = JSON.stringify(`${options.file ?? 'trace'}:`).slice(0, -1)
   }
 
   /** One line of the trace (1-based line numbers, in order); throws TraceSyntaxError on a malformed event. */
@@ -365,7 +376,7 @@ export class TraceImporter {
     if (traffic === undefined) {
       traffic = new DeviceTraffic(
         this.#sink.device(e.device),
-        (l) => `${this.#o.file ?? 'trace'}:${l}`,
+        (l) => `${this.#atPrefix}${l}"`,
         (why) => this.#leftOut.set(why, (this.#leftOut.get(why) ?? 0) + 1),
         (l, text) => this.#defects.push(`line ${l}: ${text}`),
         (text) => this.#assumed.add(text),

@@ -57,6 +57,12 @@ describe('the plan file of dmaplan import', () => {
     expect(readdirSync(dir)).toEqual(['plan.json'])
   })
 
+  it("names the trace's lines in its steps whatever the file's name holds", () => {
+    const im = new TraceImporter({ platform: 'vtd-strict', kernel: '7.3', file: 'a "quoted"\\name.trace' })
+    for (const l of twoDevices) im.push(l)
+    expect(im.finish().plan.steps.map((s) => s.at)).toEqual(['a "quoted"\\name.trace:2', 'a "quoted"\\name.trace:3', 'a "quoted"\\name.trace:4'])
+  })
+
   it("holds the busiest device's plan and nothing of the others", async () => {
     const dir = scratch()
     const file = join(dir, 'two.trace')
