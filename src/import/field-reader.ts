@@ -42,9 +42,18 @@ function hexValue(digits: string): bigint {
   return digits.length <= 13 ? BigInt(parseInt(digits, 16)) : BigInt(`0x${digits}`)
 }
 
+/** A hex digit's value, or -1. */
+function hexDigitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48
+  if (c >= 97 && c <= 102) return c - 87
+  return -1
+}
+
 export class FieldReader {
   #at: number
   readonly #end: number
+  /** Where the value #value() found ends. */
+  #valueEnd = 0
 
   constructor(
     readonly line: number,
@@ -76,12 +85,28 @@ export class FieldReader {
     return t
   }
 
-  #field(key: string): string {
-    const t = this.#next(`${key}=`)
+  /** Moves past the next field, which must be key=…; where its value starts (it ends at #valueEnd). Nothing is copied. */
+  #value(key: string): number {
+    const text = this.text
+    if (this.#at >= this.#end) this.#fail(`the line ends before its ${key}= (is it cut short?)`)
+    const from = this.#at
+    let to = from
+    while (to < this.#end && !isSpace(text.charCodeAt(to))) to++
+    this.#at = to
+    this.#skipSpace()
     const n = key.length
-    if (t.length > n && t.charCodeAt(n) === 61 && t.startsWith(key)) return t.slice(n + 1)
+    if (to - from > n && text.charCodeAt(from + n) === 61 && text.startsWith(key, from)) {
+      this.#valueEnd = to
+      return from + n + 1
+    }
+    const t = text.slice(from, to)
     if (this.#at >= this.#end && `${key}=`.startsWith(t)) this.#fail(`the line ends inside its ${key}= (is it cut short?)`)
     this.#fail(`expected ${key}=… where the line has "${t}"`)
+  }
+
+  #field(key: string): string {
+    const from = this.#value(key)
+    return this.text.slice(from, this.#valueEnd)
   }
 
   device(): string {
@@ -91,24 +116,45 @@ export class FieldReader {
   }
 
   dir(): TraceDir {
-    const v = this.#field('dir')
-    const d = TRACE_DIRS.find((x) => x === v)
-    if (d === undefined) this.#fail(`dir=${v} is not one of ${TRACE_DIRS.join(', ')}`)
-    return d
+    const from = this.#value('dir')
+    const length = this.#valueEnd - from
+    for (const d of TRACE_DIRS) if (d.length === length && this.text.startsWith(d, from)) return d
+    this.#fail(`dir=${this.text.slice(from, this.#valueEnd)} is not one of ${TRACE_DIRS.join(', ')}`)
   }
 
+  /** Read in place: digit by digit into a double while it is exact (13 digits), through a string past that. */
   hex(key: string): bigint {
-    const v = this.#field(key)
+    const from = this.#value(key)
+    const to = this.#valueEnd
+    let n = 0
+    for (let i = from; i < to; i++) {
+      const d = hexDigitValue(this.text.charCodeAt(i))
+      if (d < 0) n = -1
+      if (n < 0) break
+      n = n * 16 + d
+    }
+    if (n >= 0 && to > from && to - from <= 13) return BigInt(n)
+    const v = this.text.slice(from, to)
     if (v.length > 16 || !allHex(v)) this.#fail(allHex(v) ? `${key}=${v} is wider than 64 bits` : `${key}=${v} is not a hexadecimal address`)
     return hexValue(v)
   }
 
   dec(key: string): bigint {
-    const v = this.#field(key)
+    const from = this.#value(key)
+    const to = this.#valueEnd
+    let n = 0
+    for (let i = from; i < to; i++) {
+      const c = this.text.charCodeAt(i)
+      if (c < 48 || c > 57) n = -1
+      if (n < 0) break
+      n = n * 10 + (c - 48)
+    }
+    if (n >= 0 && to > from && to - from <= 15) return BigInt(n)
+    const v = this.text.slice(from, to)
     if (v.length > 20 || !allDecimal(v)) this.#fail(`${key}=${v} is not a 64-bit size`)
-    const n = v.length <= 15 ? BigInt(parseInt(v, 10)) : BigInt(v)
-    if (n > U64_MAX) this.#fail(`${key}=${v} is not a 64-bit size`)
-    return n
+    const big = BigInt(v)
+    if (big > U64_MAX) this.#fail(`${key}=${v} is not a 64-bit size`)
+    return big
   }
 
   int(key: string): number {
