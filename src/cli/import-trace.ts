@@ -89,11 +89,14 @@ export async function importVerb(file: string, values: Record<string, string | b
       if (target === undefined) await readLines(planFile, (l) => out.print(l))
     }
   } finally {
-    sink.discard()
+    await sink.discard()
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
   }
   return EXIT.clean
 }
+
+/** What of the plan may wait for the disk while the trace is read. */
+const BACKLOG = 16 << 20
 
 /** Reads the trace into the sink with a progress line on a terminal; the completed plan's temporary file and the summary. */
 async function importToFile(file: string, options: ImportOptions, sink: PlanFileSink): Promise<{ planFile: string; summary: ImportSummary }> {
@@ -105,7 +108,10 @@ async function importToFile(file: string, options: ImportOptions, sink: PlanFile
     await readLines(
       file,
       (l) => importer.push(l),
-      (read) => shown.update(size === 0 ? 1 : read / size, `${mib(read)} of ${mib(size)} MiB`),
+      async (read) => {
+        shown.update(size === 0 ? 1 : read / size, `${mib(read)} of ${mib(size)} MiB`)
+        await sink.backlog(BACKLOG)
+      },
     )
   } catch (e) {
     if (e instanceof TraceSyntaxError) throw new InputError(`${showPath(file)}:${e.line}: ${e.message}`)
@@ -115,7 +121,7 @@ async function importToFile(file: string, options: ImportOptions, sink: PlanFile
   }
   try {
     const c = importer.conclude()
-    return { planFile: sink.complete(c.device, c.head), summary: c.summary }
+    return { planFile: await sink.complete(c.device, c.head), summary: c.summary }
   } catch (e) {
     throw fileError(e, file)
   }

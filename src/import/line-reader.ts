@@ -9,8 +9,8 @@ import { StringDecoder } from 'node:string_decoder'
 
 const CHUNK = 1 << 20
 
-/** Calls `line` with each line in order, and `read` with the bytes read so far after each chunk. */
-export async function readLines(path: string, line: (text: string) => void, read?: (bytes: number) => void): Promise<void> {
+/** Calls `line` with each line in order, and `read` with the bytes read so far after each chunk (waiting for it before the next). */
+export async function readLines(path: string, line: (text: string) => void, read?: (bytes: number) => void | Promise<void>): Promise<void> {
   const file = await open(path, 'r')
   try {
     const decoder = new StringDecoder('utf8')
@@ -22,7 +22,7 @@ export async function readLines(path: string, line: (text: string) => void, read
       if (bytesRead === 0) break
       bytes += bytesRead
       carry = splitLines(carry + decoder.write(buffer.subarray(0, bytesRead)), line)
-      read?.(bytes)
+      await read?.(bytes)
     }
     const rest = carry + decoder.end()
     if (rest !== '') lineBreaks(rest, line)

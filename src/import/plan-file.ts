@@ -43,7 +43,7 @@ class DeviceFiles implements DeviceSink {
     try {
       this.regions = new JsonArrayFile(new SpillFile(`${stem}.regions.tmp`))
     } catch (e) {
-      steps.remove()
+      void steps.remove()
       throw e
     }
   }
@@ -56,9 +56,18 @@ class DeviceFiles implements DeviceSink {
     this.regions.push(json)
   }
 
-  remove(): void {
-    this.steps.file.remove()
-    this.regions.file.remove()
+  get pending(): number {
+    return this.steps.file.pending + this.regions.file.pending
+  }
+
+  async settled(): Promise<void> {
+    await this.steps.file.settled()
+    await this.regions.file.settled()
+  }
+
+  async remove(): Promise<void> {
+    await this.steps.file.remove()
+    await this.regions.file.remove()
   }
 }
 
@@ -82,7 +91,7 @@ export class PlanFileSink implements PlanSink {
    * path is returned (the caller moves it into place); every other file is
    * deleted. Throws when the head does not validate.
    */
-  complete(device: string, head: PlanHead): string {
+  async complete(device: string, head: PlanHead): Promise<string> {
     const d = this.#devices.get(device)
     if (d === undefined) throw new Error(`the trace has no dma events of ${device}`)
     // The head is checked as a plan of no steps, and written as encodePlan() writes it.
@@ -92,18 +101,28 @@ export class PlanFileSink implements PlanSink {
     const rest = JSON.stringify({ name, platform, device: planDevice, devices }, null, 2).slice(2, -2)
     const out = d.steps.file
     out.append(`${d.steps.closing},\n  "regions": [`)
-    out.appendFile(d.regions.file)
+    await out.appendFile(d.regions.file)
     out.append(`${d.regions.closing},\n${rest}\n}\n`)
-    out.close()
-    d.regions.file.remove()
+    await out.close()
+    await d.regions.file.remove()
     this.#devices.delete(device)
-    this.discard()
+    await this.discard()
     return out.path
   }
 
+  /**
+   * Waits while more than `bytes` of a device's plan are on their way to
+   * the disk: the reader calls it between chunks of the trace, so that a
+   * slow disk slows the import instead of filling memory.
+   */
+  async backlog(bytes: number): Promise<void> {
+    for (const d of this.#devices.values()) if (d.pending > bytes) await d.settled()
+  }
+
   /** Deletes every temporary file not yet completed (after a failure, or the devices not chosen). */
-  discard(): void {
-    for (const d of this.#devices.values()) d.remove()
+  async discard(): Promise<void> {
+    const all = [...this.#devices.values()]
     this.#devices.clear()
+    for (const d of all) await d.remove()
   }
 }

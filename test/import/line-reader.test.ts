@@ -12,7 +12,9 @@ async function both(text: string) {
   writeFileSync(file, text)
   const mine: string[] = []
   let bytes = 0
-  await readLines(file, (l) => mine.push(l), (b) => (bytes = b))
+  await readLines(file, (l) => mine.push(l), (b) => {
+    bytes = b
+  })
   const theirs: string[] = []
   for await (const l of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) theirs.push(l)
   return { mine, theirs, bytes }
