@@ -17,19 +17,40 @@ async function exists(path: string): Promise<'file' | 'dir' | false> {
   }
 }
 
-export async function writeFileAtomic(path: string, contents: string | Uint8Array, force: boolean): Promise<void> {
+/** A file to write: refused when it is a directory, or exists and the user did not say --force; its directory made. */
+export async function prepareTarget(path: string, force: boolean): Promise<void> {
   const kind = await exists(path)
   if (kind === 'dir') throw new InputError(`${showPath(path)} is a directory; give a file name`)
   if (kind === 'file' && !force) throw new InputError(`${showPath(path)} exists; add --force to overwrite it`)
   await mkdir(dirname(path), { recursive: true })
+}
+
+/**
+ * A finished temporary file in the target's directory renamed over the
+ * target; checked again first (a long write gives another program time to
+ * create it). The temporary file is deleted if anything fails.
+ */
+export async function moveIntoPlace(tmp: string, path: string, force: boolean): Promise<void> {
+  try {
+    await prepareTarget(path, force)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
+    if (e instanceof InputError) throw e
+    throw new InputError(`${showPath(path)} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+}
+
+export async function writeFileAtomic(path: string, contents: string | Uint8Array, force: boolean): Promise<void> {
+  await prepareTarget(path, force)
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
   try {
     await writeFile(tmp, contents)
-    await rename(tmp, path)
   } catch (e) {
     await rm(tmp, { force: true })
     throw new InputError(`${showPath(path)} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+  await moveIntoPlace(tmp, path, force)
 }
 
 /** A directory of generated files: refused when it holds anything already, unless --force. */

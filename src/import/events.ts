@@ -63,8 +63,11 @@ export const DMA_EVENTS = {
 
 export type DmaEventName = keyof typeof DMA_EVENTS
 
+// A set: the parser asks once per line, and a set answers faster than a property lookup on the catalogue.
+const DMA_EVENT_NAMES: ReadonlySet<string> = new Set(Object.keys(DMA_EVENTS))
+
 export function isDmaEvent(name: string): name is DmaEventName {
-  return Object.hasOwn(DMA_EVENTS, name)
+  return DMA_EVENT_NAMES.has(name)
 }
 
 /** The events a release traces. */

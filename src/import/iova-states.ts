@@ -24,10 +24,12 @@ export interface IovaSink {
   region(phys: bigint, bytes: bigint): string
   /** A place in the steps for a map whose links are not known yet; the map made later fills it (or nothing, when the state is left out). */
   reserve(): Reserved
+  /** Give a reserved place up: the state it was for is left out. */
+  drop(at: Reserved): void
   /** A map step of strategy `iova` in a reserved place; attrs are the plan's DMA_ATTR_* names. */
   map(at: Reserved, line: number, dir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: bigint, bytes: bigint): string
-  step(step: Record<string, unknown>): void
-  at(line: number): string
+  unmap(tx: string, line: number): void
+  unlink(tx: string, region: string, line: number): void
   leftOut(why: string): void
   defect(line: number, text: string): void
   assume(text: string): void
@@ -101,14 +103,14 @@ export class IovaStates {
         if (tx === undefined) return
         const link = st.links.find((l) => l.offset === c.offset && l.bytes === c.size)
         if (link === undefined) return s.leftOut('dma_iova_unlink() of part of a linked range')
-        s.step({ op: 'unlink', tx, region: link.region, at: s.at(line) })
+        s.unlink(tx, link.region, line)
         return
       }
       case 'iova_destroy':
       case 'iova_free': {
         const tx = this.#complete(c.addr, st)
         this.#open.delete(c.addr)
-        if (tx !== undefined) s.step({ op: 'unmap', tx, at: s.at(line) })
+        if (tx !== undefined) s.unmap(tx, line)
         return
       }
     }
@@ -119,7 +121,10 @@ export class IovaStates {
     for (const [addr, st] of this.#open) {
       if (st.tx !== undefined || st.odd) continue
       if (st.links.reduce((n, l) => n + l.bytes, 0n) === st.allocated) this.#complete(addr, st)
-      else this.sink.leftOut('IOVA states still being linked when the trace ends')
+      else {
+        this.sink.leftOut('IOVA states still being linked when the trace ends')
+        this.sink.drop(st.place)
+      }
     }
   }
 
@@ -129,6 +134,7 @@ export class IovaStates {
     if (st.odd || st.links.length === 0) {
       if (st.links.length === 0) this.sink.leftOut('IOVA states used with nothing linked')
       else this.sink.leftOut('IOVA states not linked back to back from offset 0 (the plan links regions so)')
+      this.sink.drop(st.place)
       this.#open.delete(addr)
       return undefined
     }

@@ -5,8 +5,10 @@
  * at the physical address the event gives, its DMA segments kept as what
  * the kernel observed (MapStep.observed); syncs become sync steps, unmaps
  * and frees unmap steps. A mapping still alive at the end of the trace
- * stays mapped (the simulation reports it). Lines are pushed one at a time,
- * so a trace of any length streams through.
+ * stays mapped (the simulation reports it). Lines are pushed one at a time
+ * and each step goes to a sink as soon as it is known (plan-sink.ts), so a
+ * trace of any length streams through: the importer keeps the live
+ * mappings, the regions' names and counts, never the steps.
  *
  * What the trace cannot show is said, never guessed silently: a
  * scatterlist's entries have physical addresses but only the DMA segments
@@ -19,15 +21,18 @@
 import type { KernelVersion } from '../plan/kernel.js'
 import { kernelHas } from '../plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import type { Plan } from '../plan/ir.js'
-import { decodePlan } from '../plan/load.js'
+import type { Plan, Step } from '../plan/ir.js'
+import { PLAN_FORMAT } from '../plan/ir.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
+import { MemorySink } from './memory-sink.js'
+import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
 import { NAMED_PLATFORMS } from './platforms.js'
 import type { PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
 import type { IovaCall } from './iova-probes.js'
 import { IovaCallPairing, parseIovaProbe } from './iova-probes.js'
+import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
 import { parseTraceLine } from './trace-line.js'
 
@@ -74,6 +79,14 @@ export interface ImportResult {
   readonly summary: ImportSummary
 }
 
+/** What a whole trace comes to: whose plan, the plan's head, and the summary. */
+export interface ImportConclusion {
+  /** dev_name() of the plan's device: the one asked for, or the busiest. */
+  readonly device: string
+  readonly head: PlanHead
+  readonly summary: ImportSummary
+}
+
 const DIR: Record<TraceDir, 'to-device' | 'from-device' | 'bidirectional' | undefined> = {
   TO_DEVICE: 'to-device',
   FROM_DEVICE: 'from-device',
@@ -82,7 +95,7 @@ const DIR: Record<TraceDir, 'to-device' | 'from-device' | 'bidirectional' | unde
 }
 
 /** The trace's attribute names the plan's DmaAttr has. */
-const ATTRS: Record<string, string> = {
+const ATTRS: Record<string, DmaAttrName> = {
   WEAK_ORDERING: 'DMA_ATTR_WEAK_ORDERING',
   SKIP_CPU_SYNC: 'DMA_ATTR_SKIP_CPU_SYNC',
   NO_WARN: 'DMA_ATTR_NO_WARN',
@@ -92,13 +105,16 @@ const ATTRS: Record<string, string> = {
   REQUIRE_COHERENT: 'DMA_ATTR_REQUIRE_COHERENT',
 }
 
-/** A step's place held for a map still being linked (iova-states.ts); one never filled is dropped. */
-const RESERVED: JsonStep = Object.freeze({})
+type DmaAttrName = Extract<Step, { op: 'map' }>['attrs'][number]
 
-/** The attributes a plan can carry. */
-const PLAN_ATTRS: ReadonlySet<string> = new Set(Object.values(ATTRS))
+/** 64-bit values as the plan's JSON writes them, in quotes. */
+const hexJson = (v: bigint): string => `"0x${v.toString(16)}"`
 
-type JsonStep = Record<string, unknown>
+function hexList(values: readonly bigint[]): string {
+  let out = ''
+  for (let i = 0; i < values.length; i++) out += i === 0 ? hexJson(values[i] as bigint) : `,${hexJson(values[i] as bigint)}`
+  return out
+}
 
 interface Live {
   readonly tx: string
@@ -108,22 +124,41 @@ interface Live {
   readonly dir: TraceDir
 }
 
+/** The plan's names of the DMA_ATTR_* bits a plan can carry. */
+const PLAN_ATTRS: ReadonlySet<string> = new Set(Object.values(ATTRS))
+
 /** One device's side of the trace, as plan steps. */
 class DeviceTraffic {
-  readonly steps: JsonStep[] = []
-  readonly regions: Record<string, unknown>[] = []
-  readonly #regionOf = new Map<string, string>()
-  /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses. */
+  /** Steps and regions given to the sink, and of them maps. */
+  steps = 0
+  regions = 0
+  maps = 0
+  /** Region names by physical address, then length. */
+  readonly #regionOf = new Map<bigint, Map<bigint, string>>()
+  /** Live single and coherent mappings by DMA address; scatterlists by their entries' physical addresses, and by their first DMA address for syncs. */
   readonly #single = new Map<bigint, Live>()
   readonly #coherent = new Map<bigint, Live>()
   readonly #sg = new Map<string, Live>()
+  readonly #sgByDma = new Map<bigint, Live>()
   #tx = 0
   readonly #iova: IovaStates
+  /**
+   * Steps held back while a map's place is reserved (an IOVA state still
+   * being linked: iova-states.ts), in order: a step's JSON text, null for a
+   * place not filled yet, '' for one given up. #heldBase counts what left.
+   */
+  readonly #held: (string | null)[] = []
+  #heldBase = 0
+  /** The trace's time so far, and what of it no wait step has said yet (ms). */
+  #last: number | undefined
+  #unsaid = 0
   maxPhys = 0n
   /** The highest DMA address a segment of the trace reaches. */
   maxDma = 0n
 
   constructor(
+    readonly sink: DeviceSink,
+    /** A line of the trace as a step's `at`, JSON text in quotes. */
     readonly at: (line: number) => string,
     readonly leftOut: (why: string) => void,
     readonly defect: (line: number, text: string) => void,
@@ -132,21 +167,21 @@ class DeviceTraffic {
     this.#iova = new IovaStates({
       region: (phys, bytes) => this.#region(phys, bytes),
       reserve: () => {
-        this.steps.push(RESERVED)
-        return { index: this.steps.length - 1 }
+        this.#held.push(null)
+        return { index: this.#heldBase + this.#held.length - 1 }
       },
-      map: (place, line, dir, attrs, regions, dma, bytes) => this.#step(line, 'iova', dir, attrs, regions, [dma], [bytes], false, place.index),
-      step: (step) => this.steps.push(step),
-      at,
+      drop: (place) => this.#fill(place, ''),
+      map: (place, line, dir, attrs, regions, dma, bytes) => {
+        const [tx, json] = this.#mapJson(line, 'iova', dir, attrs, regions, [dma], [bytes], false)
+        this.#fill(place, json)
+        return tx
+      },
+      unmap: (tx, line) => this.#step(`{"op":"unmap","tx":"${tx}","at":${this.at(line)}}`),
+      unlink: (tx, region, line) => this.#step(`{"op":"unlink","tx":"${tx}","region":"${region}","at":${this.at(line)}}`),
       leftOut,
       defect,
       assume,
     })
-  }
-
-  /** The end of the trace. */
-  finish(): void {
-    this.#iova.finish()
   }
 
   /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
@@ -155,9 +190,12 @@ class DeviceTraffic {
     this.#iova.push(c, line)
   }
 
-  /** The trace's time so far, and what of it no wait step has said yet (ms). */
-  #last: number | undefined
-  #unsaid = 0
+  /** The end of the trace: IOVA states still open are settled, and every step held back goes to the sink. */
+  finish(): void {
+    this.#iova.finish()
+    for (let i = 0; i < this.#held.length; i++) if (this.#held[i] === null) this.#held[i] = ''
+    this.#flush()
+  }
 
   /**
    * Time passes in the plan as in the trace: the flush queue's timer and
@@ -169,60 +207,85 @@ class DeviceTraffic {
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
     this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
     if (this.#unsaid < 1) return
-    this.steps.push({ op: 'wait', ms: Math.round(this.#unsaid * 1000) / 1000 })
+    this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000}}`)
     this.#unsaid = 0
   }
 
+  #fill(place: Reserved, json: string): void {
+    this.#held[place.index - this.#heldBase] = json
+    this.#flush()
+  }
+
+  /** The held steps up to the first place still open, to the sink. */
+  #flush(): void {
+    let n = 0
+    while (n < this.#held.length && this.#held[n] !== null) {
+      const json = this.#held[n] as string
+      if (json !== '') this.#emit(json)
+      n++
+    }
+    this.#held.splice(0, n)
+    this.#heldBase += n
+  }
+
   #region(phys: bigint | undefined, bytes: bigint): string {
-    const key = `${phys ?? 'coherent'}:${bytes}`
-    const known = phys === undefined ? undefined : this.#regionOf.get(key)
+    const byLength = phys === undefined ? undefined : this.#regionOf.get(phys)
+    const known = byLength?.get(bytes)
     if (known !== undefined) return known
-    const name = `r${this.regions.length}`
-    this.regions.push({ name, memory: 'ram', offset: hex((phys ?? 0n) % PAGE), bytes: hex(bytes), ...(phys === undefined ? {} : { phys: hex(phys) }) })
+    const name = `r${this.regions++}`
+    const fields = `{"name":"${name}","memory":"ram","encrypted":false,"offset":${hexJson((phys ?? 0n) % PAGE)},"bytes":${hexJson(bytes)}`
+    this.sink.region(phys === undefined ? `${fields}}` : `${fields},"phys":${hexJson(phys)}}`)
     if (phys !== undefined) {
-      this.#regionOf.set(key, name)
+      if (byLength === undefined) this.#regionOf.set(phys, new Map([[bytes, name]]))
+      else byLength.set(bytes, name)
       if (phys + bytes > this.maxPhys) this.maxPhys = phys + bytes
     }
     return name
   }
 
-  #map(e: DmaTraceEvent, strategy: string, regions: string[], dma: bigint[], lengths: bigint[], attrs: readonly string[], entriesAssumed = false): string {
-    return this.#step(
-      e.line,
-      strategy,
-      e.dir,
-      attrs.flatMap((a) => (ATTRS[a] === undefined ? [] : [ATTRS[a]])),
-      regions,
-      dma,
-      lengths,
-      entriesAssumed,
-    )
-  }
-
-  /** A map step; attrs are the plan's DMA_ATTR_* names. */
-  #step(line: number, strategy: string, traceDir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: readonly bigint[], lengths: readonly bigint[], entriesAssumed = false, place?: number): string {
-    const tx = `t${this.#tx++}`
-    dma.forEach((d, i) => {
-      const end = d + (lengths[i] ?? 1n) - 1n
-      if (end > this.maxDma) this.maxDma = end
-    })
-    const step = {
-      op: 'map',
-      tx,
-      strategy,
-      dir: DIR[traceDir] ?? 'bidirectional',
-      attrs: attrs.filter((a) => PLAN_ATTRS.has(a)),
-      regions,
-      observed: { dma: dma.map(hex), lengths: lengths.map(hex), entriesAssumed },
-      at: this.at(line),
+  #map(e: DmaTraceEvent, strategy: 'page' | 'sg' | 'coherent', regions: string[], dma: readonly bigint[], lengths: readonly bigint[], attrs: readonly string[], entriesAssumed = false): string {
+    const planAttrs: string[] = []
+    for (const a of attrs) {
+      const name = ATTRS[a]
+      if (name !== undefined) planAttrs.push(name)
     }
-    if (place === undefined) this.steps.push(step)
-    else this.steps[place] = step
+    const [tx, json] = this.#mapJson(e.line, strategy, e.dir, planAttrs, regions, dma, lengths, entriesAssumed)
+    this.#step(json)
     return tx
   }
 
+  /** A map step's transaction and JSON text; attrs are the plan's DMA_ATTR_* names. */
+  #mapJson(line: number, strategy: string, traceDir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: readonly bigint[], lengths: readonly bigint[], entriesAssumed: boolean): [string, string] {
+    const tx = `t${this.#tx++}`
+    for (let i = 0; i < dma.length; i++) {
+      const end = (dma[i] ?? 0n) + (lengths[i] ?? 1n) - 1n
+      if (end > this.maxDma) this.maxDma = end
+    }
+    let planAttrs = ''
+    for (const name of attrs) if (PLAN_ATTRS.has(name)) planAttrs += planAttrs === '' ? `"${name}"` : `,"${name}"`
+    let regionNames = ''
+    for (const r of regions) regionNames += regionNames === '' ? `"${r}"` : `,"${r}"`
+    this.maps++
+    // Names here are identifiers and hex strings: nothing to escape but `at` (at() quotes it).
+    const json =
+      `{"op":"map","tx":"${tx}","strategy":"${strategy}","dir":"${DIR[traceDir] ?? 'bidirectional'}","attrs":[${planAttrs}],"regions":[${regionNames}],"populate":true,` +
+      `"observed":{"dma":[${hexList(dma)}],"lengths":[${hexList(lengths)}],"entriesAssumed":${entriesAssumed}},"at":${this.at(line)}}`
+    return [tx, json]
+  }
+
+  /** A step, after any held back before it. */
+  #step(json: string): void {
+    if (this.#held.length > 0) this.#held.push(json)
+    else this.#emit(json)
+  }
+
+  #emit(json: string): void {
+    this.steps++
+    this.sink.step(json)
+  }
+
   #unmap(e: DmaTraceEvent, live: Live): void {
-    this.steps.push({ op: 'unmap', tx: live.tx, at: this.at(e.line) })
+    this.#step(`{"op":"unmap","tx":"${live.tx}","at":${this.at(e.line)}}`)
   }
 
   push(e: DmaTraceEvent): void {
@@ -253,8 +316,11 @@ class DeviceTraffic {
             'a scatterlist whose entries the IOMMU merged into fewer DMA segments has its entries reconstructed (each runs to the end of its page, the last takes the rest): only its first DMA address and total length are compared',
           )
         const regions = e.physAddrs.map((p, i) => this.#region(p, lengths[i] ?? 0n))
-        const tx = this.#map(e, 'sg', regions, [...e.dmaAddrs], [...e.sizes], e.attrs, assumed)
-        this.#sg.set(e.physAddrs.join(','), { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir })
+        const tx = this.#map(e, 'sg', regions, e.dmaAddrs, e.sizes, e.attrs, assumed)
+        const live = { tx, dma: e.dmaAddrs, lengths: e.sizes, size: 0n, dir: e.dir }
+        this.#sg.set(e.physAddrs.join(','), live)
+        const first = e.dmaAddrs[0]
+        if (first !== undefined) this.#sgByDma.set(first, live)
         return
       }
       case 'map-sg-err':
@@ -265,6 +331,8 @@ class DeviceTraffic {
         if (live === undefined) return this.defect(e.line, `dma_unmap_sg of ${e.physAddrs.length} entries at ${e.physAddrs.map(hex).join(', ')}, which the trace never mapped as one list`)
         if (live.dir !== e.dir) this.defect(e.line, `dma_unmap_sg with ${e.dir}, mapped with ${live.dir}`)
         this.#sg.delete(key)
+        const first = live.dma[0]
+        if (first !== undefined && this.#sgByDma.get(first) === live) this.#sgByDma.delete(first)
         return this.#unmap(e, live)
       }
       case 'sync-single':
@@ -272,7 +340,7 @@ class DeviceTraffic {
         const addr = e.class === 'sync-single' ? e.dma : e.dmaAddrs[0]
         const live = addr === undefined ? undefined : this.#containing(addr)
         if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`)
-        this.steps.push({ op: e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device', tx: live.tx, at: this.at(e.line) })
+        this.#step(`{"op":"${e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device'}","tx":"${live.tx}","at":${this.at(e.line)}}`)
         return
       }
       case 'alloc': {
@@ -299,8 +367,15 @@ class DeviceTraffic {
     }
   }
 
-  /** The live mapping whose DMA segments hold an address. */
+  /**
+   * The live mapping whose DMA segments hold an address: the one that starts
+   * there (a sync names the address the map gave, almost always), else the
+   * first whose segments reach it (a sync of part of a mapping), in a scan
+   * of every live mapping.
+   */
   #containing(addr: bigint): Live | undefined {
+    const exact = this.#single.get(addr) ?? this.#coherent.get(addr) ?? this.#sgByDma.get(addr)
+    if (exact !== undefined) return exact
     for (const m of [this.#single, this.#coherent, this.#sg])
       for (const live of m.values()) if (live.dma.some((d, i) => addr >= d && addr < d + (live.lengths[i] ?? 0n))) return live
     return undefined
@@ -348,8 +423,16 @@ export function deviceIdentifier(dev: string): string {
   return /^\d/.test(id) || /^[0-9a-f]{4}_/.test(id) ? `pci_${id}` : id
 }
 
+/**
+ * A trace pushed line by line into a sink's plan. Without a sink the plan
+ * is built in memory and finish() gives it; with one (a file, plan-file.ts)
+ * conclude() gives what the sink needs to complete it.
+ */
 export class TraceImporter {
   readonly #o: ImportOptions
+  readonly #sink: PlanSink
+  /** `"file:` as JSON text: a step's `at` is this, the line number and a quote. */
+  readonly #atPrefix: string
   #lines = 0
   #events = 0
   #dmaEvents = 0
@@ -362,10 +445,11 @@ export class TraceImporter {
   readonly #assumed = new Set<string>()
   #lastTime = -1
   readonly #pairing = new IovaCallPairing()
-  #probes = 0
 
-  constructor(options: ImportOptions) {
+  constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options
+    this.#sink = sink
+    this.#atPrefix = JSON.stringify(`${options.file ?? 'trace'}:`).slice(0, -1)
   }
 
   /** One line of the trace (1-based line numbers, in order); throws TraceSyntaxError on a malformed event. */
@@ -394,22 +478,26 @@ export class TraceImporter {
   #probe(text: string, line: number): void {
     const hit = parseIovaProbe(text, line)
     if (hit === undefined) return
-    this.#probes++
     const p = this.#pairing.hit(hit)
     if (p === undefined || !p.complete || p.call.within !== undefined) return
     const device = p.call.device
-    if (device === undefined) return void this.#leftOut.set('IOVA API calls of probes without the device (dev=)', (this.#leftOut.get('IOVA API calls of probes without the device (dev=)') ?? 0) + 1)
+    if (device === undefined) return this.#leaveOut('IOVA API calls of probes without the device (dev=)')
     this.#devices.set(device, this.#devices.get(device) ?? 0)
     if (this.#o.device !== undefined && device !== this.#o.device) return
     this.#trafficOf(device).iova(p.call, p.entry.line, p.entry.time)
+  }
+
+  #leaveOut(why: string): void {
+    this.#leftOut.set(why, (this.#leftOut.get(why) ?? 0) + 1)
   }
 
   #trafficOf(device: string): DeviceTraffic {
     let traffic = this.#traffic.get(device)
     if (traffic === undefined) {
       traffic = new DeviceTraffic(
-        (l) => `${this.#o.file ?? 'trace'}:${l}`,
-        (why) => this.#leftOut.set(why, (this.#leftOut.get(why) ?? 0) + 1),
+        this.#sink.device(device),
+        (l) => `${this.#atPrefix}${l}"`,
+        (why) => this.#leaveOut(why),
         (l, text) => this.#defects.push(`line ${l}: ${text}`),
         (text) => this.#assumed.add(text),
       )
@@ -418,19 +506,26 @@ export class TraceImporter {
     return traffic
   }
 
-  /** The plan of the device (the one asked for, or the busiest) and what the import did. */
-  finish(): ImportResult {
+  /** The plan's device (the one asked for, or the busiest), its plan's head, and what the import did. */
+  conclude(): ImportConclusion {
+    for (const t of this.#traffic.values()) t.finish()
     const assumptions = [...this.#assumed]
     const kernel = this.#o.kernel ?? inferKernel(this.#names)
     if (kernel === undefined) throw new Error('the trace does not say which release it came from (no single mappings, or events of two formats): give --kernel')
     if (this.#o.kernel === undefined) assumptions.push(`kernel ${kernel}: the newest release whose single mappings are traced as ${kernelHas(kernel, 'trace-dma-map-phys') ? 'dma_map_phys' : 'dma_map_page'}`)
-    const counts = [...this.#traffic].sort((a, b) => b[1].steps.length - a[1].steps.length)
-    const chosen = this.#o.device ?? counts[0]?.[0]
+    // The busiest: the most steps, the first seen among equals.
+    let busiest: string | undefined
+    let most = -1
+    for (const [dev, t] of this.#traffic)
+      if (t.steps > most) {
+        busiest = dev
+        most = t.steps
+      }
+    const chosen = this.#o.device ?? busiest
     if (chosen === undefined) throw new Error(this.#o.device === undefined ? 'the trace has no dma events' : `the trace has no dma events of ${this.#o.device}`)
     if (this.#o.device === undefined && this.#traffic.size > 1) assumptions.push(`device ${chosen}: the busiest of ${this.#traffic.size} (--device picks another)`)
     const traffic = this.#traffic.get(chosen)
     if (traffic === undefined) throw new Error(`the trace has no dma events of ${chosen} (its devices: ${[...this.#devices.keys()].join(', ') || 'none'})`)
-    traffic.finish()
     const name = deviceIdentifier(chosen)
     const platform = NAMED_PLATFORMS[this.#o.platform]
     const dmaMask = this.#o.dmaMask ?? inferMask(platform.iommu.mode, traffic.maxDma)
@@ -444,30 +539,33 @@ export class TraceImporter {
     // The model's RAM reaches past every physical address the trace mapped.
     let ram = 512n << 20n
     while (ram < traffic.maxPhys) ram <<= 1n
-    const json = {
-      format: 'dmaplan.plan/v1',
-      name: this.#o.name ?? 'imported',
-      platform: { kernel, ...platform, ramBytes: hex(ram) },
-      device: name,
-      devices: [{ name, dmaMask }],
-      regions: traffic.regions,
-      steps: traffic.steps.filter((x) => x !== RESERVED),
-    }
-    const decoded = decodePlan(json)
-    if (!decoded.ok) throw new Error(`the imported plan does not validate: ${decoded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
     return {
-      plan: decoded.plan,
+      device: chosen,
+      head: {
+        format: PLAN_FORMAT,
+        name: this.#o.name ?? 'imported',
+        platform: { kernel, ...platform, ramBytes: hex(ram) },
+        device: name,
+        devices: [{ name, dmaMask }],
+      },
       summary: {
         lines: this.#lines,
         events: this.#events,
         dmaEvents: this.#dmaEvents,
         unknown: this.#unknown,
         devices: this.#devices,
-        mappings: traffic.steps.filter((x) => x.op === 'map').length,
+        mappings: traffic.maps,
         leftOut: this.#leftOut,
         defects: this.#defects,
         assumptions,
       },
     }
+  }
+
+  /** The plan in memory, validated, and what the import did: for an importer without a sink of its own. */
+  finish(): ImportResult {
+    if (!(this.#sink instanceof MemorySink)) throw new Error('finish() gives a plan built in memory; this importer writes to its own sink (conclude() says how to complete it)')
+    const c = this.conclude()
+    return { plan: this.#sink.plan(c.device, c.head), summary: c.summary }
   }
 }

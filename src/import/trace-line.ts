@@ -12,9 +12,9 @@
  * dma events; a `dma_*` event the catalogue does not know is reported as
  * unknown, so that a reader can count what it skipped.
  */
-import { U64_MAX } from '../plan/u64.js'
 import type { DmaEventClass, DmaEventName, TraceDir } from './events.js'
-import { DMA_EVENTS, isDmaEvent, TRACE_ATTRS, TRACE_DIRS } from './events.js'
+import { DMA_EVENTS, isDmaEvent } from './events.js'
+import { FieldReader } from './field-reader.js'
 
 /** What every event line has. */
 export interface TraceHeader {
@@ -66,192 +66,133 @@ export type TraceLine =
   /** Not an event: a header, a comment, a blank line. */
   | { readonly kind: 'none' }
 
-/** A line of a known event that does not read as its format; `message` is one sentence. */
-export class TraceSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'TraceSyntaxError'
-  }
-}
+export { TraceSyntaxError } from './trace-error.js'
 
 // task-pid [cpu] (flags) seconds: event: fields. The task's name may hold spaces and dashes: the pid is the last -digits before " [".
 const EVENT_LINE = /^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]*\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{4,5})\s+)?(\d+\.\d+):\s+(\w+):\s?(.*)$/
+/**
+ * EVENT_LINE from the pid on, unanchored: its first match is at the first
+ * dash the rest of the line fits, which is where EVENT_LINE's lazy task name
+ * ends, without the backtracking. It holds for lines without line breaks
+ * (what a line reader gives); any other line goes through EVENT_LINE.
+ */
+const EVENT_TAIL = /-(\d+)\s+(?:\(\s*[-\d]*\)\s+)?\[(\d+)\]\s+(?:[.A-Za-z0-9]{4,5}\s+)?(\d+\.\d+):\s+(\w+):\s?/g
+const LINE_BREAK = /[\n\r\u2028\u2029]/
 
 /** Parse one line (1-based `line` for messages). */
 export function parseTraceLine(text: string, line: number): TraceLine {
-  const m = EVENT_LINE.exec(text)
-  if (m === null) return { kind: 'none' }
-  const [, task = '', pid = '', cpu = '', , time = '', name = '', fields = ''] = m
-  const header: TraceHeader = { line, task, pid: Number(pid), cpu: Number(cpu), time }
-  if (!name.startsWith('dma_')) return { kind: 'other', header, name }
-  if (!isDmaEvent(name)) return { kind: 'unknown', header, name }
-  return { kind: 'dma', event: parseFields(header, name, fields.trim()) }
+  let task: string, pid: string, cpu: string, time: string, name: string, fields: number
+  if (LINE_BREAK.test(text)) {
+    const m = EVENT_LINE.exec(text)
+    if (m === null) return { kind: 'none' }
+    task = m[1] ?? ''
+    pid = m[2] ?? ''
+    cpu = m[3] ?? ''
+    time = m[5] ?? ''
+    name = m[6] ?? ''
+    fields = text.length - (m[7] ?? '').length
+  } else {
+    EVENT_TAIL.lastIndex = 0
+    const m = EVENT_TAIL.exec(text)
+    if (m === null) return { kind: 'none' }
+    // EVENT_LINE's \s* and String.prototype.trimStart() strip the same characters.
+    task = text.slice(0, m.index).trimStart()
+    pid = m[1] ?? ''
+    cpu = m[2] ?? ''
+    time = m[3] ?? ''
+    name = m[4] ?? ''
+    fields = EVENT_TAIL.lastIndex
+  }
+  if (!name.startsWith('dma_')) return { kind: 'other', header: { line, task, pid: Number(pid), cpu: Number(cpu), time }, name }
+  if (!isDmaEvent(name)) return { kind: 'unknown', header: { line, task, pid: Number(pid), cpu: Number(cpu), time }, name }
+  return { kind: 'dma', event: readEvent(new FieldReader(line, name, text, fields), task, Number(pid), Number(cpu), time) }
 }
 
-/** The fields of one event, read left to right as the format prints them. */
-function parseFields(h: TraceHeader, event: DmaEventName, text: string): DmaTraceEvent {
-  const cls = DMA_EVENTS[event].class
-  const r = new FieldReader(h.line, event, text)
+/**
+ * The fields of one event, read left to right as the format prints them.
+ * Each class's object is written out whole (no spreads of a shared base):
+ * this runs once per event of traces of millions.
+ */
+function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time: string): DmaTraceEvent {
+  const { line, event } = r
   const device = r.device()
   const dir = r.dir()
-  const base = { ...h, event, device, dir }
   let e: DmaTraceEvent
-  switch (cls) {
-    case 'map':
-      e = { ...base, class: cls, dma: r.hex('dma_addr'), size: r.dec('size'), phys: r.hex('phys_addr'), attrs: r.attrs() }
+  switch (DMA_EVENTS[event].class) {
+    case 'map': {
+      const dma = r.hex('dma_addr')
+      const size = r.dec('size')
+      const phys = r.hex('phys_addr')
+      e = { line, task, pid, cpu, time, event, class: 'map', device, dir, dma, size, phys, attrs: r.attrs() }
       break
-    case 'unmap':
-      e = { ...base, class: cls, dma: r.hex('dma_addr'), size: r.dec('size'), attrs: r.attrs() }
+    }
+    case 'unmap': {
+      const dma = r.hex('dma_addr')
+      const size = r.dec('size')
+      e = { line, task, pid, cpu, time, event, class: 'unmap', device, dir, dma, size, attrs: r.attrs() }
       break
+    }
     case 'map-sg': {
       const nents = r.count('nents')
       const ents = r.count('ents')
       const truncated = r.marker('[TRUNCATED]')
-      e = { ...base, class: cls, nents, ents, truncated, dmaAddrs: r.array('dma_addrs'), sizes: r.array('sizes'), physAddrs: r.array('phys_addrs'), attrs: r.attrs() }
+      const dmaAddrs = r.array('dma_addrs')
+      const sizes = r.array('sizes')
+      const physAddrs = r.array('phys_addrs')
+      e = { line, task, pid, cpu, time, event, class: 'map-sg', device, dir, nents, ents, truncated, dmaAddrs, sizes, physAddrs, attrs: r.attrs() }
       break
     }
-    case 'map-sg-err':
-      e = { ...base, class: cls, physAddrs: r.array('dma_addrs'), err: r.int('err'), attrs: r.attrs() }
+    case 'map-sg-err': {
+      const physAddrs = r.array('dma_addrs')
+      const err = r.int('err')
+      e = { line, task, pid, cpu, time, event, class: 'map-sg-err', device, dir, physAddrs, err, attrs: r.attrs() }
       break
-    case 'unmap-sg':
-      e = { ...base, class: cls, physAddrs: r.array('phys_addrs'), attrs: r.attrs() }
+    }
+    case 'unmap-sg': {
+      const physAddrs = r.array('phys_addrs')
+      e = { line, task, pid, cpu, time, event, class: 'unmap-sg', device, dir, physAddrs, attrs: r.attrs() }
       break
-    case 'sync-single':
-      e = { ...base, class: cls, dma: r.hex('dma_addr'), size: r.dec('size') }
+    }
+    case 'sync-single': {
+      const dma = r.hex('dma_addr')
+      e = { line, task, pid, cpu, time, event, class: 'sync-single', device, dir, dma, size: r.dec('size') }
       break
-    case 'sync-sg':
-      e = { ...base, class: cls, dmaAddrs: r.array('dma_addrs'), sizes: r.array('sizes') }
+    }
+    case 'sync-sg': {
+      const dmaAddrs = r.array('dma_addrs')
+      e = { line, task, pid, cpu, time, event, class: 'sync-sg', device, dir, dmaAddrs, sizes: r.array('sizes') }
       break
+    }
     case 'alloc': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
       r.word('virt_addr')
-      e = { ...base, class: cls, dma, size, flags: r.word('flags'), attrs: r.attrs() }
+      const flags = r.word('flags')
+      e = { line, task, pid, cpu, time, event, class: 'alloc', device, dir, dma, size, flags, attrs: r.attrs() }
       break
     }
-    case 'alloc-sgt':
-      e = { ...base, class: cls, dma: r.hex('dma_addr'), size: r.dec('size'), physAddrs: r.array('phys_addrs'), flags: r.word('flags'), attrs: r.attrs() }
+    case 'alloc-sgt': {
+      const dma = r.hex('dma_addr')
+      const size = r.dec('size')
+      const physAddrs = r.array('phys_addrs')
+      const flags = r.word('flags')
+      e = { line, task, pid, cpu, time, event, class: 'alloc-sgt', device, dir, dma, size, physAddrs, flags, attrs: r.attrs() }
       break
+    }
     case 'free': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
       r.word('virt_addr')
-      e = { ...base, class: cls, dma, size, attrs: r.attrs() }
+      e = { line, task, pid, cpu, time, event, class: 'free', device, dir, dma, size, attrs: r.attrs() }
       break
     }
-    case 'free-sgt':
-      e = { ...base, class: cls, dma: r.hex('dma_addr'), size: r.dec('size'), physAddrs: r.array('phys_addrs') }
+    case 'free-sgt': {
+      const dma = r.hex('dma_addr')
+      const size = r.dec('size')
+      e = { line, task, pid, cpu, time, event, class: 'free-sgt', device, dir, dma, size, physAddrs: r.array('phys_addrs') }
       break
+    }
   }
   r.end()
   return e
-}
-
-const U64 = (v: bigint): boolean => v >= 0n && v <= U64_MAX
-
-/** The space-separated fields of an event, consumed in order. */
-class FieldReader {
-  readonly #tokens: string[]
-  #at = 0
-
-  constructor(
-    readonly line: number,
-    readonly event: string,
-    text: string,
-  ) {
-    this.#tokens = text === '' ? [] : text.split(/\s+/)
-  }
-
-  #fail(why: string): never {
-    throw new TraceSyntaxError(this.line, `${this.event}: ${why}`)
-  }
-
-  #next(what: string): string {
-    const t = this.#tokens[this.#at++]
-    if (t === undefined) this.#fail(`the line ends before its ${what} (is it cut short?)`)
-    return t
-  }
-
-  #field(key: string): string {
-    const t = this.#next(`${key}=`)
-    if (!t.startsWith(`${key}=`) && this.#at === this.#tokens.length && `${key}=`.startsWith(t)) this.#fail(`the line ends inside its ${key}= (is it cut short?)`)
-    if (!t.startsWith(`${key}=`)) this.#fail(`expected ${key}=… where the line has "${t}"`)
-    return t.slice(key.length + 1)
-  }
-
-  device(): string {
-    const t = this.#next('device')
-    if (t.includes('=')) this.#fail(`the line has no device name before "${t}"`)
-    return t
-  }
-
-  dir(): TraceDir {
-    const v = this.#field('dir')
-    const d = TRACE_DIRS.find((x) => x === v)
-    if (d === undefined) this.#fail(`dir=${v} is not one of ${TRACE_DIRS.join(', ')}`)
-    return d
-  }
-
-  hex(key: string): bigint {
-    const v = this.#field(key)
-    if (!/^[0-9a-f]{1,16}$/.test(v)) this.#fail(/^[0-9a-f]+$/.test(v) ? `${key}=${v} is wider than 64 bits` : `${key}=${v} is not a hexadecimal address`)
-    return BigInt(`0x${v}`)
-  }
-
-  dec(key: string): bigint {
-    const v = this.#field(key)
-    if (!/^\d{1,20}$/.test(v) || !U64(BigInt(v))) this.#fail(`${key}=${v} is not a 64-bit size`)
-    return BigInt(v)
-  }
-
-  int(key: string): number {
-    const v = this.#field(key)
-    if (!/^-?\d{1,10}$/.test(v)) this.#fail(`${key}=${v} is not a number`)
-    return Number(v)
-  }
-
-  /** "a/b": the traced count and the full one; the full one is what the call had. */
-  count(key: string): number {
-    const v = this.#field(key)
-    const m = /^(\d+)\/(\d+)$/.exec(v)
-    if (m === null) this.#fail(`${key}=${v} is not a count of the form traced/full`)
-    return Number(m[2])
-  }
-
-  marker(word: string): boolean {
-    if (this.#tokens[this.#at] !== word) return false
-    this.#at++
-    return true
-  }
-
-  /** __print_array() of u64 or unsigned int: {0x1,0x2}, {} when empty. */
-  array(key: string): bigint[] {
-    const v = this.#field(key)
-    if (!/^\{(0x[0-9a-f]+(,0x[0-9a-f]+)*)?\}$/.test(v)) this.#fail(`${key}=${v} is not a list such as {0x1000,0x2000} (is it cut short?)`)
-    const items = v === '{}' ? [] : v.slice(1, -1).split(',')
-    for (const x of items) if (x.length > 18) this.#fail(`${key} holds ${x}, wider than 64 bits`)
-    return items.map((x) => BigInt(x))
-  }
-
-  /** A field whose value the importer keeps as text (a pointer, GFP flags). */
-  word(key: string): string {
-    return this.#field(key)
-  }
-
-  /** decode_dma_attrs(): names joined by "|", a hex rest for bits without a name, empty for none. */
-  attrs(): string[] {
-    const v = this.#field('attrs')
-    if (v === '') return []
-    const parts = v.split('|')
-    for (const p of parts) if (!(TRACE_ATTRS as readonly string[]).includes(p) && !/^0x[0-9a-f]+$/.test(p)) this.#fail(`attrs=${v} holds ${p}, not a DMA attribute`)
-    return parts
-  }
-
-  end(): void {
-    const rest = this.#tokens.slice(this.#at)
-    if (rest.length > 0) this.#fail(`the line goes on after its last field: "${rest.join(' ')}"`)
-  }
 }

@@ -45,9 +45,12 @@ function issueText(issue: z.core.$ZodIssue): string {
 
 /** Resolve "to the end of the region" in access steps. */
 function complete(plan: Plan): Plan {
+  // The first region of a name, as a scan of the list would find it.
+  const byName = new Map<string, Plan['regions'][number]>()
+  for (const r of plan.regions) if (!byName.has(r.name)) byName.set(r.name, r)
   const steps = plan.steps.map((s): Step => {
     if ((s.op === 'device-read' || s.op === 'device-write' || s.op === 'cpu-read' || s.op === 'cpu-write') && s.bytes === 0n) {
-      const region = plan.regions.find((r) => r.name === s.region)
+      const region = byName.get(s.region)
       return { ...s, bytes: (region?.bytes ?? 0n) - s.offset }
     }
     return s

@@ -249,15 +249,18 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
     }
   })
   const hmmPages = new Map<string, number>()
+  // By name, the first of a name winning as a scan of the list would (a plan of a million steps names regions a million times).
+  const regionByName = new Map<string, (typeof plan.regions)[number]>()
+  for (const r of plan.regions) if (!regionByName.has(r.name)) regionByName.set(r.name, r)
   plan.steps.forEach((s, i) => {
     const path = ['steps', i]
     const known = (name: string, key: string | number) => {
       if (!regions.has(name)) out.push({ message: `step ${i + 1} (${s.op}) names region ${name}, which the plan does not declare`, path: [...path, key] })
-      return plan.regions.find((r) => r.name === name)
+      return regionByName.get(name)
     }
     if (s.op === 'map') {
       s.regions.forEach((r, j) => known(r, j))
-      if (s.strategy === 'hmm') hmmPages.set(s.tx, s.regions.reduce((n, r) => n + pagesOf(plan.regions.find((x) => x.name === r)), 0))
+      if (s.strategy === 'hmm') hmmPages.set(s.tx, s.regions.reduce((n, r) => n + pagesOf(regionByName.get(r)), 0))
     }
     if (s.op === 'device-read' || s.op === 'device-write' || s.op === 'cpu-read' || s.op === 'cpu-write') {
       const r = known(s.region, 'region')
