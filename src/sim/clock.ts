@@ -1,7 +1,9 @@
+import { JIFFY_MS } from './consts.js'
+
 /**
  * Simulated time. Nothing takes time except the plan's wait steps; timers
  * (the flush-queue timeout, the IOVA depot work) fire in order of expiry as
- * the clock passes them, like jiffies-based timers with 1 ms resolution.
+ * the clock passes them, on the kernel's ticks (scheduleJiffies()).
  */
 interface Timer {
   readonly at: number
@@ -11,6 +13,9 @@ interface Timer {
 }
 
 export class Clock {
+  /** Where the kernel's ticks fall on this clock, in [0, JIFFY_MS). */
+  constructor(readonly phase = 0) {}
+
   #now = 0
   #seq = 0
   #timers: Timer[] = []
@@ -20,6 +25,18 @@ export class Clock {
   }
 
   /** mod_timer()/schedule_delayed_work(): returns false if a timer of that name is already pending. */
+  /**
+   * mod_timer(timer, jiffies + n): it fires on the n-th tick from now.
+   * Ticks come every JIFFY_MS from `phase` ms on the simulation's clock:
+   * where the kernel's ticks fell against its first event a trace does not
+   * say (SimOptions.jiffyPhaseMs); a timer armed in the middle of a jiffy
+   * fires that much sooner than n whole jiffies.
+   */
+  scheduleJiffies(name: string, jiffies: number, fire: () => void): boolean {
+    const tick = Math.floor((this.#now - this.phase) / JIFFY_MS)
+    return this.schedule(name, this.phase + (tick + jiffies) * JIFFY_MS - this.#now, fire)
+  }
+
   schedule(name: string, delayMs: number, fire: () => void): boolean {
     if (this.#timers.some((t) => t.name === name)) return false
     this.#timers.push({ at: this.#now + delayMs, seq: this.#seq++, name, fire })

@@ -73,6 +73,16 @@ export const IOVA_DEPOT_DELAY_MS = 100
 export const IOVA_DEFAULT_FQ_SIZE = 256
 export const IOVA_DEFAULT_FQ_TIMEOUT_MS = 10
 
+/**
+ * CONFIG_HZ of Debian's kernels, both lines (a timer's expiry is a number
+ * of jiffies: 4 ms each). msecs_to_jiffies() rounds up
+ * (include/linux/jiffies.h): the flush queue's 10 ms are 3 jiffies, the
+ * depot's 100 ms 25.
+ */
+export const CONFIG_HZ = 250
+export const JIFFY_MS = 1000 / CONFIG_HZ
+export const msecsToJiffies = (ms: number): number => Math.ceil(ms / JIFFY_MS)
+
 /** include/linux/iommu.h: IOMMU protection bits (iommu_map prot). */
 export const IOMMU_READ = 1 << 0
 export const IOMMU_WRITE = 1 << 1

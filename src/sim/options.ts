@@ -36,6 +36,14 @@ export interface SimOptions {
    * the change off, a backported feature on.
    */
   readonly changes?: Partial<Record<KernelChangeId, boolean>>
+  /**
+   * Where the kernel's first tick falls after the plan's start, in ms
+   * within one jiffy (0 to 4 with HZ=250): the flush queue's timer and the
+   * IOVA depot's work fire on ticks. A trace's clock does not say where
+   * ticks fall; `simulate` of an imported lazy trace finds the phase that
+   * reproduces it.
+   */
+  readonly jiffyPhaseMs?: number
   /** Unbind the driver after the plan: mappings still alive are reported (D21). */
   readonly unbind?: boolean
   /** Called before each plan step (for a progress indication; the run itself is synchronous). */

@@ -4,7 +4,7 @@
  * counter; a full ring or the 10 ms timer forces flush_iotlb_all(), after
  * which entries older than the finished flush are freed to the IOVA caches.
  */
-import { IOVA_DEFAULT_FQ_SIZE, IOVA_DEFAULT_FQ_TIMEOUT_MS } from '../consts.js'
+import { IOVA_DEFAULT_FQ_SIZE, IOVA_DEFAULT_FQ_TIMEOUT_MS, msecsToJiffies } from '../consts.js'
 import type { Clock } from '../clock.js'
 
 interface Entry {
@@ -54,7 +54,7 @@ export class FlushQueue {
       this.#ringFree()
     }
     this.#ring.push({ pfn, pages, counter: this.#startCnt })
-    this.#clock.schedule('fq-timer', IOVA_DEFAULT_FQ_TIMEOUT_MS, () => {
+    this.#clock.scheduleJiffies('fq-timer', msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS), () => {
       this.flush()
       this.#ringFree()
     })

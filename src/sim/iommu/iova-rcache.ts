@@ -5,7 +5,7 @@
  * The model has one CPU (reference platforms boot with -smp 1).
  */
 import { orderBase2, roundupPowOfTwo } from '../addr.js'
-import { IOVA_DEPOT_DELAY_MS, IOVA_MAG_SIZE, IOVA_RANGE_CACHE_MAX_SIZE } from '../consts.js'
+import { IOVA_DEPOT_DELAY_MS, IOVA_MAG_SIZE, IOVA_RANGE_CACHE_MAX_SIZE, msecsToJiffies } from '../consts.js'
 import type { Clock } from '../clock.js'
 import type { IovaDomain } from './iova.js'
 
@@ -113,7 +113,7 @@ export class IovaCaches {
 
   /** iova_depot_work_func(): trim the depot to one magazine per online CPU, 100 ms apart. */
   #scheduleDepotWork(log: number): void {
-    this.#clock.schedule(`iova-depot-${log}`, IOVA_DEPOT_DELAY_MS, () => {
+    this.#clock.scheduleJiffies(`iova-depot-${log}`, msecsToJiffies(IOVA_DEPOT_DELAY_MS), () => {
       const r = this.#rcaches[log] as Rcache
       if (r.depot.length > 1) {
         const mag = r.depot.pop() as Magazine

@@ -48,7 +48,7 @@ export class Machine implements Env {
   readonly dev: Device
   readonly reporter = new Reporter()
   readonly stats = new Stats()
-  readonly clock = new Clock()
+  readonly clock: Clock
   readonly trace: Trace
   readonly layout: Layout
   readonly mem: PhysMem
@@ -73,6 +73,7 @@ export class Machine implements Env {
 
   constructor(plan: Plan, options: SimOptions = {}) {
     this.plan = plan
+    this.clock = new Clock(options.jiffyPhaseMs ?? 0)
     const p = plan.platform
     this.version = p.kernel
     const devIr = plan.devices.find((d) => d.name === plan.device)
