@@ -1,5 +1,9 @@
 import { JIFFY_MS } from './consts.js'
 
+/** The timer wheel's levels: 64 buckets each, each level's granule 8 times the last's (kernel/time/timer.c LVL_BITS, LVL_CLK_SHIFT). */
+const WHEEL_LEVEL_SIZE = 64
+const WHEEL_CLK_SHIFT = 3
+
 /**
  * Simulated time. Nothing takes time except the plan's wait steps; timers
  * (the flush-queue timeout, the IOVA depot work) fire in order of expiry as
@@ -26,15 +30,22 @@ export class Clock {
 
   /** mod_timer()/schedule_delayed_work(): returns false if a timer of that name is already pending. */
   /**
-   * mod_timer(timer, jiffies + n): it fires on the n-th tick from now.
-   * Ticks come every JIFFY_MS from `phase` ms on the simulation's clock:
-   * where the kernel's ticks fell against its first event a trace does not
-   * say (SimOptions.jiffyPhaseMs); a timer armed in the middle of a jiffy
-   * fires that much sooner than n whole jiffies.
+   * mod_timer(timer, jiffies + n): the timer wheel never fires early, so it
+   * files the timer one granule of its level later than asked
+   * (kernel/time/timer.c, calc_index()): n + 1 ticks from the current
+   * jiffy's start for n below 63, in 8-jiffy steps beyond. Ticks come every
+   * JIFFY_MS from `phase` ms on the simulation's clock: where the kernel's
+   * ticks fell against the plan's start a trace does not say
+   * (SimOptions.jiffyPhaseMs). The flush queue's 3 jiffies are thus 12 to
+   * 16 ms after the unmap that armed it.
    */
   scheduleJiffies(name: string, jiffies: number, fire: () => void): boolean {
-    const tick = Math.floor((this.#now - this.phase) / JIFFY_MS)
-    return this.schedule(name, this.phase + (tick + jiffies) * JIFFY_MS - this.#now, fire)
+    const clk = Math.floor((this.#now - this.phase) / JIFFY_MS)
+    const expires = clk + jiffies
+    let shift = 0
+    while (expires - clk >= (WHEEL_LEVEL_SIZE - 1) << shift) shift += WHEEL_CLK_SHIFT
+    const bucket = ((expires >> shift) + 1) << shift
+    return this.schedule(name, this.phase + bucket * JIFFY_MS - this.#now, fire)
   }
 
   schedule(name: string, delayMs: number, fire: () => void): boolean {

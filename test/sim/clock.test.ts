@@ -1,7 +1,7 @@
 /**
  * The kernel's timers on the simulation's clock: mod_timer(jiffies + n)
- * fires on the n-th tick from now, so a timer armed in the middle of a
- * jiffy fires sooner than n whole jiffies (HZ=250: 4 ms a jiffy), and where
+ * fires a granule after the n-th tick from now (the wheel rounds up), so a
+ * timer armed in the middle of a jiffy fires sooner than n + 1 whole jiffies (HZ=250: 4 ms a jiffy), and where
  * the ticks fall is SimOptions.jiffyPhaseMs.
  */
 import { describe, expect, it } from 'vitest'
@@ -14,7 +14,7 @@ function firesAt(phase: number, at: number, jiffies: number): number | undefined
   c.advance(at)
   let fired: number | undefined
   c.scheduleJiffies('t', jiffies, () => (fired = c.nowMs))
-  c.advance(100)
+  c.advance(1000)
   return fired
 }
 
@@ -23,14 +23,20 @@ describe('timers on jiffies', () => {
     expect([msecsToJiffies(10), msecsToJiffies(100), msecsToJiffies(4), msecsToJiffies(1)]).toEqual([3, 25, 1, 1])
   })
 
-  it('fires on the third tick after it is armed: 12 ms after a tick, 9 ms when armed 3 ms into a jiffy', () => {
-    expect(firesAt(0, 0, 3)).toBe(12)
-    expect(firesAt(0, 3, 3)).toBe(12)
-    expect(firesAt(0, 4, 3)).toBe(16)
+  it('fires a granule late, never early (calc_index()): 3 jiffies are the fourth tick, 16 ms after a tick, 13 ms when armed 3 ms into a jiffy', () => {
+    expect(firesAt(0, 0, 3)).toBe(16)
+    expect(firesAt(0, 3, 3)).toBe(16)
+    expect(firesAt(0, 4, 3)).toBe(20)
+  })
+
+  it('rounds up to 8 jiffies past the first level (63 jiffies)', () => {
+    expect(firesAt(0, 0, 62)).toBe(63 * 4)
+    expect(firesAt(0, 0, 63)).toBe(64 * 4)
+    expect(firesAt(0, 0, 70)).toBe(72 * 4)
   })
 
   it('puts the ticks where the phase says', () => {
-    expect(firesAt(1.5, 1, 3)).toBe(9.5)
-    expect(firesAt(1.5, 2, 3)).toBe(13.5)
+    expect(firesAt(1.5, 1, 3)).toBe(13.5)
+    expect(firesAt(1.5, 2, 3)).toBe(17.5)
   })
 })
