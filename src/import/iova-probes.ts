@@ -43,6 +43,8 @@ export const IOVA_PROBES: readonly string[] = [
   `r:${IOVA_PROBE_GROUP}/iova_destroy_ret dma_iova_destroy`,
   `p:${IOVA_PROBE_GROUP}/iova_free dma_iova_free ${DEV} ${ADDR} ${SIZE}`,
   `r:${IOVA_PROBE_GROUP}/iova_free_ret dma_iova_free`,
+  // The lazy flush queue's timer (static, so the kernel may refuse it where it was inlined): it runs on a tick.
+  `p:${IOVA_PROBE_GROUP}/fq_flush fq_flush_timeout`,
 ]
 
 /** Shell lines that define and enable the probes under a tracefs mount; a definition the kernel refuses is skipped quietly. */
@@ -74,6 +76,13 @@ const HIT = / \[(\d+)\] (?:(\S{4,5}) +)?(\d+\.\d+): (iova_(?:alloc|link|sync|unl
 export function irqLevel(flags: string): number {
   const c = flags[2] ?? '.'
   return c === 'z' || c === 'Z' ? 3 : c === 'h' || c === 'H' ? 2 : c === 's' ? 1 : 0
+}
+
+const TICK = / \[\d+\] (?:\S{4,5} +)?(\d+\.\d+): fq_flush: \(/
+
+/** The time (s, as printed) of a line of the fq_flush probe: the flush queue's timer ran, on a tick. */
+export function parseTickProbe(text: string): string | undefined {
+  return TICK.exec(text)?.[1]
 }
 
 /** A line written by one of IOVA_PROBES (`... [000] ..... 3.66: iova_link: (dma_iova_link+0x4/0x350) dev="0000:00:01.0" addr=0x...`), or undefined. */

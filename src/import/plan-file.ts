@@ -97,8 +97,8 @@ export class PlanFileSink implements PlanSink {
     // The head is checked as a plan of no steps, and written as encodePlan() writes it.
     const decoded = decodePlan({ ...head, regions: [], steps: [] })
     if (!decoded.ok) throw new Error(`the imported plan does not validate: ${decoded.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`)
-    const { name, platform, device: planDevice, devices } = encodePlan(decoded.plan)
-    const rest = JSON.stringify({ name, platform, device: planDevice, devices }, null, 2).slice(2, -2)
+    const { name, platform, device: planDevice, devices, observed } = encodePlan(decoded.plan)
+    const rest = JSON.stringify({ name, platform, device: planDevice, devices, ...(observed === undefined ? {} : { observed }) }, null, 2).slice(2, -2)
     const out = d.steps.file
     out.append(`${d.steps.closing},\n  "regions": [`)
     await out.appendFile(d.regions.file)

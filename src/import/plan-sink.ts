@@ -21,6 +21,7 @@ export interface PlanHead {
   readonly platform: PlanJson['platform']
   readonly device: string
   readonly devices: PlanJson['devices']
+  readonly observed?: PlanJson['observed']
 }
 
 /** One device's side of the plan. */

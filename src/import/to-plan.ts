@@ -31,7 +31,8 @@ import { NAMED_PLATFORMS } from './platforms.js'
 import type { PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
 import type { IovaCall } from './iova-probes.js'
-import { IovaCallPairing, parseIovaProbe } from './iova-probes.js'
+import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.js'
+import { JIFFY_MS } from '../sim/consts.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
 import { parseTraceLine } from './trace-line.js'
@@ -152,6 +153,8 @@ class DeviceTraffic {
   /** The trace's time so far, and what of it no wait step has said yet (ms). */
   #last: number | undefined
   #unsaid = 0
+  /** The time of the device's first event (ms): the plan's time 0. */
+  first: number | undefined
   maxPhys = 0n
   /** The highest DMA address a segment of the trace reaches. */
   maxDma = 0n
@@ -204,10 +207,21 @@ class DeviceTraffic {
    */
   #pass(time: string): void {
     const t = Number(time) * 1000
+    this.first ??= t
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
     this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
     if (this.#unsaid < 1) return
     this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000}}`)
+    this.#unsaid = 0
+  }
+
+  /** The lazy flush queue's timer ran (the fq_flush probe), at `time` s: a wait to then that says so. */
+  fqTimer(time: string): void {
+    if (this.first === undefined) return
+    const t = Number(time) * 1000
+    if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
+    this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
+    this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000},"fqTimer":true}`)
     this.#unsaid = 0
   }
 
@@ -417,6 +431,21 @@ function inferMask(mode: string, maxDma: bigint): number {
   return Math.max(maxDma.toString(2).length, 24)
 }
 
+/**
+ * Where the kernel's ticks fall after `first` (ms, modulo a jiffy), from
+ * the times the flush queue's timer ran: in the timer softirq, a little
+ * after its tick, so the earliest of them in the jiffy is the nearest.
+ */
+function tickPhase(ticks: readonly number[], first: number | undefined): number | undefined {
+  const t0 = ticks[0]
+  if (t0 === undefined || first === undefined) return undefined
+  const mod = (x: number) => ((x % JIFFY_MS) + JIFFY_MS) % JIFFY_MS
+  const r0 = mod(t0 - first)
+  let early = 0
+  for (const t of ticks) early = Math.min(early, mod(t - first - r0 + JIFFY_MS / 2) - JIFFY_MS / 2)
+  return Math.round(mod(r0 + early) * 1000) / 1000
+}
+
 /** A device's name as a C identifier: 0000:00:04.0 is pci_0000_00_04_0. */
 export function deviceIdentifier(dev: string): string {
   const id = dev.replace(/[^A-Za-z0-9_]/g, '_')
@@ -445,6 +474,15 @@ export class TraceImporter {
   readonly #assumed = new Set<string>()
   #lastTime = -1
   readonly #pairing = new IovaCallPairing()
+  /** When the flush queue's timer ran (s, as printed), the first of them: it runs on a tick. */
+  readonly #ticks: string[] = []
+  #fqTimers = 0
+
+  /** The platform's IOMMU frees IOVAs through the lazy flush queue. */
+  get #lazy(): boolean {
+    const p = NAMED_PLATFORMS[this.#o.platform]
+    return p.iommu.mode === 'translated' && p.iommu.flush === 'lazy'
+  }
 
   constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options
@@ -476,6 +514,13 @@ export class TraceImporter {
 
   /** A line of the importer's IOVA API kprobes: each call the driver made, once it returned, to its device's traffic. */
   #probe(text: string, line: number): void {
+    const tick = parseTickProbe(text)
+    if (tick !== undefined) {
+      if (this.#ticks.length < 256) this.#ticks.push(tick)
+      // The probe names no domain: with one lazy device, its timer; with several, any of theirs (said at the end).
+      if (this.#lazy) for (const t of this.#traffic.values()) t.fqTimer(tick)
+      return
+    }
     const hit = parseIovaProbe(text, line)
     if (hit === undefined) return
     const p = this.#pairing.hit(hit)
@@ -536,6 +581,19 @@ export class TraceImporter {
           : `device ${chosen}: a 64-bit DMA mask (the trace does not say; --dma-mask says otherwise)`,
       )
     assumptions.push(`device ${chosen}: a PCI device, coherent and trusted (the trace does not say)`)
+    const tickPhaseMs = tickPhase(
+      this.#ticks.map((t) => Number(t) * 1000),
+      traffic.first,
+    )
+    const fqTimer = this.#lazy && this.#ticks.length > 0
+    if (fqTimer && this.#traffic.size > 1)
+      assumptions.push(`the flush queue's timer runs the trace shows are taken as ${chosen}'s: the fq_flush probe does not name the domain, and the trace has ${this.#traffic.size} devices`)
+    if (platform.iommu.mode === 'translated' && platform.iommu.flush === 'lazy')
+      assumptions.push(
+        tickPhaseMs === undefined
+          ? "the kernel's ticks are taken to fall at the trace's first event: the trace does not say where they fall (the fq_flush probe does), and the lazy flush queue's timer runs on them"
+          : `the kernel's ticks fall ${tickPhaseMs} ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (${this.#ticks.length} runs of the fq_flush probe)`,
+      )
     // The model's RAM reaches past every physical address the trace mapped.
     let ram = 512n << 20n
     while (ram < traffic.maxPhys) ram <<= 1n
@@ -547,6 +605,7 @@ export class TraceImporter {
         platform: { kernel, ...platform, ramBytes: hex(ram) },
         device: name,
         devices: [{ name, dmaMask }],
+        ...(tickPhaseMs === undefined ? {} : { observed: { tickPhaseMs, ...(fqTimer ? { fqTimer } : {}) } }),
       },
       summary: {
         lines: this.#lines,

@@ -209,6 +209,8 @@ export interface KeepStep extends StepBase {
 export interface WaitStep extends StepBase {
   readonly op: 'wait'
   readonly ms: number
+  /** The lazy flush queue's timer ran at the end of this wait, as a trace saw it (Plan.observed.fqTimer). */
+  readonly fqTimer?: boolean
 }
 
 export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnlinkStep | UnmapStep | KeepStep | WaitStep
@@ -224,4 +226,21 @@ export interface Plan {
   readonly devices: readonly DeviceIR[]
   readonly regions: readonly RegionIR[]
   readonly steps: readonly Step[]
+  /** What a trace showed of the kernel beyond its calls (an imported plan). */
+  readonly observed?: ObservedPlan
+}
+
+/** What a trace showed of the kernel beyond its calls. */
+export interface ObservedPlan {
+  /**
+   * Where the kernel's timer ticks fall, in ms after the plan's start
+   * modulo one jiffy (4 ms with HZ=250): the flush queue's timer and the
+   * IOVA depot's work fire on ticks, so a lazy domain's reuse depends on it.
+   */
+  readonly tickPhaseMs?: number
+  /**
+   * The trace saw every run of the lazy flush queue's timer (fq_flush_timeout()),
+   * marked on wait steps: the simulator runs it there and never on its own.
+   */
+  readonly fqTimer?: boolean
 }

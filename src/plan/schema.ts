@@ -161,7 +161,7 @@ export const hmmStepSchema = z.strictObject({
 export const unlinkStepSchema = z.strictObject({ op: z.literal('unlink'), tx: identifier, region: identifier, ...at })
 export const unmapStepSchema = z.strictObject({ op: z.literal('unmap'), tx: identifier, ...at })
 export const keepStepSchema = z.strictObject({ op: z.literal('keep'), tx: identifier, ...at })
-export const waitStepSchema = z.strictObject({ op: z.literal('wait'), ms: z.number().min(0).max(3_600_000), ...at })
+export const waitStepSchema = z.strictObject({ op: z.literal('wait'), ms: z.number().min(0).max(3_600_000), fqTimer: z.boolean().optional(), ...at })
 
 export const stepSchema = z.discriminatedUnion('op', [
   mapStepSchema,
@@ -185,6 +185,13 @@ export const planSchema = z
     devices: z.array(deviceSchema).min(1),
     regions: z.array(regionSchema).default([]),
     steps: z.array(stepSchema),
+    observed: z
+      .strictObject({
+        tickPhaseMs: z.number().min(0).max(1000).optional().meta({ description: "Where the kernel's ticks fall, ms after the plan's start modulo one jiffy." }),
+        fqTimer: z.boolean().optional().meta({ description: "The lazy flush queue's timer runs only where wait steps say the trace saw it." }),
+      })
+      .optional()
+      .meta({ description: 'What a trace showed of the kernel beyond its calls (an imported plan).' }),
   })
   .superRefine((plan, ctx) => {
     for (const issue of referenceIssues(plan)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path })

@@ -39,9 +39,8 @@ export interface SimOptions {
   /**
    * Where the kernel's first tick falls after the plan's start, in ms
    * within one jiffy (0 to 4 with HZ=250): the flush queue's timer and the
-   * IOVA depot's work fire on ticks. A trace's clock does not say where
-   * ticks fall; `simulate` of an imported lazy trace finds the phase that
-   * reproduces it.
+   * IOVA depot's work fire on ticks. An imported plan says where its
+   * trace saw them (Plan.observed.tickPhaseMs); this overrides it.
    */
   readonly jiffyPhaseMs?: number
   /** Unbind the driver after the plan: mappings still alive are reported (D21). */

@@ -144,6 +144,34 @@ describe("the IOVA API's kprobes in a trace (src/import/iova-probes.ts)", () => 
   })
 })
 
+describe("the lazy flush queue's timer in a trace (the fq_flush probe)", () => {
+  const line = (t: string, ev: string) => `  kworker-9 [000] ..... ${t}: ${ev}`
+  const map = (t: string, dma: string) => line(t, `dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=${dma} size=4096 phys_addr=1000000 attrs=`)
+  const unmap = (t: string, dma: string) => line(t, `dma_unmap_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=${dma} size=4096 attrs=`)
+  const flush = (t: string) => `  <idle>-0 [000] ..s1. ${t}: fq_flush: (fq_flush_timeout+0x4/0x100)`
+  // A map, its unmap (queued), and 5 ms later a map of the same size: the timer (3 jiffies, 12 to 16 ms) is not due yet.
+  const before = [map('1.000000', 'fffff000'), unmap('1.000100', 'fffff000')]
+  const after = [map('1.005100', 'fffff000'), unmap('1.005200', 'fffff000')]
+
+  it('runs the timer where the trace saw it, and no other: the IOVA it freed is handed out again', () => {
+    const { plan, summary } = importLines([...before, flush('1.005000'), ...after], { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
+    expect(plan.observed?.fqTimer).toBe(true)
+    expect(plan.steps.filter((x) => x.op === 'wait' && x.fqTimer === true)).toHaveLength(1)
+    expect(summary.assumptions.some((a) => a.startsWith("the kernel's ticks fall"))).toBe(true)
+    expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])
+  })
+
+  it("without the probe the model's own timer decides, and says the ticks are assumed", () => {
+    const { plan, summary } = importLines([...before, ...after], { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
+    expect(plan.observed).toBeUndefined()
+    expect(summary.assumptions.some((a) => a.startsWith("the kernel's ticks are taken to fall at the trace's first event"))).toBe(true)
+    // Its timer is not due 5 ms after the unmap: the model hands out a fresh IOVA where the kernel reused the freed one.
+    expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR').map((f) => f.message)).toEqual([
+      'fq.trace:3: the kernel gave 0xfffff000+0x1000; the simulator predicts 0xffffe000+0x1000',
+    ])
+  })
+})
+
 describe('dmaplan import', () => {
   const output = () => {
     const lines: string[] = []

@@ -20,6 +20,8 @@ export interface DomainConfig {
   /** Input address width: geometry.aperture_end = 2^width - 1 (force_aperture). */
   readonly addressWidth: number
   readonly lazy: boolean
+  /** The flush queue's timer runs where a trace saw it (FlushQueue.timeout()), not on the clock. */
+  readonly observedFqTimer?: boolean
   /** Bus-address ranges reserved in the IOVA space (host-bridge windows, R22). */
   readonly reserved: readonly { start: bigint; end: bigint }[]
   /**
@@ -63,6 +65,7 @@ export class IommuDomain {
           clock,
           () => this.flushIotlbAll(),
           (pfn, pages) => this.caches.freeFast(pfn, pages),
+          cfg.observedFqTimer === true,
         )
       : undefined
     // iova_reserve_iommu_regions(): host-bridge windows, then the IOMMU's reserved regions.

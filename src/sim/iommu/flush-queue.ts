@@ -21,7 +21,11 @@ export class FlushQueue {
   #startCnt = 0
   #finishCnt = 0
 
-  constructor(clock: Clock, flushAll: () => void, free: (pfn: number, pages: number) => void) {
+  /** The timer runs only when timeout() is called (a trace saw when it ran), never on the clock. */
+  readonly #observed: boolean
+
+  constructor(clock: Clock, flushAll: () => void, free: (pfn: number, pages: number) => void, observed = false) {
+    this.#observed = observed
     this.#clock = clock
     this.#flushAll = flushAll
     this.#free = free
@@ -54,9 +58,12 @@ export class FlushQueue {
       this.#ringFree()
     }
     this.#ring.push({ pfn, pages, counter: this.#startCnt })
-    this.#clock.scheduleJiffies('fq-timer', msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS), () => {
-      this.flush()
-      this.#ringFree()
-    })
+    if (!this.#observed) this.#clock.scheduleJiffies('fq-timer', msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS), () => this.timeout())
+  }
+
+  /** fq_flush_timeout(). */
+  timeout(): void {
+    this.flush()
+    this.#ringFree()
   }
 }

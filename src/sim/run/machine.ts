@@ -73,7 +73,7 @@ export class Machine implements Env {
 
   constructor(plan: Plan, options: SimOptions = {}) {
     this.plan = plan
-    this.clock = new Clock(options.jiffyPhaseMs ?? 0)
+    this.clock = new Clock(options.jiffyPhaseMs ?? plan.observed?.tickPhaseMs ?? 0)
     const p = plan.platform
     this.version = p.kernel
     const devIr = plan.devices.find((d) => d.name === plan.device)
@@ -121,7 +121,7 @@ export class Machine implements Env {
       // A coherent device stands for x86 and VT-d here too, a non-coherent one for arm64's io-pgtable-arm.
       const remapPresent = !this.dev.coherent ? 'eexist' : this.has('vtd-generic-pt') ? 'eaddrinuse' : 'keep'
       const onRemap = vtdRemapWarning(this.reporter, this.dev, p.iommu.granule)
-      this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, reserved, remapPresent, onRemap }, this.clock, this.stats)
+      this.domain = new IommuDomain({ granule: p.iommu.granule, addressWidth: p.iommu.addressWidth, lazy, observedFqTimer: plan.observed?.fqTimer === true, reserved, remapPresent, onRemap }, this.clock, this.stats)
       if (options.exhaustIova) this.domain.caches.exhausted = true
     }
     this.p2p = new P2pDma(plan, plan.device, this.layout.bars)

@@ -163,6 +163,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
     switch (s.op) {
       case 'wait':
         m.clock.advance(s.ms)
+        if (s.fqTimer === true) m.domain?.fq?.timeout()
         return
       case 'cpu-read':
       case 'cpu-write': {

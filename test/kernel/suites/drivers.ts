@@ -1,9 +1,11 @@
 /**
  * Real drivers as referees (support/driver-run.ts): each driver of drivers/
  * on VT-d strict and lazy, its trace imported and simulated. Behind VT-d
- * strict every DMA address the kernel gave must be the simulator's; behind
- * lazy, the flush queue frees IOVAs on a timer whose expiry the trace does
- * not pin down, and the line says how many agree. Each line's last test
+ * strict every DMA address the kernel gave must be the simulator's, up to
+ * the first place where an interrupt nested in a call puts the trace's
+ * order in doubt; behind lazy, where the flush queue's timer runs as the
+ * fq_flush probe saw it, the line says how many agree and at least
+ * nine in ten must. Each line's last test
  * prints `drivers <version>: ...`.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -25,6 +27,9 @@ function describeDriverRun(r: DriverRun): string[] {
     ...r.disagreements.map((f) => `${name}: ${f.message}`),
   ]
 }
+
+/** The share of a lazy run's DMA addresses that must be as predicted. */
+const LAZY_AGREEMENT = 0.9
 
 /** The trace line of the first map whose DMA address the simulator predicted otherwise. */
 function firstDisagreement(r: DriverRun): number | undefined {
@@ -55,17 +60,17 @@ export function defineDrivers(kernel: KernelLine, drivers: readonly DriverWorklo
           expect(r.problems, r.lines.slice(-40).join('\n')).toEqual([])
           expect(s?.defects ?? []).toEqual([])
           expect(s?.mappings ?? 0).toBeGreaterThanOrEqual(d.minMappings)
+          const first = firstDisagreement(r)
+          const trace = r.lines.filter((l) => l.startsWith('dmaplan-trace: '))
+          const near = first === undefined ? [] : [...interruptedLines(trace)].filter((l) => l <= first && l > first - 8)
+          if (first !== undefined) console.log(`driver ${d.name} on ${kernel.version} ${setup}: the first address not as predicted is at trace line ${first}; an interrupt nested in the calls before it at ${near.join(', ') || 'none'}`)
+          expect(describeDriverRun(r).filter((x) => !/the kernel gave/.test(x))).toEqual([])
           if (setup === 'vtd-strict') {
             // Exact up to the first place where the trace's own order is in doubt (support/driver-run.ts interruptedLines()).
-            const first = firstDisagreement(r)
-            if (first !== undefined) {
-              const trace = r.lines.filter((l) => l.startsWith('dmaplan-trace: '))
-              const doubtful = interruptedLines(trace)
-              const near = [...doubtful].filter((l) => l <= first && l > first - 8)
-              console.log(`driver ${d.name} on ${kernel.version} ${setup}: the first address not as predicted is at trace line ${first}; an interrupt nested in the calls before it at ${near.join(', ') || 'none'}`)
-              expect(near.length, describeDriverRun(r).slice(0, 5).join('\n')).toBeGreaterThan(0)
-            }
-            expect(describeDriverRun(r).filter((x) => !x.includes('TRACE-ADDR') && !/the kernel gave/.test(x))).toEqual([])
+            if (first !== undefined) expect(near.length, describeDriverRun(r).slice(0, 5).join('\n')).toBeGreaterThan(0)
+          } else {
+            // Lazy: the flush queue's timer runs where the fq_flush probe saw it; what is left is not yet exact (docs/import.md).
+            expect(r.compared - r.disagreements.length, describeDriverRun(r).slice(0, 5).join('\n')).toBeGreaterThanOrEqual(Math.ceil(r.compared * LAZY_AGREEMENT))
           }
         })
       }
