@@ -14,6 +14,9 @@
  */
 import { formatU64 } from '../plan/u64.js'
 import { TRACE_DIRS } from './events.js'
+import { irqLevel } from './trace-line.js'
+
+export { irqLevel }
 
 /** The kprobe group; its events are in events/dmaplan. */
 export const IOVA_PROBE_GROUP = 'dmaplan'
@@ -71,12 +74,6 @@ export interface ProbeHit {
 export type IovaFn = 'iova_alloc' | 'iova_link' | 'iova_sync' | 'iova_unlink' | 'iova_destroy' | 'iova_free'
 
 const HIT = / \[(\d+)\] (?:(\S{4,5}) +)?(\d+\.\d+): (iova_(?:alloc|link|sync|unlink|destroy|free))(_ret)?: \((.*?)\)( .*)?$/
-
-/** How deep in interrupts an event ran: the flags column's hardirq/softirq letter (kernel/trace/trace_output.c, trace_print_lat_fmt()). */
-export function irqLevel(flags: string): number {
-  const c = flags[2] ?? '.'
-  return c === 'z' || c === 'Z' ? 3 : c === 'h' || c === 'H' ? 2 : c === 's' ? 1 : 0
-}
 
 const TICK = / \[\d+\] (?:\S{4,5} +)?(\d+\.\d+): fq_flush: \(/
 

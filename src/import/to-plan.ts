@@ -142,6 +142,8 @@ class DeviceTraffic {
   readonly #sg = new Map<string, Live>()
   readonly #sgByDma = new Map<bigint, Live>()
   #tx = 0
+  /** The event being read came right after an interrupt's, on its CPU. */
+  #interrupted = false
   readonly #iova: IovaStates
   /**
    * Steps held back while a map's place is reserved (an IOVA state still
@@ -153,6 +155,8 @@ class DeviceTraffic {
   /** The trace's time so far, and what of it no wait step has said yet (ms). */
   #last: number | undefined
   #unsaid = 0
+  /** The interrupt level of the device's last event on each CPU. */
+  readonly #irqOf = new Map<number, number>()
   /** The time of the device's first event (ms): the plan's time 0. */
   first: number | undefined
   maxPhys = 0n
@@ -175,7 +179,7 @@ class DeviceTraffic {
       },
       drop: (place) => this.#fill(place, ''),
       map: (place, line, dir, attrs, regions, dma, bytes) => {
-        const [tx, json] = this.#mapJson(line, 'iova', dir, attrs, regions, [dma], [bytes], false)
+        const [tx, json] = this.#mapJson(line, 'iova', dir, attrs, regions, [dma], [bytes], false, false)
         this.#fill(place, json)
         return tx
       },
@@ -263,13 +267,23 @@ class DeviceTraffic {
       const name = ATTRS[a]
       if (name !== undefined) planAttrs.push(name)
     }
-    const [tx, json] = this.#mapJson(e.line, strategy, e.dir, planAttrs, regions, dma, lengths, entriesAssumed)
+    const [tx, json] = this.#mapJson(e.line, strategy, e.dir, planAttrs, regions, dma, lengths, entriesAssumed, this.#interrupted && strategy !== 'coherent')
     this.#step(json)
     return tx
   }
 
   /** A map step's transaction and JSON text; attrs are the plan's DMA_ATTR_* names. */
-  #mapJson(line: number, strategy: string, traceDir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: readonly bigint[], lengths: readonly bigint[], entriesAssumed: boolean): [string, string] {
+  #mapJson(
+    line: number,
+    strategy: string,
+    traceDir: TraceDir,
+    attrs: readonly string[],
+    regions: readonly string[],
+    dma: readonly bigint[],
+    lengths: readonly bigint[],
+    entriesAssumed: boolean,
+    interrupted: boolean,
+  ): [string, string] {
     const tx = `t${this.#tx++}`
     for (let i = 0; i < dma.length; i++) {
       const end = (dma[i] ?? 0n) + (lengths[i] ?? 1n) - 1n
@@ -283,7 +297,7 @@ class DeviceTraffic {
     // Names here are identifiers and hex strings: nothing to escape but `at` (at() quotes it).
     const json =
       `{"op":"map","tx":"${tx}","strategy":"${strategy}","dir":"${DIR[traceDir] ?? 'bidirectional'}","attrs":[${planAttrs}],"regions":[${regionNames}],"populate":true,` +
-      `"observed":{"dma":[${hexList(dma)}],"lengths":[${hexList(lengths)}],"entriesAssumed":${entriesAssumed}},"at":${this.at(line)}}`
+      `"observed":{"dma":[${hexList(dma)}],"lengths":[${hexList(lengths)}],"entriesAssumed":${entriesAssumed}${interrupted ? ',"interrupted":true' : ''}},"at":${this.at(line)}}`
     return [tx, json]
   }
 
@@ -304,6 +318,10 @@ class DeviceTraffic {
 
   push(e: DmaTraceEvent): void {
     this.#pass(e.time)
+    // A map whose event follows, on its CPU, one of a deeper interrupt: that interrupt came while the map ran (ObservedMap.interrupted).
+    const before = this.#irqOf.get(e.cpu)
+    this.#irqOf.set(e.cpu, e.irq)
+    this.#interrupted = before !== undefined && before > e.irq
     switch (e.class) {
       case 'map': {
         if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')

@@ -23,6 +23,8 @@ export interface TraceHeader {
   readonly task: string
   readonly pid: number
   readonly cpu: number
+  /** The interrupt level it ran at (0 task, 1 softirq, 2 hardirq, 3 NMI), from the flags column; 0 without one (trace-cmd). */
+  readonly irq: number
   /** The timestamp as printed (seconds, with its own precision). */
   readonly time: string
 }
@@ -76,18 +78,19 @@ const EVENT_LINE = /^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]*\)\s+)?\[(\d+)\]\s+(?:([.A-Z
  * ends, without the backtracking. It holds for lines without line breaks
  * (what a line reader gives); any other line goes through EVENT_LINE.
  */
-const EVENT_TAIL = /-(\d+)\s+(?:\(\s*[-\d]*\)\s+)?\[(\d+)\]\s+(?:[.A-Za-z0-9]{4,5}\s+)?(\d+\.\d+):\s+(\w+):\s?/g
+const EVENT_TAIL = /-(\d+)\s+(?:\(\s*[-\d]*\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{4,5})\s+)?(\d+\.\d+):\s+(\w+):\s?/g
 const LINE_BREAK = /[\n\r\u2028\u2029]/
 
 /** Parse one line (1-based `line` for messages). */
 export function parseTraceLine(text: string, line: number): TraceLine {
-  let task: string, pid: string, cpu: string, time: string, name: string, fields: number
+  let task: string, pid: string, cpu: string, flags: string, time: string, name: string, fields: number
   if (LINE_BREAK.test(text)) {
     const m = EVENT_LINE.exec(text)
     if (m === null) return { kind: 'none' }
     task = m[1] ?? ''
     pid = m[2] ?? ''
     cpu = m[3] ?? ''
+    flags = m[4] ?? ''
     time = m[5] ?? ''
     name = m[6] ?? ''
     fields = text.length - (m[7] ?? '').length
@@ -99,13 +102,21 @@ export function parseTraceLine(text: string, line: number): TraceLine {
     task = text.slice(0, m.index).trimStart()
     pid = m[1] ?? ''
     cpu = m[2] ?? ''
-    time = m[3] ?? ''
-    name = m[4] ?? ''
+    flags = m[3] ?? ''
+    time = m[4] ?? ''
+    name = m[5] ?? ''
     fields = EVENT_TAIL.lastIndex
   }
-  if (!name.startsWith('dma_')) return { kind: 'other', header: { line, task, pid: Number(pid), cpu: Number(cpu), time }, name }
-  if (!isDmaEvent(name)) return { kind: 'unknown', header: { line, task, pid: Number(pid), cpu: Number(cpu), time }, name }
-  return { kind: 'dma', event: readEvent(new FieldReader(line, name, text, fields), task, Number(pid), Number(cpu), time) }
+  const irq = irqLevel(flags)
+  if (!name.startsWith('dma_')) return { kind: 'other', header: { line, task, pid: Number(pid), cpu: Number(cpu), irq, time }, name }
+  if (!isDmaEvent(name)) return { kind: 'unknown', header: { line, task, pid: Number(pid), cpu: Number(cpu), irq, time }, name }
+  return { kind: 'dma', event: readEvent(new FieldReader(line, name, text, fields), task, Number(pid), Number(cpu), irq, time) }
+}
+
+/** How deep in interrupts an event ran: the flags column's hardirq/softirq letter (kernel/trace/trace_output.c, trace_print_lat_fmt()). */
+export function irqLevel(flags: string): number {
+  const c = flags.length > 2 ? flags[2] : '.'
+  return c === 'z' || c === 'Z' ? 3 : c === 'h' || c === 'H' ? 2 : c === 's' ? 1 : 0
 }
 
 /**
@@ -113,7 +124,7 @@ export function parseTraceLine(text: string, line: number): TraceLine {
  * Each class's object is written out whole (no spreads of a shared base):
  * this runs once per event of traces of millions.
  */
-function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time: string): DmaTraceEvent {
+function readEvent(r: FieldReader, task: string, pid: number, cpu: number, irq: number, time: string): DmaTraceEvent {
   const { line, event } = r
   const device = r.device()
   const dir = r.dir()
@@ -123,13 +134,13 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time:
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
       const phys = r.hex('phys_addr')
-      e = { line, task, pid, cpu, time, event, class: 'map', device, dir, dma, size, phys, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'map', device, dir, dma, size, phys, attrs: r.attrs() }
       break
     }
     case 'unmap': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
-      e = { line, task, pid, cpu, time, event, class: 'unmap', device, dir, dma, size, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'unmap', device, dir, dma, size, attrs: r.attrs() }
       break
     }
     case 'map-sg': {
@@ -139,28 +150,28 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time:
       const dmaAddrs = r.array('dma_addrs')
       const sizes = r.array('sizes')
       const physAddrs = r.array('phys_addrs')
-      e = { line, task, pid, cpu, time, event, class: 'map-sg', device, dir, nents, ents, truncated, dmaAddrs, sizes, physAddrs, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'map-sg', device, dir, nents, ents, truncated, dmaAddrs, sizes, physAddrs, attrs: r.attrs() }
       break
     }
     case 'map-sg-err': {
       const physAddrs = r.array('dma_addrs')
       const err = r.int('err')
-      e = { line, task, pid, cpu, time, event, class: 'map-sg-err', device, dir, physAddrs, err, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'map-sg-err', device, dir, physAddrs, err, attrs: r.attrs() }
       break
     }
     case 'unmap-sg': {
       const physAddrs = r.array('phys_addrs')
-      e = { line, task, pid, cpu, time, event, class: 'unmap-sg', device, dir, physAddrs, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'unmap-sg', device, dir, physAddrs, attrs: r.attrs() }
       break
     }
     case 'sync-single': {
       const dma = r.hex('dma_addr')
-      e = { line, task, pid, cpu, time, event, class: 'sync-single', device, dir, dma, size: r.dec('size') }
+      e = { line, task, pid, cpu, irq, time, event, class: 'sync-single', device, dir, dma, size: r.dec('size') }
       break
     }
     case 'sync-sg': {
       const dmaAddrs = r.array('dma_addrs')
-      e = { line, task, pid, cpu, time, event, class: 'sync-sg', device, dir, dmaAddrs, sizes: r.array('sizes') }
+      e = { line, task, pid, cpu, irq, time, event, class: 'sync-sg', device, dir, dmaAddrs, sizes: r.array('sizes') }
       break
     }
     case 'alloc': {
@@ -168,7 +179,7 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time:
       const size = r.dec('size')
       r.word('virt_addr')
       const flags = r.word('flags')
-      e = { line, task, pid, cpu, time, event, class: 'alloc', device, dir, dma, size, flags, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'alloc', device, dir, dma, size, flags, attrs: r.attrs() }
       break
     }
     case 'alloc-sgt': {
@@ -176,20 +187,20 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, time:
       const size = r.dec('size')
       const physAddrs = r.array('phys_addrs')
       const flags = r.word('flags')
-      e = { line, task, pid, cpu, time, event, class: 'alloc-sgt', device, dir, dma, size, physAddrs, flags, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'alloc-sgt', device, dir, dma, size, physAddrs, flags, attrs: r.attrs() }
       break
     }
     case 'free': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
       r.word('virt_addr')
-      e = { line, task, pid, cpu, time, event, class: 'free', device, dir, dma, size, attrs: r.attrs() }
+      e = { line, task, pid, cpu, irq, time, event, class: 'free', device, dir, dma, size, attrs: r.attrs() }
       break
     }
     case 'free-sgt': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
-      e = { line, task, pid, cpu, time, event, class: 'free-sgt', device, dir, dma, size, physAddrs: r.array('phys_addrs') }
+      e = { line, task, pid, cpu, irq, time, event, class: 'free-sgt', device, dir, dma, size, physAddrs: r.array('phys_addrs') }
       break
     }
   }

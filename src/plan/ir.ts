@@ -144,6 +144,14 @@ export interface ObservedMap {
    * trace's; how they split into segments follows from an assumption.
    */
   readonly entriesAssumed: boolean
+  /**
+   * In the trace an interrupt's calls come right before this map's event,
+   * after its call began: the kernel allocated this map's IOVA before or
+   * after them, which the trace does not say (a map's event is written
+   * after its IOVA is taken). Where the simulator's caches hold the
+   * kernel's IOVA, it takes that one.
+   */
+  readonly interrupted?: boolean
 }
 
 /** The device reads or writes bytes [offset, offset+bytes) of a region through a transaction's mapping. */

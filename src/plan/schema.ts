@@ -122,7 +122,7 @@ export const mapStepSchema = z.strictObject({
   regions: z.array(identifier),
   populate: z.boolean().default(true),
   observed: z
-    .strictObject({ dma: z.array(u64), lengths: z.array(u64), entriesAssumed: z.boolean().default(false) })
+    .strictObject({ dma: z.array(u64), lengths: z.array(u64), entriesAssumed: z.boolean().default(false), interrupted: z.boolean().optional() })
     .optional()
     .meta({ description: 'what a real kernel gave for this map, in a plan imported from a trace: each DMA segment' }),
   ...at,

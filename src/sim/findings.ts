@@ -19,7 +19,7 @@ export function findingId(fact: string): string {
 }
 
 export interface Finding {
-  /** The fact the finding comes from: D1-D22 (dma-debug), K-R*, K-S*, K-P*, K-C* (kernel facts), or DMAR, DMA, DATA, LEAK, MAP, TRACE-ADDR. */
+  /** The fact the finding comes from: D1-D22 (dma-debug), K-R*, K-S*, K-P*, K-C* (kernel facts), or DMAR, DMA, DATA, LEAK, MAP, TRACE-ADDR, TRACE-ORDER. */
   readonly id: string
   readonly severity: Severity
   readonly source: FindingSource

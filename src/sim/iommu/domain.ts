@@ -73,6 +73,11 @@ export class IommuDomain {
     this.iovad.reserve(this.pfn(X86_MSI_RESV_START), this.pfn(X86_MSI_RESV_END))
   }
 
+  /** The kernel's IOVA for the next allocation, where a trace leaves the order of calls in doubt (ObservedMap.interrupted). */
+  iovaHint: number | undefined
+  /** Called when an allocation took the kernel's IOVA where the model's caches would have given another (0: the tree). */
+  hintTaken: ((pfn: number, natural: number) => void) | undefined
+
   pfn(addr: bigint): number {
     return Number(addr >> BigInt(this.shift))
   }
@@ -91,7 +96,12 @@ export class IommuDomain {
 
   /** Allocate size granules below limitPfn (inclusive); 0 on failure. Counts granules actually taken. */
   allocIova(size: number, limitPfn: number, flushRcache: boolean): number {
-    const pfn = this.caches.allocFast(size, limitPfn, flushRcache)
+    const hint = this.iovaHint
+    this.iovaHint = undefined
+    const natural = hint === undefined ? 0 : this.caches.peekCached(size, limitPfn)
+    const taken = hint !== undefined && hint !== natural && hint <= limitPfn && this.caches.takeCached(hint, size)
+    if (taken) this.hintTaken?.(hint, natural)
+    const pfn = taken && hint !== undefined ? hint : this.caches.allocFast(size, limitPfn, flushRcache)
     if (pfn) this.#stats.add(C.iovaPages, size < 32 ? 2 ** Math.ceil(Math.log2(size)) : size)
     return pfn
   }

@@ -54,7 +54,7 @@ export const countersSchema = z
 
 export const findingSchema = z
   .object({
-    id: z.string().meta({ description: 'the fact: D1-D22 (dma-debug), K-R*, K-S*, K-P*, K-C* (kernel facts), or DMAR, DATA, DMA, LEAK, MAP, IOVA, TRACE-ADDR (a plan imported from a trace)' }),
+    id: z.string().meta({ description: 'the fact: D1-D22 (dma-debug), K-R*, K-S*, K-P*, K-C* (kernel facts), or DMAR, DATA, DMA, LEAK, MAP, IOVA, TRACE-ADDR and TRACE-ORDER (a plan imported from a trace)' }),
     severity: z.enum(['error', 'warning', 'info']),
     source: z
       .enum(['dma-debug', 'iommu', 'kernel', 'swiotlb', 'dmaplan', 'data'])

@@ -192,7 +192,27 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           data: { checks: 0, errors: [] },
         }
         txs.set(s.tx, tx)
+        // The trace leaves open whether this map's IOVA was taken before or after an interrupt's calls: the kernel's, where the caches hold it.
+        const first = s.observed?.dma[0]
+        if (s.observed?.interrupted === true && first !== undefined && m.domain !== undefined) {
+          const d = m.domain
+          d.iovaHint = d.pfn(first)
+          d.hintTaken = (pfn, natural) => {
+            m.reporter.context.tx = s.tx
+            const iova = (p: number) => formatU64(BigInt(p) << BigInt(d.shift))
+            m.reporter.report(
+              'TRACE-ORDER',
+              'info',
+              'dmaplan',
+              `${s.at ?? `transaction ${s.tx}`}: an interrupt's calls came while this map ran, and the trace does not say whether its IOVA was taken before or after theirs: the kernel's ${iova(pfn)} taken from the IOVA caches, where the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)}`,
+            )
+          }
+        }
         const outcome = within(tx, () => STRATEGIES[s.strategy]({ m, api: m.api, step: s, regions, dir: tx.dir, attrs: attrBits(s.attrs) }))
+        if (m.domain !== undefined) {
+          m.domain.iovaHint = undefined
+          m.domain.hintTaken = undefined
+        }
         if (outcome.ok) {
           tx.mapping = outcome.mapping
           tx.status = 'mapped'

@@ -11,7 +11,8 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { iovaProbeSetup, irqLevel } from '../../../src/import/iova-probes.js'
+import { iovaProbeSetup } from '../../../src/import/iova-probes.js'
+import { irqLevel } from '../../../src/import/trace-line.js'
 import type { PlatformName } from '../../../src/import/platforms.js'
 import type { ImportSummary } from '../../../src/import/to-plan.js'
 import { TraceImporter } from '../../../src/import/to-plan.js'
@@ -42,6 +43,8 @@ export interface DriverRun {
   /** Map steps whose DMA addresses the trace gave, and those the simulator predicted otherwise. */
   readonly compared: number
   readonly disagreements: readonly Finding[]
+  /** Maps where the trace left the order against an interrupt in doubt and the kernel's IOVA was taken (TRACE-ORDER). */
+  readonly orderInDoubt: number
   /** What went wrong on the kernel's side: a DMAR fault, an oops, a workload step that failed. */
   readonly problems: readonly string[]
 }
@@ -106,13 +109,9 @@ function problemsOf(lines: readonly string[], timedOut: boolean): string[] {
 }
 
 /**
- * Where the trace's order may not be the order of the IOVA allocator's
- * work: a map's event is written after its IOVA was allocated, an unmap's
- * before its IOVA is freed (kernel/dma/mapping.c), so an interrupt that
- * comes inside a call puts its own events before the call's, though the
- * call began first. These are the lines of events that directly follow,
- * on their CPU, an event of a deeper interrupt level: an interrupt that
- * may have come inside their call.
+ * The trace lines (1-based, among the trace's lines) of events that follow,
+ * on their CPU, an event of a deeper interrupt level: where an interrupt
+ * came inside a call and its events were written before the call's.
  */
 export function interruptedLines(trace: readonly string[]): Set<number> {
   const last = new Map<number, number>()
@@ -139,13 +138,15 @@ export async function runDriver(d: DriverWorkload, setup: DriverSetup, kernel: K
     const device = b.lines.map((l) => /dmaplan-driver: device (\S+)/.exec(l)?.[1]).find((x) => x !== undefined)
     const problems = problemsOf(b.lines, b.timedOut)
     const base = { driver: d.name, setup, seconds: b.seconds, lines: b.lines, ...(device ? { device } : {}) }
-    if (device === undefined) return { ...base, compared: 0, disagreements: [], problems: [...problems, `${d.name} bound no device`] }
+    if (device === undefined) return { ...base, compared: 0, disagreements: [], orderInDoubt: 0, problems: [...problems, `${d.name} bound no device`] }
     const im = new TraceImporter({ platform: setup, kernel: kernel.release, device, file: `${d.name}-${setup}.trace`, name: d.name })
     for (const l of b.lines) if (l.startsWith('dmaplan-trace: ')) im.push(l.slice('dmaplan-trace: '.length))
     const { plan, summary } = im.finish()
     const result = simulate(plan, { changes: kernel.changes })
     const compared = plan.steps.filter((s) => s.op === 'map' && s.observed !== undefined).length
-    return { ...base, plan, summary, compared, disagreements: result.findings.filter((f) => f.id === 'TRACE-ADDR'), problems }
+    const disagreements = result.findings.filter((f) => f.id === 'TRACE-ADDR')
+    const orderInDoubt = result.findings.filter((f) => f.id === 'TRACE-ORDER').length
+    return { ...base, plan, summary, compared, disagreements, orderInDoubt, problems }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
