@@ -14,12 +14,17 @@ export async function readLines(path: string, line: (text: string) => void, read
   const file = await open(path, 'r')
   try {
     const decoder = new StringDecoder('utf8')
-    const buffer = Buffer.allocUnsafe(CHUNK)
+    // Two buffers: the next chunk is read while this one is split.
+    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const
     let carry = ''
     let bytes = 0
+    let which = 0
+    let next: Promise<{ bytesRead: number; buffer: Buffer }> = file.read(buffers[0], 0, CHUNK, null)
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK, null)
+      const { bytesRead, buffer } = await next
       if (bytesRead === 0) break
+      which ^= 1
+      next = file.read(buffers[which] as Buffer, 0, CHUNK, null)
       bytes += bytesRead
       carry = splitLines(carry + decoder.write(buffer.subarray(0, bytesRead)), line)
       await read?.(bytes)
