@@ -31,6 +31,7 @@ export const IMPORT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   device: { type: 'string' },
   name: { type: 'string' },
   'dma-mask': { type: 'string' },
+  probes: { type: 'boolean', default: false },
 }
 
 export async function importVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {

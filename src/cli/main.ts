@@ -11,6 +11,7 @@ import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
 import { gen, GEN_OPTIONS } from './gen.js'
 import { importVerb, IMPORT_OPTIONS } from './import-trace.js'
+import { IOVA_PROBES } from '../import/iova-probes.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 
@@ -107,6 +108,7 @@ hardware segments, metadata bytes. The planned strategy is marked with *.`,
   import: {
     summary: 'import <trace> --platform NAME    a trace of the kernel\'s dma events as a plan',
     usage: `usage: dmaplan import <trace> --platform NAME [--kernel X.Y] [--device PCI] [--dma-mask BITS] [--name NAME] [--out plan.json [--force]] [--json]
+       dmaplan import --probes
 
 Reads the text of tracefs's trace file or of trace-cmd report (the kernel's
 dma trace events, 6.12 to 7.3) and writes the device's traffic as a plan: each
@@ -122,10 +124,18 @@ kernel gave kept as observed; prints one line of what it read.
   --name NAME          the plan's name (a C identifier; else the trace file's)
   --out FILE           write the plan there (never over a file unless --force);
                        else print it after the summary line
+  --probes             print the kprobe events that record what the dma events do not
+                       (the two-step IOVA API, the lazy flush queue's timer), for
+                       /sys/kernel/tracing/kprobe_events; enable them with events/dmaplan
 
 Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`,
     options: IMPORT_OPTIONS,
     async run(args, values) {
+      if (values.probes === true) {
+        if (args.length !== 0) throw new UsageError('import --probes takes no trace file')
+        for (const p of IOVA_PROBES) consoleOutput(false).print(p)
+        return EXIT.clean
+      }
       if (args.length !== 1) throw new UsageError('import takes one trace file')
       return importVerb(args[0] as string, values, consoleOutput(values.json === true))
     },

@@ -115,3 +115,13 @@ describe('the plan file of dmaplan import', () => {
     expect([report.mappings, embedded.ok && embedded.plan]).toEqual([2, memory])
   })
 })
+
+describe('the imported example (examples/traces)', () => {
+  it('is what `dmaplan import examples/traces/nvme-7.3.trace --platform vtd-strict --device 0000:00:01.0` writes today', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaplan-example-'))
+    const out = join(dir, 'nvme-7.3.plan.json')
+    const trace = join('examples', 'traces', 'nvme-7.3.trace')
+    expect(await importVerb(trace, { platform: 'vtd-strict', device: '0000:00:01.0', out }, output().out)).toBe(0)
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(join('examples', 'traces', 'nvme-7.3.plan.json'), 'utf8'))
+  })
+})

@@ -113,8 +113,8 @@ describe('a trace imported as a plan', () => {
 })
 
 describe("the IOVA API's kprobes in a trace (src/import/iova-probes.ts)", () => {
-  // The first 1340 lines of an NVMe drive's trace on Debian's 7.3.4 behind VT-d strict (test/kernel/drivers/nvme.ts).
-  const nvme = () => importLines(trace('nvme-iova-7.3.trace'), { platform: 'vtd-strict', kernel: '7.3', device: '0000:00:01.0' })
+  // examples/traces/nvme-7.3.trace: the first 1340 lines of an NVMe drive's trace on Debian's 7.3.4 behind VT-d strict (test/kernel/drivers/nvme.ts).
+  const nvme = () => importLines(readFileSync(join(import.meta.dirname, '../../examples/traces/nvme-7.3.trace'), 'utf8').trimEnd().split('\n'), { platform: 'vtd-strict', kernel: '7.3', device: '0000:00:01.0' })
 
   it('makes each request the block layer linked an iova transaction, its links the regions, its address the state', () => {
     const { plan } = nvme()

@@ -390,6 +390,17 @@ function teardownReport(m: Machine, txs: readonly TxRun[]): SimResult['teardown'
     dmaDebugEntries: m.debug.liveEntries,
     keptTransactions: kept,
   }
+  // A trace's mappings still mapped when it ends: leaks if the driver had let go of the device by then.
+  const open = txs.filter((t) => t.status === 'mapped' && t.step.observed !== undefined)
+  if (open.length > 0) {
+    const named = open.slice(0, 4).map((t) => `${t.step.tx} (${t.step.strategy}${t.step.at ? `, ${t.step.at}` : ''})`)
+    m.reporter.report(
+      'LEAK',
+      'warning',
+      'dmaplan',
+      `${open.length} mapping(s) of the trace are still mapped when it ends: ${named.join(', ')}${open.length > named.length ? ', ...' : ''}; leaked if the driver had let go of the device by then`,
+    )
+  }
   if (kept.length === 0) {
     const left: string[] = []
     if (out.liveIovaPages) left.push(`${out.liveIovaPages} IOVA granule(s)`)
