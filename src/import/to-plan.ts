@@ -35,7 +35,7 @@ import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.j
 import { JIFFY_MS } from '../sim/consts.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
-import { parseTraceLine } from './trace-line.js'
+import { parseTraceLine, TraceSyntaxError } from './trace-line.js'
 
 const PAGE = 0x1000n
 const DMA_MAPPING_ERROR = (1n << 64n) - 1n
@@ -523,10 +523,11 @@ export class TraceImporter {
     this.#dmaEvents++
     this.#names.add(e.event)
     this.#devices.set(e.device, (this.#devices.get(e.device) ?? 0) + 1)
-    if (this.#o.device !== undefined && e.device !== this.#o.device) return
+    // tracefs and trace-cmd merge the CPUs' buffers in time order: a step back is two traces joined, or a damaged one.
     const time = Number(e.time)
-    if (time < this.#lastTime) this.#defects.push(`line ${line}: the event at ${e.time} s comes after one at ${this.#lastTime} s (events out of order; the trace is read in its own order)`)
-    this.#lastTime = Math.max(time, this.#lastTime)
+    if (time < this.#lastTime) throw new TraceSyntaxError(line, `this event at ${e.time} s comes after one at ${this.#lastTime} s, and a trace is in time order (two traces joined, or lines lost or moved)`)
+    this.#lastTime = time
+    if (this.#o.device !== undefined && e.device !== this.#o.device) return
     this.#trafficOf(e.device).push(e)
   }
 

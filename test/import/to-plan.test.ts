@@ -92,7 +92,7 @@ describe('a trace imported as a plan', () => {
         `${head('1.1')}dma_unmap_phys: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff000 size=2048 attrs=`,
         `${head('1.2')}dma_unmap_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 attrs=`,
         `${head('1.3')}dma_sync_single_for_cpu: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=64`,
-        `${head('0.5')}dma_free: 0000:00:04.0 dir=BIDIRECTIONAL dma_addr=ffffd000 size=4096 virt_addr=(____ptrval____) attrs=`,
+        `${head('1.5')}dma_free: 0000:00:04.0 dir=BIDIRECTIONAL dma_addr=ffffd000 size=4096 virt_addr=(____ptrval____) attrs=`,
       ],
       { platform: 'vtd-strict', kernel: '7.3' },
     )
@@ -101,7 +101,6 @@ describe('a trace imported as a plan', () => {
       'line 2: dma_unmap_phys of 0xfffff000 with FROM_DEVICE, mapped with TO_DEVICE',
       'line 3: dma_unmap_phys of 0xfffff000 (4096 bytes), which the trace never mapped or already unmapped',
       'line 4: dma_sync_single_for_cpu of 0xffffe000, which no mapping of the trace holds',
-      'line 5: the event at 0.5 s comes after one at 1.3 s (events out of order; the trace is read in its own order)',
       'line 5: dma_free of 0xffffd000 (4096 bytes), which the trace never allocated or already freed',
     ])
   })
@@ -198,5 +197,18 @@ describe('dmaplan import', () => {
     writeFileSync(file, `${lines[0]}\n${lines[1]?.slice(0, 150)}\n`)
     await expect(importVerb(file, { platform: 'vtd-strict' }, output().out)).rejects.toThrow(`${showPath(file)}:2: dma_map_sg: the line ends inside its phys_addrs= (is it cut short?)`)
     await expect(importVerb(file, { platform: 'qemu' }, output().out)).rejects.toThrow('--platform qemu is not one of vtd-strict, vtd-lazy, passthrough, none, bounce')
+  })
+
+  it('refuses events out of time order, and addresses wider than 64 bits, with file:line and one sentence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmaplan-import-'))
+    const joined = join(dir, 'joined.trace')
+    const ev = (t: string, dma = 'fffff000') => `  dd-1 [000] ..... ${t}: dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=${dma} size=4096 phys_addr=1000000 attrs=`
+    writeFileSync(joined, `${ev('2.000000')}\n${ev('1.000000')}\n`)
+    await expect(importVerb(joined, { platform: 'vtd-strict', kernel: '7.3' }, output().out)).rejects.toThrow(
+      `${showPath(joined)}:2: this event at 1.000000 s comes after one at 2 s, and a trace is in time order (two traces joined, or lines lost or moved)`,
+    )
+    const wide = join(dir, 'wide.trace')
+    writeFileSync(wide, `${ev('1.000000', '1fffffffffffff000')}\n`)
+    await expect(importVerb(wide, { platform: 'vtd-strict', kernel: '7.3' }, output().out)).rejects.toThrow(/wide\.trace:1: .*64 bits/)
   })
 })
