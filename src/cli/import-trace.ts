@@ -16,6 +16,8 @@ import { TraceImporter } from '../import/to-plan.js'
 import type { ImportOptions, ImportSummary } from '../import/to-plan.js'
 import { TraceSyntaxError } from '../import/trace-line.js'
 import { isPlatformName, NAMED_PLATFORMS } from '../import/platforms.js'
+import type { PlatformJson, PlatformName } from '../import/platforms.js'
+import { platformFile } from './platform-file.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { kernelOption } from './kernel-option.js'
 import { showPath } from './location.js'
@@ -35,16 +37,20 @@ export const IMPORT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
 }
 
 export async function importVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
-  const platform = values.platform
-  if (typeof platform !== 'string') throw new UsageError(`import needs --platform, one of ${Object.keys(NAMED_PLATFORMS).join(', ')}`)
-  if (!isPlatformName(platform)) throw new UsageError(`--platform ${platform} is not one of ${Object.keys(NAMED_PLATFORMS).join(', ')}`)
+  const given = values.platform
+  let platform: PlatformName | PlatformJson | undefined
+  if (typeof given === 'string') {
+    if (isPlatformName(given)) platform = given
+    else if (/\.(json|ts|mts)$/.test(given)) platform = await platformFile(given)
+    else throw new UsageError(`--platform ${given} is not one of ${Object.keys(NAMED_PLATFORMS).join(', ')}, nor a .ts or .json platform file`)
+  }
   const kernel = kernelOption(values.kernel)
   const name = typeof values.name === 'string' ? values.name : basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'imported'
   const mask = values['dma-mask']
   if (mask !== undefined && (typeof mask !== 'string' || !/^\d+$/.test(mask) || Number(mask) < 24 || Number(mask) > 64)) throw new UsageError(`--dma-mask takes a number of bits from 24 to 64, not ${String(mask)}`)
   const options: ImportOptions = {
     ...(mask === undefined ? {} : { dmaMask: Number(mask) }),
-    platform,
+    ...(platform === undefined ? {} : { platform }),
     file: showPath(file),
     name,
     ...(kernel === undefined ? {} : { kernel }),

@@ -106,8 +106,8 @@ hardware segments, metadata bytes. The planned strategy is marked with *.`,
     },
   },
   import: {
-    summary: 'import <trace> --platform NAME    a trace of the kernel\'s dma events as a plan',
-    usage: `usage: dmaplan import <trace> --platform NAME [--kernel X.Y] [--device PCI] [--dma-mask BITS] [--name NAME] [--out plan.json [--force]] [--json]
+    summary: 'import <trace> [--platform NAME]  a trace of the kernel\'s dma events as a plan',
+    usage: `usage: dmaplan import <trace> [--platform NAME|FILE] [--kernel X.Y] [--device PCI] [--dma-mask BITS] [--name NAME] [--out plan.json [--force]] [--json]
        dmaplan import --probes
 
 Reads the text of tracefs's trace file or of trace-cmd report (the kernel's
@@ -116,7 +116,9 @@ mapping a transaction of the strategy that made it, with the DMA addresses the
 kernel gave kept as observed; prints one line of what it read.
 
   --platform NAME      the set-up the trace was recorded on: vtd-strict, vtd-lazy,
-                       passthrough, none, bounce
+                       passthrough, none, bounce (else inferred from the DMA addresses)
+  --platform FILE      or a platform of a .json file (a plan's platform, or a plan)
+                       or of a .ts module (its default export: platform({...}) or a plan)
   --kernel X.Y         the release the trace came from (else inferred from the event names)
   --device PCI         only this device's events (else the busiest device's)
   --dma-mask BITS      the device's DMA mask (else inferred from the addresses behind an

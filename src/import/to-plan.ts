@@ -27,8 +27,9 @@ import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
 import { MemorySink } from './memory-sink.js'
 import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
-import { NAMED_PLATFORMS } from './platforms.js'
-import type { PlatformName } from './platforms.js'
+import { PlatformEvidence } from './infer-platform.js'
+import { isLazy, NAMED_PLATFORMS } from './platforms.js'
+import type { PlatformJson, PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
 import type { IovaCall } from './iova-probes.js'
 import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.js'
@@ -44,7 +45,7 @@ export interface ImportOptions {
   /** Only this device's events (dev_name(), such as 0000:00:04.0). */
   readonly device?: string
   /** The set-up the trace was recorded on. */
-  readonly platform: PlatformName
+  readonly platform?: PlatformName | PlatformJson
   /** The release the trace came from; inferred from the event names when absent. */
   readonly kernel?: KernelVersion
   /** The plan's name (a C identifier). */
@@ -125,6 +126,9 @@ interface Live {
   readonly dir: TraceDir
 }
 
+/** How long after an interrupt's event a map's event may come and the interrupt still have come inside the map's call (ms). */
+const INTERRUPT_WINDOW_MS = 0.5
+
 /** The plan's names of the DMA_ATTR_* bits a plan can carry. */
 const PLAN_ATTRS: ReadonlySet<string> = new Set(Object.values(ATTRS))
 
@@ -156,7 +160,9 @@ class DeviceTraffic {
   #last: number | undefined
   #unsaid = 0
   /** The interrupt level of the device's last event on each CPU. */
-  readonly #irqOf = new Map<number, number>()
+  readonly #irqOf = new Map<number, { readonly irq: number; readonly ms: number }>()
+  /** What the DMA addresses say of the set-up, for a trace imported without --platform. */
+  readonly evidence = new PlatformEvidence()
   /** The time of the device's first event (ms): the plan's time 0. */
   first: number | undefined
   maxPhys = 0n
@@ -194,6 +200,7 @@ class DeviceTraffic {
   /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
   iova(c: IovaCall, line: number, time: string): void {
     this.#pass(time)
+    if (c.fn === 'iova_alloc') this.evidence.allocated()
     this.#iova.push(c, line)
   }
 
@@ -209,18 +216,20 @@ class DeviceTraffic {
    * the IOVA caches' depot work run on it (the model's clock has 1 ms
    * steps, so time is said once a millisecond of it has gathered).
    */
-  #pass(time: string): void {
+  #pass(time: string): number {
     const t = Number(time) * 1000
     this.first ??= t
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
     this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
-    if (this.#unsaid < 1) return
+    if (this.#unsaid < 1) return t
     this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000}}`)
     this.#unsaid = 0
+    return t
   }
 
   /** The lazy flush queue's timer ran (the fq_flush probe), at `time` s: a wait to then that says so. */
   fqTimer(time: string): void {
+    this.evidence.fqTimer()
     if (this.first === undefined) return
     const t = Number(time) * 1000
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
@@ -317,15 +326,17 @@ class DeviceTraffic {
   }
 
   push(e: DmaTraceEvent): void {
-    this.#pass(e.time)
+    const ms = this.#pass(e.time)
     // A map whose event follows, on its CPU, one of a deeper interrupt: that interrupt came while the map ran (ObservedMap.interrupted).
+    // A call lasts microseconds: an interrupt's event longer ago than INTERRUPT_WINDOW_MS came before the map began.
     const before = this.#irqOf.get(e.cpu)
-    this.#irqOf.set(e.cpu, e.irq)
-    this.#interrupted = before !== undefined && before > e.irq
+    this.#irqOf.set(e.cpu, { irq: e.irq, ms })
+    this.#interrupted = before !== undefined && before.irq > e.irq && ms - before.ms < INTERRUPT_WINDOW_MS
     switch (e.class) {
       case 'map': {
         if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')
         if (e.event === 'dma_map_resource' || e.attrs.includes('MMIO')) return this.leftOut('MMIO mappings (dma_map_resource)')
+        this.evidence.map(e.dma, e.phys, e.size, ms, e.line, e.irq, this.#interrupted)
         const tx = this.#map(e, 'page', [this.#region(e.phys, e.size)], [e.dma], [e.size], e.attrs)
         this.#single.set(e.dma, { tx, dma: [e.dma], lengths: [e.size], size: e.size, dir: e.dir })
         return
@@ -337,9 +348,11 @@ class DeviceTraffic {
         if (live.size !== e.size) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.size} bytes, mapped with ${live.size}`)
         if (live.dir !== e.dir) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.dir}, mapped with ${live.dir}`)
         this.#single.delete(e.dma)
+        this.evidence.unmap(e.dma, e.size, ms, e.line, e.irq)
         return this.#unmap(e, live)
       }
       case 'map-sg': {
+        this.evidence.allocated()
         if (e.truncated) return this.leftOut('scatterlists of more than 128 entries (the event lists 128)')
         const lengths = sgEntryLengths(e.physAddrs, e.sizes)
         const assumed = e.physAddrs.length !== e.sizes.length
@@ -376,6 +389,7 @@ class DeviceTraffic {
         return
       }
       case 'alloc': {
+        this.evidence.allocated()
         if (e.event !== 'dma_alloc') return this.leftOut('non-coherent allocations (dma_alloc_pages)')
         if (e.dma === 0n || e.dma === DMA_MAPPING_ERROR) return this.leftOut('allocations that failed')
         this.assume('a coherent allocation has no physical address in the trace: the model places it')
@@ -496,12 +510,6 @@ export class TraceImporter {
   readonly #ticks: string[] = []
   #fqTimers = 0
 
-  /** The platform's IOMMU frees IOVAs through the lazy flush queue. */
-  get #lazy(): boolean {
-    const p = NAMED_PLATFORMS[this.#o.platform]
-    return p.iommu.mode === 'translated' && p.iommu.flush === 'lazy'
-  }
-
   constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options
     this.#sink = sink
@@ -537,7 +545,7 @@ export class TraceImporter {
     if (tick !== undefined) {
       if (this.#ticks.length < 256) this.#ticks.push(tick)
       // The probe names no domain: with one lazy device, its timer; with several, any of theirs (said at the end).
-      if (this.#lazy) for (const t of this.#traffic.values()) t.fqTimer(tick)
+      for (const t of this.#traffic.values()) t.fqTimer(tick)
       return
     }
     const hit = parseIovaProbe(text, line)
@@ -574,9 +582,10 @@ export class TraceImporter {
   conclude(): ImportConclusion {
     for (const t of this.#traffic.values()) t.finish()
     const assumptions = [...this.#assumed]
-    const kernel = this.#o.kernel ?? inferKernel(this.#names)
+    const fileKernel = typeof this.#o.platform === 'object' ? this.#o.platform.kernel : undefined
+    const kernel = this.#o.kernel ?? fileKernel ?? inferKernel(this.#names)
     if (kernel === undefined) throw new Error('the trace does not say which release it came from (no single mappings, or events of two formats): give --kernel')
-    if (this.#o.kernel === undefined) assumptions.push(`kernel ${kernel}: the newest release whose single mappings are traced as ${kernelHas(kernel, 'trace-dma-map-phys') ? 'dma_map_phys' : 'dma_map_page'}`)
+    if (this.#o.kernel === undefined && fileKernel === undefined) assumptions.push(`kernel ${kernel}: the newest release whose single mappings are traced as ${kernelHas(kernel, 'trace-dma-map-phys') ? 'dma_map_phys' : 'dma_map_page'}`)
     // The busiest: the most steps, the first seen among equals.
     let busiest: string | undefined
     let most = -1
@@ -591,7 +600,13 @@ export class TraceImporter {
     const traffic = this.#traffic.get(chosen)
     if (traffic === undefined) throw new Error(`the trace has no dma events of ${chosen} (its devices: ${[...this.#devices.keys()].join(', ') || 'none'})`)
     const name = deviceIdentifier(chosen)
-    const platform = NAMED_PLATFORMS[this.#o.platform]
+    const given = this.#o.platform
+    let platform: PlatformJson
+    if (given === undefined) {
+      const inferred = traffic.evidence.conclude() ?? { name: 'vtd-strict' as const, why: 'the trace has no single mapping to tell the set-up by, and VT-d strict is assumed' }
+      platform = NAMED_PLATFORMS[inferred.name]
+      assumptions.push(`platform ${inferred.name}: ${inferred.why} (--platform says otherwise)`)
+    } else platform = typeof given === 'string' ? NAMED_PLATFORMS[given] : given
     const dmaMask = this.#o.dmaMask ?? inferMask(platform.iommu.mode, traffic.maxDma)
     if (this.#o.dmaMask === undefined)
       assumptions.push(
@@ -604,24 +619,25 @@ export class TraceImporter {
       this.#ticks.map((t) => Number(t) * 1000),
       traffic.first,
     )
-    const fqTimer = this.#lazy && this.#ticks.length > 0
+    const lazy = isLazy(platform)
+    const fqTimer = lazy && this.#ticks.length > 0
     if (fqTimer && this.#traffic.size > 1)
       assumptions.push(`the flush queue's timer runs the trace shows are taken as ${chosen}'s: the fq_flush probe does not name the domain, and the trace has ${this.#traffic.size} devices`)
-    if (platform.iommu.mode === 'translated' && platform.iommu.flush === 'lazy')
+    if (lazy)
       assumptions.push(
         tickPhaseMs === undefined
           ? "the kernel's ticks are taken to fall at the trace's first event: the trace does not say where they fall (the fq_flush probe does), and the lazy flush queue's timer runs on them"
           : `the kernel's ticks fall ${tickPhaseMs} ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (${this.#ticks.length} runs of the fq_flush probe)`,
       )
     // The model's RAM reaches past every physical address the trace mapped.
-    let ram = 512n << 20n
+    let ram = platform.ramBytes === undefined ? 512n << 20n : BigInt(platform.ramBytes)
     while (ram < traffic.maxPhys) ram <<= 1n
     return {
       device: chosen,
       head: {
         format: PLAN_FORMAT,
         name: this.#o.name ?? 'imported',
-        platform: { kernel, ...platform, ramBytes: hex(ram) },
+        platform: { ...platform, kernel, ramBytes: hex(ram) },
         device: name,
         devices: [{ name, dmaMask }],
         ...(tickPhaseMs === undefined ? {} : { observed: { tickPhaseMs, ...(fqTimer ? { fqTimer } : {}) } }),
