@@ -68,16 +68,28 @@ function attrNames(bits: number): string[] {
 export class IovaStates {
   /** Open states by state->addr. */
   readonly #open = new Map<bigint, State>()
+  /** Places taken at a dma_iova_try_alloc()'s entry, by its entry: the IOVA is taken then, before any interrupt that comes before its return. */
+  readonly #begun = new Map<object, Reserved>()
 
   constructor(readonly sink: IovaSink) {}
 
-  /** One call the driver made (not one the kernel made inside another), at its trace line. */
-  push(c: IovaCall, line: number): void {
+  /** A dma_iova_try_alloc() began (its entry, the key its return will bring): its map's place is here. */
+  begin(entry: object): void {
+    this.#begun.set(entry, this.sink.reserve())
+  }
+
+  /** One call the driver made (not one the kernel made inside another), at its trace line; `entry` the key begin() had for an allocation. */
+  push(c: IovaCall, line: number, entry?: object): void {
     const s = this.sink
     if (c.fn === 'iova_alloc') {
-      if (c.ok === undefined) return s.leftOut('IOVA API calls that never returned in the trace')
-      if (!c.ok) return s.leftOut('dma_iova_try_alloc() calls that said no (the driver falls back to mappings the trace shows)')
-      this.#open.set(c.addr, { line, place: s.reserve(), allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
+      const begun = entry === undefined ? undefined : this.#begun.get(entry)
+      if (entry !== undefined) this.#begun.delete(entry)
+      if (c.ok !== true) {
+        if (begun !== undefined) s.drop(begun)
+        if (c.ok === undefined) return s.leftOut('IOVA API calls that never returned in the trace')
+        return s.leftOut('dma_iova_try_alloc() calls that said no (the driver falls back to mappings the trace shows)')
+      }
+      this.#open.set(c.addr, { line, place: begun ?? s.reserve(), allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
       return
     }
     const st = this.#open.get(c.addr)
@@ -118,6 +130,8 @@ export class IovaStates {
 
   /** The end of the trace: a state still open holds what it linked (the simulation reports it as still mapped). */
   finish(): void {
+    for (const place of this.#begun.values()) this.sink.drop(place)
+    this.#begun.clear()
     for (const [addr, st] of this.#open) {
       if (st.tx !== undefined || st.odd) continue
       if (st.links.reduce((n, l) => n + l.bytes, 0n) === st.allocated) this.#complete(addr, st)

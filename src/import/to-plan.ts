@@ -198,10 +198,16 @@ class DeviceTraffic {
   }
 
   /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
-  iova(c: IovaCall, line: number, time: string): void {
+  iova(c: IovaCall, line: number, time: string, entry?: object): void {
     this.#pass(time)
     if (c.fn === 'iova_alloc') this.evidence.allocated()
-    this.#iova.push(c, line)
+    this.#iova.push(c, line, entry)
+  }
+
+  /** A dma_iova_try_alloc() of the driver began: its IOVA is taken here, whatever comes before it returns. */
+  iovaBegin(entry: object, time: string): void {
+    this.#pass(time)
+    this.#iova.begin(entry)
   }
 
   /** The end of the trace: IOVA states still open are settled, and every step held back goes to the sink. */
@@ -551,12 +557,16 @@ export class TraceImporter {
     const hit = parseIovaProbe(text, line)
     if (hit === undefined) return
     const p = this.#pairing.hit(hit)
-    if (p === undefined || !p.complete || p.call.within !== undefined) return
+    if (p === undefined || p.call.within !== undefined) return
     const device = p.call.device
+    if (!p.complete) {
+      if (p.call.fn === 'iova_alloc' && device !== undefined && (this.#o.device === undefined || device === this.#o.device)) this.#trafficOf(device).iovaBegin(p.entry, p.entry.time)
+      return
+    }
     if (device === undefined) return this.#leaveOut('IOVA API calls of probes without the device (dev=)')
     this.#devices.set(device, this.#devices.get(device) ?? 0)
     if (this.#o.device !== undefined && device !== this.#o.device) return
-    this.#trafficOf(device).iova(p.call, p.entry.line, p.entry.time)
+    this.#trafficOf(device).iova(p.call, p.entry.line, p.entry.time, p.entry)
   }
 
   #leaveOut(why: string): void {
