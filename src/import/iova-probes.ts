@@ -3,14 +3,13 @@
  * destroy/free (drivers/iommu/dma-iommu.c, 6.17 and later) have no `dma`
  * trace events, and from 7.x the block layer maps every multi-segment
  * request through them (block/blk-mq-dma.c, blk_rq_dma_map_iter_start()),
- * so a trace of the `dma` events alone misses an NVMe drive's I/O. Kprobe
- * events stand in: an entry probe on each exported function with its
- * arguments and the device's name, and a return probe with its result, in
+ * so a trace of the `dma` events alone misses an NVMe drive's I/O. Probe
+ * events stand in: one on each exported function's entry with its
+ * arguments and the device's name, and one on its exit with its result, in
  * the trace buffer that holds the `dma` events, so the order of all calls
- * is kept. IOVA_PROBES are the definitions for tracefs's `kprobe_events`
- * (Documentation/trace/kprobetrace.rst; x86-64: $argN are the C arguments,
- * $arg7 comes from the stack); on a release without the API the kernel
- * refuses them and nothing is recorded.
+ * is kept. IOVA_PROBES are the definitions for tracefs's `dynamic_events`
+ * (x86-64: $argN are the C arguments, $arg7 comes from the stack); on a
+ * release without the API the kernel refuses them and nothing is recorded.
  */
 import { formatU64 } from '../plan/u64.js'
 import { TRACE_DIRS } from './events.js'
@@ -18,7 +17,7 @@ import { irqLevel } from './trace-line.js'
 
 export { irqLevel }
 
-/** The kprobe group; its events are in events/dmaplan. */
+/** The probes' group; their events are in events/dmaplan. */
 export const IOVA_PROBE_GROUP = 'dmaplan'
 
 /** struct dma_iova_state { dma_addr_t addr; u64 __size; } (include/linux/dma-mapping.h): state->addr at +0, __size at +8. */
@@ -28,32 +27,50 @@ const SIZE = 'state_size=+8($arg2):x64'
 const DEV = 'dev=+0(+0($arg1)):string'
 
 /**
- * A kretprobe reads the state through the pointer saved at entry ($argN at
- * return: store_trace_entry_data() in kernel/trace/trace_probe.c): after
- * dma_iova_try_alloc() that is the allocated address, or 0 (it clears the
- * state first).
+ * The probes as fprobe events (`f:`, tracefs's dynamic_events,
+ * Documentation/trace/fprobetrace.rst): on function entry and, with
+ * %return, exit, through ftrace rather than a breakpoint. A kprobe hit
+ * that comes in an interrupt while the CPU is inside another kprobe's
+ * handler (a kretprobe's trampoline) is dropped and only counted
+ * (kprobe_profile), and then the trace lacks a call: the lazy flush queue's
+ * timer, which runs in a soft interrupt, was missed that way under QEMU; an
+ * fprobe guards against recursion per interrupt level and records it. At
+ * exit, $argN are the entry's arguments (saved at entry: store_trace_entry_data()
+ * in kernel/trace/trace_probe.c), so after dma_iova_try_alloc() +0($arg2) is
+ * the allocated address, or 0 (it clears the state first).
  */
 export const IOVA_PROBES: readonly string[] = [
-  `p:${IOVA_PROBE_GROUP}/iova_alloc dma_iova_try_alloc ${DEV} phys=$arg3:x64 size=$arg4:x64`,
-  `r:${IOVA_PROBE_GROUP}/iova_alloc_ret dma_iova_try_alloc ret=$retval:u8 ${ADDR} ${SIZE}`,
-  `p:${IOVA_PROBE_GROUP}/iova_link dma_iova_link ${DEV} ${ADDR} phys=$arg3:x64 offset=$arg4:x64 size=$arg5:x64 dir=$arg6:s32 attrs=$arg7:x64`,
-  `r:${IOVA_PROBE_GROUP}/iova_link_ret dma_iova_link ret=$retval:s32`,
-  `p:${IOVA_PROBE_GROUP}/iova_sync dma_iova_sync ${DEV} ${ADDR} offset=$arg3:x64 size=$arg4:x64`,
-  `r:${IOVA_PROBE_GROUP}/iova_sync_ret dma_iova_sync ret=$retval:s32`,
-  `p:${IOVA_PROBE_GROUP}/iova_unlink dma_iova_unlink ${DEV} ${ADDR} offset=$arg3:x64 size=$arg4:x64 dir=$arg5:s32 attrs=$arg6:x64`,
-  `r:${IOVA_PROBE_GROUP}/iova_unlink_ret dma_iova_unlink`,
-  `p:${IOVA_PROBE_GROUP}/iova_destroy dma_iova_destroy ${DEV} ${ADDR} ${SIZE} mapped_len=$arg3:x64 dir=$arg4:s32 attrs=$arg5:x64`,
-  `r:${IOVA_PROBE_GROUP}/iova_destroy_ret dma_iova_destroy`,
-  `p:${IOVA_PROBE_GROUP}/iova_free dma_iova_free ${DEV} ${ADDR} ${SIZE}`,
-  `r:${IOVA_PROBE_GROUP}/iova_free_ret dma_iova_free`,
+  `f:${IOVA_PROBE_GROUP}/iova_alloc dma_iova_try_alloc ${DEV} phys=$arg3:x64 size=$arg4:x64`,
+  `f:${IOVA_PROBE_GROUP}/iova_alloc_ret dma_iova_try_alloc%return ret=$retval:u8 ${ADDR} ${SIZE}`,
+  `f:${IOVA_PROBE_GROUP}/iova_link dma_iova_link ${DEV} ${ADDR} phys=$arg3:x64 offset=$arg4:x64 size=$arg5:x64 dir=$arg6:s32 attrs=$arg7:x64`,
+  `f:${IOVA_PROBE_GROUP}/iova_link_ret dma_iova_link%return ret=$retval:s32`,
+  `f:${IOVA_PROBE_GROUP}/iova_sync dma_iova_sync ${DEV} ${ADDR} offset=$arg3:x64 size=$arg4:x64`,
+  `f:${IOVA_PROBE_GROUP}/iova_sync_ret dma_iova_sync%return ret=$retval:s32`,
+  `f:${IOVA_PROBE_GROUP}/iova_unlink dma_iova_unlink ${DEV} ${ADDR} offset=$arg3:x64 size=$arg4:x64 dir=$arg5:s32 attrs=$arg6:x64`,
+  `f:${IOVA_PROBE_GROUP}/iova_unlink_ret dma_iova_unlink%return`,
+  `f:${IOVA_PROBE_GROUP}/iova_destroy dma_iova_destroy ${DEV} ${ADDR} ${SIZE} mapped_len=$arg3:x64 dir=$arg4:s32 attrs=$arg5:x64`,
+  `f:${IOVA_PROBE_GROUP}/iova_destroy_ret dma_iova_destroy%return`,
+  `f:${IOVA_PROBE_GROUP}/iova_free dma_iova_free ${DEV} ${ADDR} ${SIZE}`,
+  `f:${IOVA_PROBE_GROUP}/iova_free_ret dma_iova_free%return`,
   // The lazy flush queue's timer (static, so the kernel may refuse it where it was inlined): it runs on a tick.
-  `p:${IOVA_PROBE_GROUP}/fq_flush fq_flush_timeout`,
+  `f:${IOVA_PROBE_GROUP}/fq_flush fq_flush_timeout`,
 ]
 
-/** Shell lines that define and enable the probes under a tracefs mount; a definition the kernel refuses is skipped quietly. */
+/** An fprobe definition as a kprobe event's (kprobe_events), for a kernel without fprobe events (CONFIG_FPROBE_EVENTS). */
+export function asKprobe(fprobe: string): string {
+  const m = /^f:(\S+) (\S+?)(%return)? ?(.*)$/.exec(fprobe)
+  if (m === null) return fprobe
+  return `${m[3] ? 'r' : 'p'}:${m[1]} ${m[2]}${m[4] ? ` ${m[4]}` : ''}`
+}
+
+/**
+ * Shell lines that define and enable the probes under a tracefs mount: each
+ * as an fprobe event, else as a kprobe event; a definition the kernel
+ * refuses both ways (a release without the function) is skipped quietly.
+ */
 export function iovaProbeSetup(tracing: string): string[] {
   return [
-    ...IOVA_PROBES.map((p) => `echo '${p}' 2>/dev/null >> ${tracing}/kprobe_events`),
+    ...IOVA_PROBES.map((p) => `echo '${p}' 2>/dev/null >> ${tracing}/dynamic_events || echo '${asKprobe(p)}' 2>/dev/null >> ${tracing}/kprobe_events`),
     `[ -d ${tracing}/events/${IOVA_PROBE_GROUP} ] && echo 1 > ${tracing}/events/${IOVA_PROBE_GROUP}/enable`,
   ]
 }

@@ -27,7 +27,7 @@ export interface IovaSink {
   /** Give a reserved place up: the state it was for is left out. */
   drop(at: Reserved): void
   /** A map step of strategy `iova` in a reserved place; attrs are the plan's DMA_ATTR_* names. */
-  map(at: Reserved, line: number, dir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: bigint, bytes: bigint): string
+  map(at: Reserved, line: number, dir: TraceDir, attrs: readonly string[], regions: readonly string[], dma: bigint, bytes: bigint, interrupted: boolean): string
   unmap(tx: string, line: number): void
   unlink(tx: string, region: string, line: number): void
   leftOut(why: string): void
@@ -50,6 +50,8 @@ interface State {
   readonly line: number
   /** The map's place: where dma_iova_try_alloc() took its IOVA, which later calls (an interrupt's unmap among the links) must follow. */
   readonly place: Reserved
+  /** An interrupt came inside the calls just before the allocation (ObservedMap.interrupted). */
+  readonly interrupted: boolean
   readonly allocated: bigint
   readonly links: Link[]
   dir: TraceDir
@@ -69,13 +71,13 @@ export class IovaStates {
   /** Open states by state->addr. */
   readonly #open = new Map<bigint, State>()
   /** Places taken at a dma_iova_try_alloc()'s entry, by its entry: the IOVA is taken then, before any interrupt that comes before its return. */
-  readonly #begun = new Map<object, Reserved>()
+  readonly #begun = new Map<object, { readonly place: Reserved; readonly interrupted: boolean }>()
 
   constructor(readonly sink: IovaSink) {}
 
   /** A dma_iova_try_alloc() began (its entry, the key its return will bring): its map's place is here. */
-  begin(entry: object): void {
-    this.#begun.set(entry, this.sink.reserve())
+  begin(entry: object, interrupted: boolean): void {
+    this.#begun.set(entry, { place: this.sink.reserve(), interrupted })
   }
 
   /** One call the driver made (not one the kernel made inside another), at its trace line; `entry` the key begin() had for an allocation. */
@@ -85,11 +87,11 @@ export class IovaStates {
       const begun = entry === undefined ? undefined : this.#begun.get(entry)
       if (entry !== undefined) this.#begun.delete(entry)
       if (c.ok !== true) {
-        if (begun !== undefined) s.drop(begun)
+        if (begun !== undefined) s.drop(begun.place)
         if (c.ok === undefined) return s.leftOut('IOVA API calls that never returned in the trace')
         return s.leftOut('dma_iova_try_alloc() calls that said no (the driver falls back to mappings the trace shows)')
       }
-      this.#open.set(c.addr, { line, place: begun ?? s.reserve(), allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
+      this.#open.set(c.addr, { line, place: begun?.place ?? s.reserve(), interrupted: begun?.interrupted ?? false, allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
       return
     }
     const st = this.#open.get(c.addr)
@@ -130,7 +132,7 @@ export class IovaStates {
 
   /** The end of the trace: a state still open holds what it linked (the simulation reports it as still mapped). */
   finish(): void {
-    for (const place of this.#begun.values()) this.sink.drop(place)
+    for (const b of this.#begun.values()) this.sink.drop(b.place)
     this.#begun.clear()
     for (const [addr, st] of this.#open) {
       if (st.tx !== undefined || st.odd) continue
@@ -163,6 +165,7 @@ export class IovaStates {
       st.links.map((l) => l.region),
       addr,
       total,
+      st.interrupted,
     )
     return st.tx
   }

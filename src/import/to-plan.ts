@@ -33,6 +33,7 @@ import type { PlatformJson, PlatformName } from './platforms.js'
 import type { DmaTraceEvent } from './trace-line.js'
 import type { IovaCall } from './iova-probes.js'
 import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.js'
+import type { ProbeHit } from './iova-probes.js'
 import { JIFFY_MS } from '../sim/consts.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
@@ -126,7 +127,7 @@ interface Live {
   readonly dir: TraceDir
 }
 
-/** How long after an interrupt's event a map's event may come and the interrupt still have come inside the map's call (ms). */
+/** How long after the interrupt level changed a map's event may come and an interrupt still have come inside one of the calls just before it (ms). */
 const INTERRUPT_WINDOW_MS = 0.5
 
 /** The plan's names of the DMA_ATTR_* bits a plan can carry. */
@@ -159,8 +160,8 @@ class DeviceTraffic {
   /** The trace's time so far, and what of it no wait step has said yet (ms). */
   #last: number | undefined
   #unsaid = 0
-  /** The interrupt level of the device's last event on each CPU. */
-  readonly #irqOf = new Map<number, { readonly irq: number; readonly ms: number }>()
+  /** The interrupt level of the device's last event on each CPU, and when the level last changed there (ms). */
+  readonly #irqOf = new Map<number, { readonly irq: number; readonly nested: number | undefined }>()
   /** What the DMA addresses say of the set-up, for a trace imported without --platform. */
   readonly evidence = new PlatformEvidence()
   /** The time of the device's first event (ms): the plan's time 0. */
@@ -184,8 +185,8 @@ class DeviceTraffic {
         return { index: this.#heldBase + this.#held.length - 1 }
       },
       drop: (place) => this.#fill(place, ''),
-      map: (place, line, dir, attrs, regions, dma, bytes) => {
-        const [tx, json] = this.#mapJson(line, 'iova', dir, attrs, regions, [dma], [bytes], false, false)
+      map: (place, line, dir, attrs, regions, dma, bytes, interrupted) => {
+        const [tx, json] = this.#mapJson(line, 'iova', dir, attrs, regions, [dma], [bytes], false, interrupted)
         this.#fill(place, json)
         return tx
       },
@@ -198,16 +199,31 @@ class DeviceTraffic {
   }
 
   /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
-  iova(c: IovaCall, line: number, time: string, entry?: object): void {
-    this.#pass(time)
+  iova(c: IovaCall, line: number, hit: ProbeHit, entry?: object): void {
+    const ms = this.#pass(hit.time)
+    this.#nesting(hit.cpu, hit.irq, ms)
     if (c.fn === 'iova_alloc') this.evidence.allocated()
     this.#iova.push(c, line, entry)
   }
 
   /** A dma_iova_try_alloc() of the driver began: its IOVA is taken here, whatever comes before it returns. */
-  iovaBegin(entry: object, time: string): void {
-    this.#pass(time)
-    this.#iova.begin(entry)
+  iovaBegin(entry: ProbeHit): void {
+    const ms = this.#pass(entry.time)
+    this.#iova.begin(entry, this.#nesting(entry.cpu, entry.irq, ms))
+  }
+
+  /**
+   * Both a map's and an unmap's event come after the call's work
+   * (kernel/dma/mapping.c): an interrupt inside a call puts its events
+   * first. Where the interrupt level changed on this CPU within
+   * INTERRUPT_WINDOW_MS (a call lasts microseconds), the order of the IOVA
+   * allocator's work in the calls just before this one is in doubt.
+   */
+  #nesting(cpu: number, irq: number, ms: number): boolean {
+    const before = this.#irqOf.get(cpu)
+    const nested = before !== undefined && before.irq !== irq ? ms : before?.nested
+    this.#irqOf.set(cpu, { irq, nested })
+    return nested !== undefined && ms - nested < INTERRUPT_WINDOW_MS
   }
 
   /** The end of the trace: IOVA states still open are settled, and every step held back goes to the sink. */
@@ -334,10 +350,7 @@ class DeviceTraffic {
   push(e: DmaTraceEvent): void {
     const ms = this.#pass(e.time)
     // A map whose event follows, on its CPU, one of a deeper interrupt: that interrupt came while the map ran (ObservedMap.interrupted).
-    // A call lasts microseconds: an interrupt's event longer ago than INTERRUPT_WINDOW_MS came before the map began.
-    const before = this.#irqOf.get(e.cpu)
-    this.#irqOf.set(e.cpu, { irq: e.irq, ms })
-    this.#interrupted = before !== undefined && before.irq > e.irq && ms - before.ms < INTERRUPT_WINDOW_MS
+    this.#interrupted = this.#nesting(e.cpu, e.irq, ms)
     switch (e.class) {
       case 'map': {
         if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')
@@ -560,13 +573,13 @@ export class TraceImporter {
     if (p === undefined || p.call.within !== undefined) return
     const device = p.call.device
     if (!p.complete) {
-      if (p.call.fn === 'iova_alloc' && device !== undefined && (this.#o.device === undefined || device === this.#o.device)) this.#trafficOf(device).iovaBegin(p.entry, p.entry.time)
+      if (p.call.fn === 'iova_alloc' && device !== undefined && (this.#o.device === undefined || device === this.#o.device)) this.#trafficOf(device).iovaBegin(p.entry)
       return
     }
     if (device === undefined) return this.#leaveOut('IOVA API calls of probes without the device (dev=)')
     this.#devices.set(device, this.#devices.get(device) ?? 0)
     if (this.#o.device !== undefined && device !== this.#o.device) return
-    this.#trafficOf(device).iova(p.call, p.entry.line, p.entry.time, p.entry)
+    this.#trafficOf(device).iova(p.call, p.entry.line, p.entry, p.entry)
   }
 
   #leaveOut(why: string): void {

@@ -145,11 +145,12 @@ export interface ObservedMap {
    */
   readonly entriesAssumed: boolean
   /**
-   * In the trace an interrupt's calls come right before this map's event,
-   * after its call began: the kernel allocated this map's IOVA before or
-   * after them, which the trace does not say (a map's event is written
-   * after its IOVA is taken). Where the simulator's caches hold the
-   * kernel's IOVA, it takes that one.
+   * An interrupt came and went on this map's CPU just before its event:
+   * as a map's or an unmap's event is written after the call's work, an
+   * interrupt inside a call puts its own events first, so the trace does
+   * not say in which order the IOVA allocator did the work of these calls.
+   * Where the simulator's caches hold the kernel's IOVA, or its tree gives
+   * it when the caches would have given another, it takes that one.
    */
   readonly interrupted?: boolean
 }

@@ -99,7 +99,11 @@ export class IommuDomain {
     const hint = this.iovaHint
     this.iovaHint = undefined
     const natural = hint === undefined ? 0 : this.caches.peekCached(size, limitPfn)
-    const taken = hint !== undefined && hint !== natural && hint <= limitPfn && this.caches.takeCached(hint, size)
+    const taken =
+      hint !== undefined &&
+      hint !== natural &&
+      hint <= limitPfn &&
+      (this.caches.takeCached(hint, size) || (natural !== 0 && this.caches.takeFromTree(hint, size, limitPfn)))
     if (taken) this.hintTaken?.(hint, natural)
     const pfn = taken && hint !== undefined ? hint : this.caches.allocFast(size, limitPfn, flushRcache)
     if (pfn) this.#stats.add(C.iovaPages, size < 32 ? 2 ** Math.ceil(Math.log2(size)) : size)

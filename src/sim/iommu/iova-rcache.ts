@@ -95,6 +95,22 @@ export class IovaCaches {
     return false
   }
 
+  /**
+   * Take a given pfn from the tree where the caches would have given
+   * another: the kernel's choice when its allocation came before the frees
+   * that filled the caches (ObservedMap.interrupted). The tree's own
+   * top-down search must land on it; else nothing is taken.
+   */
+  takeFromTree(pfn: number, size: number, limitPfn: number): boolean {
+    if (this.exhausted) return false
+    if (size < 2 ** (IOVA_RANGE_CACHE_MAX_SIZE - 1)) size = roundupPowOfTwo(size)
+    const node = this.#iovad.allocRange(size, limitPfn + 1, true)
+    if (node === undefined) return false
+    if (node.lo === pfn) return true
+    this.#iovad.remove(node)
+    return false
+  }
+
   /** free_iova_fast(). */
   freeFast(pfn: number, size: number): void {
     if (this.#rcacheInsert(pfn, size)) return

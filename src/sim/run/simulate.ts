@@ -204,7 +204,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
               'TRACE-ORDER',
               'info',
               'dmaplan',
-              `${s.at ?? `transaction ${s.tx}`}: an interrupt's calls came while this map ran, and the trace does not say whether its IOVA was taken before or after theirs: the kernel's ${iova(pfn)} taken from the IOVA caches, where the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)}`,
+              `${s.at ?? `transaction ${s.tx}`}: an interrupt came inside the calls just before this map, so the trace does not say in which order their IOVAs were freed and taken: the kernel's ${iova(pfn)} taken, where the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)} from the IOVA caches`,
             )
           }
         }

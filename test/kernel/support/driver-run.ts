@@ -12,7 +12,6 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { iovaProbeSetup } from '../../../src/import/iova-probes.js'
-import { irqLevel } from '../../../src/import/trace-line.js'
 import type { PlatformName } from '../../../src/import/platforms.js'
 import type { ImportSummary } from '../../../src/import/to-plan.js'
 import { TraceImporter } from '../../../src/import/to-plan.js'
@@ -45,6 +44,8 @@ export interface DriverRun {
   readonly disagreements: readonly Finding[]
   /** Maps where the trace left the order against an interrupt in doubt and the kernel's IOVA was taken (TRACE-ORDER). */
   readonly orderInDoubt: number
+  /** Probe hits the kernel could not record (kprobe_profile): the trace is incomplete when any. */
+  readonly missedProbes: number
   /** What went wrong on the kernel's side: a DMAR fault, an oops, a workload step that failed. */
   readonly problems: readonly string[]
 }
@@ -92,6 +93,8 @@ function initScript(d: DriverWorkload, modules: readonly string[]): string[] {
     // Unloading unbinds the driver, which unmaps and frees what it still holds.
     ...[...modules].reverse().map((m) => `rmmod ${m.replace(/\.ko$/, '')}`),
     `echo 0 > ${TRACING}/tracing_on`,
+    // Hits a probe could not record (kprobe_profile's third column): such a trace is incomplete.
+    `[ -f ${TRACING}/kprobe_profile ] && sed "s/^/dmaplan-kprobe: /" ${TRACING}/kprobe_profile`,
     `grep -v "^#" ${TRACING}/trace | sed "s/^/dmaplan-trace: /"`,
     'dmesg | grep -E "DMAR|DMA-API|BUG|WARNING|Oops" | sed "s/^/dmaplan-log: /"',
     'echo "dmaplan-driver: all done"',
@@ -108,25 +111,6 @@ function problemsOf(lines: readonly string[], timedOut: boolean): string[] {
   ]
 }
 
-/**
- * The trace lines (1-based, among the trace's lines) of events that follow,
- * on their CPU, an event of a deeper interrupt level: where an interrupt
- * came inside a call and its events were written before the call's.
- */
-export function interruptedLines(trace: readonly string[]): Set<number> {
-  const last = new Map<number, number>()
-  const out = new Set<number>()
-  trace.forEach((l, i) => {
-    const m = / \[(\d+)\] (\S{4,5}) +\d+\.\d+: (?:dma_|iova_)/.exec(l)
-    if (m?.[1] === undefined || m[2] === undefined) return
-    const cpu = Number(m[1])
-    const level = irqLevel(m[2])
-    if ((last.get(cpu) ?? level) > level) out.add(i + 1)
-    last.set(cpu, level)
-  })
-  return out
-}
-
 export async function runDriver(d: DriverWorkload, setup: DriverSetup, kernel: KernelLine): Promise<DriverRun> {
   if (kernel.modules === undefined) throw new Error(`${kernel.version} has no in-tree modules on this machine`)
   const { dir, root } = initramfsRoot(APPLETS)
@@ -137,7 +121,8 @@ export async function runDriver(d: DriverWorkload, setup: DriverSetup, kernel: K
     const b = await boot(kernel, { ...at, edu: false, devices: [...at.devices, ...d.qemu(dir)] }, initramfs, 300_000)
     const device = b.lines.map((l) => /dmaplan-driver: device (\S+)/.exec(l)?.[1]).find((x) => x !== undefined)
     const problems = problemsOf(b.lines, b.timedOut)
-    const base = { driver: d.name, setup, seconds: b.seconds, lines: b.lines, ...(device ? { device } : {}) }
+    const missedProbes = b.lines.reduce((n, l) => n + Number(/^dmaplan-kprobe: +\S+ +\d+ +(\d+)/.exec(l)?.[1] ?? 0), 0)
+    const base = { driver: d.name, setup, seconds: b.seconds, lines: b.lines, missedProbes, ...(device ? { device } : {}) }
     if (device === undefined) return { ...base, compared: 0, disagreements: [], orderInDoubt: 0, problems: [...problems, `${d.name} bound no device`] }
     const im = new TraceImporter({ platform: setup, kernel: kernel.release, device, file: `${d.name}-${setup}.trace`, name: d.name })
     for (const l of b.lines) if (l.startsWith('dmaplan-trace: ')) im.push(l.slice('dmaplan-trace: '.length))
