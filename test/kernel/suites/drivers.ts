@@ -45,7 +45,7 @@ export function defineDrivers(kernel: KernelLine, drivers: readonly DriverWorklo
             console.log(`serial output kept in ${kept}`)
           }
           console.log(
-            `driver ${d.name} on ${kernel.version} ${setup}: ${s?.dmaEvents ?? 0} dma events, ${s?.mappings ?? 0} mappings of ${r.device ?? 'no device'}, ${r.compared - r.disagreements.length}/${r.compared} DMA addresses as predicted, ${r.missedProbes} probe hits missed (${r.orderInDoubt} where the trace left the order against an interrupt in doubt: TRACE-ORDER), ${r.seconds.toFixed(0)} s`,
+            `driver ${d.name} on ${kernel.version} ${setup}: ${s?.dmaEvents ?? 0} dma events, ${s?.mappings ?? 0} mappings of ${r.device ?? 'no device'}, ${r.compared - r.disagreements.length}/${r.compared} DMA addresses as predicted, ${r.missedProbes} probe hits missed${r.rebooted ? ', booted twice (the first boot hung)' : ''} (${r.orderInDoubt} where the trace left the order against an interrupt in doubt: TRACE-ORDER), ${r.seconds.toFixed(0)} s`,
           )
           expect(r.problems, r.lines.slice(-40).join('\n')).toEqual([])
           expect(s?.defects ?? []).toEqual([])

@@ -44,6 +44,8 @@ export interface DriverRun {
   readonly disagreements: readonly Finding[]
   /** Maps where the trace left the order against an interrupt in doubt and the kernel's IOVA was taken (TRACE-ORDER). */
   readonly orderInDoubt: number
+  /** The first boot hung (timed out) and this is the second. */
+  readonly rebooted: boolean
   /** Probe hits the kernel could not record (kprobe_profile): the trace is incomplete when any. */
   readonly missedProbes: number
   /** What went wrong on the kernel's side: a DMAR fault, an oops, a workload step that failed. */
@@ -118,11 +120,15 @@ export async function runDriver(d: DriverWorkload, setup: DriverSetup, kernel: K
     const modules = moduleFiles(kernel.modules, d.modules).map((m) => copyModule(m, join(root, 'modules')))
     const initramfs = packInitramfs(dir, root, initScript(d, modules))
     const at = REFERENCE_PLATFORMS[setup]
-    const b = await boot(kernel, { ...at, edu: false, devices: [...at.devices, ...d.qemu(dir)] }, initramfs, 300_000)
+    // A run takes seconds; one that hangs (an emulated device's I/O stalled under load) is booted once more, and says so.
+    const once = () => boot(kernel, { ...at, edu: false, devices: [...at.devices, ...d.qemu(dir)] }, initramfs, 120_000)
+    let b = await once()
+    const hung = b.timedOut
+    if (hung) b = await once()
     const device = b.lines.map((l) => /dmaplan-driver: device (\S+)/.exec(l)?.[1]).find((x) => x !== undefined)
     const problems = problemsOf(b.lines, b.timedOut)
     const missedProbes = b.lines.reduce((n, l) => n + Number(/^dmaplan-kprobe: +\S+ +\d+ +(\d+)/.exec(l)?.[1] ?? 0), 0)
-    const base = { driver: d.name, setup, seconds: b.seconds, lines: b.lines, missedProbes, ...(device ? { device } : {}) }
+    const base = { driver: d.name, setup, seconds: b.seconds, lines: b.lines, missedProbes, rebooted: hung, ...(device ? { device } : {}) }
     if (device === undefined) return { ...base, compared: 0, disagreements: [], orderInDoubt: 0, problems: [...problems, `${d.name} bound no device`] }
     const im = new TraceImporter({ platform: setup, kernel: kernel.release, device, file: `${d.name}-${setup}.trace`, name: d.name })
     for (const l of b.lines) if (l.startsWith('dmaplan-trace: ')) im.push(l.slice('dmaplan-trace: '.length))
