@@ -31,7 +31,7 @@ export interface IovaSink {
   unmap(tx: string, line: number): void
   unlink(tx: string, region: string, line: number): void
   leftOut(why: string): void
-  defect(line: number, text: string): void
+  defect(line: number, text: string, check: 'D9'): void
   assume(text: string): void
 }
 
@@ -95,7 +95,7 @@ export class IovaStates {
       return
     }
     const st = this.#open.get(c.addr)
-    if (st === undefined) return s.defect(line, `${iovaFunction(c.fn)}() at state.addr ${hex(c.addr)}, which no dma_iova_try_alloc() of the trace returned or which was already freed`)
+    if (st === undefined) return s.defect(line, `${iovaFunction(c.fn)}() at state.addr ${hex(c.addr)}, which no dma_iova_try_alloc() of the trace returned or which was already freed`, 'D9')
     switch (c.fn) {
       case 'iova_link': {
         if (c.ret !== 0) {

@@ -127,6 +127,16 @@ interface Live {
   readonly dir: TraceDir
 }
 
+/**
+ * The dma-debug checks (docs/dma-debug.md) a trace's own traffic can fail:
+ * an unmap or free of nothing mapped, of another size or direction, a sync
+ * of nothing mapped or in another direction.
+ */
+export type TraceCheck = 'D9' | 'D10' | 'D14' | 'D16' | 'D18'
+
+/** Defects carried into a plan, at most (the import's summary counts them all). */
+const MAX_DEFECTS = 1000
+
 /** How long after the interrupt level changed a map's event may come and an interrupt still have come inside one of the calls just before it (ms). */
 const INTERRUPT_WINDOW_MS = 0.5
 
@@ -175,7 +185,7 @@ class DeviceTraffic {
     /** A line of the trace as a step's `at`, JSON text in quotes. */
     readonly at: (line: number) => string,
     readonly leftOut: (why: string) => void,
-    readonly defect: (line: number, text: string) => void,
+    readonly onDefect: (line: number, text: string) => void,
     readonly assume: (text: string) => void,
   ) {
     this.#iova = new IovaStates({
@@ -193,7 +203,7 @@ class DeviceTraffic {
       unmap: (tx, line) => this.#step(`{"op":"unmap","tx":"${tx}","at":${this.at(line)}}`),
       unlink: (tx, region, line) => this.#step(`{"op":"unlink","tx":"${tx}","region":"${region}","at":${this.at(line)}}`),
       leftOut,
-      defect,
+      defect: (line, text, check) => this.defect(line, text, check),
       assume,
     })
   }
@@ -224,6 +234,15 @@ class DeviceTraffic {
     const nested = before !== undefined && before.irq !== irq ? ms : before?.nested
     this.#irqOf.set(cpu, { irq, nested })
     return nested !== undefined && ms - nested < INTERRUPT_WINDOW_MS
+  }
+
+  /** The defects of this device's traffic, for the plan (Plan.observed.defects): the first MAX_DEFECTS. */
+  readonly defects: { readonly check: TraceCheck; readonly at: string; readonly message: string }[] = []
+
+  /** A defect of the driver's traffic, with the dma-debug check it is (docs/dma-debug.md). */
+  defect(line: number, text: string, check: TraceCheck): void {
+    this.onDefect(line, text)
+    if (this.defects.length < MAX_DEFECTS) this.defects.push({ check, at: JSON.parse(this.at(line)) as string, message: text })
   }
 
   /** The end of the trace: IOVA states still open are settled, and every step held back goes to the sink. */
@@ -363,9 +382,9 @@ class DeviceTraffic {
       case 'unmap': {
         if (e.event === 'dma_unmap_resource' || e.attrs.includes('MMIO')) return this.leftOut('MMIO mappings (dma_map_resource)')
         const live = this.#single.get(e.dma)
-        if (live === undefined) return this.defect(e.line, `${e.event} of ${hex(e.dma)} (${e.size} bytes), which the trace never mapped or already unmapped`)
-        if (live.size !== e.size) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.size} bytes, mapped with ${live.size}`)
-        if (live.dir !== e.dir) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.dir}, mapped with ${live.dir}`)
+        if (live === undefined) return this.defect(e.line, `${e.event} of ${hex(e.dma)} (${e.size} bytes), which the trace never mapped or already unmapped`, 'D9')
+        if (live.size !== e.size) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.size} bytes, mapped with ${live.size}`, 'D10')
+        if (live.dir !== e.dir) this.defect(e.line, `${e.event} of ${hex(e.dma)} with ${e.dir}, mapped with ${live.dir}`, 'D14')
         this.#single.delete(e.dma)
         this.evidence.unmap(e.dma, e.size, ms, e.line, e.irq)
         return this.#unmap(e, live)
@@ -392,8 +411,8 @@ class DeviceTraffic {
       case 'unmap-sg': {
         const key = e.physAddrs.join(',')
         const live = this.#sg.get(key)
-        if (live === undefined) return this.defect(e.line, `dma_unmap_sg of ${e.physAddrs.length} entries at ${e.physAddrs.map(hex).join(', ')}, which the trace never mapped as one list`)
-        if (live.dir !== e.dir) this.defect(e.line, `dma_unmap_sg with ${e.dir}, mapped with ${live.dir}`)
+        if (live === undefined) return this.defect(e.line, `dma_unmap_sg of ${e.physAddrs.length} entries at ${e.physAddrs.map(hex).join(', ')}, which the trace never mapped as one list`, 'D9')
+        if (live.dir !== e.dir) this.defect(e.line, `dma_unmap_sg with ${e.dir}, mapped with ${live.dir}`, 'D14')
         this.#sg.delete(key)
         const first = live.dma[0]
         if (first !== undefined && this.#sgByDma.get(first) === live) this.#sgByDma.delete(first)
@@ -403,7 +422,8 @@ class DeviceTraffic {
       case 'sync-sg': {
         const addr = e.class === 'sync-single' ? e.dma : e.dmaAddrs[0]
         const live = addr === undefined ? undefined : this.#containing(addr)
-        if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`)
+        if (live === undefined) return this.defect(e.line, `${e.event} of ${addr === undefined ? 'nothing' : hex(addr)}, which no mapping of the trace holds`, 'D16')
+        if (live.dir !== e.dir) this.defect(e.line, `${e.event} of ${hex(addr ?? 0n)} with ${e.dir}, mapped with ${live.dir}`, 'D18')
         this.#step(`{"op":"${e.event.endsWith('_for_cpu') ? 'sync-for-cpu' : 'sync-for-device'}","tx":"${live.tx}","at":${this.at(e.line)}}`)
         return
       }
@@ -421,8 +441,8 @@ class DeviceTraffic {
         // dma_free_attrs() traces before it returns early on a NULL buffer (kernel/dma/mapping.c): a call that frees nothing.
         if (e.dma === 0n && e.size === 0n && !this.#coherent.has(0n)) return this.leftOut('frees of NULL (dma_free_coherent() of nothing, traced and then ignored)')
         const live = this.#coherent.get(e.dma)
-        if (live === undefined) return this.defect(e.line, `dma_free of ${hex(e.dma)} (${e.size} bytes), which the trace never allocated or already freed`)
-        if (live.size !== e.size) this.defect(e.line, `dma_free of ${hex(e.dma)} with ${e.size} bytes, allocated with ${live.size}`)
+        if (live === undefined) return this.defect(e.line, `dma_free of ${hex(e.dma)} (${e.size} bytes), which the trace never allocated or already freed`, 'D9')
+        if (live.size !== e.size) this.defect(e.line, `dma_free of ${hex(e.dma)} with ${e.size} bytes, allocated with ${live.size}`, 'D10')
         this.#coherent.delete(e.dma)
         return this.#unmap(e, live)
       }
@@ -525,6 +545,8 @@ export class TraceImporter {
   readonly #assumed = new Set<string>()
   #lastTime = -1
   readonly #pairing = new IovaCallPairing()
+  /** Lines of the IOVA API's probes: without any, a release that has the API leaves its calls out. */
+  #iovaProbes = 0
   /** When the flush queue's timer ran (s, as printed), the first of them: it runs on a tick. */
   readonly #ticks: string[] = []
   #fqTimers = 0
@@ -569,6 +591,7 @@ export class TraceImporter {
     }
     const hit = parseIovaProbe(text, line)
     if (hit === undefined) return
+    this.#iovaProbes++
     const p = this.#pairing.hit(hit)
     if (p === undefined || p.call.within !== undefined) return
     const device = p.call.device
@@ -623,6 +646,10 @@ export class TraceImporter {
     const traffic = this.#traffic.get(chosen)
     if (traffic === undefined) throw new Error(`the trace has no dma events of ${chosen} (its devices: ${[...this.#devices.keys()].join(', ') || 'none'})`)
     const name = deviceIdentifier(chosen)
+    if (this.#iovaProbes === 0 && kernelHas(kernel, 'dma-iova-api'))
+      assumptions.push(
+        `kernel ${kernel} has the two-step IOVA API, which has no dma events, and the trace has no probes of it (dmaplan import --probes): what the driver and the block layer mapped through it is not in the plan, and the IOVAs of later mappings may differ`,
+      )
     const given = this.#o.platform
     let platform: PlatformJson
     if (given === undefined) {
@@ -663,7 +690,9 @@ export class TraceImporter {
         platform: { ...platform, kernel, ramBytes: hex(ram) },
         device: name,
         devices: [{ name, dmaMask }],
-        ...(tickPhaseMs === undefined ? {} : { observed: { tickPhaseMs, ...(fqTimer ? { fqTimer } : {}) } }),
+        ...(tickPhaseMs === undefined && traffic.defects.length === 0
+          ? {}
+          : { observed: { ...(tickPhaseMs === undefined ? {} : { tickPhaseMs }), ...(fqTimer ? { fqTimer } : {}), ...(traffic.defects.length > 0 ? { defects: traffic.defects } : {}) } }),
       },
       summary: {
         lines: this.#lines,

@@ -252,4 +252,12 @@ export interface ObservedPlan {
    * marked on wait steps: the simulator runs it there and never on its own.
    */
   readonly fqTimer?: boolean
+  /**
+   * Defects of the traced driver's traffic that have no place among the
+   * plan's steps (an unmap of nothing mapped, of another size or direction,
+   * a sync of nothing mapped or in another direction), with the dma-debug
+   * check each is (D9, D10, D14, D16, D18) and its trace line: the
+   * simulation reports them.
+   */
+  readonly defects?: readonly { readonly check: string; readonly at: string; readonly message: string }[]
 }

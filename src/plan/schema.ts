@@ -189,6 +189,10 @@ export const planSchema = z
       .strictObject({
         tickPhaseMs: z.number().min(0).max(1000).optional().meta({ description: "Where the kernel's ticks fall, ms after the plan's start modulo one jiffy." }),
         fqTimer: z.boolean().optional().meta({ description: "The lazy flush queue's timer runs only where wait steps say the trace saw it." }),
+        defects: z
+          .array(z.strictObject({ check: z.string(), at: z.string(), message: z.string() }))
+          .optional()
+          .meta({ description: "Defects of the traced driver's traffic, with the dma-debug check each is and its trace line: the simulation reports them." }),
       })
       .optional()
       .meta({ description: 'What a trace showed of the kernel beyond its calls (an imported plan).' }),

@@ -86,7 +86,7 @@ describe('a trace imported as a plan', () => {
 
   it("says what is wrong with the driver's traffic, by line", () => {
     const head = (t: string) => `  drv-1 [000] ..... ${t}: `
-    const { summary } = importLines(
+    const { plan, summary } = importLines(
       [
         `${head('1.0')}dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=fffff000 size=4096 phys_addr=1000000 attrs=`,
         `${head('1.1')}dma_unmap_phys: 0000:00:04.0 dir=FROM_DEVICE dma_addr=fffff000 size=2048 attrs=`,
@@ -103,6 +103,8 @@ describe('a trace imported as a plan', () => {
       'line 4: dma_sync_single_for_cpu of 0xffffe000, which no mapping of the trace holds',
       'line 5: dma_free of 0xffffd000 (4096 bytes), which the trace never allocated or already freed',
     ])
+    // The plan carries them, with dma-debug's checks, and the simulation reports them.
+    expect(simulate(plan).findings.filter((f) => f.source === 'dma-debug').map((f) => f.id)).toEqual(['D10', 'D14', 'D9', 'D16', 'D9'])
   })
 
   it("reconstructs a scatterlist's entries from its segments", () => {

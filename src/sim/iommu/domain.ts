@@ -106,12 +106,22 @@ export class IommuDomain {
       (this.caches.takeCached(hint, size) || (natural !== 0 && this.caches.takeFromTree(hint, size, limitPfn)))
     if (taken) this.hintTaken?.(hint, natural)
     const pfn = taken && hint !== undefined ? hint : this.caches.allocFast(size, limitPfn, flushRcache)
-    if (pfn) this.#stats.add(C.iovaPages, size < 32 ? 2 ** Math.ceil(Math.log2(size)) : size)
+    if (pfn) {
+      const granules = allocatedGranules(size)
+      this.#stats.add(C.iovaPages, granules)
+      this.liveGranules += granules
+      if (this.liveGranules > this.peakGranules) this.peakGranules = this.liveGranules
+    }
     return pfn
   }
 
+  /** IOVA granules held by mappings now (not by the caches or the flush queue), and the most at once. */
+  liveGranules = 0
+  peakGranules = 0
+
   /** iommu_dma_free_iova(): through the flush queue when the unmap was queued. */
   freeIova(pfn: number, pages: number, queued: boolean): void {
+    this.liveGranules -= allocatedGranules(pages)
     if (queued && this.fq !== undefined) this.fq.queue(pfn, pages)
     else this.caches.freeFast(pfn, pages)
   }
@@ -188,4 +198,9 @@ export class IommuDomain {
   describe(): string {
     return `${this.fq ? 'lazy' : 'strict'} DMA domain, granule ${hex(this.granule)}, aperture ..${hex(this.apertureEnd)}`
   }
+}
+
+/** What alloc_iova_fast() takes for a size: a power of two below the caches' largest size (iova.c). */
+function allocatedGranules(size: number): number {
+  return size < 32 ? 2 ** Math.ceil(Math.log2(size)) : size
 }

@@ -158,6 +158,7 @@ export const simResultSchema = z
       })
       .meta({ description: 'the fault injection of the run' }),
     clockMs: z.number().meta({ description: 'simulated time at the end' }),
+    peakIovaGranules: z.number().int().meta({ description: 'the most IOVA granules live mappings held at once' }),
   })
   .meta({ title: 'dmaplan simulation result', description: 'The outcome of simulating a DMA transaction plan on a model of the Linux DMA layer.' })
 

@@ -69,6 +69,14 @@ export function formatSummary(r: SimResult): string {
         `  ${f.severity.padEnd(7)} ${f.id.padEnd(5)} ${f.tx ? `[${f.tx}${f.step !== undefined ? ` step ${f.step + 1}` : ''}] ` : f.step !== undefined ? `[step ${f.step + 1}] ` : ''}${f.message}`,
       )
   }
+  // A plan whose time passes (an imported trace): its traffic's rate and the IOVA space it needed at most.
+  if (r.clockMs > 0) {
+    const maps = r.transactions.length
+    lines.push(
+      '',
+      `traffic: ${maps} mapping(s) in ${(r.clockMs / 1000).toFixed(3)} s (${Math.round((maps * 1000) / r.clockMs)} per second)${r.platform.iommu === 'translated' ? `, peak IOVA footprint ${r.peakIovaGranules} granule(s)` : ''}`,
+    )
+  }
   const t = r.teardown
   const left = t.liveIovaPages + t.livePtes + t.bounceSlots + t.dmaDebugEntries
   lines.push(

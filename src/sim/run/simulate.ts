@@ -278,6 +278,9 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
     m.debug.release()
     m.tracker.release()
   }
+  // What the trace's own traffic did wrong, found by the importer where the plan's steps cannot hold it.
+  m.reporter.context.tx = undefined
+  for (const d of plan.observed?.defects ?? []) m.reporter.report(d.check, 'warning', 'dma-debug', `${d.at}: ${d.message}`)
   const teardown = teardownReport(m, [...txs.values()])
   const calls = m.trace.calls
   const result: SimResult = {
@@ -337,6 +340,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       p2pUnsupported: options.p2pUnsupported === true,
     },
     clockMs: m.clock.nowMs,
+    peakIovaGranules: m.domain?.peakGranules ?? 0,
   }
   result.ok = aborted === undefined && totalData.errors.length === 0 && !result.findings.some((f) => f.severity === 'error')
   return { result, machine: m }
