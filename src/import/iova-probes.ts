@@ -17,6 +17,9 @@ import { irqLevel } from './trace-line.js'
 
 export { irqLevel }
 
+/** irqLevel() of an NMI. */
+const NMI_LEVEL = 3
+
 /** The probes' group; their events are in events/dmaplan. */
 export const IOVA_PROBE_GROUP = 'dmaplan'
 
@@ -58,7 +61,7 @@ export const IOVA_PROBES: readonly string[] = [
 
 /** An fprobe definition as a kprobe event's (kprobe_events), for a kernel without fprobe events (CONFIG_FPROBE_EVENTS). */
 export function asKprobe(fprobe: string): string {
-  const m = /^f:(\S+) (\S+?)(%return)? ?(.*)$/.exec(fprobe)
+  const m = /^f:(\S+) (\S+?)(%return)?(?: (.*))?$/.exec(fprobe)
   if (m === null) return fprobe
   return `${m[3] ? 'r' : 'p'}:${m[1]} ${m[2]}${m[4] ? ` ${m[4]}` : ''}`
 }
@@ -108,7 +111,9 @@ export function parseIovaProbe(text: string, line: number): ProbeHit | undefined
     const i = kv.indexOf('=')
     if (i > 0) f[kv.slice(0, i)] = kv.slice(i + 1).replace(/^"(.*)"$/, '$1')
   }
-  return { line, cpu: Number(m[1]), irq: irqLevel(m[2] ?? '....'), time: m[3] as string, event: m[4] as IovaFn, ret: m[5] !== undefined, f }
+  // A kprobe taken through int3 (no optimized kprobes) runs as an NMI and says so in the flags; no DMA API call runs in one, so its level is not known: taken as the task's.
+  const level = irqLevel(m[2] ?? '....')
+  return { line, cpu: Number(m[1]), irq: level === NMI_LEVEL ? 0 : level, time: m[3] as string, event: m[4] as IovaFn, ret: m[5] !== undefined, f }
 }
 
 /**

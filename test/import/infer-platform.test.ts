@@ -80,3 +80,15 @@ describe('--platform FILE', () => {
     expect(said(summary.assumptions)).toBe('')
   })
 })
+
+describe('the probes (dmaplan import --probes)', () => {
+  it('become kprobe events, entry and return, where the kernel has no fprobe events', async () => {
+    const { IOVA_PROBES, asKprobe } = await import('../../src/import/iova-probes.js')
+    expect(IOVA_PROBES.map(asKprobe).slice(0, 2)).toEqual([
+      'p:dmaplan/iova_alloc dma_iova_try_alloc dev=+0(+0($arg1)):string phys=$arg3:x64 size=$arg4:x64',
+      'r:dmaplan/iova_alloc_ret dma_iova_try_alloc ret=$retval:u8 addr=+0($arg2):x64 state_size=+8($arg2):x64',
+    ])
+    expect(asKprobe('f:dmaplan/fq_flush fq_flush_timeout')).toBe('p:dmaplan/fq_flush fq_flush_timeout')
+    expect(asKprobe('f:dmaplan/iova_free_ret dma_iova_free%return')).toBe('r:dmaplan/iova_free_ret dma_iova_free')
+  })
+})
