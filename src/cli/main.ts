@@ -11,6 +11,7 @@ import { EXIT, InputError, UsageError } from './errors.js'
 import { explain } from './explain.js'
 import { gen, GEN_OPTIONS } from './gen.js'
 import { importVerb, IMPORT_OPTIONS } from './import-trace.js'
+import { kernelOption } from './kernel-option.js'
 import { IOVA_PROBES } from '../import/iova-probes.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
@@ -93,16 +94,19 @@ atomically. A plan that breaks a rule produces no code, only its sentences (exit
   },
   compare: {
     summary: 'compare <plan> [--json]           every transaction under every strategy that can map it, side by side',
-    usage: `usage: dmaplan compare <plan.ts|plan.json> [--json] [fault injection] [--debug [--debug-entries N]]
+    usage: `usage: dmaplan compare <plan.ts|plan.json> [--kernel X.Y] [--json] [fault injection] [--debug [--debug-entries N]]
 
 Simulates each transaction of the plan under every strategy that can map it
 (the others are listed with the rule they break) and prints, side by side:
 kernel calls, IOVA pages, page-table writes, IOTLB flushes, bounce bytes,
-hardware segments, metadata bytes. The planned strategy is marked with *.`,
-    options: SIMULATE_OPTIONS,
+hardware segments, metadata bytes. The planned strategy is marked with *.
+Transactions of one shape (a driver's recurring mapping in an imported
+trace) are compared once and named together. --kernel compares on another
+release than the plan's.`,
+    options: { ...SIMULATE_OPTIONS, kernel: { type: 'string' } },
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('compare takes one plan file')
-      return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true))
+      return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true), kernelOption(values.kernel))
     },
   },
   import: {
