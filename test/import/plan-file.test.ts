@@ -125,3 +125,19 @@ describe('the imported example (examples/traces)', () => {
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(join('examples', 'traces', 'nvme-7.3.plan.json'), 'utf8'))
   })
 })
+
+describe('compare on an imported trace', () => {
+  it("compares a driver's recurring mapping once and names the transactions of its shape", async () => {
+    const { compareStrategies } = await import('../../src/cli/compare.js')
+    const decoded = decodePlan(JSON.parse(readFileSync(join('examples', 'traces', 'nvme-7.3.plan.json'), 'utf8')))
+    if (!decoded.ok) throw new Error('the example does not decode')
+    const c = compareStrategies(decoded.plan)
+    const maps = decoded.plan.steps.filter((s) => s.op === 'map').length
+    // Every transaction is compared, by itself or through the first of its shape.
+    expect(c.reduce((n, x) => n + 1 + x.alike.length, 0)).toBe(maps)
+    expect(c.length).toBeLessThan(maps / 2)
+    const single = c.find((x) => x.tx === 't2')
+    expect(single?.alike.length).toBeGreaterThan(10)
+    expect(single?.rows.find((r) => r.strategy === 'page')?.iovaPages).toBe(1)
+  })
+})
