@@ -690,9 +690,12 @@ export class TraceImporter {
         platform: { ...platform, kernel, ramBytes: hex(ram) },
         device: name,
         devices: [{ name, dmaMask }],
-        ...(tickPhaseMs === undefined && traffic.defects.length === 0
-          ? {}
-          : { observed: { ...(tickPhaseMs === undefined ? {} : { tickPhaseMs }), ...(fqTimer ? { fqTimer } : {}), ...(traffic.defects.length > 0 ? { defects: traffic.defects } : {}) } }),
+        observed: {
+          ...(tickPhaseMs === undefined ? {} : { tickPhaseMs }),
+          ...(fqTimer ? { fqTimer } : {}),
+          ...(traffic.defects.length > 0 ? { defects: traffic.defects } : {}),
+          assumptions,
+        },
       },
       summary: {
         lines: this.#lines,

@@ -260,4 +260,6 @@ export interface ObservedPlan {
    * simulation reports them.
    */
   readonly defects?: readonly { readonly check: string; readonly at: string; readonly message: string }[]
+  /** What the import assumed where the trace does not say (the release, the platform, rebuilt scatterlists, traffic it cannot show): the simulation repeats it. */
+  readonly assumptions?: readonly string[]
 }

@@ -193,6 +193,7 @@ export const planSchema = z
           .array(z.strictObject({ check: z.string(), at: z.string(), message: z.string() }))
           .optional()
           .meta({ description: "Defects of the traced driver's traffic, with the dma-debug check each is and its trace line: the simulation reports them." }),
+        assumptions: z.array(z.string()).optional().meta({ description: 'What the import assumed where the trace does not say: the simulation repeats it.' }),
       })
       .optional()
       .meta({ description: 'What a trace showed of the kernel beyond its calls (an imported plan).' }),

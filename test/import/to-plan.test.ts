@@ -164,7 +164,8 @@ describe("the lazy flush queue's timer in a trace (the fq_flush probe)", () => {
 
   it("without the probe the model's own timer decides, and says the ticks are assumed", () => {
     const { plan, summary } = importLines([...before, ...after], { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
-    expect(plan.observed).toBeUndefined()
+    expect(plan.observed?.tickPhaseMs).toBeUndefined()
+    expect(plan.observed?.fqTimer).toBeUndefined()
     expect(summary.assumptions.some((a) => a.startsWith("the kernel's ticks are taken to fall at the trace's first event"))).toBe(true)
     // Its timer is not due 5 ms after the unmap: the model hands out a fresh IOVA where the kernel reused the freed one.
     expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR').map((f) => f.message)).toEqual([

@@ -281,6 +281,8 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
   // What the trace's own traffic did wrong, found by the importer where the plan's steps cannot hold it.
   m.reporter.context.tx = undefined
   for (const d of plan.observed?.defects ?? []) m.reporter.report(d.check, 'warning', 'dma-debug', `${d.at}: ${d.message}`)
+  // What the trace did not say and the import assumed: every figure above rests on it.
+  for (const a of plan.observed?.assumptions ?? []) m.reporter.report('TRACE-ASSUMED', 'info', 'dmaplan', a)
   const teardown = teardownReport(m, [...txs.values()])
   const calls = m.trace.calls
   const result: SimResult = {
