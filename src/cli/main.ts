@@ -130,9 +130,11 @@ kernel gave kept as observed; prints one line of what it read.
   --name NAME          the plan's name (a C identifier; else the trace file's)
   --out FILE           write the plan there (never over a file unless --force);
                        else print it after the summary line
-  --probes             print the kprobe events that record what the dma events do not
-                       (the two-step IOVA API, the lazy flush queue's timer), for
-                       /sys/kernel/tracing/kprobe_events; enable them with events/dmaplan
+  --probes             print the probe events that record what the dma events do not
+                       (the two-step IOVA API, the lazy flush queue's timer): fprobe
+                       events for /sys/kernel/tracing/dynamic_events, one a line (a
+                       release refuses those of functions it lacks); enable them with
+                       events/dmaplan/enable
 
 Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`,
     options: IMPORT_OPTIONS,
