@@ -258,25 +258,32 @@ class DeviceTraffic {
    * steps, so time is said once a millisecond of it has gathered).
    */
   #pass(time: string): number {
+    const t = this.#gather(time)
+    if (this.#unsaid >= 1) this.#wait('')
+    return t
+  }
+
+  /** The trace's time up to `time` (s, as printed), in ms, added to what no wait step has said yet. */
+  #gather(time: string): number {
     const t = Number(time) * 1000
     this.first ??= t
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
     this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
-    if (this.#unsaid < 1) return t
-    this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000}}`)
-    this.#unsaid = 0
     return t
+  }
+
+  /** A wait step of the time gathered, with `more` of its JSON fields. */
+  #wait(more: string): void {
+    this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000}${more}}`)
+    this.#unsaid = 0
   }
 
   /** The lazy flush queue's timer ran (the fq_flush probe), at `time` s: a wait to then that says so. */
   fqTimer(time: string): void {
     this.evidence.fqTimer()
     if (this.first === undefined) return
-    const t = Number(time) * 1000
-    if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
-    this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
-    this.#step(`{"op":"wait","ms":${Math.round(this.#unsaid * 1000) / 1000},"fqTimer":true}`)
-    this.#unsaid = 0
+    this.#gather(time)
+    this.#wait(',"fqTimer":true')
   }
 
   #fill(place: Reserved, json: string): void {
