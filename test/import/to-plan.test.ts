@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { MapStep } from '../../src/plan/ir.js'
-import { sgEntryLengths, TraceImporter } from '../../src/import/to-plan.js'
+import { reconstructSgEntries } from '../../src/import/sg-reconstruct.js'
+import { TraceImporter } from '../../src/import/to-plan.js'
 import type { ImportOptions } from '../../src/import/to-plan.js'
 import { simulate } from '../../src/sim/index.js'
 import { importVerb } from '../../src/cli/import-trace.js'
@@ -108,8 +109,8 @@ describe('a trace imported as a plan', () => {
   })
 
   it("reconstructs a scatterlist's entries from its segments", () => {
-    expect(sgEntryLengths([0x1200n, 0x5000n], [0x800n, 0x300n])).toEqual([0x800n, 0x300n])
-    expect(sgEntryLengths([0x1200n, 0x5000n, 0x9000n], [0x2400n])).toEqual([0xe00n, 0x1000n, 0x600n])
+    expect(reconstructSgEntries([0x1200n, 0x5000n], [0x800n, 0x300n])).toEqual([0x800n, 0x300n])
+    expect(reconstructSgEntries([0x1200n, 0x5000n, 0x9000n], [0x2400n])).toEqual([0xe00n, 0x1000n, 0x600n])
   })
 })
 
