@@ -1,11 +1,11 @@
 /**
  * docs/kernel-behaviour.md has an entry for every kernel behaviour a
- * finding can name: the K- ids of `dmaplan explain`'s catalog, every fact
- * id the simulator raises (src/sim, through findingId()), and every id a
- * comment or README points at with "kernel-behaviour.md K-…".
+ * finding can name: the K- ids of `dmaplan explain`'s catalog, every
+ * number the simulator raises (src/sim, through findingId()), and every K-
+ * id the code, its comments and the docs name.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FINDING_IDS } from '../../src/sim/explain.js'
 import { findingId } from '../../src/sim/findings.js'
@@ -25,15 +25,17 @@ function files(dir: string, keep: (f: string) => boolean): string[] {
 /** The fact ids the simulator raises: every quoted R/S/P/C number in src/sim is the id of a report. */
 const raised = new Set(files('src/sim', (f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(join(ROOT, f), 'utf8').matchAll(/'([RSPC]\d+)'/g)].map((m) => findingId(m[1] ?? ''))))
 
-/** Every "kernel-behaviour.md K-…" pointer, with the file it is in. */
+/**
+ * Every K- id the code, the tests and the docs name, and every example a
+ * line that names docs/kernel-behaviour.md points at, with its file.
+ */
 const pointers = ['src', 'templates', 'scripts', 'bench', 'test', 'docs']
   .flatMap((d) => files(d, (f) => /\.(ts|mts|mjs|js|c|h|md)$/.test(f)))
   .concat(['README.md'])
   .flatMap((f) =>
     readFileSync(join(ROOT, f), 'utf8')
       .split('\n')
-      .filter((l) => l.includes('kernel-behaviour.md'))
-      .flatMap((l) => [...l.matchAll(/\b(K-[RSPC]\d+|E\d)\b/g)].map((m) => ({ file: relative(ROOT, join(ROOT, f)), id: m[1] ?? '' }))),
+      .flatMap((l) => [...l.matchAll(l.includes('kernel-behaviour.md') ? /\b(K-[RSPC]\d+|E\d)\b/g : /\b(K-[RSPC]\d+)\b/g)].map((m) => ({ file: f, id: m[1] ?? '' }))),
   )
 
 describe('docs/kernel-behaviour.md', () => {
