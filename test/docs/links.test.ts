@@ -1,5 +1,5 @@
 /**
- * Every relative link of docs/*.md (and of the README that leads there)
+ * Every relative link of docs/*.md (and of the READMEs that lead there)
  * names a file that exists, and a #fragment names a heading of that file
  * (GitHub's anchors: lower case, punctuation dropped, spaces as hyphens).
  */
@@ -8,7 +8,15 @@ import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT } from '../support/fixtures.js'
 
-const pages = [...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`), 'README.md']
+const pages = [
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+  'README.md',
+  ...readdirSync(join(ROOT, 'src'))
+    .map((d) => `src/${d}/README.md`)
+    .filter((f) => existsSync(join(ROOT, f))),
+]
 
 function anchor(heading: string): string {
   return heading
