@@ -1,6 +1,6 @@
 /**
  * What a region is for a device: the P2P map type from the PCI topology
- * (drivers/pci/p2pdma.c, facts P1-P4, P8) and the memory kind that rules R2-R5
+ * (drivers/pci/p2pdma.c, docs/memory-kinds.md) and the memory kind that rules R2-R5
  * reason about. The type-level twin is src/dsl/types/kind.ts.
  */
 import type { DeviceIR, Plan, PlatformIR, RegionIR } from './ir.js'

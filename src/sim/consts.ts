@@ -98,7 +98,7 @@ export const ACTIVE_CACHELINE_MAX_OVERLAP = 7
 /** L1_CACHE_SHIFT on x86-64 (dma-debug tracks the first cacheline of a mapping). */
 export const L1_CACHE_SHIFT = 6
 
-/** arm64 ARCH_DMA_MINALIGN, used by the kmalloc bounce rule (R11) for non-coherent devices. */
+/** arm64 ARCH_DMA_MINALIGN, used by the kmalloc bounce rule (K-R11) for non-coherent devices. */
 export const ARCH_DMA_MINALIGN = 128
 
 /** include/linux/scatterlist.h on 64-bit with CONFIG_NEED_SG_DMA_LENGTH and _FLAGS. */

@@ -1,8 +1,9 @@
 /**
  * What each finding of a simulation means, for `dmaplan explain`: the check
  * in plain words, the kernel code it comes from, and what to do. dma-debug's
- * checks keep their D numbers; findings from a numbered fact of the kernel's
- * behaviour carry a K- prefix (K-R16 is fact R16, not plan rule R6).
+ * checks keep their D numbers (docs/dma-debug.md); findings from a numbered
+ * kernel behaviour carry a K- prefix (K-R6 is the dma-direct overflow of
+ * docs/kernel-behaviour.md, not plan rule R6).
  */
 export interface Explanation {
   readonly id: string
@@ -25,7 +26,7 @@ const e = (id: string, title: string, says: string, why: string, kernel: readonl
 
 const CATALOG: readonly Explanation[] = [
   e('D4', 'sg segment longer than the device supports', 'A mapped scatterlist segment is longer than dma_get_max_seg_size().', 'The IOMMU coalesces entries into segments up to max_seg; a device limit lower than that must be set with dma_set_max_seg_size() before mapping.', [...DEBUG, 'check_sg_segment()'], 'Set the device\'s max segment size, or split the list.'),
-  e('D5', 'sg segment across the segment boundary', 'A mapped segment crosses dma_get_seg_boundary().', 'Devices with a boundary (often 4 GiB) cannot DMA across it in one descriptor.', [...DEBUG, 'check_sg_segment()'], 'Set the boundary with dma_set_seg_boundary() so the IOMMU pads (fact C3).'),
+  e('D5', 'sg segment across the segment boundary', 'A mapped segment crosses dma_get_seg_boundary().', 'Devices with a boundary (often 4 GiB) cannot DMA across it in one descriptor.', [...DEBUG, 'check_sg_segment()'], 'Set the boundary with dma_set_seg_boundary() so the IOMMU pads (docs/kernel-behaviour.md K-C3).'),
   e('D6', 'overlapping mappings of one cacheline', 'Two active mappings share a cacheline (cacheline tracking EEXIST), or more than 7 overlap.', 'On non-coherent systems a CPU write-back of a shared line can destroy what the device wrote.', [...DEBUG, 'add_dma_entry(), active_cacheline_insert()'], 'Do not map one buffer twice at once; use DMA_ATTR_SKIP_CPU_SYNC or DMA_ATTR_DEBUGGING_IGNORE_CACHELINES (7.0) where sharing is intended.'),
   e('D8', 'free of the error address', 'The driver unmaps DMA_MAPPING_ERROR.', 'The mapping failed and was never checked; unmapping it is a bug.', [...DEBUG, 'check_unmap()'], 'Check every mapping with dma_mapping_error() and unwind only what succeeded.'),
   e('D9', 'free of memory that is not mapped', 'The driver unmaps an address it has not mapped: a double unmap or an unmap of something never mapped.', 'dma-debug looks the address up in its hash and finds nothing.', [...DEBUG, 'check_unmap()'], 'Unmap each mapping exactly once, with the address the map returned.'),

@@ -1,6 +1,7 @@
 /**
  * What the model reports besides return values: findings (defects and
- * warnings, each tied to a fact of the spec) and the kernel log a real run
+ * warnings, each tied to a kernel behaviour of docs/kernel-behaviour.md or
+ * a check of docs/dma-debug.md) and the kernel log a real run
  * would print. Findings name their source: the kernel's own checkers
  * (dma-debug, the IOMMU's fault reporting, swiotlb, WARNs) or dmaplan's
  * checks of things the kernel does not track (the IOVA API, data).
@@ -9,8 +10,8 @@ export type Severity = 'error' | 'warning' | 'info'
 export type FindingSource = 'dma-debug' | 'iommu' | 'kernel' | 'swiotlb' | 'dmaplan' | 'data'
 
 /**
- * Findings that come from a numbered fact of the kernel's behaviour (R, S,
- * P and C of kernel-dma-facts.md) carry a K- prefix, so that K-R6 (the
+ * Findings that come from a numbered kernel behaviour (R, S, P and C, each
+ * an entry of docs/kernel-behaviour.md) carry a K- prefix, so that K-R6 (the
  * dma-direct overflow) is never read as the plan rule R6. dma-debug's own
  * checks keep their D numbers.
  */
@@ -19,7 +20,7 @@ export function findingId(fact: string): string {
 }
 
 export interface Finding {
-  /** The fact the finding comes from: D1-D22 (dma-debug), K-R*, K-S*, K-P*, K-C* (kernel facts), or DMAR, DMA, DATA, LEAK, MAP, TRACE-ADDR, TRACE-ORDER. */
+  /** The fact the finding comes from: D1-D22 (dma-debug, docs/dma-debug.md), K-R*, K-S*, K-P*, K-C* (docs/kernel-behaviour.md), or DMAR, DMA, DATA, LEAK, MAP, TRACE-ADDR, TRACE-ORDER. */
   readonly id: string
   readonly severity: Severity
   readonly source: FindingSource

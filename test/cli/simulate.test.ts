@@ -17,7 +17,7 @@ describe('dmaplan simulate', () => {
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/^dmaplan simulate: plan sg_e1 on Linux 6\.12: OK/)
-    // Worked example E1: one segment at X+0x200, 0x2600 bytes long.
+    // docs/kernel-behaviour.md E1: one segment at X+0x200, 0x2600 bytes long.
     expect(r.stdout).toMatch(/device scatter-gather list \(1 entry\):\n\s+0x[0-9a-f]+200\s+len 0x2600/)
   })
 

@@ -1,4 +1,4 @@
-/** P2P map types from the topology (facts P2, P3, P4, P8), and granule alignment. */
+/** P2P map types from the topology (docs/kernel-behaviour.md K-P2, K-P3, K-P4, K-P8), and granule alignment. */
 import { describe, expect, it } from 'vitest'
 import type { DeviceIR, PlatformIR } from '../../src/plan/ir.js'
 import { granuleAlignment, p2pDecision } from '../../src/plan/topology.js'

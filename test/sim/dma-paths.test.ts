@@ -1,6 +1,6 @@
 /**
- * Dispatch, dma-direct and IOMMU-DMA single mappings (R1-R17), errors
- * (R40-R42) and ownership (R43-R44).
+ * Dispatch, dma-direct and IOMMU-DMA single mappings (K-R1 to K-R17), errors
+ * (K-R40 to K-R42) and ownership (K-R43, K-R44).
  */
 import { describe, expect, it } from 'vitest'
 import {

@@ -1,5 +1,5 @@
 /**
- * Strict and lazy IOTLB flushing (R23-R25): what the device can still
+ * Strict and lazy IOTLB flushing (K-R23 to K-R25): what the device can still
  * reach after an unmap, and when the IOVA comes back.
  */
 import { describe, expect, it } from 'vitest'

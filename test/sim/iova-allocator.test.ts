@@ -1,5 +1,5 @@
 /**
- * The IOVA allocator of drivers/iommu/iova.c (R18-R22): the addresses
+ * The IOVA allocator of drivers/iommu/iova.c (K-R18 to K-R22): the addresses
  * must be the kernel's, including its next-fit walk and caches.
  */
 import { describe, expect, it } from 'vitest'

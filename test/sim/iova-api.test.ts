@@ -1,5 +1,5 @@
 /**
- * The two-step IOVA API (R26-R36) and dmaplan's own checks of it.
+ * The two-step IOVA API (K-R26 to K-R36) and dmaplan's own checks of it.
  */
 import { describe, expect, it } from 'vitest'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_IOVA_USE_SWIOTLB, DMA_TO_DEVICE, ERRNO } from '../../src/sim/consts.js'

@@ -78,7 +78,7 @@ describe('what changed in the DMA layer, release by release', () => {
   })
 
   it("p2pdma-state-helpers: from 6.16 each caller sets a bus-address entry's fields (6.12's pci_p2pdma_map_segment() did it for all)", () => {
-    // The observable difference is the quirks below (C8, R10); here: the windows agree with them.
+    // The observable difference is the quirks below (K-C8, K-R10); here: the windows agree with them.
     for (const { release, has } of around('p2pdma-state-helpers'))
       expect(has || !kernelHas(release, 'sg-bus-addr-head-length'), release).toBe(true)
   })
@@ -196,7 +196,7 @@ describe('what changed in the DMA layer, release by release', () => {
   it('blk-iova-link-error-ignored: 6.17 to 6.19 report success when a link inside the iterator fails', () => {
     for (const { release, has } of around('blk-iova-link-error-ignored')) {
       if (!kernelHas(release, 'blk-dma-iter')) continue
-      // An untrusted device without min_align_mask: the bounced head lands granule-aligned and the IOMMU refuses the link (R32).
+      // An untrusted device without min_align_mask: the bounced head lands granule-aligned and the IOMMU refuses the link (K-R32).
       const r = run({
         kernel: release,
         device: { trusted: false, dmaMask: 64 },

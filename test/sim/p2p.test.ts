@@ -1,5 +1,5 @@
 /**
- * PCI peer-to-peer (P1-P10): the map type from the topology, bus
+ * PCI peer-to-peer (K-P1 to K-P10): the map type from the topology, bus
  * addresses, the host-bridge rule, and every user's failure mode.
  */
 import { describe, expect, it } from 'vitest'

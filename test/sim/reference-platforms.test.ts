@@ -1,6 +1,6 @@
 /**
  * What Debian's 6.12 kernel did on the reference platforms
- * (reference-platforms.md: QEMU q35, 512 MiB, the edu device's 28-bit mask),
+ * (docs/platforms.md: QEMU q35, 512 MiB, the edu device's 28-bit mask),
  * reproduced by the model.
  */
 import { describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 /**
- * Scatterlist mapping (R37-R39) with the IOMMU coalescing rules C1-C8 and
- * the worked examples E1-E4 of the facts sheet, to the byte.
+ * Scatterlist mapping (docs/kernel-behaviour.md K-R37 to K-R39) with the
+ * IOMMU coalescing K-C1 to K-C8 and the examples E1-E4, to the byte.
  */
 import { describe, expect, it } from 'vitest'
 import { DMA_MAPPING_ERROR, DMA_TO_DEVICE, ERRNO } from '../../src/sim/consts.js'
@@ -31,7 +31,7 @@ describe('scatterlist coalescing', () => {
     // 3 granules round to 4: X is 16 KiB aligned, top-down from 4 GiB.
     expect(segs).toEqual([['0xffffc200', '0x2600']])
     expect(sgt.nents).toBe(1)
-    // R37: unused trailing entries carry DMA_MAPPING_ERROR and length 0.
+    // K-R37: unused trailing entries carry DMA_MAPPING_ERROR and length 0.
     expect(sgt.sgl.slice(1).map((s) => [s.dmaAddress, s.dmaLength])).toEqual([
       [DMA_MAPPING_ERROR, 0],
       [DMA_MAPPING_ERROR, 0],

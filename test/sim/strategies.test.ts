@@ -1,5 +1,5 @@
 /**
- * Every strategy of product.md runs as the kernel calls its generated C
+ * Every strategy (docs/strategies.md) runs as the kernel calls its generated C
  * would make; and every strategy unwinds a failure at any of its fallible
  * calls without leaving an IOVA, a page-table entry, a bounce slot or a
  * dma-debug entry behind.

@@ -1,5 +1,5 @@
 /**
- * swiotlb (S1-S12): geometry, slot search, copies and failures.
+ * swiotlb (K-S1 to K-S12): geometry, slot search, copies and failures.
  */
 import { describe, expect, it } from 'vitest'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_MAPPING_ERROR, DMA_TO_DEVICE, MMIO, NO_WARN, SKIP_CPU_SYNC } from '../../src/sim/consts.js'
@@ -124,7 +124,7 @@ describe('swiotlb', () => {
   it('S11 when bouncing happens: forced, unreachable, kmalloc rule, untrusted sub-granule; MMIO never', () => {
     const masked = machine({ iommu: 'none', device: { dmaMask: 32 } })
     expect(masked.swiotlb?.isBuffer(masked.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0))).toBe(true)
-    // kmalloc rule (R11): non-coherent, not TO_DEVICE, a kmalloc size class that is not cache-line aligned.
+    // kmalloc rule (K-R11): non-coherent, not TO_DEVICE, a kmalloc size class that is not cache-line aligned.
     const kmalloc = machine({ iommu: 'none', device: { coherent: false } })
     expect(kmalloc.swiotlb?.isBuffer(kmalloc.api.dma_map_phys(P, 0x20n, DMA_FROM_DEVICE, 0))).toBe(true)
     expect(kmalloc.swiotlb?.isBuffer(kmalloc.api.dma_map_phys(P, 0x20n, DMA_TO_DEVICE, 0))).toBe(false)

@@ -1,7 +1,7 @@
 /**
  * A strategy decides how a transaction's buffers are mapped: which part maps
  * which run of buffers, with which attributes. It is the seam between the
- * plan's vocabulary (product.md's strategies table) and the parts, which own
+ * plan's vocabulary (docs/strategies.md) and the parts, which own
  * the C. A new strategy is a new file here and a line in index.ts.
  */
 import type { DeviceIR, Direction, PlatformIR, Strategy } from '../../plan/ir.js'

@@ -238,7 +238,7 @@ export interface AcceptTable<
   readonly auto: Auto
 }
 
-// ---- P2P routes (calc_map_type_and_dist, facts P3, P4, P8) ---------------------------------
+// ---- P2P routes (calc_map_type_and_dist, docs/memory-kinds.md) ------------------------------
 
 /** Switches from a location up to its root port (bounded, so a cycle cannot recurse forever). */
 type Path<Sw extends string, At extends string, Acc extends string[] = []> = At extends ''

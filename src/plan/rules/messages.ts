@@ -43,7 +43,7 @@ export const DIR_WORDS: DirWords = {
   bidirectional: 'DMA_BIDIRECTIONAL',
 }
 
-/** Why a P2P provider is out of a client's reach (facts P3, P4, P8). */
+/** Why a P2P provider is out of a client's reach (docs/kernel-behaviour.md K-P3, K-P4, K-P8). */
 export type P2pUnreachable = 'no-common-switch' | 'acs-redirect' | 'coco' | 'not-pci'
 export interface UnreachableWords {
   'not-pci': 'P2P DMA needs PCI devices on both ends'

@@ -1,6 +1,6 @@
 /**
- * The block layer's DMA iterators (block/blk-mq-dma.c, 6.17+; facts §1.6,
- * §7.2): a request's bio_vecs become physical segments (physically
+ * The block layer's DMA iterators (block/blk-mq-dma.c
+ * blk_rq_dma_map_iter_start(), 6.17+): a request's bio_vecs become physical segments (physically
  * contiguous bvecs merged up to the queue's max segment size and segment
  * boundary); the first segment's P2P type decides for the whole request;
  * the request is either coalesced into one IOVA range (all or nothing) or

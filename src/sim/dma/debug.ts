@@ -95,7 +95,7 @@ export class DmaDebug {
   #poolSize: number
   #overlapWarned = false
 
-  /** Whether a DMA address lies in a range the IOVA API linked (dma-debug cannot know, R35). */
+  /** Whether a DMA address lies in a range the IOVA API linked (dma-debug cannot know, K-R35). */
   isIovaApiAddress: (addr: bigint) => boolean = () => false
 
   constructor(reporter: Reporter, dev: Device, rules: DebugRules) {
@@ -338,7 +338,7 @@ export class DmaDebug {
     const e = this.#findContain(ref)
     if (e === undefined) {
       const text = `DMA-API: ${this.#dev.name} ${this.#dev.bdf}: device driver tries to sync DMA memory it has not allocated [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes]`
-      // dma-debug does not know IOVA-API ranges: a debug kernel prints this for a correct sync (§1.3, R35).
+      // dma-debug does not know IOVA-API ranges: a debug kernel prints this for a correct sync (K-R35).
       if (this.isIovaApiAddress(ref.devAddr))
         this.#reporter.report('D16', 'warning', 'dma-debug', `${text} (false positive: the range was linked with the IOVA API, which dma-debug does not track)`)
       else this.#reporter.report('D16', 'error', 'dma-debug', text)

@@ -1,7 +1,7 @@
 /**
  * struct device as the DMA layer sees it: masks, coherency, the segment
- * limits from dma_parms, the untrusted flag, dma_skip_sync (R44) and the
- * IOMMU's pci_32bit_workaround (R19).
+ * limits from dma_parms, the untrusted flag, dma_skip_sync (K-R44) and the
+ * IOMMU's pci_32bit_workaround (K-R19).
  */
 import type { DeviceIR, Plan } from '../../plan/ir.js'
 import { DMA_BIT_MASK } from '../addr.js'
@@ -11,7 +11,7 @@ export interface Device {
   /** dev_name(): the PCI address the kernel prints. */
   readonly bdf: string
   readonly ir: DeviceIR
-  /** *dev->dma_mask; undefined models a device whose driver never set one (R3). */
+  /** *dev->dma_mask; undefined models a device whose driver never set one (K-R3). */
   dmaMask: bigint | undefined
   coherentDmaMask: bigint
   /** dev->bus_dma_limit (0: none). */

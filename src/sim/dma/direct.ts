@@ -1,5 +1,5 @@
 /**
- * dma-direct (kernel/dma/direct.[ch], R4-R12): the DMA address is the
+ * dma-direct (kernel/dma/direct.[ch], K-R4 to K-R12): the DMA address is the
  * physical address (no dma_range_map on the modelled platforms); a mapping
  * the device cannot reach bounces through swiotlb when the pool exists and
  * fails with the overflow warning otherwise; non-coherent devices get cache
@@ -15,7 +15,7 @@ import { dmaKmallocNeedsBounce } from './kmalloc.js'
 import { newP2pState } from './p2pdma.js'
 import type { SgTable } from './scatterlist.js'
 
-/** dma_capable() (R7): 64-bit dma_addr_t, so only the mask/bus limit matters. */
+/** dma_capable() (K-R7): 64-bit dma_addr_t, so only the mask/bus limit matters. */
 export function dmaCapable(env: Env, addr: bigint, size: bigint, _isRam: boolean): boolean {
   if (addr === DMA_MAPPING_ERROR) return false
   const mask = env.dev.dmaMask ?? 0n
@@ -37,7 +37,7 @@ function overflow(env: Env, what: 'DMA' | 'swiotlb', addr: bigint, size: bigint)
   )
 }
 
-/** swiotlb_map() (S9: the bounce address itself must be reachable). */
+/** swiotlb_map() (K-S9: the bounce address itself must be reachable). */
 export function swiotlbMap(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
   const pool = env.swiotlb
   if (pool === undefined) {
@@ -116,7 +116,7 @@ export function directSyncSingleForDevice(env: Env, addr: bigint, size: bigint, 
   if (!env.dev.coherent) archSyncDmaForDevice(env, paddr, size, dir)
 }
 
-/** dma_direct_unmap_phys()/unmap_page() (R9). */
+/** dma_direct_unmap_phys()/unmap_page() (K-R9). */
 export function directUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
   env.windows.close(addr, size)
   if (env.has('dma-map-phys') && attrs & MMIO) return
@@ -127,7 +127,7 @@ export function directUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDi
 }
 
 /**
- * dma_direct_map_sg() (R10): one DMA segment per entry, never merged.
+ * dma_direct_map_sg() (K-R10): one DMA segment per entry, never merged.
  * Returns nents or -errno after unmapping what was done.
  */
 export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {

@@ -1,7 +1,7 @@
 /**
- * IOMMU-DMA (drivers/iommu/dma-iommu.c): single mappings (R13-R17), IOVA
- * allocation with the 32-bit-first policy (R18-R19), strict or queued
- * unmaps (R23-R24), scatterlists with the coalescing rules C1-C8, and
+ * IOMMU-DMA (drivers/iommu/dma-iommu.c): single mappings (K-R13 to K-R17), IOVA
+ * allocation with the 32-bit-first policy (K-R18, K-R19), strict or queued
+ * unmaps (K-R23, K-R24), scatterlists with the coalescing rules K-C1 to K-C8, and
  * coherent allocations.
  */
 import { bitsPerU64, DMA_BIT_MASK, hex, min, minNotZero } from '../addr.js'
@@ -34,7 +34,7 @@ export function domainOf(env: Env): IommuDomain {
   return env.domain
 }
 
-/** dma_info_to_prot() (R15); 6.18 adds IOMMU_MMIO for DMA_ATTR_MMIO in place of IOMMU_CACHE. */
+/** dma_info_to_prot() (K-R15); 6.18 adds IOMMU_MMIO for DMA_ATTR_MMIO in place of IOMMU_CACHE. */
 export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: number): number {
   const mmio = env.has('dma-map-phys') && (attrs & MMIO) !== 0
   let prot = mmio ? IOMMU_MMIO : coherent ? IOMMU_CACHE : 0
@@ -52,7 +52,7 @@ export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: n
 }
 
 /**
- * dev_use_swiotlb(): untrusted device, or the kmalloc rule (R13, R11). Whether
+ * dev_use_swiotlb(): untrusted device, or the kmalloc rule (K-R13, K-R11). Whether
  * a pool exists is asked later (iommu_dma_map_swiotlb(): "bounce buffers are
  * inactive", and the map fails).
  */
@@ -60,14 +60,14 @@ export function devUseSwiotlb(env: Env, size: bigint, dir: DmaDir): boolean {
   return env.dev.untrusted || dmaKmallocNeedsBounce(env.dev, size, dir)
 }
 
-/** dev_use_sg_swiotlb() (C1): entry by entry, never merged, pool or not. */
+/** dev_use_sg_swiotlb() (K-C1): entry by entry, never merged, pool or not. */
 export function devUseSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir): boolean {
   if (env.dev.untrusted) return true
   if (!dmaKmallocSafe(env.dev, dir)) for (let i = 0; i < nents; i++) if (!dmaKmallocSizeAligned(BigInt(sgt.sgl[i]?.length ?? 0))) return true
   return false
 }
 
-/** iommu_dma_alloc_iova() (R18, R19): bytes in, IOVA out (0 on failure). */
+/** iommu_dma_alloc_iova() (K-R18, K-R19): bytes in, IOVA out (0 on failure). */
 export function iommuDmaAllocIova(env: Env, size: bigint, dmaLimit: bigint): bigint {
   const d = domainOf(env)
   const len = Number(size >> BigInt(d.shift))
@@ -89,7 +89,7 @@ export function iommuDmaFreeIova(env: Env, iova: bigint, size: bigint, queued: b
   d.freeIova(d.pfn(iova), Number(size >> BigInt(d.shift)), queued)
 }
 
-/** __iommu_dma_map() (R14). */
+/** __iommu_dma_map() (K-R14). */
 export function iommuDmaMapRaw(env: Env, phys: bigint, size: bigint, prot: number, dmaMask: bigint): bigint {
   const d = domainOf(env)
   const off = d.offset(phys)
@@ -107,7 +107,7 @@ export function iommuDmaMapRaw(env: Env, phys: bigint, size: bigint, prot: numbe
   return iova + off
 }
 
-/** R34: the IOMMU unmapped less than the caller asked for (the kernel's WARN_ON in fn). */
+/** K-R34: the IOMMU unmapped less than the caller asked for (the kernel's WARN_ON in fn). */
 export function warnShortUnmap(env: Env, fn: string, iova: bigint, len: bigint, unmapped: bigint): void {
   if (unmapped !== len)
     env.reporter.report(
@@ -118,7 +118,7 @@ export function warnShortUnmap(env: Env, fn: string, iova: bigint, len: bigint, 
     )
 }
 
-/** __iommu_dma_unmap(): queued through the flush queue on a lazy domain (R24). */
+/** __iommu_dma_unmap(): queued through the flush queue on a lazy domain (K-R24). */
 export function iommuDmaUnmapRaw(env: Env, addr: bigint, size: bigint): void {
   const d = domainOf(env)
   const off = d.offset(addr)
@@ -131,7 +131,7 @@ export function iommuDmaUnmapRaw(env: Env, addr: bigint, size: bigint): void {
 
 /**
  * iommu_dma_map_phys() (6.18+) / iommu_dma_map_page(): bounce sub-granule
- * buffers of devices that need it (R13), clean caches, map (R14).
+ * buffers of devices that need it (K-R13), clean caches, map (K-R14).
  */
 export function iommuDmaMapPhys(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
   const d = domainOf(env)
@@ -171,7 +171,7 @@ export function iommuDmaMapResource(env: Env, phys: bigint, size: bigint, dir: D
   return iommuDmaMapRaw(env, phys, size, dmaInfoToProt(env, dir, false, attrs) | IOMMU_MMIO, env.dev.dmaMask ?? 0n)
 }
 
-/** iommu_dma_unmap_phys() / unmap_page() (R16). */
+/** iommu_dma_unmap_phys() / unmap_page() (K-R16). */
 export function iommuDmaUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
   const d = domainOf(env)
   if ((env.has('dma-map-phys') && attrs & MMIO) || (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT)) {
@@ -190,7 +190,7 @@ export function iommuDmaUnmapPhys(env: Env, addr: bigint, size: bigint, dir: Dma
   if (env.swiotlb?.isBuffer(phys)) env.swiotlb.tblUnmapSingle(env, phys, Number(size), dir, attrs)
 }
 
-/** iommu_dma_sync_single_for_cpu() (R17: nothing for coherent devices that never bounce). */
+/** iommu_dma_sync_single_for_cpu() (K-R17: nothing for coherent devices that never bounce). */
 export function iommuDmaSyncSingleForCpu(env: Env, addr: bigint, size: bigint, dir: DmaDir): void {
   if (env.dev.coherent && !devUseSwiotlb(env, size, dir)) return
   const phys = domainOf(env).iovaToPhys(addr)
@@ -215,7 +215,7 @@ export function iommuDmaSyncSgForDevice(env: Env, sgt: SgTable, nents: number, d
   else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForDevice(env, sgt.sgl[i]?.phys ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
 }
 
-/** iommu_dma_map_sg_swiotlb() (C1): entry by entry, no merging. */
+/** iommu_dma_map_sg_swiotlb() (K-C1): entry by entry, no merging. */
 function mapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
   sgt.swiotlb = true
   for (let i = 0; i < nents; i++) {
@@ -238,7 +238,7 @@ function unmapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attr
   }
 }
 
-/** Per-entry working state while the list is rewritten in place (C2). */
+/** Per-entry working state while the list is rewritten in place (K-C2). */
 interface Work {
   /** The stashed sub-granule offset, or the bus address for BUS_ADDR entries. */
   stashAddr: bigint
@@ -249,7 +249,7 @@ interface Work {
 }
 
 /**
- * iommu_dma_map_sg() (C2-C4) and __finalise_sg() (C5): returns the number
+ * iommu_dma_map_sg() (K-C2 to K-C4) and __finalise_sg() (K-C5): returns the number
  * of DMA segments or -errno (-ENOMEM, -EREMOTEIO, else -EINVAL).
  */
 export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
@@ -266,7 +266,7 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
     const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
     const map = env.p2p.state(st, s.phys)
     if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
-      // C8: 6.16 to 7.1 take the DMA length from the list head, not the entry.
+      // K-C8: 6.16 to 7.1 take the DMA length from the list head, not the entry.
       const len = env.has('sg-bus-addr-head-length') ? (sgt.sgl[0]?.length ?? 0) : s.length
       work.push({ stashAddr: env.p2p.busAddr(st, s.phys), stashLen: len, iovaLen: 0, bus: true })
       continue
@@ -278,7 +278,7 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
     const wraps = env.has('iommu-sg-length-wraps')
     if (aligned > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
     const w: Work = { stashAddr: off, stashLen: s.length, iovaLen: Number(aligned & 0xffff_ffffn), bus: false }
-    // C3: pad the previous entry so that this one starts on a segment boundary.
+    // K-C3: pad the previous entry so that this one starts on a segment boundary.
     const pad = (mask - iovaLen + 1n) & mask
     if (pad !== 0n && pad < aligned - 1n && prev !== undefined) {
       if (BigInt(prev.iovaLen) + pad > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
@@ -293,7 +293,7 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
   const iova = iommuDmaAllocIova(env, iovaLen, env.dev.dmaMask ?? 0n)
   if (iova === 0n) return -ERRNO.ENOMEM
   // iommu_map_sg(): each non-bus entry at its place in the IOVA. An entry padded for the next
-  // one's boundary (C3) has its CPU length extended, so the pad maps the physical memory after it.
+  // one's boundary (K-C3) has its CPU length extended, so the pad maps the physical memory after it.
   let at = iova
   for (let i = 0; i < nents; i++) {
     const w = work[i] as Work
@@ -317,7 +317,7 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
   return finaliseSg(env, sgt, work, iova)
 }
 
-/** __finalise_sg() (C5, C6). */
+/** __finalise_sg() (K-C5, K-C6). */
 function finaliseSg(env: Env, sgt: SgTable, work: readonly Work[], dmaAddr: bigint): number {
   const segMask = env.dev.segBoundary
   const maxLen = env.dev.maxSegSize
@@ -358,7 +358,7 @@ function finaliseSg(env: Env, sgt: SgTable, work: readonly Work[], dmaAddr: bigi
   return count
 }
 
-/** iommu_dma_unmap_sg() (C7). */
+/** iommu_dma_unmap_sg() (K-C7). */
 export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
   if (sgt.swiotlb) {
     unmapSgSwiotlb(env, sgt, nents, dir, attrs)

@@ -1,5 +1,6 @@
 /**
- * HMM DMA mapping (mm/hmm.c, include/linux/hmm-dma.h; facts §1.7, §7.3):
+ * HMM DMA mapping (mm/hmm.c hmm_dma_map_alloc(), hmm_dma_map_pfn(),
+ * include/linux/hmm-dma.h):
  * a pre-allocated IOVA range (or per-page dma_map_phys) with one entry per
  * mirrored page, linked and synced page by page as faults arrive; P2P pages
  * through the host bridge share the IOVA window with DMA_ATTR_MMIO,

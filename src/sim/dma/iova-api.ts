@@ -1,5 +1,5 @@
 /**
- * The two-step IOVA API (dma-iommu.c since 6.16, R25-R36): allocate an
+ * The two-step IOVA API (dma-iommu.c since 6.16, K-R25 to K-R36): allocate an
  * IOVA range once, link physical ranges into it without IOTLB syncs, sync,
  * and unlink/destroy. Functions here are the kernel's internals; the
  * driver-visible wrappers that record calls are in api.ts.
@@ -28,12 +28,12 @@ export const newIovaState = (): DmaIovaState => ({ addr: 0n, size: 0n, track: un
 export const dmaUseIova = (s: DmaIovaState): boolean => s.size !== 0n
 export const dmaIovaSize = (s: DmaIovaState): bigint => s.size & ~DMA_IOVA_USE_SWIOTLB
 
-/** dma_iova_try_alloc() (R26, R27, R36). */
+/** dma_iova_try_alloc() (K-R26, K-R27, K-R36). */
 export function iovaTryAlloc(env: Env, tracker: IovaTracker, st: DmaIovaState, phys: bigint, size: bigint): boolean {
   st.addr = 0n
   st.size = 0n
   st.track = undefined
-  // Before 6.16 there is no IOVA API: a driver built for a newer kernel gets the stub that says no (R27).
+  // Before 6.16 there is no IOVA API: a driver built for a newer kernel gets the stub that says no (K-R27).
   if (!env.has('dma-iova-api') || !env.dev.dmaIommu || env.domain === undefined) return false
   const d = env.domain
   const pad = d.offset(phys)
@@ -54,7 +54,7 @@ export function iovaTryAlloc(env: Env, tracker: IovaTracker, st: DmaIovaState, p
   return true
 }
 
-/** dma_iova_free(): immediate, never queued (R25). */
+/** dma_iova_free(): immediate, never queued (K-R25). */
 export function iovaFree(env: Env, tracker: IovaTracker, st: DmaIovaState, what = 'dma_iova_free()'): void {
   if (!env.dev.dmaIommu || env.domain === undefined) return
   const d = domainOf(env)
@@ -100,7 +100,7 @@ function bounceAndLink(
   return err
 }
 
-/** iommu_dma_iova_link_swiotlb() (R32): bounce the unaligned head and tail granules only. */
+/** iommu_dma_iova_link_swiotlb() (K-R32): bounce the unaligned head and tail granules only. */
 function linkSwiotlb(env: Env, tracker: IovaTracker, st: DmaIovaState, phys: bigint, offset: bigint, size: bigint, dir: DmaDir, attrs: number): number {
   const d = domainOf(env)
   const startPad = d.offset(phys)
@@ -132,9 +132,9 @@ function linkSwiotlb(env: Env, tracker: IovaTracker, st: DmaIovaState, phys: big
   return err
 }
 
-/** dma_iova_link() (R28, R29, R31, R32). Returns 0 or -errno. */
+/** dma_iova_link() (K-R28, K-R29, K-R31, K-R32). Returns 0 or -errno. */
 export function iovaLink(env: Env, tracker: IovaTracker, st: DmaIovaState, phys: bigint, offset: bigint, size: bigint, dir: DmaDir, attrs: number): number {
-  // Without IOMMU-DMA the API is the !CONFIG_IOMMU_DMA stub (R27).
+  // Without IOMMU-DMA the API is the !CONFIG_IOMMU_DMA stub (K-R27).
   if (!env.dev.dmaIommu || env.domain === undefined) return -ERRNO.EOPNOTSUPP
   const d = domainOf(env)
   const pad = d.offset(phys)
@@ -186,7 +186,7 @@ export function iovaLinkPages(env: Env, tracker: IovaTracker, st: DmaIovaState, 
   return err
 }
 
-/** dma_iova_sync() (R30). */
+/** dma_iova_sync() (K-R30). */
 export function iovaSync(env: Env, tracker: IovaTracker, st: DmaIovaState, offset: bigint, size: bigint): number {
   if (!env.dev.dmaIommu || env.domain === undefined) return -ERRNO.EOPNOTSUPP
   const d = domainOf(env)
@@ -208,8 +208,8 @@ export function iovaSyncPages(env: Env, tracker: IovaTracker, st: DmaIovaState, 
 
 /**
  * __iommu_dma_iova_unlink() (6.16-7.2; 7.3 dma_iova_unlink()): unlink always
- * flushes; up to 7.2 destroy (free) follows the domain's policy (R25, R33,
- * R34). `what` names the driver's call in dmaplan's reports.
+ * flushes; up to 7.2 destroy (free) follows the domain's policy (K-R25, K-R33,
+ * K-R34). `what` names the driver's call in dmaplan's reports.
  */
 export function iovaUnlinkInternal(
   env: Env,
@@ -258,7 +258,7 @@ export function iovaUnlinkPages(env: Env, tracker: IovaTracker, st: DmaIovaState
     )
 }
 
-/** iommu_dma_iova_unlink_range_slow() (R33): per granule, invalidate and release bounce slots. */
+/** iommu_dma_iova_unlink_range_slow() (K-R33): per granule, invalidate and release bounce slots. */
 function unlinkRangeSlow(env: Env, addr: bigint, size: bigint, dir: DmaDir, attrs: number): void {
   const d = domainOf(env)
   const end = addr + size

@@ -1,8 +1,8 @@
 /**
  * dmaplan's own checks of the two-step IOVA API. The kernel tracks nothing
- * here (R35): dma-iommu does not check that links stay inside the state's
- * range or do not overlap (R31), that unlinks hit linked ranges (R34), that
- * the device waited for dma_iova_sync() (R30), or that a state is not used
+ * here (K-R35): dma-iommu does not check that links stay inside the state's
+ * range or do not overlap (K-R31), that unlinks hit linked ranges (K-R34), that
+ * the device waited for dma_iova_sync() (K-R30), or that a state is not used
  * after it was freed. Every finding says it is dmaplan's, not the kernel's.
  *
  * One byte per granule of each state (1 = linked, 2 = linked and synced):
@@ -66,7 +66,7 @@ export class IovaTracker {
   }
 
   /**
-   * Before a link of granules [first, first + n) relative to the state: R31.
+   * Before a link of granules [first, first + n) relative to the state: K-R31.
    * Returns what puts the state back when the IOMMU refuses the link (the
    * granules linked before stay linked).
    */
@@ -142,7 +142,7 @@ export class IovaTracker {
     if (st.linked[i]) st.linked[i] = SYNCED
   }
 
-  /** Unlink of [first, first + n): R34 when part of it was never linked. */
+  /** Unlink of [first, first + n): K-R34 when part of it was never linked. */
   unlink(st: TrackedState, first: number, n: number, what: string): void {
     if (!this.used(st, what)) return
     let missing = -1
@@ -193,7 +193,7 @@ export class IovaTracker {
     )
   }
 
-  /** Whether the granule of a state is linked and synced (R30). */
+  /** Whether the granule of a state is linked and synced (K-R30). */
   visible(st: TrackedState, i: number): boolean {
     return st.linked[i] === SYNCED
   }

@@ -1,5 +1,5 @@
 /**
- * dma_kmalloc_needs_bounce() (R11). CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC is
+ * dma_kmalloc_needs_bounce() (K-R11). CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC is
  * an arm64 option and x86 devices are always coherent, so the model enables
  * the rule exactly for non-coherent devices (the IR has no architecture;
  * a non-coherent device implies an arm64-like platform). The kernel decides

@@ -1,6 +1,6 @@
 /**
- * kernel/dma/mapping.c: dispatch between dma-direct and IOMMU-DMA (R1), the
- * BUG and WARN checks every call makes (R2, R3), dma-debug accounting, and
+ * kernel/dma/mapping.c: dispatch between dma-direct and IOMMU-DMA (K-R1), the
+ * BUG and WARN checks every call makes (K-R2, K-R3), dma-debug accounting, and
  * the helpers drivers consult (dma_need_unmap, dma_max_mapping_size,
  * dma_get_merge_boundary, dma_addressing_limited). No call recording here:
  * HMM and the block layer call these internally, drivers through api.ts.
@@ -24,7 +24,7 @@ export class KernelBug extends Error {
   }
 }
 
-/** BUG_ON(!valid_dma_direction(dir)) (R2). */
+/** BUG_ON(!valid_dma_direction(dir)) (K-R2). */
 export function checkDir(env: Env, fn: string, dir: number): asserts dir is DmaDir {
   if (dir !== 0 && dir !== 1 && dir !== 2) {
     env.reporter.report('R2', 'error', 'kernel', `kernel BUG at kernel/dma/mapping.c: ${fn}() with invalid direction ${dir}`)
@@ -32,7 +32,7 @@ export function checkDir(env: Env, fn: string, dir: number): asserts dir is DmaD
   }
 }
 
-/** WARN_ON_ONCE(!dev->dma_mask) (R3). */
+/** WARN_ON_ONCE(!dev->dma_mask) (K-R3). */
 function noMask(env: Env, fn: string): boolean {
   if (env.dev.dmaMask !== undefined) return false
   env.warnOnce('no-dma-mask', 'R3', `WARNING: ${fn}: ${env.dev.name} ${env.dev.bdf}: device has no DMA mask`)
@@ -119,7 +119,7 @@ export function mappingError(env: Env, addr: bigint): number {
   return addr === DMA_MAPPING_ERROR ? -ERRNO.ENOMEM : 0
 }
 
-/** __dma_map_sg_attrs(): segment count or -errno; odd backend errors become -EIO (R41). */
+/** __dma_map_sg_attrs(): segment count or -errno; odd backend errors become -EIO (K-R41). */
 export function mapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
   checkDir(env, 'dma_map_sg_attrs', dir)
   if (noMask(env, 'dma_map_sg_attrs')) return 0
@@ -149,7 +149,7 @@ export function unmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attr
   else direct.directUnmapSg(env, sgt, nents, dir, attrs)
 }
 
-/** dma_dev_need_sync(): syncs are skipped while the device is coherent and never bounced (R44). */
+/** dma_dev_need_sync(): syncs are skipped while the device is coherent and never bounced (K-R44). */
 export function devNeedSync(env: Env): boolean {
   return !env.dev.dmaSkipSync || env.dmaApiDebug
 }

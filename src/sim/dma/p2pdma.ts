@@ -1,9 +1,9 @@
 /**
- * PCI peer-to-peer DMA (drivers/pci/p2pdma.c, P1-P10): which pages are P2P
- * (inside a provider's BAR, P1), the map type per provider and client from
- * the topology (P2-P4, reusing the plan's p2pDecision so the rules and the
- * simulator agree), the per-client cache (P2), the per-list state that is
- * recomputed when the provider changes (P10), and bus addresses (P5).
+ * PCI peer-to-peer DMA (drivers/pci/p2pdma.c, K-P1 to K-P10): which pages are P2P
+ * (inside a provider's BAR, K-P1), the map type per provider and client from
+ * the topology (K-P2 to K-P4, reusing the plan's p2pDecision so the rules and the
+ * simulator agree), the per-client cache (K-P2), the per-list state that is
+ * recomputed when the provider changes (K-P10), and bus addresses (K-P5).
  */
 import type { Plan } from '../../plan/ir.js'
 import { p2pDecision } from '../../plan/topology.js'
@@ -24,7 +24,7 @@ export class P2pDma {
   readonly #plan: Plan
   readonly #client: string
   readonly #bars: readonly BarPlacement[]
-  /** Provider's xarray of map types per client (P2); one client in the model. */
+  /** Provider's xarray of map types per client (K-P2); one client in the model. */
   readonly #cache = new Map<string, P2pMapType>()
   /** Fault injection: every provider answers NOT_SUPPORTED. */
   unsupported = false
@@ -66,7 +66,7 @@ export class P2pDma {
     return t
   }
 
-  /** Whether the route to the provider crossed an ACS-redirecting port (the kernel warns, P3). */
+  /** Whether the route to the provider crossed an ACS-redirecting port (the kernel warns, K-P3). */
   acsRedirect(provider: string): boolean {
     const prov = this.#plan.devices.find((d) => d.name === provider)
     const client = this.#plan.devices.find((d) => d.name === this.#client)
@@ -81,7 +81,7 @@ export class P2pDma {
 
   readonly #barPfns: [number, number][]
 
-  /** pci_p2pdma_state(): NONE for ordinary pages, else the (cached) type of the page's provider (P10). */
+  /** pci_p2pdma_state(): NONE for ordinary pages, else the (cached) type of the page's provider (K-P10). */
   state(st: P2pState, phys: bigint): P2pMapType {
     const bar = this.barOf(phys)
     if (bar === undefined) return 'PCI_P2PDMA_MAP_NONE'
@@ -93,7 +93,7 @@ export class P2pDma {
     return st.map as P2pMapType
   }
 
-  /** pci_p2pdma_bus_addr_map(): the PCI bus address of a P2P physical address (P5). */
+  /** pci_p2pdma_bus_addr_map(): the PCI bus address of a P2P physical address (K-P5). */
   busAddr(st: P2pState, phys: bigint): bigint {
     return (phys + st.busOffset) & ((1n << 64n) - 1n)
   }

@@ -1,5 +1,5 @@
 /**
- * The software IO TLB (kernel/dma/swiotlb.c, S1-S12): a pool of 2 KiB
+ * The software IO TLB (kernel/dma/swiotlb.c, K-S1 to K-S12): a pool of 2 KiB
  * slots grouped in 128-slot segments, searched next-fit from the area's
  * index with the same alignment, min_align_mask and segment-boundary rules,
  * and the copies at map, sync and unmap.
@@ -95,7 +95,7 @@ export class Swiotlb {
         checked++
         continue
       }
-      // iommu_is_span_boundary(): the allocation must not cross the device's segment boundary (S5).
+      // iommu_is_span_boundary(): the allocation must not cross the device's segment boundary (K-S5).
       const shift = (tblShift + BigInt(slot)) & (maxSlots - 1n)
       if (shift + BigInt(nslots) <= maxSlots && (this.#list[slot] as number) >= nslots) {
         for (let i = slot; i < slot + nslots; i++) {
@@ -115,7 +115,7 @@ export class Swiotlb {
     return -1
   }
 
-  /** swiotlb_tbl_map_single(): bounce address or DMA_MAPPING_ERROR; copies the original in (S6). */
+  /** swiotlb_tbl_map_single(): bounce address or DMA_MAPPING_ERROR; copies the original in (K-S6). */
   tblMapSingle(env: Env, orig: bigint, mappingSize: number, allocAlignMask: number, dir: DmaDir, attrs: number): bigint {
     let offset = Swiotlb.alignOffset(env, allocAlignMask, orig)
     const size = alignUpInt(mappingSize + offset, allocAlignMask + 1)
@@ -130,7 +130,7 @@ export class Swiotlb {
         )
       return DMA_MAPPING_ERROR
     }
-    // dma_reset_need_sync(): the first bounce makes every later sync and unmap count (R44, S10).
+    // dma_reset_need_sync(): the first bounce makes every later sync and unmap count (K-R44, K-S10).
     env.dev.dmaSkipSync = false
     const padSlots = offset >>> IO_TLB_SHIFT
     offset &= IO_TLB_SIZE - 1
@@ -205,7 +205,7 @@ export class Swiotlb {
     return o === undefined || o === INVALID ? undefined : BigInt(o)
   }
 
-  /** swiotlb_max_mapping_size() (S2). */
+  /** swiotlb_max_mapping_size() (K-S2). */
   static maxMappingSize(env: Env): bigint {
     const m = env.dev.minAlignMask
     const minAlign = m ? Math.ceil(m / IO_TLB_SIZE) * IO_TLB_SIZE : 0

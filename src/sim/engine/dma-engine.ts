@@ -3,13 +3,13 @@
  * way the platform routes them, never silently.
  *
  * - A bus address inside a peer's BAR below a common switch without ACS
- *   redirect goes to the peer directly (P5), never through the IOMMU.
+ *   redirect goes to the peer directly (K-P5), never through the IOMMU.
  * - Everything else goes upstream: behind a translating IOMMU each granule
  *   is looked up with its R/W permission; a missing entry, a missing
- *   permission, an entry linked but not yet synced (R30) or an address past
+ *   permission, an entry linked but not yet synced (K-R30) or an address past
  *   the IOMMU's width is a DMAR fault, printed like intel-iommu prints it.
  *   A lazily unmapped entry still in the IOTLB works, and is reported as a
- *   use after unmap (R24).
+ *   use after unmap (K-R24).
  * - Without an IOMMU the address is the physical address; an access that
  *   no live mapping covers is reported (nothing in hardware would stop it).
  * - A non-coherent device bypasses the CPU cache; private memory of a

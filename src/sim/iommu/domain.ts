@@ -22,7 +22,7 @@ export interface DomainConfig {
   readonly lazy: boolean
   /** The flush queue's timer runs where a trace saw it (FlushQueue.timeout()), not on the clock. */
   readonly observedFqTimer?: boolean
-  /** Bus-address ranges reserved in the IOVA space (host-bridge windows, R22). */
+  /** Bus-address ranges reserved in the IOVA space (host-bridge windows, K-R22). */
   readonly reserved: readonly { start: bigint; end: bigint }[]
   /**
    * A map over a present entry: VT-d on the generic page table (6.19,

@@ -1,5 +1,5 @@
 /**
- * The lazy-unmap flush queue of dma-iommu.c (R24): unmapped IOVAs wait in a
+ * The lazy-unmap flush queue of dma-iommu.c (K-R24): unmapped IOVAs wait in a
  * per-CPU ring of 256 entries (255 usable) tagged with the flush-start
  * counter; a full ring or the 10 ms timer forces flush_iotlb_all(), after
  * which entries older than the finished flush are freed to the IOVA caches.

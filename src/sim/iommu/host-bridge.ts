@@ -1,7 +1,7 @@
 /**
  * The memory windows of the PCI host bridge, which iova_reserve_pci_windows()
  * (drivers/iommu/dma-iommu.c) reserves in the IOVA space of every PCI device
- * on an IOMMU DMA domain (R22): a device cannot be handed an IOVA that is
+ * on an IOMMU DMA domain (K-R22): a device cannot be handed an IOVA that is
  * also a PCI bus address. The model's platform is QEMU's q35 (its RAM
  * layout is mem/layout.ts), whose host bridge has, in its ACPI _CRS
  * ("pci_bus 0000:00: root bus resource [mem ...]" at boot):

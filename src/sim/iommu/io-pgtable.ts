@@ -5,8 +5,8 @@
  * - a leaf entry holds the physical frame and the protection bits
  *   (IOMMU_READ/WRITE/CACHE/MMIO/PRIV);
  * - entries mapped without a sync (iommu_map_nosync, dma_iova_link) are
- *   pending: the device cannot use them until iommu_sync_map() (R30);
- * - entries cleared without an IOTLB sync (lazy unmap, R24) stay usable as
+ *   pending: the device cannot use them until iommu_sync_map() (K-R30);
+ * - entries cleared without an IOTLB sync (lazy unmap, K-R24) stay usable as
  *   stale translations until flush_iotlb_all().
  *
  * Storage is two typed arrays per 512-entry table (like one level of a real

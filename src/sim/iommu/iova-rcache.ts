@@ -1,5 +1,5 @@
 /**
- * The IOVA range caches of iova.c (R21): per-CPU magazines of freed pfns
+ * The IOVA range caches of iova.c (K-R21): per-CPU magazines of freed pfns
  * for sizes up to 32 granules, a depot of full magazines that delayed work
  * trims back to the tree, and alloc_iova_fast()/free_iova_fast() on top.
  * The model has one CPU (reference platforms boot with -smp 1).

@@ -1,6 +1,6 @@
 /**
  * The IOVA allocator of drivers/iommu/iova.c, step for step, so that the
- * addresses it hands out are the kernel's (R18-R22):
+ * addresses it hands out are the kernel's (K-R18 to K-R22):
  *
  * - allocated and reserved ranges live in an ordered set (the kernel's
  *   rbtree) ending in an anchor node above the address space;

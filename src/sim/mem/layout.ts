@@ -6,7 +6,7 @@
  *   reaches 2.75 GiB), the rest from 4 GiB up; the first MiB is firmware's.
  * - The swiotlb pool exists where x86 creates it: RAM above 4 GiB,
  *   swiotlb=force, a confidential guest, or (arm64-style) a non-coherent
- *   device whose small buffers may bounce (R11). It sits at the plan's base
+ *   device whose small buffers may bounce (K-R11). It sits at the plan's base
  *   or, like memblock_alloc_low(), at the top of RAM below 4 GiB.
  * - BARs of P2P providers at the plan's address or in a 64-bit MMIO window
  *   from 0x38000000000, naturally aligned; P2P regions inside their BAR.

@@ -106,12 +106,12 @@ export class Machine implements Env {
 
     if (this.layout.swiotlb) {
       this.swiotlb = new Swiotlb(this.layout.swiotlb.base, this.layout.swiotlb.nslabs)
-      // swiotlb_init_io_tlb_pool() clears the pool; bounce buffers are decrypted memory (S12).
+      // swiotlb_init_io_tlb_pool() clears the pool; bounce buffers are decrypted memory (K-S12).
       this.mem.zero(this.swiotlb.start, this.swiotlb.end - this.swiotlb.start)
       if (options.swiotlbFull) this.swiotlb.fill()
     }
     if (translated) {
-      // Untrusted devices are forced strict (R23).
+      // Untrusted devices are forced strict (K-R23).
       const lazy = p.iommu.flush === 'lazy' && !this.dev.untrusted
       // iova_reserve_pci_windows(), for a PCI device: its host bridge's windows (q35's), and the plan's BARs as the bus sees them.
       const reserved = [

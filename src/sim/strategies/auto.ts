@@ -2,7 +2,7 @@
  * Strategy "auto": the dispatch from the seed thread. Per region:
  * switch-local P2P memory by bus address; host memory linked into one IOVA
  * range (6.16+) when the host regions meet the IOVA rule (only the first
- * may start and only the last may end off the granule, R6) and the kernel
+ * may start and only the last may end off the granule, plan rule R6) and the kernel
  * gives one (a translating IOMMU with IOVA space: the driver cannot know,
  * it asks dma_iova_try_alloc()); everything else (no IOMMU, encrypted
  * memory, host-bridge P2P, unaligned host regions, no IOVA space) mapped
@@ -32,7 +32,7 @@ import type { RangeMapping } from './ranges.js'
 import { BufferView, segmentsOf } from './strategy.js'
 import type { MapOutcome, TxContext } from './strategy.js'
 
-/** R6 for a sequence of regions on a granule. */
+/** Plan rule R6 for a sequence of regions on a granule. */
 export function iovaCompatible(regions: readonly RegionInfo[], granule: bigint): boolean {
   return regions.every((r, i) => (i === 0 || r.phys % granule === 0n) && (i === regions.length - 1 || (r.phys + r.bytes) % granule === 0n))
 }

@@ -1,6 +1,7 @@
 /**
  * Strategy "blk": a block request mapped the way nvme-pci does it with the
- * block-layer DMA iterators (6.17+; facts §7.2).
+ * block-layer DMA iterators (block/blk-mq-dma.c,
+ * drivers/nvme/host/pci.c nvme_map_data(); 6.17+).
  *
  *   ret = blk_rq_append_bio(req, bio);          the driver's own request
  *   if (ret) return ret;

@@ -1,5 +1,5 @@
 /**
- * Strategy "hmm": the HMM mirror of on-demand paging (mm/hmm.c; facts §7.3).
+ * Strategy "hmm": the HMM mirror of on-demand paging (mm/hmm.c, 6.16+).
  *
  *   err = hmm_dma_map_alloc(dev, &map, npages, PAGE_SIZE);
  *   if (err) return err;

@@ -1,4 +1,4 @@
-/** The strategies of product.md, by name. Adding one is adding a file and a line here. */
+/** The strategies (docs/strategies.md), by name. Adding one is adding a file and a line here. */
 import type { Strategy } from '../../plan/ir.js'
 import { mapAuto } from './auto.js'
 import { mapBlk } from './blk.js'

@@ -1,10 +1,10 @@
 /**
  * Syncing part of an IOVA-API range. There is no IOVA-specific sync call
- * (§1.3): drivers use dma_sync_single_*() on the IOVA, which looks up the
+ * (drivers/iommu/dma-iommu.c): drivers use dma_sync_single_*() on the IOVA, which looks up the
  * physical address of the first granule only. A range is therefore synced
  * in pieces that never cross a granule boundary of the physical range where
  * a bounce could sit: the unaligned head granule, the aligned middle
- * (physically contiguous), and the unaligned tail granule (R32).
+ * (physically contiguous), and the unaligned tail granule (K-R32).
  */
 import type { TxContext } from './strategy.js'
 

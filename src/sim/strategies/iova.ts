@@ -1,7 +1,7 @@
 /**
  * Strategy "iova": the two-step IOVA API with the per-range fallback the
  * kernel documentation prescribes (Documentation/core-api/dma-api.rst,
- * "Part Ie"; facts §7.1).
+ * "Part Ie").
  *
  *   if (dma_iova_try_alloc(dev, &state, phys(first region), total)) {
  *       for (off = 0, each region) {

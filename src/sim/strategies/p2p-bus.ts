@@ -1,6 +1,6 @@
 /**
  * Strategy "p2p-bus": switch-local peer memory reached by PCI bus address
- * (P5), nothing through the IOMMU or swiotlb. Only the kernel can tell a
+ * (K-P5), nothing through the IOMMU or swiotlb. Only the kernel can tell a
  * page's P2P type to a module: pci_p2pdma_state() is an inline around
  * __pci_p2pdma_update_state(), which is not exported (nor is
  * pci_p2pdma_map_type()), so a driver asks the scatterlist helpers, which

@@ -2,7 +2,7 @@
  * Per-range streaming mappings, shared by the page strategy, the IOVA
  * strategy's fallback and auto: each region is mapped on its own, cut into
  * pieces of at most dma_max_mapping_size() (a bounced mapping cannot exceed
- * one swiotlb segment, S2), with dma_map_phys() from 6.18 and
+ * one swiotlb segment, K-S2), with dma_map_phys() from 6.18 and
  * dma_map_page_attrs()/dma_map_resource() before. Host-bridge P2P memory is
  * MMIO: DMA_ATTR_MMIO from 6.18, dma_map_resource() before.
  */

@@ -1,6 +1,6 @@
 /**
  * Strategy "sg": a scatterlist mapped with dma_map_sgtable(). On an IOMMU
- * the kernel coalesces entries by its own rules (C1-C8), so the device gets
+ * the kernel coalesces entries by its own rules (K-C1 to K-C8), so the device gets
  * sgt.nents DMA segments that need not match the regions.
  *
  *   ret = sg_alloc_table(&sgt, nents, GFP_KERNEL);  sg_set_page() per entry;

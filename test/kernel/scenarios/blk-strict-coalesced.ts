@@ -1,4 +1,4 @@
-// The block iterator behind VT-d: a request whose inner boundaries all meet on page boundaries (worked example E1's layout) is linked into one IOVA range, and blk_rq_dma_unmap() destroys it.
+// The block iterator behind VT-d: a request whose inner boundaries all meet on page boundaries (the layout of docs/kernel-behaviour.md E1) is linked into one IOVA range, and blk_rq_dma_unmap() destroys it.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { E1, EDU, VTD_STRICT } from './platforms.js'

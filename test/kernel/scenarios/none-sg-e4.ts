@@ -1,4 +1,4 @@
-// Worked example E4: E1's scatterlist without an IOMMU is three segments at the entries' physical addresses.
+// docs/kernel-behaviour.md E4: E1's scatterlist without an IOMMU is three segments at the entries' physical addresses.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { E1, EDU, NO_IOMMU_LOW } from './platforms.js'

@@ -26,7 +26,7 @@ export const BOUNCE_SMALL = {
 /** edu's own DMA mask: 28 bits. */
 export const EDU = { dmaMask: 28 } as const
 
-/** Worked example E1's buffers (kernel-dma-facts.md): a ends on a page boundary, b is a whole page, c starts on one. */
+/** Example E1's buffers (docs/kernel-behaviour.md E1): a ends on a page boundary, b is a whole page, c starts on one. */
 export const E1 = {
   a: { offset: 0x200, bytes: 0xe00 },
   b: { pages: 1 },

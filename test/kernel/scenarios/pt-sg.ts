@@ -1,4 +1,4 @@
-// E1's scatterlist on an identity domain (worked example E4): dma-direct never merges, so three segments at the physical addresses.
+// E1's scatterlist on an identity domain (docs/kernel-behaviour.md E4): dma-direct never merges, so three segments at the physical addresses.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { E1, EDU, PASSTHROUGH_LOW } from './platforms.js'

@@ -1,4 +1,4 @@
-// Worked example E1 behind VT-d: three entries that meet on granule boundaries coalesce into one DMA segment at X+0x200 of 0x2600 bytes.
+// docs/kernel-behaviour.md E1 behind VT-d: three entries that meet on granule boundaries coalesce into one DMA segment at X+0x200 of 0x2600 bytes.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { E1, EDU, VTD_STRICT } from './platforms.js'

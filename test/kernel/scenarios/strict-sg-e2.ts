@@ -1,4 +1,4 @@
-// Worked example E2 behind VT-d: the first entry ends mid-granule, so the second cannot merge: two segments, X (0x800) and X+0x1000 (0x1000).
+// docs/kernel-behaviour.md E2 behind VT-d: the first entry ends mid-granule, so the second cannot merge: two segments, X (0x800) and X+0x1000 (0x1000).
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { EDU, VTD_STRICT } from './platforms.js'

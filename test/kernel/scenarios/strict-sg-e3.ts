@@ -1,4 +1,4 @@
-// Worked example E3 behind VT-d: a 64 KiB segment boundary pads the first entry, so the second starts on the boundary: two segments and a 16 KiB IOVA hole.
+// docs/kernel-behaviour.md E3 behind VT-d: a 64 KiB segment boundary pads the first entry, so the second starts on the boundary: two segments and a 16 KiB IOVA hole.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { VTD_STRICT } from './platforms.js'

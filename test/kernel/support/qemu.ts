@@ -91,7 +91,7 @@ const BOTH_ROUTES = {
   ...EPYC,
 } as const
 
-/** The reference platforms of reference-platforms.md. */
+/** The reference platforms (docs/platforms.md). */
 export const REFERENCE_PLATFORMS = {
   'vtd-strict': { name: 'vtd-strict', append: 'intel_iommu=on iommu.strict=1', devices: ['-device', 'intel-iommu'], memory: '512' },
   'vtd-lazy': { name: 'vtd-lazy', append: 'intel_iommu=on iommu.strict=0', devices: ['-device', 'intel-iommu'], memory: '512' },
