@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { CodegenError, generate, harnessPlan, HARNESS_SCRATCH } from '../../src/codegen/index.js'
 import { platform } from '../../src/index.js'
 import type { Plan } from '../../src/index.js'
+import { goldenBundle } from './golden-files.js'
 
 function e1(): Plan {
   const host = platform({ kernel: '6.12', iommu: { mode: 'translated', flush: 'strict' }, ramBytes: 512 << 20 })
@@ -62,8 +63,9 @@ describe('the harness target', () => {
   })
 
   it('is kept in a golden file', async () => {
-    const files = generate(e1(), { target: 'harness' })
-    await expect([...files].map(([p, t]) => `==> ${p} <==\n${t}`).join('\n')).toMatchFileSnapshot('__golden__/harness/edu_e1.harness.txt')
+    const g = goldenBundle(generate(e1(), { target: 'harness' }))
+    await expect(g.text).toMatchFileSnapshot('__golden__/harness/edu_e1.harness.txt')
+    for (const s of g.shared) await expect(s.text).toMatchFileSnapshot(`__golden__/${s.golden}`)
   })
 
   it('drives an HMM mirror page by page, and reports its faults and invalidations with its segments', () => {
