@@ -357,6 +357,24 @@ const INJECTION_PLANS: Record<string, PlanSpec> = {
   },
 }
 
+/**
+ * The call each plan's k-th fallible call is (its number among all DMA API
+ * calls): the model's count of fallible calls is exactly these.
+ */
+const INJECTED_AT: Record<string, readonly number[]> = {
+  iova: [1, 2, 3, 4],
+  'iova-fallback-bounce': [1, 2, 3, 4, 5],
+  page: [2, 4],
+  sg: [1, 2],
+  'sg-swiotlb': [1, 2],
+  hmm: [1, 3, 4, 5, 3],
+  'hmm-direct': [1, 3, 3, 3],
+  blk: [2, 7],
+  'blk-direct': [2, 5, 7],
+  coherent: [1, 2],
+  auto: [1, 2, 3, 4, 5, 7],
+}
+
 describe('fault injection: failure at the k-th fallible call unwinds completely', () => {
   for (const [name, spec] of Object.entries(INJECTION_PLANS)) {
     it(`${name}`, () => {
@@ -364,10 +382,11 @@ describe('fault injection: failure at the k-th fallible call unwinds completely'
       const base = runPlan(plan).result
       expect(base.ok).toBe(true)
       const fallible = runPlan(plan).machine.trace.fallibleCalls
-      expect(fallible).toBeGreaterThan(0)
+      const injected = INJECTED_AT[name] ?? []
+      expect(fallible).toBe(injected.length)
       for (let k = 1; k <= fallible; k++) {
         const r = runPlan(plan, { failAtCall: k }).result
-        expect(r.faultInjection.injectedCallSeq, `call ${k}`).toBeDefined()
+        expect(r.faultInjection.injectedCallSeq, `call ${k}`).toBe(injected[k - 1])
         clean(r)
       }
     })
