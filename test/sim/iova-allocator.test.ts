@@ -24,7 +24,7 @@ describe('IOVA allocation', () => {
     // A 4 GiB request cannot fit in the 32-bit space: fallback with the notice.
     const big = iommuDmaAllocIova(m, 4n * GiB, m.dev.dmaMask ?? 0n)
     expect(hex(big)).toBe('0xffff00000000')
-    expect(m.reporter.dmesg.some((l) => l.endsWith('Using 48-bit DMA addresses'))).toBe(true)
+    expect(m.reporter.dmesg.filter((l) => l.endsWith('Using 48-bit DMA addresses'))).toEqual(['dev0 0000:00:03.0: Using 48-bit DMA addresses'])
     expect(m.dev.pci32bitWorkaround).toBe(false)
     // From now on small requests come from the top of the full space too.
     expect(hex(iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n))).toBe('0xfffefffff000')
