@@ -7,14 +7,15 @@
  *
  * Each distinct text is kept once: an output byte-identical to an earlier one
  * (an override that changes nothing, a kernel that refuses alike) is a line of
- * __golden__/same.txt naming the file that holds it, and the headers every
- * module carries are kept in __golden__/shared (golden-files.ts).
+ * __golden__/same.txt naming the file that holds it, and the headers and
+ * library code every module carries are kept in __golden__/shared
+ * (golden-files.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { allCases, render, VARIANTS } from './cases.js'
-import { goldenBundle } from './golden-files.js'
+import { goldenBundle, LIBRARY, libraryText } from './golden-files.js'
 import type { SharedFile } from './golden-files.js'
 import type { Target } from '../../src/codegen/index.js'
 
@@ -31,6 +32,7 @@ const cases = await allCases()
 /** Per case and variant, its outputs in the order of the golden files. */
 const outputs = new Map<string, Output[]>()
 const shared = new Map<string, SharedFile>()
+const library = new Map<string, string>()
 for (const c of cases)
   for (const variant of VARIANTS) {
     const refused = render(c, variant, 'pseudo')
@@ -40,7 +42,7 @@ for (const c of cases)
       for (const target of TARGETS) {
         const r = render(c, variant, target)
         if (!('files' in r)) throw new Error(`${c.id} ${variant}: ${target} refused what pseudo rendered: ${r.refused.join(' ')}`)
-        const g = goldenBundle(r.files)
+        const g = goldenBundle(r.files, target === 'module' ? library : undefined)
         for (const s of g.shared) shared.set(s.golden, s)
         out.push({ file: `${c.id}/${variant}.${target}.txt`, text: g.text })
       }
@@ -69,6 +71,10 @@ describe('kept once', () => {
     await expect(`${same.join('\n')}\n`).toMatchFileSnapshot('__golden__/same.txt')
   })
 
+  it('the library pieces of the drivers', async () => {
+    await expect(libraryText(library)).toMatchFileSnapshot(`__golden__/${LIBRARY}`)
+  })
+
   it.each([...shared.values()].map((s) => [s.golden, s.text] as const))('%s', async (golden, text) => {
     await expect(text).toMatchFileSnapshot(`__golden__/${golden}`)
   })
@@ -78,7 +84,7 @@ describe('kept once', () => {
     const all = files(GOLDEN)
     // harness.test.ts keeps its own golden files, and names shared headers too.
     const harness = all.filter((f) => f.startsWith('harness/'))
-    const named = new Set([...kept, ...shared.keys(), ...harness.flatMap((f) => [...readFileSync(join(GOLDEN, f), 'utf8').matchAll(/^==> \S+ <== (shared\/\S+)$/gm)].map((m) => m[1] ?? ''))])
+    const named = new Set([...kept, ...shared.keys(), LIBRARY, ...harness.flatMap((f) => [...readFileSync(join(GOLDEN, f), 'utf8').matchAll(/^==> \S+ <== (shared\/\S+)$/gm)].map((m) => m[1] ?? ''))])
     expect(all.filter((f) => f !== 'same.txt' && !harness.includes(f) && !named.has(f))).toEqual([])
   })
 })
