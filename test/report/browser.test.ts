@@ -111,7 +111,7 @@ if (needTools('test/report/browser.test.ts', SUITE, missing)) {
     })
 
     it('draws what the simulation found, visibly, inside each picture, without touching the network', async () => {
-      expect(cases.length).toBeGreaterThanOrEqual(10)
+      expect(cases.length).toBe(10)
       for (const c of cases) {
         if (context === undefined) throw new Error('no browser')
         const file = join(ARTIFACTS, `report-${c.id}.html`)

@@ -113,6 +113,6 @@ describe("the request's phys_gap_bit", () => {
     })
     expect(result.transactions[0]?.status).toBe('failed')
     expect(calls(result).find((c) => c.fn === 'blk_rq_dma_map_iter_start')?.errno).toBe('BLK_STS_IOERR')
-    expect(result.findings.some((f) => /WARNING: dma_iova_link: .* not granule aligned at offset 0x1800/.test(f.message))).toBe(true)
+    expect(result.findings.filter((f) => /WARNING: dma_iova_link: .* not granule aligned at offset 0x1800/.test(f.message)).map((x) => x.message)).toEqual(['WARNING: dma_iova_link: dev0 0000:00:03.0: phys 0x27fffe800 is not granule aligned at offset 0x1800'])
   })
 })

@@ -40,7 +40,7 @@ describe('dispatch', () => {
   it('R2 a direction outside the three valid ones is a kernel BUG', () => {
     const m = machine()
     expect(() => m.api.dma_map_phys(P, 0x1000n, 3 as DmaDir, 0)).toThrow(KernelBug)
-    expect(findings(m, 'K-R2')[0]?.message).toMatch(/kernel BUG/)
+    expect(findings(m, 'K-R2').map((f) => f.message)).toEqual(['kernel BUG at kernel/dma/mapping.c: dma_map_phys() with invalid direction 3'])
   })
 
   it('R3 a device without a DMA mask: WARN and error', () => {
@@ -142,7 +142,7 @@ describe('dma-direct', () => {
     const bug = run(spec('7.0'))
     expect(bug.result.transactions[0]?.segments[0]?.dma).toBe('0x0')
     expect(bug.result.ok).toBe(false)
-    expect(bug.result.findings.some((f) => f.id === 'K-R10')).toBe(true)
+    expect(bug.result.findings.filter((f) => f.id === 'K-R10').map((x) => x.message)).toEqual(['dev0 0000:00:03.0: dma_direct_map_sg() leaves host-bridge P2P entry 0 unmapped (dma_address 0, kernel bug fixed in 7.1 by 560000d619ef)'])
     const fixed = run(spec('7.0'), { changes: { 'direct-sg-host-bridge-unmapped': false } })
     expect(fixed.result.transactions[0]?.segments[0]?.dma).toBe('0x38000000000')
     expect(run(spec('6.12')).result.transactions[0]?.segments[0]?.dma).toBe('0x38000000000')
@@ -191,7 +191,7 @@ describe('IOMMU-DMA single mappings', () => {
     // The device reading the whole granule sees zeros around the buffer.
     const page = m.engine.read(a - (a % 0x1000n), 0x1000)
     expect(page.slice(0x200).every((b) => b === 0)).toBe(true)
-    expect(machine({ device: { trusted: false } }, {}).api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, MMIO)).not.toBe(DMA_MAPPING_ERROR)
+    expect(machine({ device: { trusted: false } }, {}).api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, MMIO)).toBe(0xffff_f000n)
     expect(machine({ device: { trusted: false } }).api.dma_map_phys(P + 0x100n, 0x100n, DMA_TO_DEVICE, MMIO)).toBe(DMA_MAPPING_ERROR)
   })
 
@@ -259,7 +259,7 @@ describe('errors and ownership', () => {
   it('R42 swiotlb exhaustion returns DMA_MAPPING_ERROR with the ratelimited warning', () => {
     const m = machine({ iommu: 'none', swiotlb: { force: true } }, { swiotlbFull: true })
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
-    expect(m.reporter.dmesg.some((l) => l.includes('swiotlb buffer is full'))).toBe(true)
+    expect(m.reporter.dmesg.filter((l) => l.includes('swiotlb buffer is full'))).toEqual(['dev0 0000:00:03.0: swiotlb buffer is full (sz: 4096 bytes), total 32768 (slots), used 32768 (slots)'])
   })
 
   it("R43 a bounced mapping shows the device's data to the CPU only after sync_for_cpu (or unmap)", () => {
@@ -278,7 +278,7 @@ describe('errors and ownership', () => {
     expect(run(spec(true)).result.data.errors).toHaveLength(0)
     const stale = run(spec(false)).result
     expect(stale.data.errors).toHaveLength(1)
-    expect(stale.data.errors[0]?.mismatches).toBeGreaterThan(4000)
+    expect(stale.data.errors[0]?.mismatches).toBe(4083)
     // The CPU's read counts against the transaction whose missing sync it shows.
     expect(stale.data.errors[0]?.tx).toBe('t')
     expect(stale.transactions[0]?.data).toMatchObject({ checks: 1, errors: [{ op: 'cpu-read', tx: 't' }] })

@@ -230,7 +230,7 @@ describe('strategies', () => {
     })
     const old = run(spec('6.18')).result
     // Page 0 bounced (which made dma_need_unmap() true), page 1 hit the WARN for the missing dma_list.
-    expect(old.findings.some((f) => /dma_need_unmap\(\) but no dma_list/.test(f.message))).toBe(true)
+    expect(old.findings.filter((f) => /dma_need_unmap\(\) but no dma_list/.test(f.message)).map((x) => x.message)).toEqual(['WARNING: hmm_dma_map_pfn: dev0 0000:00:03.0: dma_need_unmap() but no dma_list'])
     expect(old.aborted).toMatch(/NULL dma_list/)
     const now = run(spec('7.0')).result
     expect(now.transactions[0]?.status).toBe('failed')
@@ -288,7 +288,7 @@ describe('strategies', () => {
     clean(fixed)
     const buggy = run(spec('6.17')).result
     expect(buggy.transactions[0]?.status).toBe('unmapped')
-    expect(buggy.findings.some((f) => f.id === 'DMAR')).toBe(true)
+    expect(buggy.findings.filter((f) => f.id === 'DMAR').map((x) => x.message)).toEqual(['DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0xfffff000 [fault reason 0x06] PTE Read access is not set (no mapping)'])
   })
 
   it('coherent: dma_alloc_coherent per region, zeroed, no syncs; dma_free_coherent', () => {
@@ -357,6 +357,24 @@ const INJECTION_PLANS: Record<string, PlanSpec> = {
   },
 }
 
+/**
+ * The call each plan's k-th fallible call is (its number among all DMA API
+ * calls): the model's count of fallible calls is exactly these.
+ */
+const INJECTED_AT: Record<string, readonly number[]> = {
+  iova: [1, 2, 3, 4],
+  'iova-fallback-bounce': [1, 2, 3, 4, 5],
+  page: [2, 4],
+  sg: [1, 2],
+  'sg-swiotlb': [1, 2],
+  hmm: [1, 3, 4, 5, 3],
+  'hmm-direct': [1, 3, 3, 3],
+  blk: [2, 7],
+  'blk-direct': [2, 5, 7],
+  coherent: [1, 2],
+  auto: [1, 2, 3, 4, 5, 7],
+}
+
 describe('fault injection: failure at the k-th fallible call unwinds completely', () => {
   for (const [name, spec] of Object.entries(INJECTION_PLANS)) {
     it(`${name}`, () => {
@@ -364,10 +382,11 @@ describe('fault injection: failure at the k-th fallible call unwinds completely'
       const base = runPlan(plan).result
       expect(base.ok).toBe(true)
       const fallible = runPlan(plan).machine.trace.fallibleCalls
-      expect(fallible).toBeGreaterThan(0)
+      const injected = INJECTED_AT[name] ?? []
+      expect(fallible).toBe(injected.length)
       for (let k = 1; k <= fallible; k++) {
         const r = runPlan(plan, { failAtCall: k }).result
-        expect(r.faultInjection.injectedCallSeq, `call ${k}`).toBeDefined()
+        expect(r.faultInjection.injectedCallSeq, `call ${k}`).toBe(injected[k - 1])
         clean(r)
       }
     })

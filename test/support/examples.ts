@@ -17,8 +17,10 @@ export async function exampleFiles(): Promise<string[]> {
   }
 }
 
+// One loader for all examples: the checkout's sources are transformed and run once per test file, not once per example.
+const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') } })
+
 export async function loadExample(file: string): Promise<Plan> {
-  const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') }, moduleCache: false })
   const mod = (await jiti.import(file)) as { default?: Plan }
   if (mod.default === undefined) throw new Error(`${file} exports no plan`)
   return mod.default

@@ -3,10 +3,10 @@
  * case is compiled (TypeScript 6 API) and run (types stripped), and both
  * must name the same rule, or both accept the plan.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Project, ts } from 'ts-morph'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROOT, runtimeSentences } from '../support/fixtures.js'
 
 const cases: Record<string, { code: string; rule: string | null }> = {
@@ -82,6 +82,7 @@ export const c = () => g.plan(d).transaction('t', { strategy: 'iova', dir: 'to-d
 }
 
 const dir = mkdtempSync(join(ROOT, 'test', 'types', '.agreement-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const files = Object.entries(cases).map(([name, c], i) => {
   const file = join(dir, `case${i}.ts`)
   writeFileSync(file, `import { platform } from 'dmaplan'\n${c.code}\n`)

@@ -7,7 +7,8 @@ import type { Bug } from './bug.js'
 
 export async function loadBugs(): Promise<Bug[]> {
   const dir = join(ROOT, 'test/kernel/bugs')
-  const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') }, moduleCache: false })
+  // One module cache for all scenarios: the checkout's sources run once, not once per scenario.
+  const jiti = createJiti(import.meta.url, { alias: { dmaplan: join(ROOT, 'src/index.ts') } })
   const out: Bug[] = []
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
     const mod = (await jiti.import(join(dir, f))) as { default?: Bug }
