@@ -235,7 +235,7 @@ export class TraceImporter {
       assumptions.push(
         tickPhaseMs === undefined
           ? "the kernel's ticks are taken to fall at the trace's first event: the trace does not say where they fall (the fq_flush probe does), and the lazy flush queue's timer runs on them"
-          : `the kernel's ticks fall ${tickPhaseMs} ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (${this.#ticks.length} runs of the fq_flush probe)`,
+          : `the kernel's ticks fall ${tickPhaseMs} ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (${this.#ticks.length} ${this.#ticks.length === 1 ? 'run' : 'runs'} of the fq_flush probe)`,
       )
     // The model's RAM reaches past every physical address the trace mapped.
     let ram = platform.ramBytes === undefined ? 512n << 20n : BigInt(platform.ramBytes)

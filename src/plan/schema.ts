@@ -266,18 +266,21 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
   for (const r of plan.regions) if (!regionByName.has(r.name)) regionByName.set(r.name, r)
   plan.steps.forEach((s, i) => {
     const path = ['steps', i]
-    const known = (name: string, key: string | number) => {
-      if (!regions.has(name)) out.push({ message: `step ${i + 1} (${s.op}) names region ${name}, which the plan does not declare`, path: [...path, key] })
+    const known = (name: string, ...keys: (string | number)[]) => {
+      if (!regions.has(name)) out.push({ message: `step ${i + 1} (${s.op}) names region ${name}, which the plan does not declare`, path: [...path, ...keys] })
       return regionByName.get(name)
     }
     if (s.op === 'map') {
-      s.regions.forEach((r, j) => known(r, j))
+      s.regions.forEach((r, j) => known(r, 'regions', j))
       if (s.strategy === 'hmm') hmmPages.set(s.tx, s.regions.reduce((n, r) => n + pagesOf(regionByName.get(r)), 0))
     }
     if (s.op === 'device-read' || s.op === 'device-write' || s.op === 'cpu-read' || s.op === 'cpu-write') {
       const r = known(s.region, 'region')
       const bytes = s.bytes === 0n && r !== undefined ? r.bytes - s.offset : s.bytes
-      if (r !== undefined && (s.offset >= r.bytes || s.offset + bytes > r.bytes))
+      // An access to the region's end (bytes 0) that starts past it has no end to name.
+      if (r !== undefined && s.offset >= r.bytes)
+        out.push({ message: `step ${i + 1} (${s.op}) starts at byte 0x${s.offset.toString(16)} of region ${r.name}, which has 0x${r.bytes.toString(16)} bytes`, path: [...path, 'offset'] })
+      else if (r !== undefined && s.offset + bytes > r.bytes)
         out.push({ message: `step ${i + 1} (${s.op}) touches bytes 0x${s.offset.toString(16)}..0x${(s.offset + bytes).toString(16)} of region ${r.name}, which has 0x${r.bytes.toString(16)} bytes`, path: [...path, 'offset'] })
     }
     if ((s.op === 'sync-for-cpu' || s.op === 'sync-for-device') && s.region !== undefined) known(s.region, 'region')

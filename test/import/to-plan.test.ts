@@ -159,7 +159,7 @@ describe("the lazy flush queue's timer in a trace (the fq_flush probe)", () => {
     const { plan, summary } = importLines([...before, flush('1.005000'), ...after], { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
     expect(plan.observed?.fqTimer).toBe(true)
     expect(plan.steps.filter((x) => x.op === 'wait' && x.fqTimer === true)).toHaveLength(1)
-    expect(summary.assumptions.filter((a) => a.startsWith("the kernel's ticks fall"))).toEqual(["the kernel's ticks fall 1 ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (1 runs of the fq_flush probe)"])
+    expect(summary.assumptions.filter((a) => a.startsWith("the kernel's ticks fall"))).toEqual(["the kernel's ticks fall 1 ms into each jiffy after the trace's first event, where the flush queue's timer ran earliest (1 run of the fq_flush probe)"])
     expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])
   })
 

@@ -37,8 +37,8 @@ describe('plan decoding', () => {
     expect(issues(jsonPlan({ regions: [{ name: 'buf', memory: 'ram', bytes: '0x10000000000000000' }], steps: [] }))[0]).toBe('regions.0.bytes: 0x10000000000000000 is past 2^64-1')
     expect(issues(jsonPlan({ regions: [{ name: 'buf', memory: 'ram', bytes: -5 }], steps: [] }))[0]).toBe('regions.0.bytes: -5 is negative; addresses and sizes are unsigned')
     expect(issues(jsonPlan({ regions: [{ name: 'v', memory: 'p2p', provider: 'dev0', bytes: '0x1000' }], steps: [] }))[0]).toBe('regions.0.provider: P2P region v comes from device dev0, which provides no P2P memory')
-    expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['nope'])] }))[0]).toBe('steps.0.0: step 1 (map) names region nope, which the plan does not declare')
-    expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('device-read', { tx: 't', region: 'buf', offset: '0x8000' })] }))[0]).toBe('steps.1.offset: step 2 (device-read) touches bytes 0x8000..0x4000 of region buf, which has 0x4000 bytes')
+    expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['nope'])] }))[0]).toBe('steps.0.regions.0: step 1 (map) names region nope, which the plan does not declare')
+    expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('device-read', { tx: 't', region: 'buf', offset: '0x8000' })] }))[0]).toBe('steps.1.offset: step 2 (device-read) starts at byte 0x8000 of region buf, which has 0x4000 bytes')
     expect(issues(jsonPlan({ steps: [map('t', 'hmm', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 9 })] }))[0]).toBe('steps.1.index: step 2 (hmm-fault) names page 9 of hmm transaction t, which mirrors 4 pages')
   })
   it('the committed JSON Schemas are the ones the schemas produce', () => {
