@@ -25,10 +25,10 @@ const dev = (name: string, at?: string, pci = true): DeviceIR => ({
 })
 
 describe('P2P map type', () => {
-  it('P3 a common switch without ACS redirect gives a bus address', () => {
+  it('K-P3 a common switch without ACS redirect gives a bus address', () => {
     expect(p2pDecision(platform([{ name: 'sw0', acsRedirect: false }]), dev('gpu', 'sw0'), dev('nic', 'sw0')).map).toBe('bus')
   })
-  it('P3 nested switches: the common ancestor decides, ACS on either path up to it redirects', () => {
+  it('K-P3 nested switches: the common ancestor decides, ACS on either path up to it redirects', () => {
     const tree = [
       { name: 'top', acsRedirect: false },
       { name: 'left', acsRedirect: false, upstream: 'top' },
@@ -37,19 +37,19 @@ describe('P2P map type', () => {
     expect(p2pDecision(platform(tree), dev('gpu', 'left'), dev('nic', 'top')).map).toBe('bus')
     expect(p2pDecision(platform(tree), dev('gpu', 'left'), dev('nic', 'right'))).toEqual({ map: 'unsupported', why: 'acs-redirect', acsRedirect: true })
   })
-  it('P3 different root ports go through the host bridge', () => {
+  it('K-P3 different root ports go through the host bridge', () => {
     expect(p2pDecision(platform([]), dev('gpu'), dev('nic'))).toEqual({ map: 'unsupported', why: 'no-common-switch', acsRedirect: false })
     expect(p2pDecision({ ...platform([]), pci: { switches: [], hostBridgeP2P: true } }, dev('gpu'), dev('nic')).map).toBe('host-bridge')
   })
-  it('P3 ACS redirect through an allowed host bridge is host-bridge P2P', () => {
+  it('K-P3 ACS redirect through an allowed host bridge is host-bridge P2P', () => {
     const p = { ...platform([{ name: 'sw0', acsRedirect: true }]), pci: { switches: [{ name: 'sw0', acsRedirect: true }], hostBridgeP2P: true } }
     expect(p2pDecision(p, dev('gpu', 'sw0'), dev('nic', 'sw0'))).toEqual({ map: 'host-bridge', acsRedirect: true })
   })
-  it('P2 a device reaches its own BAR by bus address; a non-PCI client cannot do P2P', () => {
+  it('K-P2 a device reaches its own BAR by bus address; a non-PCI client cannot do P2P', () => {
     expect(p2pDecision(platform([]), dev('gpu'), dev('gpu')).map).toBe('bus')
     expect(p2pDecision(platform([{ name: 'sw0', acsRedirect: false }]), dev('gpu', 'sw0'), dev('plat', 'sw0', false)).why).toBe('not-pci')
   })
-  it('P8 no P2P in a confidential guest', () => {
+  it('K-P8 no P2P in a confidential guest', () => {
     expect(p2pDecision(platform([{ name: 'sw0', acsRedirect: false }], { coco: true }), dev('gpu', 'sw0'), dev('nic', 'sw0')).why).toBe('coco')
   })
 })

@@ -181,7 +181,7 @@ describe('dma-debug', () => {
     expect(result.findings.find((x) => x.id === 'D21')?.message).toMatch(/^DMA-API: pci 0000:00:03\.0: device driver has pending DMA allocations/)
   })
 
-  it('R16 unmapping an IOVA with no translation WARNs in iommu_dma_unmap_page() before dma_map_phys() and iommu_dma_unmap_phys() from it, and unmaps nothing', () => {
+  it('K-R16 unmapping an IOVA with no translation WARNs in iommu_dma_unmap_page() before dma_map_phys() and iommu_dma_unmap_phys() from it, and unmaps nothing', () => {
     for (const [kernel, fn] of [
       ['6.12', 'iommu_dma_unmap_page'],
       ['7.3', 'iommu_dma_unmap_phys'],

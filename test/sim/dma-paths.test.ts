@@ -30,20 +30,20 @@ const BAR = 0x380_0000_0000n
 const provider = { name: 'gpu', p2pMemory: { bytes: '0x100000', bar: '0x38000000000' } }
 
 describe('dispatch', () => {
-  it('R1 IOMMU-DMA when translated, dma-direct for passthrough and no IOMMU', () => {
+  it('K-R1 IOMMU-DMA when translated, dma-direct for passthrough and no IOMMU', () => {
     expect(machine({ iommu: 'translated' }).dev.dmaIommu).toBe(true)
     expect(machine({ iommu: 'passthrough' }).dev.dmaIommu).toBe(false)
     const m = machine({ iommu: 'none' })
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)).toBe(P)
   })
 
-  it('R2 a direction outside the three valid ones is a kernel BUG', () => {
+  it('K-R2 a direction outside the three valid ones is a kernel BUG', () => {
     const m = machine()
     expect(() => m.api.dma_map_phys(P, 0x1000n, 3 as DmaDir, 0)).toThrow(KernelBug)
     expect(findings(m, 'K-R2').map((f) => f.message)).toEqual(['kernel BUG at kernel/dma/mapping.c: dma_map_phys() with invalid direction 3'])
   })
 
-  it('R3 a device without a DMA mask: WARN and error', () => {
+  it('K-R3 a device without a DMA mask: WARN and error', () => {
     const m = machine()
     m.dev.dmaMask = undefined
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
@@ -52,14 +52,14 @@ describe('dispatch', () => {
 })
 
 describe('dma-direct', () => {
-  it('R4 forced bouncing: RAM bounces, MMIO (and 7.0 REQUIRE_COHERENT) fails', () => {
+  it('K-R4 forced bouncing: RAM bounces, MMIO (and 7.0 REQUIRE_COHERENT) fails', () => {
     const m = machine({ iommu: 'none', swiotlb: { force: true } })
     expect(m.swiotlb?.isBuffer(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0))).toBe(true)
     expect(m.api.dma_map_phys(BAR, 0x1000n, DMA_TO_DEVICE, MMIO)).toBe(DMA_MAPPING_ERROR)
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, REQUIRE_COHERENT)).toBe(DMA_MAPPING_ERROR)
   })
 
-  it('R5 MMIO maps to the physical address unchanged, checked against the mask', () => {
+  it('K-R5 MMIO maps to the physical address unchanged, checked against the mask', () => {
     const m = machine({ iommu: 'none', devices: [provider] })
     expect(m.api.dma_map_phys(BAR, 0x1000n, DMA_TO_DEVICE, MMIO)).toBe(BAR)
     const narrow = machine({ iommu: 'none', device: { dmaMask: 32 }, devices: [provider] })
@@ -67,7 +67,7 @@ describe('dma-direct', () => {
     expect(findings(narrow, 'K-R6')[0]?.message).toMatch(/DMA addr 0x0000038000000000\+4096 overflow \(mask ffffffff, bus limit 0\)/)
   })
 
-  it('R6 RAM beyond the mask bounces when the pool exists, else fails with the overflow warning', () => {
+  it('K-R6 RAM beyond the mask bounces when the pool exists, else fails with the overflow warning', () => {
     const withPool = machine({ iommu: 'none', device: { dmaMask: 32 } })
     expect(withPool.swiotlb?.isBuffer(withPool.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0))).toBe(true)
     const noPool = machine({ iommu: 'none', ramBytes: '0x20000000', device: { dmaMask: 28 } })
@@ -76,7 +76,7 @@ describe('dma-direct', () => {
     expect(noPool.api.dma_map_phys(0x26ae000n, 0x1000n, DMA_TO_DEVICE, 0)).toBe(0x26ae000n)
   })
 
-  it('R7 dma_capable: the last byte must be under min_not_zero(mask, bus limit)', () => {
+  it('K-R7 dma_capable: the last byte must be under min_not_zero(mask, bus limit)', () => {
     const m = machine({ iommu: 'none', device: { dmaMask: 32 } })
     expect(dmaCapable(m, 0xffff_f000n, 0x1000n, true)).toBe(true)
     expect(dmaCapable(m, 0xffff_f000n, 0x1001n, true)).toBe(false)
@@ -85,7 +85,7 @@ describe('dma-direct', () => {
     expect(dmaCapable(m, 0xffff_f000n, 0x1000n, true)).toBe(false)
   })
 
-  it('R8 a non-coherent device gets a cache clean at map time (not with SKIP_CPU_SYNC or MMIO)', () => {
+  it('K-R8 a non-coherent device gets a cache clean at map time (not with SKIP_CPU_SYNC or MMIO)', () => {
     const m = machine({ iommu: 'none', device: { coherent: false } })
     m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)
     expect(m.stats.total[8]).toBe(1)
@@ -93,7 +93,7 @@ describe('dma-direct', () => {
     expect(m.stats.total[8]).toBe(1)
   })
 
-  it('R9 unmap syncs for the CPU, copies back and releases the slot; MMIO unmaps do nothing', () => {
+  it('K-R9 unmap syncs for the CPU, copies back and releases the slot; MMIO unmaps do nothing', () => {
     const m = machine({ iommu: 'none', device: { dmaMask: 32 } })
     const a = m.api.dma_map_phys(P, 0x10n, DMA_FROM_DEVICE, 0)
     m.engine.write(a, new Uint8Array([0xaa]))
@@ -102,7 +102,7 @@ describe('dma-direct', () => {
     expect(m.swiotlb?.mappedSlots).toBe(0)
   })
 
-  it('R10 direct map_sg: 1:1, bus addresses, -EREMOTEIO for unreachable peers, -EIO with unwinding', () => {
+  it('K-R10 direct map_sg: 1:1, bus addresses, -EREMOTEIO for unreachable peers, -EIO with unwinding', () => {
     const sw = { switches: [{ name: 'sw' }], device: { at: 'sw' }, devices: [{ ...provider, at: 'sw' }] }
     const { result } = run({
       iommu: 'none',
@@ -130,7 +130,7 @@ describe('dma-direct', () => {
     expect(noPool.machine.debug.liveEntries).toBe(0)
   })
 
-  it('R10 6.16 to 7.0 leave host-bridge P2P entries of a direct sg list unmapped (address 0); 6.12 maps them', () => {
+  it('K-R10 6.16 to 7.0 leave host-bridge P2P entries of a direct sg list unmapped (address 0); 6.12 maps them', () => {
     const spec = (kernel: string) => ({
       kernel,
       iommu: 'none' as const,
@@ -148,7 +148,7 @@ describe('dma-direct', () => {
     expect(run(spec('6.12')).result.transactions[0]?.segments[0]?.dma).toBe('0x38000000000')
   })
 
-  it('R11 the kmalloc bounce rule: non-coherent, not TO_DEVICE, small and not cache-line sized', () => {
+  it('K-R11 the kmalloc bounce rule: non-coherent, not TO_DEVICE, small and not cache-line sized', () => {
     const nc = machine({ device: { coherent: false } }).dev
     const c = machine().dev
     expect(dmaKmallocNeedsBounce(nc, 0x20n, DMA_FROM_DEVICE)).toBe(true)
@@ -157,7 +157,7 @@ describe('dma-direct', () => {
     expect(dmaKmallocNeedsBounce(c, 0x20n, DMA_FROM_DEVICE)).toBe(false)
   })
 
-  it('R12 a confidential guest forces bouncing for streaming DMA and decrypts coherent allocations', () => {
+  it('K-R12 a confidential guest forces bouncing for streaming DMA and decrypts coherent allocations', () => {
     const { result, machine: m } = run({
       iommu: 'none',
       coco: true,
@@ -182,7 +182,7 @@ describe('dma-direct', () => {
 })
 
 describe('IOMMU-DMA single mappings', () => {
-  it('R13 untrusted sub-granule buffers bounce, with the padding of the granule zeroed', () => {
+  it('K-R13 untrusted sub-granule buffers bounce, with the padding of the granule zeroed', () => {
     const m = machine({ device: { trusted: false } })
     const a = m.api.dma_map_phys(P + 0x100n, 0x200n, DMA_TO_DEVICE, 0)
     const bounce = m.domain!.iovaToPhys(a)
@@ -195,7 +195,7 @@ describe('IOMMU-DMA single mappings', () => {
     expect(machine({ device: { trusted: false } }).api.dma_map_phys(P + 0x100n, 0x100n, DMA_TO_DEVICE, MMIO)).toBe(DMA_MAPPING_ERROR)
   })
 
-  it('R14 the IOVA covers whole granules and the DMA address keeps the sub-granule offset', () => {
+  it('K-R14 the IOVA covers whole granules and the DMA address keeps the sub-granule offset', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const a = m.api.dma_map_phys(P + 0xf00n, 0x200n, DMA_TO_DEVICE, 0)
     // 0xf00 + 0x200 crosses a granule: 2 granules of IOVA, naturally aligned.
@@ -203,7 +203,7 @@ describe('IOMMU-DMA single mappings', () => {
     expect(m.domain?.pgtable.present).toBe(2)
   })
 
-  it('R15 protections follow the direction; coherent adds IOMMU_CACHE, MMIO gets IOMMU_MMIO, PRIVILEGED IOMMU_PRIV', () => {
+  it('K-R15 protections follow the direction; coherent adds IOMMU_CACHE, MMIO gets IOMMU_MMIO, PRIVILEGED IOMMU_PRIV', () => {
     const m = machine({ devices: [provider] })
     const prot = (a: bigint) => m.domain!.pgtable.translate(m.domain!.pfn(a))?.prot
     expect(prot(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0))).toBe(IOMMU_READ | IOMMU_CACHE)
@@ -218,7 +218,7 @@ describe('IOMMU-DMA single mappings', () => {
     expect(findings(m, 'DMAR')[0]?.message).toMatch(/\[DMA Write NO_PASID\].*\[fault reason 0x05\] PTE Write access is not set/)
   })
 
-  it('R16 unmap: translation looked up, caches invalidated, IOVA unmapped, bounce released', () => {
+  it('K-R16 unmap: translation looked up, caches invalidated, IOVA unmapped, bounce released', () => {
     const m = machine({ device: { coherent: false, trusted: false } })
     const a = m.api.dma_map_phys(P + 0x10n, 0x20n, DMA_FROM_DEVICE, 0)
     const before = m.stats.total[8] as number
@@ -230,7 +230,7 @@ describe('IOMMU-DMA single mappings', () => {
     expect(findings(m, 'K-R16')[0]?.message).toMatch(/no translation/)
   })
 
-  it('R17 syncs do nothing for a coherent device that never bounces', () => {
+  it('K-R17 syncs do nothing for a coherent device that never bounces', () => {
     const m = machine()
     const a = m.api.dma_map_phys(P, 0x1000n, DMA_FROM_DEVICE, 0)
     m.api.dma_sync_single_for_cpu(a, 0x1000n, DMA_FROM_DEVICE)
@@ -240,14 +240,14 @@ describe('IOMMU-DMA single mappings', () => {
 })
 
 describe('errors and ownership', () => {
-  it('R40 single maps report only DMA_MAPPING_ERROR; dma_mapping_error() turns it into -ENOMEM', () => {
+  it('K-R40 single maps report only DMA_MAPPING_ERROR; dma_mapping_error() turns it into -ENOMEM', () => {
     const m = machine({}, { exhaustIova: true })
     const a = m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)
     expect(a).toBe(DMA_MAPPING_ERROR)
     expect(m.api.dma_mapping_error(a)).toBe(-ERRNO.ENOMEM)
   })
 
-  it('R41 dma_map_sgtable: -ENOMEM for IOVA exhaustion, -EREMOTEIO for unreachable P2P, -EIO on the swiotlb path', () => {
+  it('K-R41 dma_map_sgtable: -ENOMEM for IOVA exhaustion, -EREMOTEIO for unreachable P2P, -EIO on the swiotlb path', () => {
     const exhausted = run({ regions: [ram('a', 0x1000)], steps: [map('t', 'sg', ['a'])] }, { exhaustIova: true })
     expect(exhausted.result.transactions[0]?.calls.find((c) => c.fn === 'dma_map_sgtable')?.errno).toBe('-ENOMEM')
     const p2p = run({ devices: [provider], regions: [{ name: 'v', memory: 'p2p', provider: 'gpu', bytes: '0x1000' }], steps: [map('t', 'sg', ['v'])] })
@@ -256,13 +256,13 @@ describe('errors and ownership', () => {
     expect(swio.result.transactions[0]?.calls.find((c) => c.fn === 'dma_map_sgtable')?.errno).toBe('-EIO')
   })
 
-  it('R42 swiotlb exhaustion returns DMA_MAPPING_ERROR with the ratelimited warning', () => {
+  it('K-R42 swiotlb exhaustion returns DMA_MAPPING_ERROR with the ratelimited warning', () => {
     const m = machine({ iommu: 'none', swiotlb: { force: true } }, { swiotlbFull: true })
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
     expect(m.reporter.dmesg.filter((l) => l.includes('swiotlb buffer is full'))).toEqual(['dev0 0000:00:03.0: swiotlb buffer is full (sz: 4096 bytes), total 32768 (slots), used 32768 (slots)'])
   })
 
-  it("R43 a bounced mapping shows the device's data to the CPU only after sync_for_cpu (or unmap)", () => {
+  it("K-R43 a bounced mapping shows the device's data to the CPU only after sync_for_cpu (or unmap)", () => {
     const spec = (sync: boolean) => ({
       iommu: 'none' as const,
       swiotlb: { force: true },
@@ -285,7 +285,7 @@ describe('errors and ownership', () => {
     expect(stale.findings.find((f) => f.id === 'DATA')?.message).toMatch(/^cpu-read of buf \[0x0\+0x1000\] after t: /)
   })
 
-  it('R43 a non-coherent device: a missing sync shows up as stale data in the CPU cache', () => {
+  it('K-R43 a non-coherent device: a missing sync shows up as stale data in the CPU cache', () => {
     const spec = (sync: boolean) => ({
       iommu: 'none' as const,
       device: { coherent: false },
@@ -305,7 +305,7 @@ describe('errors and ownership', () => {
     expect(stale.data.errors.map((e) => e.step)).toEqual([2])
   })
 
-  it('R44 dma_skip_sync starts as "coherent" and flips on the first bounce', () => {
+  it('K-R44 dma_skip_sync starts as "coherent" and flips on the first bounce', () => {
     expect(machine({ device: { coherent: false } }).dev.dmaSkipSync).toBe(false)
     const m = machine({ iommu: 'none', device: { dmaMask: 32 } })
     expect(m.dev.dmaSkipSync).toBe(true)

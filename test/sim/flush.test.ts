@@ -11,7 +11,7 @@ import { findings, hex, machine } from './helpers.js'
 const PHYS = 0x1_2345_6000n
 
 describe('IOTLB flushing', () => {
-  it('R23 a strict domain syncs the IOTLB on every unmap: the device faults right away', () => {
+  it('K-R23 a strict domain syncs the IOTLB on every unmap: the device faults right away', () => {
     const m = machine({ flush: 'strict' })
     const a = m.api.dma_map_phys(PHYS, 4096n, DMA_BIDIRECTIONAL, 0)
     m.api.dma_unmap_phys(a, 4096n, DMA_BIDIRECTIONAL, 0)
@@ -26,13 +26,13 @@ describe('IOTLB flushing', () => {
     expect(m.api.dma_map_phys(PHYS, 4096n, DMA_BIDIRECTIONAL, 0)).toBe(a)
   })
 
-  it('R23 untrusted devices are forced strict even when the platform is lazy', () => {
+  it('K-R23 untrusted devices are forced strict even when the platform is lazy', () => {
     const m = machine({ flush: 'lazy', device: { trusted: false } })
     expect(m.domain?.fq).toBeUndefined()
     expect(machine({ flush: 'lazy' }).domain?.fq).toBeInstanceOf(FlushQueue)
   })
 
-  it('R24 a lazy unmap leaves the translation in the IOTLB until the flush queue flushes (10 ms: 3 jiffies, filed a jiffy late: the fourth tick)', () => {
+  it('K-R24 a lazy unmap leaves the translation in the IOTLB until the flush queue flushes (10 ms: 3 jiffies, filed a jiffy late: the fourth tick)', () => {
     const m = machine({ flush: 'lazy' })
     const a = m.api.dma_map_phys(PHYS, 4096n, DMA_BIDIRECTIONAL, 0)
     m.mem.write(PHYS, new Uint8Array([1, 2, 3, 4]))
@@ -56,7 +56,7 @@ describe('IOTLB flushing', () => {
     expect(m.api.dma_map_phys(PHYS, 4096n, DMA_BIDIRECTIONAL, 0)).toBe(a)
   })
 
-  it('R24 a full flush queue (255 entries) forces a flush before the next entry', () => {
+  it('K-R24 a full flush queue (255 entries) forces a flush before the next entry', () => {
     const m = machine({ flush: 'lazy' })
     const addrs: bigint[] = []
     for (let i = 0; i < 256; i++) addrs.push(m.api.dma_map_phys(PHYS + BigInt(i) * 4096n, 4096n, DMA_BIDIRECTIONAL, 0))
@@ -68,7 +68,7 @@ describe('IOTLB flushing', () => {
     expect(m.domain?.fq?.queued.length).toBe(1)
   })
 
-  it('R25 dma_iova_unlink is always strict, dma_iova_destroy follows the lazy policy, dma_iova_free is immediate', () => {
+  it('K-R25 dma_iova_unlink is always strict, dma_iova_destroy follows the lazy policy, dma_iova_free is immediate', () => {
     const m = machine({ flush: 'lazy' })
     const st = newIovaState()
     expect(m.api.dma_iova_try_alloc(st, 0n, 0x3000n)).toBe(true)

@@ -9,7 +9,7 @@ import { iommuDmaAllocIova } from '../../src/sim/dma/dma-iommu.js'
 import { GiB, hex, machine, run, ram, map, unmap } from './helpers.js'
 
 describe('IOVA allocation', () => {
-  it('R18 limit is min(mask, bus limit) capped by the IOMMU aperture', () => {
+  it('K-R18 limit is min(mask, bus limit) capped by the IOMMU aperture', () => {
     const m = machine({ addressWidth: 39, device: { dmaMask: 64, pci: false } })
     const iova = iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n)
     // No 32-bit-first for a non-PCI device: top-down from 2^39.
@@ -18,7 +18,7 @@ describe('IOVA allocation', () => {
     expect(hex(iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n))).toBe('0xffffff000')
   })
 
-  it('R19 PCI devices try below 4 GiB first, then switch to the full mask for good', () => {
+  it('K-R19 PCI devices try below 4 GiB first, then switch to the full mask for good', () => {
     const m = machine({ device: { dmaMask: 64 } })
     expect(hex(iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n))).toBe('0xfffff000')
     // A 4 GiB request cannot fit in the 32-bit space: fallback with the notice.
@@ -30,7 +30,7 @@ describe('IOVA allocation', () => {
     expect(hex(iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n))).toBe('0xfffefffff000')
   })
 
-  it('R20 sizes below 32 granules round to a power of two, every IOVA is naturally aligned, top-down', () => {
+  it('K-R20 sizes below 32 granules round to a power of two, every IOVA is naturally aligned, top-down', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const a = iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n)
     const b = iommuDmaAllocIova(m, 4096n, m.dev.dmaMask ?? 0n)
@@ -43,7 +43,7 @@ describe('IOVA allocation', () => {
     expect(m.domain?.iovad.allocated().find((n) => n.lo === Number(d >> 12n))?.hi).toBe(Number(d >> 12n) + 32)
   })
 
-  it('R20 the walk is next-fit: the hole left by alignment is not revisited', () => {
+  it('K-R20 the walk is next-fit: the hole left by alignment is not revisited', () => {
     const d = new IovaDomain(4096, 1)
     const lim = 2 ** 20
     const a = d.allocRange(1, lim, true)
@@ -53,7 +53,7 @@ describe('IOVA allocation', () => {
     expect([a?.lo, b?.lo, c?.lo]).toEqual([0xfffff, 0xffff8, 0xffff7])
   })
 
-  it('R21 freed small IOVAs come back from the per-CPU magazine', () => {
+  it('K-R21 freed small IOVAs come back from the per-CPU magazine', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const d = m.domain!
     const a = d.allocIova(1, 0xfffff, true)
@@ -70,7 +70,7 @@ describe('IOVA allocation', () => {
     expect(b).toBe(0xffffe)
   })
 
-  it('R21 a full magazine moves to the depot and delayed work trims it back to the tree', () => {
+  it('K-R21 a full magazine moves to the depot and delayed work trims it back to the tree', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const d = m.domain!
     const pfns: number[] = []
@@ -88,13 +88,13 @@ describe('IOVA allocation', () => {
     expect(d.caches.cachedPfns().length).toBe(pfns.length - 127)
   })
 
-  it('R22 pfn 0 is never handed out', () => {
+  it('K-R22 pfn 0 is never handed out', () => {
     const d = new IovaDomain(4096, 1)
     const got = [1, 2, 3, 4].map(() => d.allocRange(1, 4, true)?.lo)
     expect(got).toEqual([3, 2, 1, undefined])
   })
 
-  it('R22 reserved ranges (the MSI window, the host bridge windows, P2P BAR windows) are never handed out', () => {
+  it('K-R22 reserved ranges (the MSI window, the host bridge windows, P2P BAR windows) are never handed out', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const sixteen = 16n << 20n
     const a = iommuDmaAllocIova(m, sixteen, m.dev.dmaMask ?? 0n)
@@ -111,7 +111,7 @@ describe('IOVA allocation', () => {
     expect(hex(iommuDmaAllocIova(m2, 4096n, m2.dev.dmaMask ?? 0n))).toBe('0xffeff000')
   })
 
-  it('R20 IOVA addresses of a plan follow the same walk (page strategy, 28-bit mask, reference platform)', () => {
+  it('K-R20 IOVA addresses of a plan follow the same walk (page strategy, 28-bit mask, reference platform)', () => {
     const { result } = run({
       kernel: '6.12',
       ramBytes: '0x20000000',

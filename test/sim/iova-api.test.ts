@@ -9,7 +9,7 @@ import { findings, machine, map, ram, run, unmap } from './helpers.js'
 const P = 0x1_0000_0000n
 
 describe('the IOVA API', () => {
-  it('R13 an untrusted device without a swiotlb pool: a sub-granule link fails with -ENOMEM ("bounce buffers are inactive"), a scatterlist maps entry by entry and fails', () => {
+  it('K-R13 an untrusted device without a swiotlb pool: a sub-granule link fails with -ENOMEM ("bounce buffers are inactive"), a scatterlist maps entry by entry and fails', () => {
     // 4 GiB of RAM or less: x86 sets up no swiotlb pool (pci_swiotlb_detect()).
     const m = machine({ ramBytes: '0x20000000', device: { trusted: false, dmaMask: 64 } })
     expect(m.swiotlb).toBeUndefined()
@@ -27,7 +27,7 @@ describe('the IOVA API', () => {
     expect(sg.result.transactions[0]?.calls.find((c) => c.fn === 'dma_map_sgtable')?.errno).toBe('-EIO')
   })
 
-  it('R32 from 6.18 an MMIO range on a device that bounces is refused with -EPERM before anything is linked', () => {
+  it('K-R32 from 6.18 an MMIO range on a device that bounces is refused with -EPERM before anything is linked', () => {
     const m = machine({ device: { trusted: false, dmaMask: 64 } })
     const st = newIovaState()
     expect(m.api.dma_iova_try_alloc(st, P, 0x3000n)).toBe(true)
@@ -36,7 +36,7 @@ describe('the IOVA API', () => {
     m.api.dma_iova_destroy(st, 0n, DMA_TO_DEVICE, 0)
   })
 
-  it('R26 a failed dma_iova_try_alloc zeroes the state and the strategy falls back to per-range mappings', () => {
+  it('K-R26 a failed dma_iova_try_alloc zeroes the state and the strategy falls back to per-range mappings', () => {
     const m = machine({}, { exhaustIova: true })
     const st = newIovaState()
     st.addr = 123n
@@ -57,7 +57,7 @@ describe('the IOVA API', () => {
     expect(result.ok).toBe(true)
   })
 
-  it('R27 a 6.12 kernel has no IOVA API: behind VT-d the driver built for 7.0 gets the stub that says no and maps each range (seen on QEMU)', () => {
+  it('K-R27 a 6.12 kernel has no IOVA API: behind VT-d the driver built for 7.0 gets the stub that says no and maps each range (seen on QEMU)', () => {
     // test/kernel scenario strict_iova: Debian 6.12 gave 0xfffe000 and 0xfffc000, one IOVA per buffer.
     const spec = (kernel: string) => ({
       kernel,
@@ -76,7 +76,7 @@ describe('the IOVA API', () => {
     expect(run(spec('6.16')).result.transactions[0]?.path).toBe('iova')
   })
 
-  it('R27 the IOVA API is only usable behind IOMMU-DMA; elsewhere link and sync are the -EOPNOTSUPP stubs', () => {
+  it('K-R27 the IOVA API is only usable behind IOMMU-DMA; elsewhere link and sync are the -EOPNOTSUPP stubs', () => {
     for (const iommu of ['passthrough', 'none'] as const) {
       const m = machine({ iommu })
       const st = newIovaState()
@@ -87,7 +87,7 @@ describe('the IOVA API', () => {
     }
   })
 
-  it('R28 only the first link may start off the granule; links at an unaligned IOVA are refused by the IOMMU', () => {
+  it('K-R28 only the first link may start off the granule; links at an unaligned IOVA are refused by the IOMMU', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x4000n)
@@ -96,7 +96,7 @@ describe('the IOVA API', () => {
     expect(m.api.dma_iova_link(st, P, 0x800n, 0x1000n, DMA_BIDIRECTIONAL, 0)).toBe(-ERRNO.EINVAL)
   })
 
-  it('R29 the first link must use the sub-granule offset given to dma_iova_try_alloc', () => {
+  it('K-R29 the first link must use the sub-granule offset given to dma_iova_try_alloc', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, P + 0x200n, 0x1000n)
@@ -108,7 +108,7 @@ describe('the IOVA API', () => {
     expect(m.api.dma_iova_link(st, P + 0x600n, 0n, 0x100n, DMA_BIDIRECTIONAL, 0)).toBe(-ERRNO.EINVAL)
   })
 
-  it('R30 links are invisible to the device until dma_iova_sync', () => {
+  it('K-R30 links are invisible to the device until dma_iova_sync', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x1000n)
@@ -120,7 +120,7 @@ describe('the IOVA API', () => {
     expect(findings(m, 'DMAR')).toHaveLength(1)
   })
 
-  it('R31 links outside the state or over a linked granule are hard errors (not checked by the kernel)', () => {
+  it('K-R31 links outside the state or over a linked granule are hard errors (not checked by the kernel)', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x2000n)
@@ -134,7 +134,7 @@ describe('the IOVA API', () => {
     expect(findings(m, 'K-R31').every((f) => f.severity === 'error')).toBe(true)
   })
 
-  it('R32 an untrusted device bounces only the unaligned head and tail granules', () => {
+  it('K-R32 an untrusted device bounces only the unaligned head and tail granules', () => {
     // The bounce slot keeps the buffer's offset in its granule only through min_align_mask (NVMe's 4 KiB - 1).
     const m = machine({ device: { trusted: false, minAlignMask: 0xfff } })
     const st = newIovaState()
@@ -155,7 +155,7 @@ describe('the IOVA API', () => {
     expect(m.swiotlb?.mappedSlots).toBe(0)
   })
 
-  it('R32 without min_align_mask the bounced head lands granule-aligned and the IOMMU refuses the link', () => {
+  it('K-R32 without min_align_mask the bounced head lands granule-aligned and the IOMMU refuses the link', () => {
     const m = machine({ device: { trusted: false } })
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, P + 0x800n, 0x3000n)
@@ -164,7 +164,7 @@ describe('the IOVA API', () => {
     expect(m.swiotlb?.mappedSlots).toBe(0)
   })
 
-  it('R33 a non-coherent device gets cache cleaning per link and per-granule invalidation on unlink', () => {
+  it('K-R33 a non-coherent device gets cache cleaning per link and per-granule invalidation on unlink', () => {
     const m = machine({ device: { coherent: false } })
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x4000n)
@@ -176,7 +176,7 @@ describe('the IOVA API', () => {
     expect(m.stats.total[8]).toBe(1 + 4)
   })
 
-  it('R34 unlinking what was never linked makes the kernel WARN (and dmaplan say why)', () => {
+  it('K-R34 unlinking what was never linked makes the kernel WARN (and dmaplan say why)', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x2000n)
@@ -187,7 +187,7 @@ describe('the IOVA API', () => {
     expect(f.filter((x) => x.source === 'dmaplan').map((x) => x.message)).toEqual(['dmaplan IOVA-API check (not tracked by the kernel): dma_iova_unlink() unlinks granule 1 of the state, which is not linked'])
   })
 
-  it('R35 dma-debug does not track the IOVA API: a sync on its range is a false "not allocated"', () => {
+  it('K-R35 dma-debug does not track the IOVA API: a sync on its range is a false "not allocated"', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x1000n)
@@ -201,7 +201,7 @@ describe('the IOVA API', () => {
     expect(f[0]?.message).toMatch(/false positive/)
   })
 
-  it('R36 dma_iova_try_alloc ignores min_align_mask, which __iommu_dma_map refuses above the granule', () => {
+  it('K-R36 dma_iova_try_alloc ignores min_align_mask, which __iommu_dma_map refuses above the granule', () => {
     const m = machine({ device: { minAlignMask: 0x1fff } })
     expect(m.api.dma_map_phys(P, 0x1000n, DMA_BIDIRECTIONAL, 0)).toBe((1n << 64n) - 1n)
     expect(findings(m, 'K-R14')[0]?.message).toMatch(/Unsupported alignment constraint/)
@@ -220,7 +220,7 @@ describe('the IOVA API', () => {
     expect(findings(m, 'D14')[0]?.message).toMatch(/dmaplan IOVA-API check.*dma_iova_destroy\(\) with DMA_FROM_DEVICE on a range linked with DMA_TO_DEVICE/)
   })
 
-  it('R8 (dmaplan) a state used after dma_iova_destroy is reported', () => {
+  it('K-R8 (dmaplan) a state used after dma_iova_destroy is reported', () => {
     const m = machine()
     const st = newIovaState()
     m.api.dma_iova_try_alloc(st, 0n, 0x1000n)

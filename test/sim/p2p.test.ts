@@ -13,14 +13,14 @@ const gpu = (at?: string, extra = {}) => ({ name: 'gpu', ...(at ? { at } : {}), 
 const vram = { name: 'v', memory: 'p2p', provider: 'gpu', bytes: '0x2000' }
 
 describe('P2P DMA', () => {
-  it("P1 only pages of a P2P provider's BAR are P2P pages", () => {
+  it("K-P1 only pages of a P2P provider's BAR are P2P pages", () => {
     const m = machine({ devices: [gpu()] })
     expect(m.api.pci_p2pdma_state(newP2pState(), 0x1_0000_0000n)).toBe('PCI_P2PDMA_MAP_NONE')
     // A P2P page: the answer is the client's (this one is not a PCI device, P2).
     expect(m.api.pci_p2pdma_state(newP2pState(), BAR)).toBe('PCI_P2PDMA_MAP_NOT_SUPPORTED')
   })
 
-  it('P2 not a PCI client: NOT_SUPPORTED; the answer is cached per client', () => {
+  it('K-P2 not a PCI client: NOT_SUPPORTED; the answer is cached per client', () => {
     const m = machine({ device: { pci: false }, devices: [gpu()] })
     expect(m.p2p.mapType('gpu')).toBe('PCI_P2PDMA_MAP_NOT_SUPPORTED')
     m.p2p.mapType('gpu')
@@ -28,7 +28,7 @@ describe('P2P DMA', () => {
     expect(m.p2p.calcCalls).toBe(1)
   })
 
-  it('P3 a common switch without ACS redirect gives bus addresses; redirect or separate root ports go through the host bridge', () => {
+  it('K-P3 a common switch without ACS redirect gives bus addresses; redirect or separate root ports go through the host bridge', () => {
     const sw = [{ name: 'sw' }]
     expect(machine({ switches: sw, device: { at: 'sw' }, devices: [gpu('sw')] }).p2p.mapType('gpu')).toBe('PCI_P2PDMA_MAP_BUS_ADDR')
     const acs = [{ name: 'sw', acsRedirect: true }]
@@ -42,11 +42,11 @@ describe('P2P DMA', () => {
     expect(machine({ switches: nested, device: { at: 'a' }, devices: [gpu('b')] }).p2p.mapType('gpu')).toBe('PCI_P2PDMA_MAP_BUS_ADDR')
   })
 
-  it('P4 through the host bridge only where the host bridge is allowed', () => {
+  it('K-P4 through the host bridge only where the host bridge is allowed', () => {
     expect(machine({ hostBridgeP2P: true, devices: [gpu()] }).p2p.mapType('gpu')).toBe('PCI_P2PDMA_MAP_THRU_HOST_BRIDGE')
   })
 
-  it('P5 bus address = physical address + bus offset; the switch routes it to the peer without the IOMMU', () => {
+  it('K-P5 bus address = physical address + bus offset; the switch routes it to the peer without the IOMMU', () => {
     const { result, machine: m } = run({
       switches: [{ name: 'sw' }],
       device: { at: 'sw' },
@@ -59,7 +59,7 @@ describe('P2P DMA', () => {
     expect(m.domain?.pgtable.writes).toBe(0)
   })
 
-  it('P6 host-bridge P2P is mapped like MMIO through the IOMMU (6.18+); dma_map_sg does not add MMIO', () => {
+  it('K-P6 host-bridge P2P is mapped like MMIO through the IOMMU (6.18+); dma_map_sg does not add MMIO', () => {
     const { machine: m, result } = run({
       hostBridgeP2P: true,
       devices: [gpu()],
@@ -77,7 +77,7 @@ describe('P2P DMA', () => {
     expect(sg.domain?.pgtable.translate(sg.domain.pfn(dma))?.prot).toBe(IOMMU_READ | IOMMU_CACHE)
   })
 
-  it('P7 unreachable peers: sg -EREMOTEIO, blk BLK_STS_INVAL, HMM DMA_MAPPING_ERROR, p2p-bus refuses', () => {
+  it('K-P7 unreachable peers: sg -EREMOTEIO, blk BLK_STS_INVAL, HMM DMA_MAPPING_ERROR, p2p-bus refuses', () => {
     const base = { switches: [{ name: 'sw' }], device: { at: 'sw' }, devices: [gpu('sw')], regions: [vram] }
     const opt = { p2pUnsupported: true }
     const call = (strategy: string, fn: string) =>
@@ -88,7 +88,7 @@ describe('P2P DMA', () => {
     expect(call('p2p-bus', 'dma_map_sgtable')?.errno).toBe('-EREMOTEIO')
   })
 
-  it('P8 a confidential guest has no P2P, and forced bouncing cannot map MMIO', () => {
+  it('K-P8 a confidential guest has no P2P, and forced bouncing cannot map MMIO', () => {
     expect(machine({ coco: true, switches: [{ name: 'sw' }], device: { at: 'sw' }, devices: [gpu('sw')] }).p2p.mapType('gpu')).toBe(
       'PCI_P2PDMA_MAP_NOT_SUPPORTED',
     )
@@ -103,7 +103,7 @@ describe('P2P DMA', () => {
     expect(result.transactions[0]?.status).toBe('failed')
   })
 
-  it('P10 the per-list state follows the provider of each page', () => {
+  it('K-P10 the per-list state follows the provider of each page', () => {
     const m = machine({
       switches: [{ name: 'sw' }],
       device: { at: 'sw' },

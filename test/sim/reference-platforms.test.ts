@@ -17,32 +17,32 @@ const twoPages = (extra = {}) => ({
 })
 
 describe('reference platforms', () => {
-  it('R20 VT-d strict: the first two single-page maps get IOVA 0xffff000 then 0xfffe000', () => {
+  it('K-R20 VT-d strict: the first two single-page maps get IOVA 0xffff000 then 0xfffe000', () => {
     const { result } = run(twoPages({ iommu: 'translated', flush: 'strict' }))
     expect(result.transactions.map((t) => t.segments[0]?.dma)).toEqual(['0xffff000', '0xfffe000'])
   })
 
-  it('R24 VT-d lazy: the same IOVAs, unmaps go through the flush queue', () => {
+  it('K-R24 VT-d lazy: the same IOVAs, unmaps go through the flush queue', () => {
     const { result, machine } = run(twoPages({ iommu: 'translated', flush: 'lazy' }))
     expect(result.transactions.map((t) => t.segments[0]?.dma)).toEqual(['0xffff000', '0xfffe000'])
     expect(machine.domain?.fq?.queued).toHaveLength(2)
     expect(result.totals.iotlbSyncs).toBe(0)
   })
 
-  it('R6 passthrough: a page above the 28-bit mask with no swiotlb pool fails', () => {
+  it('K-R6 passthrough: a page above the 28-bit mask with no swiotlb pool fails', () => {
     const { result } = run(twoPages({ iommu: 'passthrough' }))
     expect(result.platform.swiotlb).toBeNull()
     expect(result.transactions[0]?.status).toBe('failed')
     expect(result.transactions[1]?.segments[0]?.dma).toBe('0x26ae000')
   })
 
-  it('R6 no IOMMU: DMA address = phys below the mask; above it the overflow message and the error value', () => {
+  it('K-R6 no IOMMU: DMA address = phys below the mask; above it the overflow message and the error value', () => {
     const { result } = run(twoPages({ iommu: 'none' }))
     expect(result.dmesg).toContain('dev0 0000:00:03.0: DMA addr 0x0000000013f91000+4096 overflow (mask fffffff, bus limit 0).')
     expect(result.transactions[1]?.segments[0]?.dma).toBe('0x26ae000')
   })
 
-  it('S9 forced bounce with the pool at 0x15000000, above the 28-bit mask: every map fails with "swiotlb addr ... overflow"', () => {
+  it('K-S9 forced bounce with the pool at 0x15000000, above the 28-bit mask: every map fails with "swiotlb addr ... overflow"', () => {
     const { result } = run(twoPages({ iommu: 'none', swiotlb: { force: true, base: '0x15000000' } }))
     expect(result.transactions.map((t) => t.status)).toEqual(['failed', 'failed'])
     expect(result.dmesg.filter((l) => /swiotlb addr 0x0000000015000000\+4096 overflow \(mask fffffff, bus limit 0\)\./.test(l))).toEqual(['dev0 0000:00:03.0: swiotlb addr 0x0000000015000000+4096 overflow (mask fffffff, bus limit 0).'])

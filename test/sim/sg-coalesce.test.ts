@@ -38,7 +38,7 @@ describe('scatterlist coalescing', () => {
     ])
   })
 
-  it('C5 the merge test is unsigned: after an entry longer than max_seg, max_seg - cur_len wraps and the IOMMU merges past the limit (seen on QEMU)', () => {
+  it('K-C5 the merge test is unsigned: after an entry longer than max_seg, max_seg - cur_len wraps and the IOMMU merges past the limit (seen on QEMU)', () => {
     // Seen on Debian 6.12 with 2 KiB segments and three page entries (a list a driver cut in pages anyway): one 12 KiB segment.
     const m = machine({ device: { dmaMask: 28, maxSegmentSize: 2048 }, ramBytes: '0x20000000' })
     const pages = buildSgTable(
@@ -49,7 +49,7 @@ describe('scatterlist coalescing', () => {
     expect(dmaSegments(pages).map((x) => [hex(x.dma), hex(BigInt(x.len))])).toEqual([['0xfffc000', '0x3000']])
   })
 
-  it('C5 a maximum segment below a page: the driver cuts entries of at most that size within a page, dma-debug stays silent and each entry keeps its own granule', () => {
+  it('K-C5 a maximum segment below a page: the driver cuts entries of at most that size within a page, dma-debug stays silent and each entry keeps its own granule', () => {
     // test/kernel scenario strict_sg_small_seg: sg_alloc_table_from_pages_segment() refuses a maximum below a page, so the driver cuts its own entries.
     const m = machine({ device: { dmaMask: 28, maxSegmentSize: 2048 }, ramBytes: '0x20000000' })
     const sgt = buildSgTable(
@@ -118,14 +118,14 @@ describe('scatterlist coalescing', () => {
     expect(result.ok).toBe(true)
   })
 
-  it('C1 untrusted devices map entry by entry through swiotlb, no merging', () => {
+  it('K-C1 untrusted devices map entry by entry through swiotlb, no merging', () => {
     const m = machine({ device: { dmaMask: 32, trusted: false } })
     const { segs, sgt } = mapList(m, E1_RANGES)
     expect(sgt.swiotlb).toBe(true)
     expect(segs).toHaveLength(3)
   })
 
-  it('C2 each entry is mapped at its granule-aligned span, the offset kept in the DMA address', () => {
+  it('K-C2 each entry is mapped at its granule-aligned span, the offset kept in the DMA address', () => {
     const m = machine({ device: { dmaMask: 32 } })
     mapList(m, E1_RANGES)
     const d = m.domain!
@@ -134,7 +134,7 @@ describe('scatterlist coalescing', () => {
     expect(d.iovaToPhys(0xffffe000n)).toBe(A0 + 0x50000n)
   })
 
-  it('C3 a segment that fits before the boundary is not padded', () => {
+  it('K-C3 a segment that fits before the boundary is not padded', () => {
     const m = machine({ device: { dmaMask: 32, segmentBoundary: '0xffff' } })
     const { segs } = mapList(m, [
       { region: 'a', phys: A0, len: 0x4000n },
@@ -143,7 +143,7 @@ describe('scatterlist coalescing', () => {
     expect(segs).toEqual([['0xffff8000', '0x8000']])
   })
 
-  it('C4 one IOVA for the whole list; none when every entry is a bus address; -ENOMEM when IOVA runs out', () => {
+  it('K-C4 one IOVA for the whole list; none when every entry is a bus address; -ENOMEM when IOVA runs out', () => {
     const m = machine({ device: { dmaMask: 32 } })
     mapList(m, E1_RANGES)
     expect(m.domain?.iovad.allocated()).toHaveLength(1)
@@ -159,7 +159,7 @@ describe('scatterlist coalescing', () => {
     expect(m3.domain?.iovad.allocated()).toHaveLength(0)
   })
 
-  it('C5 merging stops at the device max segment size', () => {
+  it('K-C5 merging stops at the device max segment size', () => {
     const m = machine({ device: { dmaMask: 32, maxSegmentSize: 0x2000 } })
     const ranges: SgRange[] = [0, 1, 2].map((i) => ({ region: `r${i}`, phys: A0 + BigInt(i) * 0x10000n, len: 0x1000n }))
     const { segs } = mapList(m, ranges)
@@ -169,7 +169,7 @@ describe('scatterlist coalescing', () => {
     ])
   })
 
-  it('C6 physical contiguity does not matter, granule alignment does', () => {
+  it('K-C6 physical contiguity does not matter, granule alignment does', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const contiguous = mapList(m, [
       { region: 'a', phys: A0, len: 0x800n },
@@ -178,7 +178,7 @@ describe('scatterlist coalescing', () => {
     expect(contiguous.segs).toHaveLength(2)
   })
 
-  it('C7 unmap tears down the single IOVA range in one go', () => {
+  it('K-C7 unmap tears down the single IOVA range in one go', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const { sgt } = mapList(m, E1_RANGES)
     m.api.dma_unmap_sgtable(sgt, DMA_TO_DEVICE, 0)
@@ -186,7 +186,7 @@ describe('scatterlist coalescing', () => {
     expect(m.stats.total[2]).toBe(1)
   })
 
-  it("C8 from 6.16 a bus-address entry after the head takes the head's length; 6.12 uses its own", () => {
+  it("K-C8 from 6.16 a bus-address entry after the head takes the head's length; 6.12 uses its own", () => {
     const spec = (kernel: string) => ({
       kernel,
       switches: [{ name: 'sw' }],
@@ -203,13 +203,13 @@ describe('scatterlist coalescing', () => {
     expect(old.segs[1]).toEqual(['0x38000000000', '0x1000'])
   })
 
-  it('R37 dma_map_sg returns the segment count; the CPU view is left as it was', () => {
+  it('K-R37 dma_map_sg returns the segment count; the CPU view is left as it was', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const { sgt } = mapList(m, E1_RANGES)
     expect(sgt.sgl.map((s) => [hex(s.phys), s.length])).toEqual(E1_RANGES.map((r) => [hex(r.phys), Number(r.len)]))
   })
 
-  it('R38 the direct path never merges', () => {
+  it('K-R38 the direct path never merges', () => {
     const m = machine({ iommu: 'none' })
     const { segs } = mapList(m, [
       { region: 'a', phys: A0, len: 0x1000n },
@@ -218,7 +218,7 @@ describe('scatterlist coalescing', () => {
     expect(segs).toHaveLength(2)
   })
 
-  it('R39 a list may mix host memory and bus addresses; bus entries stay out of the IOVA', () => {
+  it('K-R39 a list may mix host memory and bus addresses; bus entries stay out of the IOVA', () => {
     const m = machine({
       kernel: '6.12',
       switches: [{ name: 'sw' }],

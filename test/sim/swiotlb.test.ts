@@ -12,7 +12,7 @@ const P = 0x1_0000_0000n
 const forced = (device = {}, swiotlb = {}) => machine({ iommu: 'none', swiotlb: { force: true, base: '0x10000000', bytes: '0x400000', ...swiotlb }, device })
 
 describe('swiotlb', () => {
-  it('S1 slots are 2 KiB in 128-slot segments: at most 256 KiB per mapping, never across a segment', () => {
+  it('K-S1 slots are 2 KiB in 128-slot segments: at most 256 KiB per mapping, never across a segment', () => {
     const m = forced()
     const pool = m.swiotlb!
     expect(pool.nslabs).toBe(2048)
@@ -26,13 +26,13 @@ describe('swiotlb', () => {
     expect(swiotlbSlabs(48n << 20n)).toBe(32768)
   })
 
-  it('S2 the maximum mapping size shrinks by min_align_mask rounded to a slot', () => {
+  it('K-S2 the maximum mapping size shrinks by min_align_mask rounded to a slot', () => {
     expect(Swiotlb.maxMappingSize(forced())).toBe(0x40000n)
     expect(Swiotlb.maxMappingSize(forced({ minAlignMask: 0xfff }))).toBe(0x40000n - 0x1000n)
     expect(forced().api.dma_max_mapping_size()).toBe(0x40000n)
   })
 
-  it('S3 allocations are slot aligned, page aligned from one page up, granule aligned for IOMMU callers', () => {
+  it('K-S3 allocations are slot aligned, page aligned from one page up, granule aligned for IOMMU callers', () => {
     const m = forced()
     const small = m.api.dma_map_phys(P + 0x10n, 0x100n, DMA_TO_DEVICE, 0)
     const page = m.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)
@@ -45,7 +45,7 @@ describe('swiotlb', () => {
     expect(bounce % 4096n).toBe(0n)
   })
 
-  it('S4 min_align_mask bits of the original address are kept in the bounce address', () => {
+  it('K-S4 min_align_mask bits of the original address are kept in the bounce address', () => {
     const m = forced({ minAlignMask: 0xfff })
     const a = m.api.dma_map_phys(P + 0x1a40n, 0x100n, DMA_TO_DEVICE, 0)
     expect(a & 0xfffn).toBe(0xa40n)
@@ -53,7 +53,7 @@ describe('swiotlb', () => {
     expect(b & 0xfffn).toBe(0xc40n)
   })
 
-  it('S5 a bounce buffer never crosses the device segment boundary', () => {
+  it('K-S5 a bounce buffer never crosses the device segment boundary', () => {
     const m = forced({ segmentBoundary: '0x1fff' })
     const a = m.api.dma_map_phys(P, 0x1800n, DMA_TO_DEVICE, 0)
     // 0x10000000..0x100017ff; the next 3 slots from 0x10001800 would cross 0x10002000,
@@ -64,7 +64,7 @@ describe('swiotlb', () => {
     expect((b ^ (b + 0x17ffn)) & ~0x1fffn).toBe(0n)
   })
 
-  it('S6 data moves at map (every direction), sync_for_device (TO/BIDI), sync_for_cpu (FROM/BIDI) and unmap (FROM/BIDI)', () => {
+  it('K-S6 data moves at map (every direction), sync_for_device (TO/BIDI), sync_for_cpu (FROM/BIDI) and unmap (FROM/BIDI)', () => {
     const m = forced()
     const orig = P + 0x3000n
     m.cpuWrite(orig, new Uint8Array([1, 2, 3, 4]))
@@ -86,14 +86,14 @@ describe('swiotlb', () => {
     expect(m.cpuRead(orig, 1)[0]).toBe(7)
   })
 
-  it('S7 a sync larger than the allocation warns "Buffer overflow detected" and is clamped', () => {
+  it('K-S7 a sync larger than the allocation warns "Buffer overflow detected" and is clamped', () => {
     const m = forced()
     const a = m.api.dma_map_phys(P, 0x100n, DMA_BIDIRECTIONAL, 0)
     m.api.dma_sync_single_for_cpu(a, 0x1000n, DMA_BIDIRECTIONAL)
     expect(findings(m, 'K-S7')[0]?.message).toMatch(/Buffer overflow detected\. Allocation size: 256\. Mapping size: 4096\./)
   })
 
-  it('S8 exhaustion fails with "swiotlb buffer is full" (not with DMA_ATTR_NO_WARN)', () => {
+  it('K-S8 exhaustion fails with "swiotlb buffer is full" (not with DMA_ATTR_NO_WARN)', () => {
     const full = machine({ iommu: 'none', swiotlb: { force: true } }, { swiotlbFull: true })
     expect(full.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
     expect(findings(full, 'K-S8')[0]?.message).toMatch(/swiotlb buffer is full \(sz: 4096 bytes\), total 32768 \(slots\), used 32768 \(slots\)/)
@@ -106,14 +106,14 @@ describe('swiotlb', () => {
     expect(none.api.dma_map_phys(0x13f91000n, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
   })
 
-  it('S9 a bounce slot the device cannot reach is released and the map fails', () => {
+  it('K-S9 a bounce slot the device cannot reach is released and the map fails', () => {
     const m = machine({ iommu: 'none', swiotlb: { force: true, base: '0x15000000' }, ramBytes: '0x20000000', device: { dmaMask: 28 } })
     expect(m.api.dma_map_phys(0x100000n * 0x10n, 0x1000n, DMA_TO_DEVICE, 0)).toBe(DMA_MAPPING_ERROR)
     expect(findings(m, 'K-S9')[0]?.message).toMatch(/swiotlb addr 0x0000000015000000\+4096 overflow \(mask fffffff, bus limit 0\)/)
     expect(m.swiotlb?.mappedSlots).toBe(0)
   })
 
-  it('S10 the first bounce clears dma_skip_sync for good', () => {
+  it('K-S10 the first bounce clears dma_skip_sync for good', () => {
     const m = forced()
     expect(m.dev.dmaSkipSync).toBe(true)
     const a = m.api.dma_map_phys(P, 0x100n, DMA_TO_DEVICE, 0)
@@ -121,7 +121,7 @@ describe('swiotlb', () => {
     expect(m.dev.dmaSkipSync).toBe(false)
   })
 
-  it('S11 when bouncing happens: forced, unreachable, kmalloc rule, untrusted sub-granule; MMIO never', () => {
+  it('K-S11 when bouncing happens: forced, unreachable, kmalloc rule, untrusted sub-granule; MMIO never', () => {
     const masked = machine({ iommu: 'none', device: { dmaMask: 32 } })
     expect(masked.swiotlb?.isBuffer(masked.api.dma_map_phys(P, 0x1000n, DMA_TO_DEVICE, 0))).toBe(true)
     // kmalloc rule (K-R11): non-coherent, not TO_DEVICE, a kmalloc size class that is not cache-line aligned.
@@ -138,7 +138,7 @@ describe('swiotlb', () => {
     expect(forced().api.dma_map_phys(0x380_0000_0000n, 0x1000n, DMA_TO_DEVICE, MMIO)).toBe(DMA_MAPPING_ERROR)
   })
 
-  it("S12 bounce buffers are shared memory: a confidential guest's device reads plaintext through them", () => {
+  it("K-S12 bounce buffers are shared memory: a confidential guest's device reads plaintext through them", () => {
     const m = machine({ iommu: 'none', coco: true, regions: [{ name: 'r', memory: 'ram', bytes: '0x1000', encrypted: true, phys: '0x100000000' }] })
     m.cpuWrite(P, new Uint8Array([0x11, 0x22]))
     // Private memory reads as ciphertext for the device...
