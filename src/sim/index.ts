@@ -8,6 +8,7 @@
  * process.stdout.write(formatSummary(result))         // the readable report
  * fs.writeFileSync('out.json', resultToJson(result))  // 64-bit values as "0x..." strings
  * process.exitCode = result.ok ? 0 : 1
+ * compareStrategies(plan)                             // every strategy on each transaction, typed figures
  */
 import type { Plan } from '../plan/ir.js'
 import type { SimOptions } from './options.js'
@@ -23,6 +24,8 @@ export { runPlan } from './run/simulate.js'
 export type { RunOutput } from './run/simulate.js'
 export { describePattern } from './result/pattern-doc.js'
 export { STRATEGIES } from './strategies/index.js'
+export { compareStrategies } from './compare/compare.js'
+export type { StrategyRow, TransactionComparison } from './compare/compare.js'
 export type { TxContext, TxMapping, HwSegment, MapOutcome, StrategyFn } from './strategies/strategy.js'
 
 /** Simulate a plan. Throws SimError when the plan cannot be placed on its platform. */
