@@ -7,6 +7,7 @@
  * Every drawn element of the result carries data-* attributes (kind, tx,
  * addresses in exact hex) so that tests and tools can find it.
  */
+import type { SwiotlbPool } from '../sim/result/layout/index.js'
 import type { SimResult } from '../sim/result/schema.js'
 import { brokenAxis, gapText, zoomText } from './axis.js'
 import type { BrokenAxis, Island } from './axis.js'
@@ -125,8 +126,7 @@ function physCaption(result: SimResult, m: TxModel, i: Island): string {
     const owners = [...new Set(p2p.map((r) => r.provider ?? '?'))]
     return `PCI BAR of ${owners.join(', ')}`
   }
-  const pool = result.platform.swiotlb
-  if (pool && i.start >= BigInt(pool.base) && i.end <= BigInt(pool.base) + BigInt(pool.slots) * 2048n) return 'swiotlb pool'
+  if (m.pool !== undefined && i.start >= m.pool.start && i.end <= m.pool.end) return 'swiotlb pool'
   const ram = result.platform.ram.some((r) => i.start >= BigInt(r.start) && i.end <= BigInt(r.end))
   return ram ? 'System RAM' : 'physical'
 }
@@ -207,7 +207,7 @@ function dedupe(overlays: readonly Overlay[]): Overlay[] {
 function physBand(result: SimResult, m: TxModel): BandDraw {
   const axis = brokenAxis(
     m.regions.map((r) => ({ start: r.phys, end: r.phys + r.bytes })),
-    { x0: X0, x1: X1, align: 4096n },
+    { x0: X0, x1: X1, align: m.page },
   )
   const boxes = m.regions.map((r, ri): Box => {
     const { x0, x1 } = spanX(axis, r.phys, r.bytes)
@@ -240,7 +240,7 @@ function physBand(result: SimResult, m: TxModel): BandDraw {
       ...(r.kind.startsWith('p2p') ? { dash: '6 3' } : {}),
       ...(r.kind === 'encrypted' ? { pattern: 'url(#dp-private)' } : {}),
       overlays,
-      ticks: innerTicks(axis, r.phys - (r.phys % 4096n), ((r.phys % 4096n) + r.bytes + 4095n) & ~4095n, 4096n).filter((t) => t > x0 + 0.5 && t < x1 - 0.5),
+      ticks: innerTicks(axis, r.pages.start, r.pages.len, m.page).filter((t) => t > x0 + 0.5 && t < x1 - 0.5),
     }
   })
   return {
@@ -255,18 +255,19 @@ function physBand(result: SimResult, m: TxModel): BandDraw {
   }
 }
 
-function bounceBand(result: SimResult, m: TxModel): BandDraw {
+/** The band of the slots `m.bounce` holds, in the platform's pool. */
+function bounceBand(m: TxModel, pool: SwiotlbPool): BandDraw {
+  const slot = human(pool.slotSize)
   const axis = brokenAxis(
     m.bounce.map((b) => ({ start: b.start, end: b.start + b.len })),
-    { x0: X0, x1: X1, align: 2048n },
+    { x0: X0, x1: X1, align: pool.slotSize },
   )
-  const pool = result.platform.swiotlb
   const boxes = m.bounce.map((b): Box => {
     const { x0, x1 } = spanX(axis, b.start, b.len)
     return {
       x0,
       x1,
-      lines: [b.slots === 1 ? `swiotlb slot ${b.slot}` : `swiotlb slots ${b.slot}-${b.slot + b.slots - 1} (${b.slots} x 2 KiB)`, `${hex(b.start)} +${hex(b.len)}`],
+      lines: [b.slots === 1 ? `swiotlb slot ${b.slot}` : `swiotlb slots ${b.slot}-${b.slot + b.slots - 1} (${b.slots} x ${slot})`, `${hex(b.start)} +${hex(b.len)}`],
       data: {
         'data-kind': 'bounce-slot',
         'data-id': b.id,
@@ -282,14 +283,14 @@ function bounceBand(result: SimResult, m: TxModel): BandDraw {
       stroke: COLORS.bounce,
       pattern: 'url(#dp-bounce)',
       overlays: dedupe(usedOverlays(m, b.id, (a) => axis.x(a))).map((o) => ({ ...o, strip: true, opacity: 0.85 })),
-      ticks: innerTicks(axis, b.start, b.len, 2048n),
+      ticks: innerTicks(axis, b.start, b.len, pool.slotSize),
     }
   })
-  const poolText = pool ? `swiotlb pool at ${hex(BigInt(pool.base))} (${pool.slots} slots)` : 'swiotlb'
+  const poolText = `swiotlb pool at ${hex(pool.start)} (${pool.slots} slots)`
   return {
     key: 'bounce',
     title: 'swiotlb bounce slots',
-    subtitle: '2 KiB each, physical',
+    subtitle: `${slot} each, physical`,
     axis,
     boxes,
     axisTexts: axisTexts(axis, () => poolText, ''),
@@ -305,7 +306,7 @@ function iovaBand(m: TxModel): BandDraw {
   )
   const boxes = m.iova.map((r): Box => {
     const { x0, x1 } = spanX(axis, r.start, r.len)
-    const granules = r.len / m.granule
+    const granules = r.granules
     return {
       x0,
       x1,
@@ -489,7 +490,7 @@ function bypass(a0: number, a1: number, y1: number, b0: number, b1: number, y2: 
 
 export function txPicture(result: SimResult, m: TxModel): string {
   const bands: BandDraw[] = [physBand(result, m)]
-  if (m.bounce.length > 0) bands.push(bounceBand(result, m))
+  if (m.pool !== undefined && m.bounce.length > 0) bands.push(bounceBand(m, m.pool))
   if (result.device.path === 'iommu') bands.push(iovaBand(m))
   const seg = segBand(m)
   bands.push(seg)
