@@ -13,7 +13,7 @@ import { legend, sharedDefs } from './legend.js'
 import { txModel } from './model.js'
 import type { TxModel } from './model.js'
 import type { ReportOptions } from './options.js'
-import { txPicture } from './picture.js'
+import { txPicture } from './picture/picture.js'
 import { STYLE } from './style.js'
 
 /** Table rows past this are summarised (a million-page HMM mirror folds into runs, but a list can still be long). */
