@@ -10,6 +10,7 @@ import { regionColor } from '../palette.js'
 import { num } from '../svg.js'
 import type { Attrs } from '../svg.js'
 
+/** A part of a box painted over it: where a link reaches it, or bytes no entry reaches. */
 export interface Overlay {
   readonly x0: number
   readonly x1: number
@@ -21,7 +22,7 @@ export interface Overlay {
   readonly strip?: boolean
 }
 
-
+/** One element of a band (a region, slots, an IOVA range, an entry), with its label lines and data-* attributes. */
 export interface Box {
   readonly x0: number
   readonly x1: number
@@ -39,7 +40,7 @@ export interface Box {
   readonly ticks: readonly number[]
 }
 
-
+/** A text of an axis row: an island's edge, its caption, or a gap. */
 export interface AxisText {
   readonly x: number
   readonly anchor: 'start' | 'middle' | 'end'
@@ -92,7 +93,6 @@ function linksTo(m: TxModel, id: string): readonly Link[] {
   return byId.get(id) ?? []
 }
 
-
 /** Overlays of a box: the parts links reach, in their region's colour. */
 export function usedOverlays(m: TxModel, id: string, x: (addr: bigint) => number): Overlay[] {
   return linksTo(m, id)
@@ -117,6 +117,7 @@ export function xHoles(x0: number, x1: number, overlays: readonly Overlay[]): { 
   return out
 }
 
+/** Overlays less those that would paint the same pixels again (many links reach one IOVA range or slot). */
 export function dedupe(overlays: readonly Overlay[]): Overlay[] {
   const seen = new Set<string>()
   return overlays.filter((o) => {

@@ -13,6 +13,7 @@ export const SMALL = 10
 /** Narrow boxes get their label outside, with a leader line; past this many a staircase of labels hides the picture, and the tables under it carry them. */
 export const MAX_OUTSIDE_LABELS = 12
 
+/** Where a range sits on an axis, in pixels. */
 export const spanX = (axis: BrokenAxis, start: bigint, len: bigint): { x0: number; x1: number } => {
   const x0 = axis.x(start)
   const x1 = axis.x(start + len)
