@@ -5,13 +5,8 @@
  */
 export { formatU64 as hex } from '../plan/u64.js'
 
-/** A result's hex string (or a plain count) as bigint. */
-export const big = (v: string | number | bigint): bigint => (typeof v === 'bigint' ? v : BigInt(v))
-
 export const alignDown = (v: bigint, a: bigint): bigint => (v / a) * a
 export const alignUp = (v: bigint, a: bigint): bigint => ((v + a - 1n) / a) * a
-export const minB = (a: bigint, b: bigint): bigint => (a < b ? a : b)
-export const maxB = (a: bigint, b: bigint): bigint => (a > b ? a : b)
 
 /** Human size for captions and tooltips ("16 KiB", "2.5 KiB", "512 B"); labels keep the exact hex. */
 export function human(v: bigint | number): string {
@@ -35,18 +30,4 @@ export function human(v: bigint | number): string {
 export interface Span {
   readonly start: bigint
   readonly end: bigint
-}
-
-/** Parts of [start, end) not covered by the (possibly overlapping) spans. */
-export function holes(start: bigint, end: bigint, covered: readonly Span[]): Span[] {
-  const sorted = [...covered].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
-  const out: Span[] = []
-  let at = start
-  for (const s of sorted) {
-    if (s.end <= at || s.start >= end) continue
-    if (s.start > at) out.push({ start: at, end: s.start })
-    at = maxB(at, s.end)
-  }
-  if (at < end) out.push({ start: at, end })
-  return out
 }

@@ -6,13 +6,14 @@
  */
 import type { Plan } from '../plan/ir.js'
 import type { SimKernelCall, SimResult, TransactionResult } from '../sim/result/schema.js'
+import { swiotlbPool } from '../sim/result/layout/index.js'
 import { esc } from './escape.js'
 import { hex, human } from './hex.js'
 import { legend, sharedDefs } from './legend.js'
 import { txModel } from './model.js'
 import type { TxModel } from './model.js'
 import type { ReportOptions } from './options.js'
-import { txPicture } from './picture.js'
+import { txPicture } from './picture/picture.js'
 import { STYLE } from './style.js'
 
 /** Table rows past this are summarised (a million-page HMM mirror folds into runs, but a list can still be long). */
@@ -35,7 +36,8 @@ function header(r: SimResult, plan: Plan, o: ReportOptions): string {
       : p.iommu === 'passthrough'
         ? 'IOMMU in passthrough (identity)'
         : 'no IOMMU'
-  const sw = p.swiotlb ? `pool at ${hex(BigInt(p.swiotlb.base))}, ${p.swiotlb.slots} slots of 2 KiB (${human(p.swiotlb.slots * 2048)})${p.swiotlb.force ? ', swiotlb=force' : ''}` : 'none'
+  const pool = swiotlbPool(r)
+  const sw = pool ? `pool at ${hex(pool.start)}, ${pool.slots} slots of ${human(pool.slotSize)} (${human(pool.end - pool.start)})${p.swiotlb?.force ? ', swiotlb=force' : ''}` : 'none'
   const d = r.device
   const fi = r.faultInjection
   const injected = [
@@ -139,7 +141,7 @@ function addressTables(m: TxModel): string {
       .slice(0, MAX_ROWS)
       .map(
         (r) =>
-          `<tr><td class="addr">${hex(r.start)}</td><td class="addr">${hex(r.len)}</td><td class="num">${r.len / m.granule}</td><td>${r.source === 'segments' ? 'the list\'s IOVAs' : `<code>${esc(r.source)}()</code>`}</td></tr>`,
+          `<tr><td class="addr">${hex(r.start)}</td><td class="addr">${hex(r.len)}</td><td class="num">${r.granules}</td><td>${r.source === 'segments' ? 'the list\'s IOVAs' : `<code>${esc(r.source)}()</code>`}</td></tr>`,
       )
       .join('')
     out.push(

@@ -1,6 +1,9 @@
 /** dmaplan compare: every transaction under every applicable strategy, with the rule for the others. */
 import { describe, expect, it } from 'vitest'
+import { compareStrategies } from '../../src/sim/index.js'
 import { dmaplan } from '../support/cli.js'
+import { loadExample } from '../support/examples.js'
+import { ROOT } from '../support/fixtures.js'
 
 describe('dmaplan compare', () => {
   it('puts the strategies side by side and marks the planned one', () => {
@@ -20,5 +23,31 @@ describe('dmaplan compare', () => {
     const peer = json.transactions.find((t) => t.tx === 'peer')
     expect(peer?.rows.find((x) => x.strategy === 'iova')?.refused).toMatch(/^R3: near_buf is P2P memory of gpu0/)
     expect(peer?.rows.find((x) => x.strategy === 'p2p-bus')?.segments).toBe(1)
+  })
+})
+
+describe('compareStrategies (library)', () => {
+  it('returns the figures of every strategy as typed rows', async () => {
+    const [c, ...more] = compareStrategies(await loadExample(`${ROOT}/examples/sg-coalesce.ts`))
+    expect(more).toEqual([])
+    expect(c?.tx).toBe('io')
+    expect(c?.planned).toBe('sg')
+    expect(c?.alike).toEqual([])
+    expect(c?.rows.map((r) => r.strategy)).toEqual(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto'])
+    expect(c?.rows.find((r) => r.strategy === 'sg')).toEqual({
+      strategy: 'sg',
+      ok: true,
+      status: 'unmapped',
+      path: 'sg (3 entries -> 1 segments)',
+      calls: 4,
+      iovaPages: 4,
+      pteWrites: 6,
+      iotlbFlushes: 1,
+      bounceBytes: 0,
+      segments: 1,
+      metadataBytes: 112,
+      findings: 0,
+    })
+    expect(c?.rows.find((r) => r.strategy === 'hmm')).toEqual({ strategy: 'hmm', refused: 'R9: strategy hmm needs kernel 6.16 or later, but this plan targets 6.12.' })
   })
 })

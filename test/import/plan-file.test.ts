@@ -128,7 +128,7 @@ describe('the imported example (examples/traces)', () => {
 
 describe('compare on an imported trace', () => {
   it("compares a driver's recurring mapping once and names the transactions of its shape", async () => {
-    const { compareStrategies } = await import('../../src/cli/compare.js')
+    const { compareStrategies } = await import('../../src/sim/index.js')
     const decoded = decodePlan(JSON.parse(readFileSync(join('examples', 'traces', 'nvme-7.3.plan.json'), 'utf8')))
     if (!decoded.ok) throw new Error('the example does not decode')
     const c = compareStrategies(decoded.plan)

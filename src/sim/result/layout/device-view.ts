@@ -1,55 +1,40 @@
 /**
- * Which bytes of which region each segment of the hardware list carries.
- *
- * The result lists the segments but not this correspondence, so it is
- * recomputed the way the simulator's strategies define the device's view:
+ * Which bytes of which region each segment of the hardware list carries,
+ * the way the strategies define the device's view of a transaction:
  * - every strategy but hmm lays the transaction's regions end to end and
  *   reaches byte p of that buffer through the segment whose running length
  *   passes p (src/sim/strategies/strategy.ts, BufferView);
  * - hmm mirrors the regions page by page (each region from the page that
- *   holds its first byte), and a segment covers mirror pages
- *   [first, first + entries).
+ *   holds its first byte, mm/hmm.c hmm_dma_map_pfn()), and a segment covers
+ *   mirror pages [first, first + entries) of dma_entry_size each.
  */
-import type { TransactionResult } from '../sim/result/schema.js'
-import { maxB, minB } from './hex.js'
+import { max, min } from '../../addr.js'
+import { PAGE_SIZE } from '../../consts.js'
+import type { TransactionResult } from '../schema.js'
+import type { DeviceView, Piece } from './types.js'
 
 interface RegionLike {
   readonly phys: bigint
   readonly bytes: bigint
 }
 
-export interface RawPiece {
-  readonly region: number
-  readonly offset: bigint
-  readonly len: bigint
-  readonly phys: bigint
-  readonly dma: bigint
-  readonly segment: number
-}
+export type RawPiece = Omit<Piece, 'route'>
 
-export interface Layout {
-  readonly pieces: RawPiece[]
+export interface DeviceLayout extends DeviceView {
+  readonly pieces: readonly RawPiece[]
   /** Where each segment starts on the device axis. */
-  readonly segmentAt: bigint[]
-  /** Length of the device axis. */
-  readonly total: bigint
-  /** The axis is the HMM mirror (page-indexed), not the transfer. */
-  readonly mirror: boolean
-  /** The mirror's page size (dma_entry_size). */
-  readonly page: bigint
+  readonly segmentAt: readonly bigint[]
 }
-
-const PAGE = 4096n
 
 /** dma_entry_size of the transaction's hmm_dma_map_alloc() call, if it made one. */
 function entrySize(tx: TransactionResult): bigint {
   const call = tx.calls.find((c) => c.fn === 'hmm_dma_map_alloc')
   const size = call?.args['dma_entry_size']
-  return typeof size === 'number' && size > 0 ? BigInt(size) : PAGE
+  return typeof size === 'number' && size > 0 ? BigInt(size) : BigInt(PAGE_SIZE)
 }
 
-export function pieces(tx: TransactionResult, regions: readonly RegionLike[]): Layout {
-  const segs = tx.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first), entries: BigInt(s.entries) }))
+export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]): DeviceLayout {
+  const segs = tx.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first) }))
   const out: RawPiece[] = []
   if (tx.strategy === 'hmm') {
     const page = entrySize(tx)
@@ -64,8 +49,8 @@ export function pieces(tx: TransactionResult, regions: readonly RegionLike[]): L
       const se = ss + s.len
       regions.forEach((r, ri) => {
         const rs = starts[ri] ?? 0n
-        const lo = maxB(rs, ss)
-        const hi = minB(rs + r.bytes, se)
+        const lo = max(rs, ss)
+        const hi = min(rs + r.bytes, se)
         if (lo < hi) out.push({ region: ri, offset: lo - rs, len: hi - lo, phys: r.phys + (lo - rs), dma: s.dma + (lo - ss), segment: si })
       })
     })
@@ -88,10 +73,10 @@ export function pieces(tx: TransactionResult, regions: readonly RegionLike[]): L
     const rs = starts[ri] ?? 0n
     segs.forEach((s, si) => {
       const sa = segmentAt[si] ?? 0n
-      const lo = maxB(rs, sa)
-      const hi = minB(rs + r.bytes, sa + s.len)
+      const lo = max(rs, sa)
+      const hi = min(rs + r.bytes, sa + s.len)
       if (lo < hi) out.push({ region: ri, offset: lo - rs, len: hi - lo, phys: r.phys + (lo - rs), dma: s.dma + (lo - sa), segment: si })
     })
   })
-  return { pieces: out, segmentAt, total: maxB(at, ss), mirror: false, page: PAGE }
+  return { pieces: out, segmentAt, total: max(at, ss), mirror: false, page: BigInt(PAGE_SIZE) }
 }

@@ -1,23 +1,23 @@
 /**
- * The IOVA ranges of a transaction. The result has no list of IOVA
- * allocations, so they are read from what it does have:
+ * The IOVA ranges of a transaction, from what the result records:
  * - calls that allocate IOVA space and say where: dma_iova_try_alloc()
- *   (state.addr is the IOVA plus the first range's offset in its granule)
- *   and hmm_dma_map_alloc() (one range of nr_entries * dma_entry_size);
+ *   (state.addr is the IOVA plus the first range's offset in its granule,
+ *   drivers/iommu/dma-iommu.c dma_iova_try_alloc()) and hmm_dma_map_alloc()
+ *   (one range of nr_entries * dma_entry_size, mm/hmm.c);
  * - calls that map one range and return its IOVA: dma_map_phys() and its
  *   older names, dma_alloc_coherent() (a range the error path may have
  *   released, still worth drawing for a failed transaction);
  * - otherwise the DMA addresses of the list itself (dma_map_sgtable(), the
  *   block iterators, HMM per page), rounded out to the granule.
- * The allocator may reserve more than that (rcache power-of-two rounding);
- * the transaction's counters say how many granules it allocated.
+ * The allocator may reserve more than that (drivers/iommu/iova.c rcache
+ * power-of-two rounding); the transaction's counters say how many granules
+ * it allocated.
  */
-import type { TransactionResult } from '../sim/result/schema.js'
-import { alignDown, alignUp } from './hex.js'
-import type { Span } from './hex.js'
-import type { IovaRange, Piece, PhysRange } from './model.js'
+import { alignDown, alignUp } from '../../addr.js'
+import { DMA_MAPPING_ERROR } from '../../consts.js'
+import type { TransactionResult } from '../schema.js'
+import type { IovaRange, Piece, PhysRange, Span } from './types.js'
 
-const MAPPING_ERROR = (1n << 64n) - 1n
 const MAP_CALLS = new Set(['dma_map_phys', 'dma_map_page_attrs', 'dma_map_resource', 'dma_alloc_coherent'])
 
 interface Found extends Span {
@@ -52,7 +52,7 @@ export function iovaRanges(tx: TransactionResult, regions: readonly PhysRange[],
         const addr = hexArg(ret)
         const size = hexArg(args['size'])
         const phys = hexArg(args['phys'])
-        if (addr === undefined || addr === MAPPING_ERROR || size === undefined) continue
+        if (addr === undefined || addr === DMA_MAPPING_ERROR || size === undefined) continue
         if (phys !== undefined && busPhys(phys)) continue
         add(addr, size, c.fn)
       }
@@ -75,6 +75,5 @@ export function iovaRanges(tx: TransactionResult, regions: readonly PhysRange[],
   }
   for (const s of merged) found.push({ ...s, source: 'segments' })
   found.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
-  return found.map((f, i) => ({ id: `${tx.name}/iova/${i}`, start: f.start, len: f.end - f.start, source: f.source }))
+  return found.map((f, i) => ({ id: `${tx.name}/iova/${i}`, start: f.start, len: f.end - f.start, granules: (f.end - f.start) / granule, source: f.source }))
 }
-
