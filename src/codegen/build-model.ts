@@ -4,6 +4,7 @@
  * into actions that know what to unwind when they fail.
  */
 import type { DeviceIR, MapStep, Plan, RegionIR } from '../plan/ir.js'
+import { PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 import { pagesOf } from '../plan/schema.js'
 import { deviceByName, resolveKind } from '../plan/topology.js'
 import { CodegenError } from './errors.js'
@@ -12,8 +13,6 @@ import type { Action, BufAlloc, BufModel, CodegenModel, SliceModel, TxModel } fr
 import { PARTS } from './parts/index.js'
 import { STRATEGIES } from './strategies/index.js'
 import type { StrategyContext } from './strategies/index.js'
-
-const PAGE = 4096n
 
 export function buildModel(plan: Plan): CodegenModel {
   const kernel = kernelShape(plan.platform.kernel)

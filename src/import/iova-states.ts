@@ -11,8 +11,8 @@
  * otherwise (gaps, or more than one range per offset) is not what the plan's
  * strategy does, and is left out with its reason.
  */
-import { DMA_ATTR } from '../sim/consts.js'
-import type { DmaAttrName } from '../sim/consts.js'
+import { DMA_ATTR } from '../plan/kernel-consts.js'
+import type { DmaAttrName } from '../plan/kernel-consts.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
 import { TRACE_DIRS } from './events.js'

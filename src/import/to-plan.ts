@@ -34,13 +34,11 @@ import type { DmaTraceEvent } from './trace-line.js'
 import type { IovaCall } from './iova-probes.js'
 import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.js'
 import type { ProbeHit } from './iova-probes.js'
-import { JIFFY_MS } from '../sim/consts.js'
+import { DMA_MAPPING_ERROR, JIFFY_MS, PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
 import { parseTraceLine, TraceSyntaxError } from './trace-line.js'
 
-const PAGE = 0x1000n
-const DMA_MAPPING_ERROR = (1n << 64n) - 1n
 
 export interface ImportOptions {
   /** Only this device's events (dev_name(), such as 0000:00:04.0). */
