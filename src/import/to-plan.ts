@@ -35,6 +35,7 @@ import type { IovaCall } from './iova-probes.js'
 import { IovaCallPairing, parseIovaProbe, parseTickProbe } from './iova-probes.js'
 import type { ProbeHit } from './iova-probes.js'
 import { DMA_MAPPING_ERROR, JIFFY_MS, PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
+import { unreachable } from '../plan/unreachable.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
 import { parseTraceLine, TraceSyntaxError } from './trace-line.js'
@@ -454,6 +455,8 @@ class DeviceTraffic {
       case 'alloc-sgt':
       case 'free-sgt':
         return this.leftOut('non-contiguous allocations (dma_alloc_noncontiguous)')
+      default:
+        return unreachable(e)
     }
   }
 

@@ -29,6 +29,7 @@ import * as m from './mapping.js'
 import { KernelBug } from './mapping.js'
 import { C } from '../stats.js'
 import type { P2pState } from './p2pdma.js'
+import { unreachable } from '../../plan/unreachable.js'
 
 export const HMM_PFN_VALID = 1 << 0
 export const HMM_PFN_DMA_MAPPED = 1 << 1
@@ -136,7 +137,8 @@ export class Hmm {
     }
     const physPfn = map.pfns[idx] as number
     const paddr = BigInt(physPfn) * 4096n
-    switch (env.p2p.state(p2p, paddr)) {
+    const p2pType = env.p2p.state(p2p, paddr)
+    switch (p2pType) {
       case 'PCI_P2PDMA_MAP_NONE':
         break
       case 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE':
@@ -146,8 +148,10 @@ export class Hmm {
       case 'PCI_P2PDMA_MAP_BUS_ADDR':
         map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED
         return env.p2p.busAddr(p2p, paddr)
-      default:
+      case 'PCI_P2PDMA_MAP_NOT_SUPPORTED':
         return DMA_MAPPING_ERROR
+      default:
+        return unreachable(p2pType)
     }
     let dma: bigint
     if (useIova) {

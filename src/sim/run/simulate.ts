@@ -6,6 +6,7 @@
  */
 import type { MapStep, Plan, Step } from '../../plan/ir.js'
 import { formatU64 } from '../../plan/u64.js'
+import { unreachable } from '../../plan/unreachable.js'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import { attrBits } from '../dma/attrs.js'
@@ -228,8 +229,18 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         if (s.observed) compareObserved(m, s, tx)
         return
       }
-      default:
+      case 'device-read':
+      case 'device-write':
+      case 'sync-for-cpu':
+      case 'sync-for-device':
+      case 'hmm-fault':
+      case 'hmm-invalidate':
+      case 'unlink':
+      case 'unmap':
+      case 'keep':
         break
+      default:
+        unreachable(s)
     }
     const tx = txs.get(s.tx)
     if (tx === undefined || tx.mapping === undefined || tx.status !== 'mapped') return
@@ -268,6 +279,8 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         snapshot(tx)
         tx.status = 'kept'
         return
+      default:
+        unreachable(s)
     }
   }
 

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module'
 import type * as TsMorph from 'ts-morph'
 import type { DeviceIR, Plan, RegionIR, Step } from '../../../plan/ir.js'
+import { unreachable } from '../../../plan/unreachable.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
 import { formatTypeScriptSync } from '../../ts/prettier-sync.js'
@@ -170,6 +171,8 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
       return `.keep(${literal(s.tx)})`
     case 'wait':
       return `.wait(${s.ms})`
+    default:
+      return unreachable(s)
   }
 }
 
