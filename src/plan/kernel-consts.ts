@@ -13,6 +13,9 @@ export const DMA_MAPPING_ERROR = U64_MAX
 export const PAGE_SHIFT = 12
 export const PAGE_SIZE = 1 << PAGE_SHIFT
 export const PAGE_SIZE_N = BigInt(PAGE_SIZE)
+/** include/linux/mm.h offset_in_page() and include/linux/pfn.h PHYS_PFN(). */
+export const offsetInPage = (addr: bigint): bigint => addr & (PAGE_SIZE_N - 1n)
+export const physPfn = (phys: bigint): bigint => phys >> BigInt(PAGE_SHIFT)
 
 /** include/linux/dma-mapping.h: attribute bits. */
 export const DMA_ATTR = {

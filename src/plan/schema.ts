@@ -8,7 +8,7 @@ import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
 import { PAGE_SIZE_N } from './kernel-consts.js'
-import { formatU64, parseU64 } from './u64.js'
+import { formatU64, parseU64, U64_MAX } from './u64.js'
 
 /** A 64-bit unsigned value: hex or decimal string (or a safe integer) in JSON, bigint in memory. */
 export const u64 = z.codec(
@@ -247,7 +247,7 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
     if (r.offset >= PAGE_SIZE_N) out.push({ message: `region ${r.name} has offset 0x${r.offset.toString(16)}; the offset is the first byte's place within its 4 KiB page, below 0x1000`, path: [...path, 'offset'] })
     if (r.phys !== undefined && (r.phys & (PAGE_SIZE_N - 1n)) !== r.offset)
       out.push({ message: `region ${r.name} starts at physical 0x${r.phys.toString(16)}, whose offset within its page is not the region's offset 0x${r.offset.toString(16)}`, path: [...path, 'phys'] })
-    if (r.phys !== undefined && r.phys + r.bytes - 1n > (1n << 64n) - 1n)
+    if (r.phys !== undefined && r.phys + r.bytes - 1n > U64_MAX)
       out.push({ message: `region ${r.name} runs past the end of the 64-bit physical address space`, path: [...path, 'bytes'] })
     if (r.memory === 'p2p') {
       const provider = plan.devices.find((d) => d.name === r.provider)

@@ -5,7 +5,7 @@
  * every read against what the plan expects; and reports what is left over.
  */
 import type { MapStep, Plan, Step } from '../../plan/ir.js'
-import { formatU64 } from '../../plan/u64.js'
+import { formatU64, U64_MAX } from '../../plan/u64.js'
 import { unreachable } from '../../plan/unreachable.js'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../consts.js'
 import type { DmaDir } from '../consts.js'
@@ -362,7 +362,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
 }
 
 function formatArg(v: ArgValue): string | number | boolean | null {
-  if (typeof v === 'bigint') return formatU64(v & ((1n << 64n) - 1n))
+  if (typeof v === 'bigint') return formatU64(v & U64_MAX)
   return v
 }
 
