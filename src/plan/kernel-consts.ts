@@ -107,6 +107,12 @@ export const L1_CACHE_SHIFT = 6
 
 /** arm64 ARCH_DMA_MINALIGN, used by the kmalloc bounce rule (R11) for non-coherent devices. */
 export const ARCH_DMA_MINALIGN = 128
+/**
+ * arch/arm64/include/asm/cache.h cache_line_size(): the cache writeback
+ * granule of common arm64 cores, what dma_get_cache_alignment() returns; the
+ * line of the model's CPU cache for non-coherent devices.
+ */
+export const CACHE_LINE_SIZE = 64
 
 /** include/linux/scatterlist.h on 64-bit with CONFIG_NEED_SG_DMA_LENGTH and _FLAGS. */
 export const SIZEOF_SCATTERLIST = 32
