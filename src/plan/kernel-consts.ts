@@ -98,6 +98,10 @@ export const IOMMU_NOEXEC = 1 << 3
 export const IOMMU_MMIO = 1 << 4
 export const IOMMU_PRIV = 1 << 5
 
+/** drivers/iommu/intel/iommu.h: VT-d's page frames are 4 KiB whatever the domain's granule. */
+export const VTD_PAGE_SHIFT = 12
+export const VTD_PAGE_MASK = ~((1n << BigInt(VTD_PAGE_SHIFT)) - 1n) & U64_MAX
+
 /** kernel/dma/debug.c. */
 export const HASH_SIZE = 16384
 export const HASH_FN_SHIFT = 13
