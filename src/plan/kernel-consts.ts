@@ -17,6 +17,11 @@ export const PAGE_SIZE_N = BigInt(PAGE_SIZE)
 export const offsetInPage = (addr: bigint): bigint => addr & (PAGE_SIZE_N - 1n)
 export const physPfn = (phys: bigint): bigint => phys >> BigInt(PAGE_SHIFT)
 
+/** include/linux/blk_types.h. */
+export const SECTOR_SHIFT = 9
+export const SECTOR_SIZE = 1 << SECTOR_SHIFT
+export const SECTOR_SIZE_N = BigInt(SECTOR_SIZE)
+
 /** include/linux/dma-mapping.h: attribute bits. */
 export const DMA_ATTR = {
   DMA_ATTR_WEAK_ORDERING: 1 << 1,

@@ -8,7 +8,7 @@
  * ModuleFlavour and keeps the rest.
  */
 import { clangFormat } from '../../c/clang-format.js'
-import { PAGE_SIZE, PAGE_SIZE_N } from '../../../plan/kernel-consts.js'
+import { PAGE_SIZE, PAGE_SIZE_N, SECTOR_SIZE_N } from '../../../plan/kernel-consts.js'
 import { U64_MAX } from '../../../plan/u64.js'
 import { CWriter } from '../../c/writer.js'
 import { describeBuf, describeDevice, describePlatform, describeTx, hexOf } from '../../describe.js'
@@ -155,7 +155,7 @@ function blkRequests(m: CodegenModel): { sectors: number; segments: number } {
     for (const s of t.slices) {
       if (s.part.id !== 'blk') continue
       const bytes = t.bufs.slice(s.first, s.first + s.count).reduce((n, b) => n + b.bytes, 0n)
-      sectors = Math.max(sectors, Number((bytes + 511n) / 512n))
+      sectors = Math.max(sectors, Number((bytes + SECTOR_SIZE_N - 1n) / SECTOR_SIZE_N))
       segments = Math.max(segments, s.segs)
     }
   return { sectors, segments }
