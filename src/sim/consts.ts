@@ -3,7 +3,7 @@
  * re-exported here for the simulator's modules) and the machine's it models.
  */
 export * from '../plan/kernel-consts.js'
-export { U64_MAX as U64_MASK } from '../plan/u64.js'
+export { U64_MAX } from '../plan/u64.js'
 
 /** QEMU q35 puts at most this much RAM below 4 GiB once RAM reaches 0xb0000000. */
 export const Q35_LOWMEM_SPLIT = 0xb000_0000n

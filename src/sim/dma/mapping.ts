@@ -6,7 +6,7 @@
  * HMM and the block layer call these internally, drivers through api.ts.
  */
 import { DMA_BIT_MASK, fls, hex, minNotZero } from '../addr.js'
-import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, PAGE_SIZE_N, REQUIRE_COHERENT, U64_MASK } from '../consts.js'
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, PAGE_SIZE_N, REQUIRE_COHERENT, U64_MAX } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import * as direct from './direct.js'
 import * as iommu from './dma-iommu.js'
@@ -197,7 +197,7 @@ export function needUnmap(env: Env): boolean {
 
 /** dma_max_mapping_size(). */
 export function maxMappingSize(env: Env): bigint {
-  const SIZE_MAX = U64_MASK
+  const SIZE_MAX = U64_MAX
   if (env.dev.dmaIommu) return env.dev.untrusted && env.swiotlb ? Swiotlb.maxMappingSize(env) : SIZE_MAX
   if (env.swiotlb && (addressingLimited(env) || env.forceBounce)) return Swiotlb.maxMappingSize(env)
   return SIZE_MAX

@@ -7,7 +7,7 @@
  */
 import type { Plan } from '../../plan/ir.js'
 import { p2pDecision } from '../../plan/topology.js'
-import { PAGE_SIZE_N, U64_MASK } from '../consts.js'
+import { PAGE_SIZE_N, U64_MAX } from '../consts.js'
 import type { BarPlacement } from '../mem/layout.js'
 
 export type P2pMapType = 'PCI_P2PDMA_MAP_NONE' | 'PCI_P2PDMA_MAP_NOT_SUPPORTED' | 'PCI_P2PDMA_MAP_BUS_ADDR' | 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE'
@@ -96,6 +96,6 @@ export class P2pDma {
 
   /** pci_p2pdma_bus_addr_map(): the PCI bus address of a P2P physical address (P5). */
   busAddr(st: P2pState, phys: bigint): bigint {
-    return (phys + st.busOffset) & U64_MASK
+    return (phys + st.busOffset) & U64_MAX
   }
 }
