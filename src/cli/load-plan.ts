@@ -16,14 +16,11 @@ import type { Violation } from '../plan/rules/validate.js'
 import { InputError } from './errors.js'
 import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
+import type { Located } from './location.js'
 import { importTypeScript } from './import-ts.js'
 
 /** A broken rule, located. */
-export interface Located {
-  readonly where: string
-  readonly rule: string
-  readonly message: string
-}
+export type { Located } from './location.js'
 
 export interface LoadedPlan {
   readonly file: string

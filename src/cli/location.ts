@@ -1,6 +1,13 @@
 /** file:line:col as the command line prints it: relative to the working directory when shorter. */
 import { isAbsolute, relative } from 'node:path'
 
+/** A broken rule where the command line shows it. */
+export interface Located {
+  readonly where: string
+  readonly rule: string
+  readonly message: string
+}
+
 export function showPath(file: string): string {
   if (!isAbsolute(file)) return file
   const rel = relative(process.cwd(), file)

@@ -6,7 +6,7 @@
  */
 import { Project, ts } from 'ts-morph'
 import { InputError } from './errors.js'
-import type { Located } from './load-plan.js'
+import type { Located } from './location.js'
 import { showPath } from './location.js'
 import { PACKAGE_TYPES } from './package-root.js'
 

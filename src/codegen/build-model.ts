@@ -4,16 +4,16 @@
  * into actions that know what to unwind when they fail.
  */
 import type { DeviceIR, MapStep, Plan, RegionIR } from '../plan/ir.js'
+import { PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 import { pagesOf } from '../plan/schema.js'
 import { deviceByName, resolveKind } from '../plan/topology.js'
+import { unreachable } from '../plan/unreachable.js'
 import { CodegenError } from './errors.js'
 import { kernelShape } from './kernel-shape.js'
 import type { Action, BufAlloc, BufModel, CodegenModel, SliceModel, TxModel } from './model.js'
 import { PARTS } from './parts/index.js'
 import { STRATEGIES } from './strategies/index.js'
 import type { StrategyContext } from './strategies/index.js'
-
-const PAGE = 4096n
 
 export function buildModel(plan: Plan): CodegenModel {
   const kernel = kernelShape(plan.platform.kernel)
@@ -194,6 +194,8 @@ function resolveSteps(plan: Plan, txs: ReadonlyMap<string, TxModel>, buf: (name:
       case 'wait':
         actions.push({ op: 'wait', ms: s.ms })
         break
+      default:
+        unreachable(s)
     }
   }
   return { actions, kept: [...live].reverse().filter((t) => keptNames.has(t.name)) }

@@ -15,6 +15,7 @@
  */
 import type { DeviceIR, PlatformIR, RegionIR } from '../plan/ir.js'
 import { DEFAULT_KERNEL } from '../plan/kernel.js'
+import { PAGE_SIZE_N } from '../plan/kernel-consts.js'
 import { toU64 } from '../plan/u64.js'
 import { startPlan } from './builder.js'
 import { PlanShapeError } from './errors.js'
@@ -24,8 +25,6 @@ import type { Region } from './region.js'
 import type { DeviceSpec, PlatformSpec, RamSpec, RangeSpec } from './spec.js'
 import type { SpecAlignment } from './types/arith.js'
 import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToPlatformFacts } from './types/context.js'
-
-const PAGE_SIZE = 4096
 
 /**
  * RAM is private memory on a confidential guest unless the guest shared it.
@@ -167,8 +166,8 @@ function deviceIR(name: string, spec: DeviceSpec): DeviceIR {
 
 function regionIR(name: string, memory: RegionIR['memory'], spec: RangeSpec, encrypted: boolean, provider?: string): RegionIR {
   const phys = spec.phys !== undefined ? toU64(spec.phys, `${name}.phys`) : undefined
-  const offset = 'pages' in spec ? 0n : BigInt(spec.offset ?? Number((phys ?? 0n) % BigInt(PAGE_SIZE)))
-  const bytes = 'pages' in spec ? BigInt(spec.pages) * BigInt(PAGE_SIZE) : toU64(spec.bytes, `${name}.bytes`)
+  const offset = 'pages' in spec ? 0n : BigInt(spec.offset ?? Number((phys ?? 0n) % PAGE_SIZE_N))
+  const bytes = 'pages' in spec ? BigInt(spec.pages) * PAGE_SIZE_N : toU64(spec.bytes, `${name}.bytes`)
   return {
     name,
     memory,

@@ -4,6 +4,8 @@
  * their place is reserved: iova-states.ts), time passes as wait steps, and
  * what the traffic does wrong is a defect with the dma-debug check it is.
  */
+import { DMA_MAPPING_ERROR, PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
+import { unreachable } from '../plan/unreachable.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
 import { PlatformEvidence } from './infer-platform.js'
@@ -15,8 +17,6 @@ import { reconstructSgEntries } from './sg-reconstruct.js'
 import { ATTRS, DIR, hexJson, hexList, PLAN_ATTRS } from './step-json.js'
 import type { DmaTraceEvent } from './trace-line.js'
 
-const PAGE = 0x1000n
-const DMA_MAPPING_ERROR = (1n << 64n) - 1n
 
 interface Live {
   readonly tx: string
@@ -352,6 +352,8 @@ export class DeviceTraffic {
       case 'alloc-sgt':
       case 'free-sgt':
         return this.leftOut('non-contiguous allocations (dma_alloc_noncontiguous)')
+      default:
+        return unreachable(e)
     }
   }
 

@@ -15,11 +15,19 @@
  *   the fq_flush probe shows that timer run, and only a lazy domain has one.
  */
 import type { PlatformName } from './platforms.js'
+import { IOVA_DEFAULT_FQ_SIZE, IOVA_DEFAULT_FQ_TIMEOUT_MS, JIFFY_MS, msecsToJiffies, PAGE_SIZE_N } from '../plan/kernel-consts.js'
 
-/** Lazy reuse cannot come sooner than this after the unmap, unless the flush queue filled (ms: 3 jiffies of 4 ms). */
-const LAZY_EARLIEST_MS = 8
-/** The flush queue's ring holds 255 IOVAs: more unmaps in between may have flushed it (IOVA_DEFAULT_FQ_SIZE - 1). */
-const FQ_RING = 255
+/** The bits of an address within its page (~PAGE_MASK). */
+const IN_PAGE = PAGE_SIZE_N - 1n
+
+/**
+ * Lazy reuse cannot come sooner than this after the unmap, unless the flush
+ * queue filled (ms): its timer, armed for 3 jiffies, may fire 2 whole
+ * jiffies later.
+ */
+const LAZY_EARLIEST_MS = (msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS) - 1) * JIFFY_MS
+/** The flush queue's ring holds IOVA_DEFAULT_FQ_SIZE - 1 IOVAs: more unmaps in between may have flushed it. */
+const FQ_RING = IOVA_DEFAULT_FQ_SIZE - 1
 /** How soon after an unmap's event a map in a deeper interrupt may have come inside the unmap's call (ms). */
 const INSIDE_MS = 0.5
 /** Unmapped IOVAs remembered for reuse (a bound on memory, not on the trace). */
@@ -47,9 +55,9 @@ export class PlatformEvidence {
   /** A single mapping; `irq` its interrupt level, `interrupted` when an interrupt's events came right before it (so its IOVA may predate them). */
   map(dma: bigint, phys: bigint, size: bigint, ms: number, line: number, irq: number, interrupted: boolean): void {
     if (dma === phys) this.#identity++
-    else if ((dma & 0xfffn) === (phys & 0xfffn)) this.#keepsOffset++
+    else if ((dma & IN_PAGE) === (phys & IN_PAGE)) this.#keepsOffset++
     else if ((dma & 0x7ffn) === 0n) this.#slotAligned++
-    const page = dma & ~0xfffn
+    const page = dma & ~IN_PAGE
     const freed = this.#freed.get(page)
     if (freed !== undefined && this.#quickReuse === undefined && ms - freed.at < LAZY_EARLIEST_MS && this.#unmaps - freed.unmaps < FQ_RING) this.#quickReuse = { line, ms: ms - freed.at }
     const last = this.#lastFreedPage
@@ -63,8 +71,8 @@ export class PlatformEvidence {
 
   unmap(dma: bigint, size: bigint, ms: number, line: number, irq: number): void {
     this.#unmaps++
-    if (this.#freed.size < REMEMBERED) this.#freed.set(dma & ~0xfffn, { at: ms, unmaps: this.#unmaps, line })
-    if (onePage(dma, size)) this.#lastFreedPage = { page: dma & ~0xfffn, at: ms, unmaps: this.#unmaps, line, irq }
+    if (this.#freed.size < REMEMBERED) this.#freed.set(dma & ~IN_PAGE, { at: ms, unmaps: this.#unmaps, line })
+    if (onePage(dma, size)) this.#lastFreedPage = { page: dma & ~IN_PAGE, at: ms, unmaps: this.#unmaps, line, irq }
   }
 
   /** Another allocation of IOVA space (a coherent buffer, a scatterlist, an IOVA state): it may have taken the IOVA last freed. */
@@ -98,5 +106,5 @@ export class PlatformEvidence {
 
 /** A mapping within one 4 KiB page: the IOVA allocator's smallest size, whose cache a single-page unmap fills. */
 function onePage(dma: bigint, size: bigint): boolean {
-  return (dma & 0xfffn) + size <= 0x1000n
+  return (dma & IN_PAGE) + size <= PAGE_SIZE_N
 }

@@ -7,7 +7,7 @@
 import { kernelHas } from '../plan/kernel-changes.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
 import type { KernelVersion } from '../plan/kernel.js'
-import { JIFFY_MS } from '../sim/consts.js'
+import { JIFFY_MS } from '../plan/kernel-consts.js'
 
 /** The newest release whose single-mapping events have these names. */
 export function inferKernel(names: ReadonlySet<string>): KernelVersion | undefined {

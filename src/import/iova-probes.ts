@@ -12,6 +12,7 @@
  * release without the API the kernel refuses them and nothing is recorded.
  */
 import { formatU64 } from '../plan/u64.js'
+import { unreachable } from '../plan/unreachable.js'
 import { TRACE_DIRS } from './events.js'
 import { irqLevel } from './trace-line.js'
 
@@ -219,6 +220,8 @@ function iovaCall(entry: ProbeHit, exit: ProbeHit | undefined, within: string | 
       return { fn: 'iova_destroy', addr: big(e.addr), stateSize: big(e.state_size), mappedLen: big(e.mapped_len), dir: dirName(Number(e.dir)), attrs: big(e.attrs), ...w }
     case 'iova_free':
       return { fn: 'iova_free', addr: big(e.addr), stateSize: big(e.state_size), ...w }
+    default:
+      return unreachable(entry.event)
   }
 }
 

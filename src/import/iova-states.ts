@@ -11,9 +11,10 @@
  * otherwise (gaps, or more than one range per offset) is not what the plan's
  * strategy does, and is left out with its reason.
  */
-import { DMA_ATTR } from '../sim/consts.js'
-import type { DmaAttrName } from '../sim/consts.js'
+import { DMA_ATTR } from '../plan/kernel-consts.js'
+import type { DmaAttrName } from '../plan/kernel-consts.js'
 import { formatU64 as hex } from '../plan/u64.js'
+import { unreachable } from '../plan/unreachable.js'
 import type { TraceDir } from './events.js'
 import { TRACE_DIRS } from './events.js'
 import type { IovaCall } from './iova-probes.js'
@@ -127,6 +128,8 @@ export class IovaStates {
         if (tx !== undefined) s.unmap(tx, line)
         return
       }
+      default:
+        unreachable(c)
     }
   }
 

@@ -3,7 +3,7 @@
  * the entries' physical addresses and the DMA segments, and only the
  * segments have lengths.
  */
-const PAGE = 0x1000n
+import { PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 
 /**
  * The entries' lengths of a scatterlist from its entries' physical

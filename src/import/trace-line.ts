@@ -15,6 +15,7 @@
 import type { DmaEventClass, DmaEventName, TraceDir } from './events.js'
 import { DMA_EVENTS, isDmaEvent } from './events.js'
 import { FieldReader } from './field-reader.js'
+import { unreachable } from '../plan/unreachable.js'
 
 /** What every event line has. */
 export interface TraceHeader {
@@ -129,7 +130,8 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, irq: 
   const device = r.device()
   const dir = r.dir()
   let e: DmaTraceEvent
-  switch (DMA_EVENTS[event].class) {
+  const eventClass = DMA_EVENTS[event].class
+  switch (eventClass) {
     case 'map': {
       const dma = r.hex('dma_addr')
       const size = r.dec('size')
@@ -203,6 +205,8 @@ function readEvent(r: FieldReader, task: string, pid: number, cpu: number, irq: 
       e = { line, task, pid, cpu, irq, time, event, class: 'free-sgt', device, dir, dma, size, physAddrs: r.array('phys_addrs') }
       break
     }
+    default:
+      unreachable(eventClass)
   }
   r.end()
   return e

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Plan, Step } from './ir.js'
 import { planSchema } from './schema.js'
+import { unreachable } from './unreachable.js'
 
 export interface PlanIssue {
   /** Where in the JSON document, as a dotted path ("steps.3.tx"). */
@@ -38,8 +39,16 @@ function issueText(issue: z.core.$ZodIssue): string {
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
     case 'invalid_union':
       return issue.path.length > 0 ? 'is not a value this field accepts' : issue.message
-    default:
+    case 'too_big':
+    case 'too_small':
+    case 'invalid_format':
+    case 'not_multiple_of':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'custom':
       return issue.message
+    default:
+      return unreachable(issue)
   }
 }
 

@@ -7,7 +7,8 @@ import { z } from 'zod'
 import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
-import { formatU64, parseU64 } from './u64.js'
+import { PAGE_SIZE_N } from './kernel-consts.js'
+import { formatU64, parseU64, U64_MAX } from './u64.js'
 
 /** A 64-bit unsigned value: hex or decimal string (or a safe integer) in JSON, bigint in memory. */
 export const u64 = z.codec(
@@ -33,8 +34,6 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/
 export const identifier = z
   .string()
   .regex(IDENTIFIER, 'must be a C identifier: a letter or _, then letters, digits or _, at most 48 characters')
-
-const PAGE_SIZE = 4096n
 
 export const kernelVersion = z.enum(KERNEL_VERSIONS)
 export const strategy = z.enum(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto'])
@@ -245,10 +244,10 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
   plan.regions.forEach((r, i) => {
     const path = ['regions', i]
     if (r.bytes === 0n) out.push({ message: `region ${r.name} is empty; give it at least one byte`, path: [...path, 'bytes'] })
-    if (r.offset >= PAGE_SIZE) out.push({ message: `region ${r.name} has offset 0x${r.offset.toString(16)}; the offset is the first byte's place within its 4 KiB page, below 0x1000`, path: [...path, 'offset'] })
-    if (r.phys !== undefined && (r.phys & (PAGE_SIZE - 1n)) !== r.offset)
+    if (r.offset >= PAGE_SIZE_N) out.push({ message: `region ${r.name} has offset 0x${r.offset.toString(16)}; the offset is the first byte's place within its 4 KiB page, below 0x1000`, path: [...path, 'offset'] })
+    if (r.phys !== undefined && (r.phys & (PAGE_SIZE_N - 1n)) !== r.offset)
       out.push({ message: `region ${r.name} starts at physical 0x${r.phys.toString(16)}, whose offset within its page is not the region's offset 0x${r.offset.toString(16)}`, path: [...path, 'phys'] })
-    if (r.phys !== undefined && r.phys + r.bytes - 1n > (1n << 64n) - 1n)
+    if (r.phys !== undefined && r.phys + r.bytes - 1n > U64_MAX)
       out.push({ message: `region ${r.name} runs past the end of the 64-bit physical address space`, path: [...path, 'bytes'] })
     if (r.memory === 'p2p') {
       const provider = plan.devices.find((d) => d.name === r.provider)
@@ -297,7 +296,7 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
 /** Pages a region touches (hmm mirrors whole pages). */
 export function pagesOf(region: { offset: bigint; bytes: bigint } | undefined): number {
   if (region === undefined) return 0
-  return Number((region.offset + region.bytes + PAGE_SIZE - 1n) / PAGE_SIZE)
+  return Number((region.offset + region.bytes + PAGE_SIZE_N - 1n) / PAGE_SIZE_N)
 }
 
 /** The plan type as zod decodes it must be the IR, field for field. */

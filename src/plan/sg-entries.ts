@@ -1,3 +1,5 @@
+import { PAGE_SIZE_N as PAGE } from './kernel-consts.js'
+
 /**
  * How a buffer becomes scatterlist entries for a device (the sg strategy's
  * driver, templates/module/sg.c, and the simulator's sg_alloc_table()): in
@@ -8,7 +10,6 @@
  * entry is longer than the device takes (dma-debug's "mapping sg segment
  * longer than device claims to support", kernel/dma/debug.c).
  */
-const PAGE = 4096n
 
 /** The entries' lengths for a buffer of `len` bytes that starts `offset` bytes into its first page. */
 export function sgEntryLengths(offset: bigint, len: bigint, maxSegment: number): bigint[] {

@@ -3,11 +3,11 @@
  * the API boundary, and page frame numbers as plain numbers inside hot loops
  * (a pfn of a 64-bit address fits in 52 bits, so a double holds it exactly).
  */
-import { U64_MASK } from './consts.js'
+import { U64_MAX } from './consts.js'
 
 export const hex = (v: bigint | number): string => `0x${v.toString(16)}`
 
-export const DMA_BIT_MASK = (n: number): bigint => (n >= 64 ? U64_MASK : (1n << BigInt(n)) - 1n)
+export const DMA_BIT_MASK = (n: number): bigint => (n >= 64 ? U64_MAX : (1n << BigInt(n)) - 1n)
 
 export const alignUp = (v: bigint, a: bigint): bigint => ((v + a - 1n) / a) * a
 export const alignDown = (v: bigint, a: bigint): bigint => (v / a) * a

@@ -140,21 +140,7 @@ static int dmaplan_auto_iova(struct device *dev, struct dmaplan_tx *tx,
 	}
 	if (!dma_iova_try_alloc(dev, &m->state, phys, size))
 		return 0;
-	for (i = 0; i < tx->nr_bufs; i++) {
-		struct dmaplan_buf *b = tx->buf[i];
-
-		if (b->mem != DMAPLAN_MEM_HOST)
-			continue;
-		ret = dma_iova_link(dev, &m->state, b->phys, m->mapped, b->len,
-				    tx->dir, m->s.attrs);
-		if (ret)
-			goto err_destroy;
-		m->mapped += b->len;
-	}
-	/* Linked buffers are invisible to the device until the IOTLB sync. */
-	ret = dma_iova_sync(dev, &m->state, 0, m->mapped);
-	if (ret)
-		goto err_destroy;
+//@include iova.link host_only
 	return 0;
 
 err_destroy:

@@ -37,7 +37,7 @@
 
 #ifndef DMA_ATTR_MMIO
 /* Only dma_map_phys() below looks at it: it never reaches the kernel. */
-#define DMA_ATTR_MMIO (1UL << 10)
+//@include upstream.attr_mmio
 #endif
 //@section attr_require_coherent
 
@@ -54,15 +54,9 @@
 //@section dma_iova
 
 #ifndef DMAPLAN_HAVE_DMA_IOVA
-struct dma_iova_state {
-	dma_addr_t addr;
-	u64 __size;
-};
+//@include upstream.dma_iova_state
 
-static inline bool dma_use_iova(struct dma_iova_state *state)
-{
-	return state->__size != 0;
-}
+//@include upstream.dma_use_iova
 
 /* As without CONFIG_IOMMU_DMA: never usable, so callers fall back. */
 static inline bool dma_iova_try_alloc(struct device *dev,
@@ -147,31 +141,7 @@ static inline void dma_unmap_phys(struct device *dev, dma_addr_t addr,
 //@section p2pdma
 
 #ifndef DMAPLAN_HAVE_P2PDMA_STATE
-enum pci_p2pdma_map_type {
-	PCI_P2PDMA_MAP_UNKNOWN = 0,
-	PCI_P2PDMA_MAP_NONE,
-	PCI_P2PDMA_MAP_NOT_SUPPORTED,
-	PCI_P2PDMA_MAP_BUS_ADDR,
-	PCI_P2PDMA_MAP_THRU_HOST_BRIDGE,
-};
-
-//@if p2p_provider
-struct p2pdma_provider {
-	struct device *owner;
-	u64 bus_offset;
-};
-
-struct pci_p2pdma_map_state {
-	struct p2pdma_provider *mem;
-	enum pci_p2pdma_map_type map;
-};
-//@else
-struct pci_p2pdma_map_state {
-	struct dev_pagemap *pgmap;
-	enum pci_p2pdma_map_type map;
-	u64 bus_off;
-};
-//@endif
+//@include upstream.p2pdma_types
 
 /* No bus-address helpers before 6.16: no peer is reachable. */
 static inline enum pci_p2pdma_map_type
@@ -183,11 +153,7 @@ pci_p2pdma_state(struct pci_p2pdma_map_state *state, struct device *dev,
 }
 
 //@if p2p_provider
-static inline dma_addr_t
-pci_p2pdma_bus_addr_map(struct p2pdma_provider *provider, phys_addr_t paddr)
-{
-	return paddr + provider->bus_offset;
-}
+//@include upstream.bus_addr_map_provider
 //@else
 static inline dma_addr_t
 pci_p2pdma_bus_addr_map(struct pci_p2pdma_map_state *state, phys_addr_t paddr)
@@ -201,12 +167,7 @@ pci_p2pdma_bus_addr_map(struct pci_p2pdma_map_state *state, phys_addr_t paddr)
 #ifdef DMAPLAN_HAVE_HMM_DMA
 #include <linux/hmm-dma.h>
 #else
-struct hmm_dma_map {
-	struct dma_iova_state state;
-	unsigned long *pfn_list;
-	dma_addr_t *dma_list;
-	size_t dma_entry_size;
-};
+//@include upstream.hmm_dma_map
 
 /* Without the helpers HMM maps nothing: the mirror is refused. */
 static inline int hmm_dma_map_alloc(struct device *dev, struct hmm_dma_map *map,
@@ -270,10 +231,7 @@ static inline bool blk_rq_dma_map_iter_next(struct request *req,
 	return false;
 }
 
-static inline bool blk_rq_dma_map_coalesce(struct dma_iova_state *state)
-{
-	return dma_use_iova(state);
-}
+//@include upstream.blk_rq_dma_map_coalesce
 
 //@if blk_p2p_map
 static inline bool blk_rq_dma_unmap(struct request *req, struct device *dma_dev,

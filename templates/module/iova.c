@@ -105,6 +105,36 @@ static void dmaplan_iova_unmap(struct device *dev, struct dmaplan_tx *tx,
 		dmaplan_slice_drop(&m->s, tx);
 	}
 }
+//@fragment link
+//@ The buffers linked one after another into the IOVA range, then the one
+//@ IOTLB sync; a failure goes to err_destroy. Flag host_only: auto's loop,
+//@ over the transaction's host buffers with the slice's attributes, instead
+//@ of over the slice's buffers.
+//@if host_only
+	for (i = 0; i < tx->nr_bufs; i++) {
+//@else
+	for (i = first; i < first + count; i++) {
+//@endif
+		struct dmaplan_buf *b = tx->buf[i];
+
+//@if host_only
+		if (b->mem != DMAPLAN_MEM_HOST)
+			continue;
+//@endif
+		ret = dma_iova_link(dev, &m->state, b->phys, m->mapped, b->len,
+//@if host_only
+				    tx->dir, m->s.attrs);
+//@else
+				    tx->dir, attrs);
+//@endif
+		if (ret)
+			goto err_destroy;
+		m->mapped += b->len;
+	}
+	/* Linked buffers are invisible to the device until the IOTLB sync. */
+	ret = dma_iova_sync(dev, &m->state, 0, m->mapped);
+	if (ret)
+		goto err_destroy;
 //@section map needs page.map
 static int dmaplan_iova_map(struct device *dev, struct dmaplan_tx *tx,
 			    struct dmaplan_iova *m, unsigned int first,
@@ -143,19 +173,7 @@ static int dmaplan_iova_map(struct device *dev, struct dmaplan_tx *tx,
 	}
 
 	dmaplan_slice_init(&m->s, tx, first, count, attrs);
-	for (i = first; i < first + count; i++) {
-		struct dmaplan_buf *b = tx->buf[i];
-
-		ret = dma_iova_link(dev, &m->state, b->phys, m->mapped, b->len,
-				    tx->dir, attrs);
-		if (ret)
-			goto err_destroy;
-		m->mapped += b->len;
-	}
-	/* Linked buffers are invisible to the device until the IOTLB sync. */
-	ret = dma_iova_sync(dev, &m->state, 0, m->mapped);
-	if (ret)
-		goto err_destroy;
+//@include iova.link !host_only
 	dmaplan_slice_add(&m->s, tx, m->state.addr, m->mapped, first);
 	return 0;
 

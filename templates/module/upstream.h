@@ -19,16 +19,13 @@
 //@endif
 //@section attrs
 
-#define DMA_ATTR_MMIO (1UL << 10)
+//@include upstream.attr_mmio
 #define DMA_ATTR_DEBUGGING_IGNORE_CACHELINES (1UL << 11)
 #define DMA_ATTR_REQUIRE_COHERENT (1UL << 12)
 //@section dma_iova
 
 /* include/linux/dma-mapping.h */
-struct dma_iova_state {
-	dma_addr_t addr;
-	u64 __size;
-};
+//@include upstream.dma_iova_state
 
 #define DMA_IOVA_USE_SWIOTLB (1ULL << 63)
 
@@ -37,10 +34,7 @@ static inline size_t dma_iova_size(struct dma_iova_state *state)
 	return (size_t)(state->__size & ~DMA_IOVA_USE_SWIOTLB);
 }
 
-static inline bool dma_use_iova(struct dma_iova_state *state)
-{
-	return state->__size != 0;
-}
+//@include upstream.dma_use_iova
 
 bool dma_iova_try_alloc(struct device *dev, struct dma_iova_state *state,
 			phys_addr_t phys, size_t size);
@@ -65,45 +59,15 @@ void dma_unmap_phys(struct device *dev, dma_addr_t addr, size_t size,
 //@section p2pdma
 
 /* include/linux/pci-p2pdma.h */
-enum pci_p2pdma_map_type {
-	PCI_P2PDMA_MAP_UNKNOWN = 0,
-	PCI_P2PDMA_MAP_NONE,
-	PCI_P2PDMA_MAP_NOT_SUPPORTED,
-	PCI_P2PDMA_MAP_BUS_ADDR,
-	PCI_P2PDMA_MAP_THRU_HOST_BRIDGE,
-};
+//@include upstream.p2pdma_types
+
+enum pci_p2pdma_map_type pci_p2pdma_state(struct pci_p2pdma_map_state *state,
+					  struct device *dev,
+					  struct page *page);
 
 //@if p2p_provider
-struct p2pdma_provider {
-	struct device *owner;
-	u64 bus_offset;
-};
-
-struct pci_p2pdma_map_state {
-	struct p2pdma_provider *mem;
-	enum pci_p2pdma_map_type map;
-};
-
-enum pci_p2pdma_map_type pci_p2pdma_state(struct pci_p2pdma_map_state *state,
-					  struct device *dev,
-					  struct page *page);
-
-static inline dma_addr_t
-pci_p2pdma_bus_addr_map(struct p2pdma_provider *provider, phys_addr_t paddr)
-{
-	return paddr + provider->bus_offset;
-}
+//@include upstream.bus_addr_map_provider
 //@else
-struct pci_p2pdma_map_state {
-	struct dev_pagemap *pgmap;
-	enum pci_p2pdma_map_type map;
-	u64 bus_off;
-};
-
-enum pci_p2pdma_map_type pci_p2pdma_state(struct pci_p2pdma_map_state *state,
-					  struct device *dev,
-					  struct page *page);
-
 static inline dma_addr_t
 pci_p2pdma_bus_addr_map(struct pci_p2pdma_map_state *state, phys_addr_t paddr)
 {
@@ -114,12 +78,7 @@ pci_p2pdma_bus_addr_map(struct pci_p2pdma_map_state *state, phys_addr_t paddr)
 //@section hmm_dma
 
 /* include/linux/hmm-dma.h */
-struct hmm_dma_map {
-	struct dma_iova_state state;
-	unsigned long *pfn_list;
-	dma_addr_t *dma_list;
-	size_t dma_entry_size;
-};
+//@include upstream.hmm_dma_map
 
 int hmm_dma_map_alloc(struct device *dev, struct hmm_dma_map *map,
 		      size_t nr_entries, size_t dma_entry_size);
@@ -168,10 +127,7 @@ bool blk_rq_dma_map_iter_next(struct request *req, struct device *dma_dev,
 			      struct blk_dma_iter *iter);
 //@endif
 
-static inline bool blk_rq_dma_map_coalesce(struct dma_iova_state *state)
-{
-	return dma_use_iova(state);
-}
+//@include upstream.blk_rq_dma_map_coalesce
 
 //@if blk_p2p_map
 static inline bool blk_rq_dma_unmap(struct request *req, struct device *dma_dev,
@@ -202,3 +158,61 @@ bool blk_rq_dma_unmap(struct request *req, struct device *dma_dev,
 //@section tail
 
 #endif /* _DMAPLAN_UPSTREAM_H */
+//@ The upstream definitions that dmaplan_compat.h repeats where the kernel
+//@ lacks them: written once here, included by both headers.
+//@fragment attr_mmio
+#define DMA_ATTR_MMIO (1UL << 10)
+//@fragment dma_iova_state
+struct dma_iova_state {
+	dma_addr_t addr;
+	u64 __size;
+};
+//@fragment dma_use_iova
+static inline bool dma_use_iova(struct dma_iova_state *state)
+{
+	return state->__size != 0;
+}
+//@fragment p2pdma_types
+enum pci_p2pdma_map_type {
+	PCI_P2PDMA_MAP_UNKNOWN = 0,
+	PCI_P2PDMA_MAP_NONE,
+	PCI_P2PDMA_MAP_NOT_SUPPORTED,
+	PCI_P2PDMA_MAP_BUS_ADDR,
+	PCI_P2PDMA_MAP_THRU_HOST_BRIDGE,
+};
+
+//@if p2p_provider
+struct p2pdma_provider {
+	struct device *owner;
+	u64 bus_offset;
+};
+
+struct pci_p2pdma_map_state {
+	struct p2pdma_provider *mem;
+	enum pci_p2pdma_map_type map;
+};
+//@else
+struct pci_p2pdma_map_state {
+	struct dev_pagemap *pgmap;
+	enum pci_p2pdma_map_type map;
+	u64 bus_off;
+};
+//@endif
+//@fragment bus_addr_map_provider
+static inline dma_addr_t
+pci_p2pdma_bus_addr_map(struct p2pdma_provider *provider, phys_addr_t paddr)
+{
+	return paddr + provider->bus_offset;
+}
+//@fragment hmm_dma_map
+struct hmm_dma_map {
+	struct dma_iova_state state;
+	unsigned long *pfn_list;
+	dma_addr_t *dma_list;
+	size_t dma_entry_size;
+};
+//@fragment blk_rq_dma_map_coalesce
+static inline bool blk_rq_dma_map_coalesce(struct dma_iova_state *state)
+{
+	return dma_use_iova(state);
+}

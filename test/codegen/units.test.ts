@@ -95,7 +95,7 @@ describe('template format', () => {
   it.each([
     ['text before a section', 'int x;\n//@section a'],
     ['an unclosed if', '//@section a\n//@if x\nint y;'],
-    ['an unknown directive', '//@section a\n//@include b'],
+    ['an unknown directive', '//@section a\n//@define b'],
     ['a section defined twice', '//@section a\n//@section a'],
   ])('refuses %s', (_what, text) => {
     expect(() => parseTemplate('t', text)).toThrow(TemplateSyntaxError)

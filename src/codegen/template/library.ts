@@ -14,6 +14,7 @@ export type Flags = Readonly<Record<string, boolean>>
 
 export class TemplateLibrary {
   readonly #sections = new Map<string, Section>()
+  readonly #fragments = new Map<string, Section>()
   readonly #rank = new Map<string, number>()
 
   /** order: template files (names without extension) in output order. */
@@ -28,9 +29,36 @@ export class TemplateLibrary {
         this.#sections.set(s.id, s)
         this.#rank.set(s.id, rank++)
       }
+      for (const f of parsed.fragments) this.#fragments.set(f.id, f)
     }
     for (const s of this.#sections.values())
       for (const n of s.needs) if (!this.#sections.has(n)) throw new Error(`section ${s.id} needs ${n}, which does not exist`)
+    // A section's text depends on the flags of what it includes too.
+    const flags = new Map<string, ReadonlySet<string>>()
+    const flagsOf = (s: Section, path: readonly string[]): ReadonlySet<string> => {
+      const known = flags.get(s.id)
+      if (known !== undefined) return known
+      const all = new Set(s.flags)
+      const visit = (nodes: readonly TemplateNode[]) => {
+        for (const n of nodes) {
+          if (typeof n === 'string') continue
+          if ('flag' in n) {
+            visit(n.then)
+            visit(n.else)
+            continue
+          }
+          const f = this.#fragments.get(n.include)
+          if (f === undefined) throw new Error(`${s.id} includes ${n.include}, which is not a fragment`)
+          if (path.includes(f.id)) throw new Error(`fragment ${f.id} includes itself: ${[...path, f.id].join(' -> ')}`)
+          for (const flag of flagsOf(f, [...path, f.id])) if (!(flag in n.fixed)) all.add(flag)
+        }
+      }
+      visit(s.body)
+      flags.set(s.id, all)
+      return all
+    }
+    for (const f of this.#fragments.values()) this.#fragments.set(f.id, { ...f, flags: flagsOf(f, [f.id]) })
+    for (const s of this.#sections.values()) this.#sections.set(s.id, { ...s, flags: flagsOf(s, [s.id]) })
   }
 
   /** Every section, in output order. */
@@ -82,18 +110,19 @@ export class TemplateLibrary {
     let text = this.#rendered.get(key)
     if (text === undefined) {
       const out: string[] = []
-      emit(s.body, flags, out)
+      this.#emit(s.body, flags, out)
       text = out.length > 0 ? `${out.join('\n')}\n` : ''
       this.#rendered.set(key, text)
     }
     return text
   }
-}
 
-function emit(nodes: readonly TemplateNode[], flags: Flags, out: string[]): void {
-  for (const n of nodes) {
-    if (typeof n === 'string') out.push(n)
-    else emit(flags[n.flag] !== n.negated ? n.then : n.else, flags, out)
+  #emit(nodes: readonly TemplateNode[], flags: Flags, out: string[]): void {
+    for (const n of nodes) {
+      if (typeof n === 'string') out.push(n)
+      else if ('flag' in n) this.#emit(flags[n.flag] !== n.negated ? n.then : n.else, flags, out)
+      else this.#emit(this.#fragments.get(n.include)?.body ?? [], { ...flags, ...n.fixed }, out)
+    }
   }
 }
 

@@ -3,15 +3,26 @@
  * with line directives that start with `//@` (after optional indentation):
  *
  *   //@section NAME [needs FILE.SECTION ...]   starts a section
+ *   //@fragment NAME                           starts a fragment: text that sections include, never output alone
+ *   //@include FILE.FRAGMENT [FLAG|!FLAG ...]  the fragment's text here, with the flags listed set (or not)
  *   //@if FLAG  /  //@if !FLAG                  keeps the lines below only if FLAG is (not) set
  *   //@else  /  //@endif
  *   //@ any text                                a comment of the template itself
  *
  * There are no placeholders: a section's text depends only on the flags, so
- * every variant is fixed text that the tests keep clang-format clean.
+ * every variant is fixed text that the tests keep clang-format clean. Text
+ * that two sections share (a loop, a kernel structure both headers declare)
+ * is written once, as a fragment that both include.
  */
 
-export type TemplateNode = string | IfNode
+export type TemplateNode = string | IfNode | IncludeNode
+
+export interface IncludeNode {
+  /** "file.fragment" */
+  readonly include: string
+  /** Flags the include fixes for the fragment's text. */
+  readonly fixed: Readonly<Record<string, boolean>>
+}
 
 export interface IfNode {
   readonly flag: string
@@ -27,13 +38,19 @@ export interface Section {
   /** Sections (by id) whose code this one uses. */
   readonly needs: readonly string[]
   readonly body: readonly TemplateNode[]
-  /** Every flag the section tests. */
+  /**
+   * Every flag the section tests: here its own; in a TemplateLibrary also
+   * those of the fragments it includes, but for those the include fixes.
+   */
   readonly flags: ReadonlySet<string>
+  /** Fragments (by id) it includes. */
+  readonly includes: readonly string[]
 }
 
 export interface TemplateFile {
   readonly file: string
   readonly sections: readonly Section[]
+  readonly fragments: readonly Section[]
 }
 
 const DIRECTIVE = /^\s*\/\/@(.*)$/
@@ -58,9 +75,10 @@ interface Frame {
 
 export function parseTemplate(file: string, text: string): TemplateFile {
   const sections: Section[] = []
+  const fragments: Section[] = []
   const lines = text.split('\n')
   if (lines[lines.length - 1] === '') lines.pop()
-  let current: { name: string; needs: string[]; body: TemplateNode[]; flags: Set<string>; line: number } | undefined
+  let current: { name: string; fragment: boolean; needs: string[]; body: TemplateNode[]; flags: Set<string>; includes: string[]; line: number } | undefined
   const stack: Frame[] = []
   const fail = (line: number, message: string): never => {
     throw new TemplateSyntaxError(file, line, message)
@@ -74,7 +92,9 @@ export function parseTemplate(file: string, text: string): TemplateFile {
   const close = (line: number) => {
     if (!current) return
     if (stack.length > 0) fail(line, `//@if ${stack[stack.length - 1]?.flag} is not closed`)
-    sections.push({ id: `${file}.${current.name}`, name: current.name, needs: current.needs, body: current.body, flags: current.flags })
+    const done = { id: `${file}.${current.name}`, name: current.name, needs: current.needs, body: current.body, flags: current.flags, includes: current.includes }
+    if (current.fragment) fragments.push(done)
+    else sections.push(done)
   }
   lines.forEach((raw, i) => {
     const line = i + 1
@@ -91,14 +111,29 @@ export function parseTemplate(file: string, text: string): TemplateFile {
     if (directive === '' || directive.startsWith(' ')) return
     const [word, ...rest] = directive.trim().split(/\s+/)
     switch (word) {
-      case 'section': {
+      case 'section':
+      case 'fragment': {
         close(line)
         const [name, needsWord, ...needs] = rest
-        if (name === undefined || !NAME.test(name)) return fail(line, `bad section name ${name}`)
-        if (needsWord !== undefined && needsWord !== 'needs') return fail(line, `expected "needs", got ${needsWord}`)
+        if (name === undefined || !NAME.test(name)) return fail(line, `bad ${word} name ${name}`)
+        if (needsWord !== undefined && (needsWord !== 'needs' || word === 'fragment')) return fail(line, `expected ${word === 'section' ? '"needs"' : 'nothing'} after the name, got ${needsWord}`)
         for (const n of needs) if (!SECTION_ID.test(n)) fail(line, `bad section reference ${n}`)
-        if (sections.some((s) => s.name === name)) fail(line, `section ${name} is defined twice`)
-        current = { name, needs, body: [], flags: new Set(), line }
+        if ([...sections, ...fragments].some((s) => s.name === name)) fail(line, `section ${name} is defined twice`)
+        current = { name, fragment: word === 'fragment', needs, body: [], flags: new Set(), includes: [], line }
+        return
+      }
+      case 'include': {
+        if (!current) return fail(line, '//@include outside a section')
+        const [id, ...flagWords] = rest
+        if (id === undefined || !SECTION_ID.test(id)) return fail(line, `bad fragment reference ${id}`)
+        const fixed: Record<string, boolean> = {}
+        for (const w of flagWords) {
+          const flag = w.startsWith('!') ? w.slice(1) : w
+          if (!NAME.test(flag)) return fail(line, `bad flag ${flag}`)
+          fixed[flag] = !w.startsWith('!')
+        }
+        current.includes.push(id)
+        target().push({ include: id, fixed })
         return
       }
       case 'if': {
@@ -129,5 +164,5 @@ export function parseTemplate(file: string, text: string): TemplateFile {
     }
   })
   close(lines.length)
-  return { file, sections }
+  return { file, sections, fragments }
 }

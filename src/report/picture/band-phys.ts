@@ -4,6 +4,7 @@ import { brokenAxis } from '../axis.js'
 import { hex, human } from '../hex.js'
 import type { PhysRange, TxModel } from '../model.js'
 import { regionColor } from '../palette.js'
+import { unreachable } from '../../plan/unreachable.js'
 import type { SimResult } from '../../sim/result/schema.js'
 import { axisTexts } from './band.js'
 import type { BandDraw, Box, Overlay } from './band.js'
@@ -21,6 +22,8 @@ function kindText(r: PhysRange): string {
       return `P2P BAR${r.provider ? ` of ${r.provider}` : ''}, host bridge`
     case 'p2p-unsupported':
       return 'P2P, unreachable'
+    default:
+      return unreachable(r.kind)
   }
 }
 
@@ -36,6 +39,8 @@ function kindLong(r: PhysRange): string {
       return `P2P memory in a BAR${r.provider ? ` of ${r.provider}` : ''}, reached through the host bridge (mapped like MMIO)`
     case 'p2p-unsupported':
       return `P2P memory${r.provider ? ` of ${r.provider}` : ''} the device cannot reach`
+    default:
+      return unreachable(r.kind)
   }
 }
 

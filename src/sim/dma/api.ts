@@ -6,7 +6,7 @@
  * generated C does.
  */
 import { hex } from '../addr.js'
-import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName } from '../consts.js'
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName, offsetInPage, physPfn } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Trace } from '../trace.js'
 import { attrNames } from './attrs.js'
@@ -52,7 +52,7 @@ export class DmaApi {
   }
 
   dma_map_page_attrs(phys: bigint, size: bigint, dir: DmaDir, attrs: number): bigint {
-    const args = { page_pfn: phys >> 12n, offset: phys & 0xfffn, size, dir: dirArg(dir), attrs: attrNames(attrs) }
+    const args = { page_pfn: physPfn(phys), offset: offsetInPage(phys), size, dir: dirArg(dir), attrs: attrNames(attrs) }
     if (this.#t.shouldFail()) return this.#fail('dma_map_page_attrs', args, DMA_MAPPING_ERROR)
     const ret = m.mapPage(this.env, phys, size, dir, attrs)
     this.#t.record('dma_map_page_attrs', args, ret)

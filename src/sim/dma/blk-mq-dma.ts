@@ -7,7 +7,7 @@
  * mapped segment by segment.
  */
 import { hex } from '../addr.js'
-import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, errnoName } from '../consts.js'
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, SECTOR_SIZE_N, errnoName, offsetInPage } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { DmaApi } from './api.js'
 import { attrNames } from './attrs.js'
@@ -105,7 +105,7 @@ export function physSegments(bvecs: readonly Bvec[], maxSeg: number, boundary: b
  * The queue's dma_alignment: the driver's queue leaves it unset, and
  * blk_validate_limits() makes it SECTOR_SIZE - 1 (block/blk-settings.c).
  */
-export const QUEUE_DMA_ALIGNMENT = 511n
+export const QUEUE_DMA_ALIGNMENT = SECTOR_SIZE_N - 1n
 
 /**
  * The bvecs of a bio built with one bio_add_page() per buffer: a buffer
@@ -135,10 +135,10 @@ export function appendBioError(bvecs: readonly Bvec[], virtBoundary: bigint): nu
   let bytes = 0n
   let prev: Bvec | undefined
   for (const b of bioBvecs(bvecs)) {
-    const offset = b.phys & 0xfffn
+    const offset = offsetInPage(b.phys)
     if (offset & QUEUE_DMA_ALIGNMENT) return -ERRNO.EINVAL
-    if (prev !== undefined && virtBoundary !== 0n && (offset & virtBoundary || ((prev.phys & 0xfffn) + prev.len) & virtBoundary))
-      return bytes & ~511n ? -ERRNO.EREMOTEIO : -ERRNO.EINVAL
+    if (prev !== undefined && virtBoundary !== 0n && (offset & virtBoundary || (offsetInPage(prev.phys) + prev.len) & virtBoundary))
+      return bytes & ~(SECTOR_SIZE_N - 1n) ? -ERRNO.EREMOTEIO : -ERRNO.EINVAL
     bytes += b.len
     prev = b
   }
@@ -191,7 +191,7 @@ export class BlkMqDma {
     let gaps = 0n
     let prev: Bvec | undefined
     for (const b of bioBvecs(req.bvecs)) {
-      if (prev !== undefined) gaps |= (b.phys & 0xfffn) | ((prev.phys & 0xfffn) + prev.len)
+      if (prev !== undefined) gaps |= offsetInPage(b.phys) | (offsetInPage(prev.phys) + prev.len)
       prev = b
     }
     return (gaps & m.mergeBoundary(this.#api.env)) === 0n

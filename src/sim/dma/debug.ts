@@ -30,6 +30,7 @@ import {
   PRIVILEGED,
   REQUIRE_COHERENT,
   SKIP_CPU_SYNC,
+  U64_MAX,
 } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Reporter } from '../findings.js'
@@ -301,7 +302,7 @@ export class DmaDebug {
         this.#err('D4', `mapping sg segment longer than device claims to support [len=${s.cpuLen}] [max=${this.#dev.maxSegSize}]`)
       const end = s.dma + s.dmaLen - 1n
       const boundary = this.#dev.segBoundary
-      if (((s.dma ^ end) & ~boundary & ((1n << 64n) - 1n)) !== 0n)
+      if (((s.dma ^ end) & ~boundary & U64_MAX) !== 0n)
         this.#err('D5', `mapping sg segment across boundary [start=${h16(s.dma)}] [end=${h16(end)}] [boundary=${h16(boundary)}]`)
       this.#add(
         {

@@ -9,6 +9,7 @@ import {
   DMA_BIDIRECTIONAL,
   DMA_FROM_DEVICE,
   DMA_MAPPING_ERROR,
+  DMA_NONE,
   DMA_TO_DEVICE,
   ERRNO,
   IOMMU_CACHE,
@@ -28,6 +29,7 @@ import type { Env } from './env.js'
 import { dmaKmallocNeedsBounce, dmaKmallocSafe, dmaKmallocSizeAligned } from './kmalloc.js'
 import { newP2pState } from './p2pdma.js'
 import type { SgTable } from './scatterlist.js'
+import { unreachable } from '../../plan/unreachable.js'
 
 export function domainOf(env: Env): IommuDomain {
   if (env.domain === undefined) throw new Error('IOMMU-DMA used on a device without an IOMMU domain')
@@ -46,8 +48,10 @@ export function dmaInfoToProt(env: Env, dir: DmaDir, coherent: boolean, attrs: n
       return prot | IOMMU_READ
     case DMA_FROM_DEVICE:
       return prot | IOMMU_WRITE
-    default:
+    case DMA_NONE:
       return 0
+    default:
+      return unreachable(dir)
   }
 }
 

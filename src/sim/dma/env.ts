@@ -1,31 +1,27 @@
 /**
- * What every part of the DMA layer can reach: the device, the platform's
- * memory and caches, the swiotlb pool and IOMMU domain if they exist, the
- * checkers and the counters. The Machine (run/machine.ts) provides it.
+ * What every part of the DMA layer can reach: the core (env-core.ts: the
+ * device, the counters, the CPU's access to memory), the platform's memory
+ * and caches, the swiotlb pool and IOMMU domain if they exist and the
+ * checkers. The Machine (run/machine.ts) provides it.
  */
 import type { KernelVersion } from '../../plan/kernel.js'
 import type { KernelChangeId } from '../../plan/kernel-changes.js'
 import type { Clock } from '../clock.js'
-import type { Reporter } from '../findings.js'
 import type { IommuDomain } from '../iommu/domain.js'
 import type { CpuCache } from '../mem/cpu-cache.js'
 import type { PhysMem } from '../mem/phys-mem.js'
-import type { Stats } from '../stats.js'
 import type { Trace } from '../trace.js'
 import type { DmaDebug } from './debug.js'
-import type { Device } from './device.js'
+import type { EnvCore } from './env-core.js'
 import type { P2pDma } from './p2pdma.js'
 import type { Swiotlb } from './swiotlb.js'
 import type { DmaWindows } from './windows.js'
 
-export interface Env {
+export interface Env extends EnvCore {
   readonly version: KernelVersion
   atLeast(since: KernelVersion): boolean
   /** The kernel behaves as the change of src/plan/kernel-changes.ts says (its release, or SimOptions.changes). */
   has(id: KernelChangeId): boolean
-  readonly dev: Device
-  readonly reporter: Reporter
-  readonly stats: Stats
   readonly clock: Clock
   readonly trace: Trace
   readonly mem: PhysMem
@@ -44,11 +40,6 @@ export interface Env {
   readonly forceBounce: boolean
   /** A confidential guest: private memory, decrypted coherent allocations. */
   readonly coco: boolean
-  /** CPU reads/writes of physical memory (through the cache when there is one). */
-  cpuRead(phys: bigint, len: number): Uint8Array
-  cpuWrite(phys: bigint, data: Uint8Array): void
   /** A mapping whose unmap the driver may skip (dma_need_unmap() false): drop the model's records of it. */
   forgetMapping(addr: bigint, len: bigint): void
-  /** dev_WARN_ONCE(): reported once per key. */
-  warnOnce(key: string, id: string, message: string): void
 }

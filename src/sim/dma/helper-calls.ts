@@ -12,7 +12,7 @@
  * recorded one by one (the trace stays proportional to the plan, not to
  * the pages): its loop records stand for them.
  */
-import { DIR_NAME } from '../consts.js'
+import { DIR_NAME, offsetInPage, physPfn } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { ArgValue, Args } from '../trace.js'
 import { attrNames } from './attrs.js'
@@ -28,5 +28,5 @@ export function mapArgs(env: Env, phys: bigint, size: bigint, dir: DmaDir, attrs
   const common = { size, dir: DIR_NAME[dir], attrs: attrNames(attrs) }
   return env.has('dma-map-phys')
     ? { fn: 'dma_map_phys', args: { phys, ...common } }
-    : { fn: 'dma_map_page_attrs', args: { page_pfn: phys >> 12n, offset: phys & 0xfffn, ...common } }
+    : { fn: 'dma_map_page_attrs', args: { page_pfn: physPfn(phys), offset: offsetInPage(phys), ...common } }
 }

@@ -17,6 +17,8 @@ import {
   IOMMU_READ,
   IOMMU_WRITE,
   MMIO,
+  PAGE_SIZE,
+  PAGE_SIZE_N,
   REQUIRE_COHERENT,
   SKIP_CPU_SYNC,
   errnoName,
@@ -30,6 +32,7 @@ import * as m from './mapping.js'
 import { KernelBug } from './mapping.js'
 import { C } from '../stats.js'
 import type { P2pState } from './p2pdma.js'
+import { unreachable } from '../../plan/unreachable.js'
 
 export const HMM_PFN_VALID = 1 << 0
 export const HMM_PFN_DMA_MAPPED = 1 << 1
@@ -64,7 +67,7 @@ export class Hmm {
       return { err: -ERRNO.ENOMEM }
     }
     let err = 0
-    if (Math.floor((nr * 4096) / entrySize) === 0) {
+    if (Math.floor((nr * PAGE_SIZE) / entrySize) === 0) {
       env.warnOnce('hmm-entries', 'R5', `WARNING: hmm_dma_map_alloc: ${env.dev.name} ${env.dev.bdf}: no entries`)
       err = -ERRNO.EINVAL
     } else if (!env.dev.dmaSkipSync || m.addressingLimited(env)) err = -ERRNO.EOPNOTSUPP
@@ -136,8 +139,9 @@ export class Hmm {
       if (map.dmaList) return this.entryDma(map, idx)
     }
     const physPfn = map.pfns[idx] as number
-    const paddr = BigInt(physPfn) * 4096n
-    switch (env.p2p.state(p2p, paddr)) {
+    const paddr = BigInt(physPfn) * PAGE_SIZE_N
+    const p2pType = env.p2p.state(p2p, paddr)
+    switch (p2pType) {
       case 'PCI_P2PDMA_MAP_NONE':
         break
       case 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE':
@@ -147,13 +151,15 @@ export class Hmm {
       case 'PCI_P2PDMA_MAP_BUS_ADDR':
         map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED
         return env.p2p.busAddr(p2p, paddr)
-      default:
+      case 'PCI_P2PDMA_MAP_NOT_SUPPORTED':
         return DMA_MAPPING_ERROR
+      default:
+        return unreachable(p2pType)
     }
     let dma: bigint
     if (useIova) {
       const d = env.domain
-      const fast = d !== undefined && d.granule === 4096 && map.entrySize === 4096 && env.dev.coherent && !(attrs & MMIO)
+      const fast = d !== undefined && d.granule === PAGE_SIZE && map.entrySize === PAGE_SIZE && env.dev.coherent && !(attrs & MMIO)
       if (fast && st.track !== undefined) {
         // dma_iova_link() + dma_iova_sync() of one whole page, without bigint arithmetic.
         const prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE
@@ -218,7 +224,7 @@ export class Hmm {
       if (flags & HMM_PFN_P2PDMA_BUS) {
         // Bus addresses need no unmap.
       } else if (iova.dmaUseIova(st)) {
-        if (env.domain?.granule === 4096 && map.entrySize === 4096 && env.dev.coherent && !(st.size >> 63n) && st.track)
+        if (env.domain?.granule === PAGE_SIZE && map.entrySize === PAGE_SIZE && env.dev.coherent && !(st.size >> 63n) && st.track)
           iova.iovaUnlinkPages(env, this.#api.tracker, st, idx, 1)
         else iova.iovaUnlinkInternal(env, this.#api.tracker, st, BigInt(idx * map.entrySize), BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs, false)
       } else if (m.needUnmap(env) && map.dmaList === undefined) {
@@ -309,9 +315,9 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
   const st = map.state
   const d = env.domain
   const tr = st.track
-  const fast = iova.dmaUseIova(st) && d !== undefined && d.granule === 4096 && map.entrySize === 4096 && env.dev.coherent && tr !== undefined
+  const fast = iova.dmaUseIova(st) && d !== undefined && d.granule === PAGE_SIZE && map.entrySize === PAGE_SIZE && env.dev.coherent && tr !== undefined
   const baseAddr = fast ? Number(st.addr) : 0
-  const exact = baseAddr + to * 4096 < 2 ** 53
+  const exact = baseAddr + to * PAGE_SIZE < 2 ** 53
   const prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE
   let done = 0
   let failed = -1
@@ -332,7 +338,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
           const flags = map.flags
           for (let k = i; k < i + n; k++) {
             flags[k] = (flags[k] as number) | HMM_PFN_DMA_MAPPED
-            table.setNum(k, baseAddr + k * 4096)
+            table.setNum(k, baseAddr + k * PAGE_SIZE)
           }
           done += n
           i += n
@@ -399,7 +405,7 @@ export function hmmUnmapLoop(
   const st = map.state
   const d = env.domain
   const fast =
-    iova.dmaUseIova(st) && d !== undefined && d.granule === 4096 && map.entrySize === 4096 && env.dev.coherent && st.track !== undefined && !(st.size >> 63n)
+    iova.dmaUseIova(st) && d !== undefined && d.granule === PAGE_SIZE && map.entrySize === PAGE_SIZE && env.dev.coherent && st.track !== undefined && !(st.size >> 63n)
   const mapped = HMM_PFN_VALID | HMM_PFN_DMA_MAPPED
   const down = order === 'last-first'
   const [start, end, step] = down ? [to - 1, from - 1, -1] : [from, to, 1]

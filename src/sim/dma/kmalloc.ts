@@ -5,12 +5,12 @@
  * a non-coherent device implies an arm64-like platform). The kernel decides
  * from the size alone: the buffer might have come from kmalloc().
  */
-import { ARCH_DMA_MINALIGN, DMA_TO_DEVICE } from '../consts.js'
+import { ARCH_DMA_MINALIGN, CACHE_LINE_SIZE, DMA_TO_DEVICE } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Device } from './device.js'
 
-/** dma_get_cache_alignment(): the cache writeback granule of common arm64 cores. */
-const DMA_CACHE_ALIGNMENT = 64
+/** dma_get_cache_alignment(). */
+const DMA_CACHE_ALIGNMENT = CACHE_LINE_SIZE
 /** kmalloc size classes below 2 * ARCH_DMA_MINALIGN with ARCH_KMALLOC_MINALIGN = 8. */
 const KMALLOC_SIZES = [8, 16, 32, 64, 96, 128, 192, 256]
 

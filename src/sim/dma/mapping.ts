@@ -6,7 +6,7 @@
  * HMM and the block layer call these internally, drivers through api.ts.
  */
 import { DMA_BIT_MASK, fls, hex, minNotZero } from '../addr.js'
-import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, REQUIRE_COHERENT } from '../consts.js'
+import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, PAGE_SIZE_N, REQUIRE_COHERENT, U64_MAX } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import * as direct from './direct.js'
 import * as iommu from './dma-iommu.js'
@@ -197,7 +197,7 @@ export function needUnmap(env: Env): boolean {
 
 /** dma_max_mapping_size(). */
 export function maxMappingSize(env: Env): bigint {
-  const SIZE_MAX = (1n << 64n) - 1n
+  const SIZE_MAX = U64_MAX
   if (env.dev.dmaIommu) return env.dev.untrusted && env.swiotlb ? Swiotlb.maxMappingSize(env) : SIZE_MAX
   if (env.swiotlb && (addressingLimited(env) || env.forceBounce)) return Swiotlb.maxMappingSize(env)
   return SIZE_MAX
@@ -211,7 +211,7 @@ export function mergeBoundary(env: Env): bigint {
 /** dma_get_required_mask(). */
 export function requiredMask(env: Env, topOfRam: bigint): bigint {
   if (env.dev.dmaIommu) return DMA_BIT_MASK(32)
-  const maxDma = topOfRam - 4096n
+  const maxDma = topOfRam - PAGE_SIZE_N
   const bits = fls(Number(maxDma >> 12n)) + 12
   return (1n << BigInt(bits - 1)) * 2n - 1n
 }

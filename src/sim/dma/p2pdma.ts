@@ -7,6 +7,7 @@
  */
 import type { Plan } from '../../plan/ir.js'
 import { p2pDecision } from '../../plan/topology.js'
+import { PAGE_SIZE_N, U64_MAX } from '../consts.js'
 import type { BarPlacement } from '../mem/layout.js'
 
 export type P2pMapType = 'PCI_P2PDMA_MAP_NONE' | 'PCI_P2PDMA_MAP_NOT_SUPPORTED' | 'PCI_P2PDMA_MAP_BUS_ADDR' | 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE'
@@ -35,7 +36,7 @@ export class P2pDma {
     this.#plan = plan
     this.#client = client
     this.#bars = bars
-    this.#barPfns = bars.map((b) => [Number(b.bar / 4096n), Number((b.bar + b.size + 4095n) / 4096n)])
+    this.#barPfns = bars.map((b) => [Number(b.bar / PAGE_SIZE_N), Number((b.bar + b.size + PAGE_SIZE_N - 1n) / PAGE_SIZE_N)])
   }
 
   /** is_pci_p2pdma_page(): the BAR a physical address belongs to. */
@@ -95,6 +96,6 @@ export class P2pDma {
 
   /** pci_p2pdma_bus_addr_map(): the PCI bus address of a P2P physical address (K-P5). */
   busAddr(st: P2pState, phys: bigint): bigint {
-    return (phys + st.busOffset) & ((1n << 64n) - 1n)
+    return (phys + st.busOffset) & U64_MAX
   }
 }

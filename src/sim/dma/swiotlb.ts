@@ -21,7 +21,7 @@ import {
   SKIP_CPU_SYNC,
 } from '../consts.js'
 import type { DmaDir } from '../consts.js'
-import type { Env } from './env.js'
+import type { EnvCore } from './env-core.js'
 import { C } from '../stats.js'
 
 const INVALID = -1
@@ -67,12 +67,12 @@ export class Swiotlb {
   }
 
   /** swiotlb_align_offset(). */
-  static alignOffset(env: Env, alignMask: number, addr: bigint): number {
+  static alignOffset(env: EnvCore, alignMask: number, addr: bigint): number {
     return Number(addr & BigInt(env.dev.minAlignMask) & BigInt(alignMask | (IO_TLB_SIZE - 1)))
   }
 
   /** swiotlb_search_pool_area() for the single area. Returns the slot index or -1. */
-  #search(env: Env, orig: bigint, allocSize: number, allocAlignMask: number): number {
+  #search(env: EnvCore, orig: bigint, allocSize: number, allocAlignMask: number): number {
     const boundaryMask = env.dev.segBoundary
     const tblDmaAddr = this.start & boundaryMask
     const maxSlots = (boundaryMask >> BigInt(IO_TLB_SHIFT)) + 1n
@@ -116,7 +116,7 @@ export class Swiotlb {
   }
 
   /** swiotlb_tbl_map_single(): bounce address or DMA_MAPPING_ERROR; copies the original in (K-S6). */
-  tblMapSingle(env: Env, orig: bigint, mappingSize: number, allocAlignMask: number, dir: DmaDir, attrs: number): bigint {
+  tblMapSingle(env: EnvCore, orig: bigint, mappingSize: number, allocAlignMask: number, dir: DmaDir, attrs: number): bigint {
     let offset = Swiotlb.alignOffset(env, allocAlignMask, orig)
     const size = alignUpInt(mappingSize + offset, allocAlignMask + 1)
     const index0 = size > IO_TLB_SEGSIZE * IO_TLB_SIZE ? -1 : this.#search(env, orig, size, allocAlignMask)
@@ -145,7 +145,7 @@ export class Swiotlb {
   }
 
   /** swiotlb_bounce(). */
-  #bounce(env: Env, tlbAddr: bigint, size: number, dir: DmaDir): void {
+  #bounce(env: EnvCore, tlbAddr: bigint, size: number, dir: DmaDir): void {
     const index = Number((tlbAddr - this.start) >> BigInt(IO_TLB_SHIFT))
     const origSlot = this.#orig[index] as number
     let allocSize = this.#allocSize[index] as number
@@ -168,7 +168,7 @@ export class Swiotlb {
   }
 
   /** swiotlb_release_slots(). */
-  #release(env: Env, tlbAddr: bigint): void {
+  #release(env: EnvCore, tlbAddr: bigint): void {
     const offset = Swiotlb.alignOffset(env, 0, tlbAddr)
     let index = Number((tlbAddr - BigInt(offset) - this.start) >> BigInt(IO_TLB_SHIFT))
     index -= this.#pad[index] as number
@@ -185,16 +185,16 @@ export class Swiotlb {
   }
 
   /** __swiotlb_tbl_unmap_single(): copy back for FROM/BIDI unless SKIP_CPU_SYNC, then free. */
-  tblUnmapSingle(env: Env, tlbAddr: bigint, size: number, dir: DmaDir, attrs: number): void {
+  tblUnmapSingle(env: EnvCore, tlbAddr: bigint, size: number, dir: DmaDir, attrs: number): void {
     if (!(attrs & SKIP_CPU_SYNC) && (dir === DMA_FROM_DEVICE || dir === DMA_BIDIRECTIONAL)) this.#bounce(env, tlbAddr, size, DMA_FROM_DEVICE)
     this.#release(env, tlbAddr)
   }
 
-  syncForDevice(env: Env, tlbAddr: bigint, size: number, dir: DmaDir): void {
+  syncForDevice(env: EnvCore, tlbAddr: bigint, size: number, dir: DmaDir): void {
     if (dir === DMA_TO_DEVICE || dir === DMA_BIDIRECTIONAL) this.#bounce(env, tlbAddr, size, DMA_TO_DEVICE)
   }
 
-  syncForCpu(env: Env, tlbAddr: bigint, size: number, dir: DmaDir): void {
+  syncForCpu(env: EnvCore, tlbAddr: bigint, size: number, dir: DmaDir): void {
     if (dir === DMA_FROM_DEVICE || dir === DMA_BIDIRECTIONAL) this.#bounce(env, tlbAddr, size, DMA_FROM_DEVICE)
   }
 
@@ -206,7 +206,7 @@ export class Swiotlb {
   }
 
   /** swiotlb_max_mapping_size() (K-S2). */
-  static maxMappingSize(env: Env): bigint {
+  static maxMappingSize(env: EnvCore): bigint {
     const m = env.dev.minAlignMask
     const minAlign = m ? Math.ceil(m / IO_TLB_SIZE) * IO_TLB_SIZE : 0
     return BigInt(IO_TLB_SIZE * IO_TLB_SEGSIZE - minAlign)

@@ -16,7 +16,7 @@
  *   confidential guest reads and writes as ciphertext for the device.
  */
 import { hex } from '../addr.js'
-import { IOMMU_READ, IOMMU_WRITE } from '../consts.js'
+import { IOMMU_READ, IOMMU_WRITE, VTD_PAGE_MASK } from '../consts.js'
 import type { Env } from '../dma/env.js'
 import { fmix32 } from '../mem/pattern.js'
 
@@ -87,7 +87,7 @@ export class DmaEngine {
       'DMAR',
       'error',
       'iommu',
-      `DMAR: [${kind === 'read' ? 'DMA Read' : 'DMA Write'} NO_PASID] Request device [${src}] fault addr ${hex(dma & ~0xfffn)} [fault reason 0x${reason.toString(16).padStart(2, '0')}] ${text}${note ? ` (${note})` : ''}`,
+      `DMAR: [${kind === 'read' ? 'DMA Read' : 'DMA Write'} NO_PASID] Request device [${src}] fault addr ${hex(dma & VTD_PAGE_MASK)} [fault reason 0x${reason.toString(16).padStart(2, '0')}] ${text}${note ? ` (${note})` : ''}`,
     )
   }
 

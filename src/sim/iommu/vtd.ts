@@ -3,11 +3,8 @@
  * (drivers/iommu/intel/iommu.c, whose messages carry pr_fmt "DMAR: ").
  */
 import type { Device } from '../dma/device.js'
-import { IOMMU_READ, IOMMU_WRITE } from '../consts.js'
+import { IOMMU_READ, IOMMU_WRITE, VTD_PAGE_SHIFT } from '../consts.js'
 import type { Reporter } from '../findings.js'
-
-/** VT-d's page frames are 4 KiB whatever the domain's granule (VTD_PAGE_SHIFT). */
-const VTD_PAGE_SHIFT = 12
 
 /**
  * __domain_mapping() before 6.19, finding a present entry where it maps:

@@ -15,10 +15,10 @@
  * the device write (a sync for the CPU, or the unmap) makes the new data
  * visible to the CPU, which is exactly the rule drivers must follow.
  */
+import { CACHE_LINE_SIZE as LINE } from '../consts.js'
 import type { PhysMem } from './phys-mem.js'
 
-const LINE = 64
-const LINE_N = 64n
+const LINE_N = BigInt(LINE)
 
 interface Line {
   readonly data: Uint8Array

@@ -16,7 +16,7 @@
  *   kernel retries in ZONE_DMA32), so those regions are placed under it.
  */
 import { alignDown, alignUp, hex, min, roundupPowOfTwo } from '../addr.js'
-import { FOUR_GIB, IO_TLB_SEGSIZE, IO_TLB_SIZE, PCI_MMIO64_BASE, Q35_LOWMEM_BIG, Q35_LOWMEM_SPLIT } from '../consts.js'
+import { FOUR_GIB, IO_TLB_SEGSIZE, IO_TLB_SIZE, PAGE_SIZE_N, PCI_MMIO64_BASE, Q35_LOWMEM_BIG, Q35_LOWMEM_SPLIT } from '../consts.js'
 import type { Plan, RegionIR } from '../../plan/ir.js'
 import type { PhysRange } from './phys-mem.js'
 import { SimError } from '../sim-error.js'
@@ -103,13 +103,13 @@ export function computeLayout(plan: Plan, needs: LayoutNeeds): Layout {
   const g = needs.granule
 
   // Regions the plan placed itself come first: everything else avoids them.
-  for (const r of plan.regions) if (r.phys !== undefined) occ.add({ start: alignDown(r.phys, 4096n), end: alignUp(r.phys + r.bytes, 4096n) })
+  for (const r of plan.regions) if (r.phys !== undefined) occ.add({ start: alignDown(r.phys, PAGE_SIZE_N), end: alignUp(r.phys + r.bytes, PAGE_SIZE_N) })
 
   let swiotlb: SwiotlbPlacement | undefined
   if (needs.swiotlb) {
     const nslabs = swiotlbSlabs(plan.platform.swiotlb.bytes)
     const size = BigInt(nslabs) * BigInt(IO_TLB_SIZE)
-    const base = plan.platform.swiotlb.base ?? occ.topDown(ram, size, 4096n, FOUR_GIB)
+    const base = plan.platform.swiotlb.base ?? occ.topDown(ram, size, PAGE_SIZE_N, FOUR_GIB)
     if (base === undefined) throw new SimError(`the ${hex(size)}-byte swiotlb pool does not fit in RAM below 4 GiB`)
     occ.add({ start: base, end: base + size })
     swiotlb = { base, nslabs }

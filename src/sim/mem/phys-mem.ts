@@ -5,6 +5,7 @@
  * allocations), which read as zero without being materialised.
  */
 import { powerOnFill } from './pattern.js'
+import { PAGE_SIZE, PAGE_SIZE_N } from '../consts.js'
 import { SparseBytes } from './sparse-bytes.js'
 
 export interface PhysRange {
@@ -21,13 +22,13 @@ export class PhysMem {
   constructor(backed: readonly PhysRange[]) {
     this.#backed = [...backed]
     this.#bytes = new SparseBytes((index, page) => {
-      const base = BigInt(index) * 4096n
-      if (this.#zero.some((z) => base >= z.start && base + 4096n <= z.end)) return
-      powerOnFill(index * 4096, page)
+      const base = BigInt(index) * PAGE_SIZE_N
+      if (this.#zero.some((z) => base >= z.start && base + PAGE_SIZE_N <= z.end)) return
+      powerOnFill(index * PAGE_SIZE, page)
       for (const z of this.#zero) {
-        if (z.start < base + 4096n && base < z.end) {
+        if (z.start < base + PAGE_SIZE_N && base < z.end) {
           const from = z.start > base ? Number(z.start - base) : 0
-          const to = z.end < base + 4096n ? Number(z.end - base) : 4096
+          const to = z.end < base + PAGE_SIZE_N ? Number(z.end - base) : PAGE_SIZE
           page.fill(0, from, to)
         }
       }

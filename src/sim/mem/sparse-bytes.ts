@@ -1,9 +1,10 @@
+import { PAGE_SIZE as PAGE } from '../consts.js'
+
 /**
  * A sparse byte store of 4 KiB pages: a page exists only once something
  * reads or writes it, and is born with the content its init function gives
  * (so a 4 GiB mapping that nothing touches costs nothing here).
  */
-const PAGE = 4096
 
 export type PageInit = (pageIndex: number, page: Uint8Array) => void
 

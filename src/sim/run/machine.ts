@@ -10,7 +10,7 @@ import type { KernelChangeId } from '../../plan/kernel-changes.js'
 import { kernelHas } from '../../plan/kernel-changes.js'
 import { p2pDecision } from '../../plan/topology.js'
 import { Clock } from '../clock.js'
-import { FOUR_GIB } from '../consts.js'
+import { FOUR_GIB, PAGE_SIZE } from '../consts.js'
 import { DmaApi } from '../dma/api.js'
 import { BlkMqDma } from '../dma/blk-mq-dma.js'
 import { DmaDebug } from '../dma/debug.js'
@@ -98,7 +98,7 @@ export class Machine implements Env {
     const coherentLimit = new Map<string, bigint>()
     if (!translated)
       for (const s of plan.steps) if (s.op === 'map' && s.strategy === 'coherent') for (const r of s.regions) coherentLimit.set(r, this.dev.coherentDmaMask)
-    this.layout = computeLayout(plan, { swiotlb: swiotlbExists, coherentLimit, granule: BigInt(Math.max(p.iommu.granule, 4096)) })
+    this.layout = computeLayout(plan, { swiotlb: swiotlbExists, coherentLimit, granule: BigInt(Math.max(p.iommu.granule, PAGE_SIZE)) })
     this.mem = new PhysMem([...ram, ...this.layout.bars.map((b) => ({ start: b.bar, end: b.bar + b.size }))])
     this.cache = this.dev.coherent ? undefined : new CpuCache(this.mem)
     // The CPU maps device BARs uncached (ioremap): P2P memory never sits in the CPU cache.

@@ -7,6 +7,7 @@
 import type { MemoryKind } from '../../plan/rules/messages.js'
 import type { DeviceIR, Plan, RegionIR } from '../../plan/ir.js'
 import { resolveKind } from '../../plan/topology.js'
+import { PAGE_SIZE_N } from '../consts.js'
 import type { Layout } from '../mem/layout.js'
 
 export interface RegionInfo {
@@ -29,7 +30,7 @@ export function regionInfos(plan: Plan, layout: Layout, client: DeviceIR): Map<s
       phys,
       bytes: r.bytes,
       kind: resolveKind(plan, r, client).kind,
-      pages: Number(((phys % 4096n) + r.bytes + 4095n) / 4096n),
+      pages: Number(((phys % PAGE_SIZE_N) + r.bytes + PAGE_SIZE_N - 1n) / PAGE_SIZE_N),
     })
   }
   return out

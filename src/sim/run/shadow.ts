@@ -5,6 +5,7 @@
  * allocation). Reads are checked against it.
  */
 import { powerOnFill } from '../mem/pattern.js'
+import { PAGE_SIZE_N } from '../consts.js'
 import { SparseBytes } from '../mem/sparse-bytes.js'
 
 export class Shadow {
@@ -15,7 +16,7 @@ export class Shadow {
     const base = phys
     this.#bytes = new SparseBytes((index, page) => {
       if (this.#zeroed) return
-      const at = base + BigInt(index) * 4096n
+      const at = base + BigInt(index) * PAGE_SIZE_N
       powerOnFill(Number(at), page)
     })
   }

@@ -5,7 +5,8 @@
  * every read against what the plan expects; and reports what is left over.
  */
 import type { MapStep, Plan, Step } from '../../plan/ir.js'
-import { formatU64 } from '../../plan/u64.js'
+import { formatU64, U64_MAX } from '../../plan/u64.js'
+import { unreachable } from '../../plan/unreachable.js'
 import { DMA_BIDIRECTIONAL, DMA_FROM_DEVICE, DMA_TO_DEVICE } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import { attrBits } from '../dma/attrs.js'
@@ -228,8 +229,18 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         if (s.observed) compareObserved(m, s, tx)
         return
       }
-      default:
+      case 'device-read':
+      case 'device-write':
+      case 'sync-for-cpu':
+      case 'sync-for-device':
+      case 'hmm-fault':
+      case 'hmm-invalidate':
+      case 'unlink':
+      case 'unmap':
+      case 'keep':
         break
+      default:
+        unreachable(s)
     }
     const tx = txs.get(s.tx)
     if (tx === undefined || tx.mapping === undefined || tx.status !== 'mapped') return
@@ -268,6 +279,8 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         snapshot(tx)
         tx.status = 'kept'
         return
+      default:
+        unreachable(s)
     }
   }
 
@@ -349,7 +362,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
 }
 
 function formatArg(v: ArgValue): string | number | boolean | null {
-  if (typeof v === 'bigint') return formatU64(v & ((1n << 64n) - 1n))
+  if (typeof v === 'bigint') return formatU64(v & U64_MAX)
   return v
 }
 

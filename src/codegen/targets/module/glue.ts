@@ -14,6 +14,7 @@ import type { BufModel, CodegenModel, SliceModel, TxModel } from '../../model.js
 import type { CallSite, CallSpec } from '../../parts/part.js'
 import type { EngineFlavour } from './flavour.js'
 import type { Names } from './names.js'
+import { unreachable } from '../../../plan/unreachable.js'
 
 /** What the plan uses of each transaction, to emit only the functions that are called. */
 interface TxUse {
@@ -289,6 +290,8 @@ export class Glue {
           case 'wait':
             w.line(`fsleep(${a.ms * 1000});`)
             break
+          default:
+            unreachable(a)
         }
       }
       this.#succeed(w, ladder, jumps)
@@ -419,6 +422,8 @@ function allocCall(b: BufModel, field: string, peer: (device: string) => string)
     case 'ram':
     case 'coherent':
       return { fn: 'dmaplan_ram_alloc', args: [field, `"${b.name}"`, MEM[b.kind], ...where], free: 'dmaplan_ram_free' }
+    default:
+      return unreachable(b.alloc)
   }
 }
 

@@ -8,6 +8,8 @@
  * ModuleFlavour and keeps the rest.
  */
 import { clangFormat } from '../../c/clang-format.js'
+import { PAGE_SIZE, PAGE_SIZE_N, SECTOR_SIZE_N } from '../../../plan/kernel-consts.js'
+import { U64_MAX } from '../../../plan/u64.js'
 import { CWriter } from '../../c/writer.js'
 import { describeBuf, describeDevice, describePlatform, describeTx, hexOf } from '../../describe.js'
 import { CodegenError } from '../../errors.js'
@@ -138,7 +140,7 @@ function size(v: number): string {
 }
 
 function boundary(v: bigint): string {
-  return v === (1n << 64n) - 1n ? 'ULONG_MAX' : hexOf(v)
+  return v === U64_MAX ? 'ULONG_MAX' : hexOf(v)
 }
 
 /** blk_validate_limits()'s defaults of max_hw_sectors and max_segments (block/blk-settings.c). */
@@ -153,7 +155,7 @@ function blkRequests(m: CodegenModel): { sectors: number; segments: number } {
     for (const s of t.slices) {
       if (s.part.id !== 'blk') continue
       const bytes = t.bufs.slice(s.first, s.first + s.count).reduce((n, b) => n + b.bytes, 0n)
-      sectors = Math.max(sectors, Number((bytes + 511n) / 512n))
+      sectors = Math.max(sectors, Number((bytes + SECTOR_SIZE_N - 1n) / SECTOR_SIZE_N))
       segments = Math.max(segments, s.segs)
     }
   return { sectors, segments }
@@ -168,8 +170,8 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
     if (blk) {
       const { sectors, segments } = blkRequests(m)
       w.block('struct queue_limits lim =', () => {
-        if (d.maxSegmentSize >= 4096) w.line(`.max_segment_size = ${size(d.maxSegmentSize)},`)
-        if (d.segmentBoundary >= 0xfffn) w.line(`.seg_boundary_mask = ${boundary(d.segmentBoundary)},`)
+        if (d.maxSegmentSize >= PAGE_SIZE) w.line(`.max_segment_size = ${size(d.maxSegmentSize)},`)
+        if (d.segmentBoundary >= PAGE_SIZE_N - 1n) w.line(`.seg_boundary_mask = ${boundary(d.segmentBoundary)},`)
         if (d.minAlignMask !== 0) w.line(`.virt_boundary_mask = ${hexOf(d.minAlignMask)},`)
         // The plan's requests must fit whole: blk_rq_append_bio() refuses a bio that would need a split.
         if (sectors > BLK_SAFE_MAX_SECTORS) w.line(`.max_hw_sectors = ${sectors},`)

@@ -9,6 +9,7 @@ import type { Action, CodegenModel, SliceModel, TxModel } from '../../model.js'
 import type { PseudoSite } from '../../parts/part.js'
 import { attrsExpr } from '../../parts/part.js'
 import type { GenerateOptions } from '../../options.js'
+import { unreachable } from '../../../plan/unreachable.js'
 
 export function renderPseudo(m: CodegenModel, _options: GenerateOptions): Map<string, string> {
   const out: string[] = []
@@ -127,5 +128,7 @@ function step(m: CodegenModel, a: Action, i: number): string[] {
       return [`${i}. Keep ${a.tx.name} mapped until the driver is unbound.`]
     case 'wait':
       return [`${i}. Wait ${a.ms} ms (fsleep).`]
+    default:
+      return unreachable(a)
   }
 }

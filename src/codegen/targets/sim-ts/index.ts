@@ -11,6 +11,9 @@
 import { createRequire } from 'node:module'
 import type * as TsMorph from 'ts-morph'
 import type { DeviceIR, Plan, RegionIR, Step } from '../../../plan/ir.js'
+import { PAGE_SIZE_N } from '../../../plan/kernel-consts.js'
+import { U64_MAX } from '../../../plan/u64.js'
+import { unreachable } from '../../../plan/unreachable.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
 import { formatTypeScriptSync } from '../../ts/prettier-sync.js'
@@ -102,7 +105,7 @@ function platformSpec(plan: Plan): Record<string, Lit | undefined> {
 }
 
 function deviceSpec(d: DeviceIR): Record<string, Lit | undefined> {
-  const boundary = d.pci ? 0xffffffffn : (1n << 64n) - 1n
+  const boundary = d.pci ? 0xffffffffn : U64_MAX
   return {
     ...(d.at !== undefined ? { at: d.at } : {}),
     ...(d.pci ? {} : { pci: false }),
@@ -127,8 +130,8 @@ function deviceSpec(d: DeviceIR): Record<string, Lit | undefined> {
 function regionSpec(plan: Plan, r: RegionIR): Record<string, Lit | undefined> {
   const phys = r.phys !== undefined ? { phys: u64(r.phys) } : {}
   const shared = r.memory === 'ram' && plan.platform.coco && !r.encrypted ? { shared: true } : {}
-  if (r.offset === 0n && r.bytes % 4096n === 0n && r.bytes / 4096n <= BigInt(Number.MAX_SAFE_INTEGER))
-    return { pages: Number(r.bytes / 4096n), ...phys, ...shared }
+  if (r.offset === 0n && r.bytes % PAGE_SIZE_N === 0n && r.bytes / PAGE_SIZE_N <= BigInt(Number.MAX_SAFE_INTEGER))
+    return { pages: Number(r.bytes / PAGE_SIZE_N), ...phys, ...shared }
   return { bytes: u64(r.bytes), ...(r.offset !== 0n ? { offset: hexNumber(Number(r.offset)) } : {}), ...phys, ...shared }
 }
 
@@ -170,6 +173,8 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
       return `.keep(${literal(s.tx)})`
     case 'wait':
       return `.wait(${s.ms})`
+    default:
+      return unreachable(s)
   }
 }
 
