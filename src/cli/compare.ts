@@ -17,6 +17,7 @@ import { EXIT, InputError } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 const STRATEGIES: readonly Strategy[] = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
 
@@ -96,7 +97,7 @@ export function compareStrategies(plan: Plan, options: SimOptions = {}): Transac
     const rows = STRATEGIES.map((strategy): StrategyRow => {
       const variant = strategy === m.strategy ? upTo : withStrategy(upTo, m.tx, strategy)
       const broken = validatePlan(variant)
-      if (broken.length > 0) return { strategy, refused: broken[0]?.message ?? '' }
+      if (broken.length > 0) return { strategy, refused: broken[0]?.text ?? '' }
       const result = simulate(variant, options)
       const t = result.transactions.find((x) => x.name === m.tx)
       if (t === undefined) return { strategy, refused: 'the simulation did not reach this transaction' }
@@ -138,7 +139,7 @@ export function formatComparison(comparisons: readonly TransactionComparison[]):
 export async function compare(file: string, options: SimOptions, out: Output, kernel?: KernelVersion): Promise<number> {
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
     return EXIT.defect
   }
   let comparisons

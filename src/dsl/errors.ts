@@ -8,7 +8,7 @@ import type { Violation } from '../plan/rules/validate.js'
 export class PlanRuleError extends Error {
   readonly violations: readonly Violation[]
   constructor(violations: readonly Violation[]) {
-    super(violations.map((v) => (v.at ? `${v.at} ${v.message}` : v.message)).join('\n'))
+    super(violations.map((v) => (v.at ? `${v.at} ${v.text}` : v.text)).join('\n'))
     this.name = 'PlanRuleError'
     this.violations = violations
   }

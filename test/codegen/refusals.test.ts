@@ -44,8 +44,8 @@ describe('a plan that breaks a rule gives its sentences and no code', () => {
     for (const target of ['module', 'pseudo', 'sim-ts'] as const) {
       const e = refusal(plan, { target })
       expect(e).toBeInstanceOf(PlanRuleError)
-      const sentences = (e as PlanRuleError).violations.map((v) => v.message)
-      expect(sentences).toEqual(validatePlan(plan).map((v) => v.message))
+      const sentences = (e as PlanRuleError).violations.map((v) => v.text)
+      expect(sentences).toEqual(validatePlan(plan).map((v) => v.text))
       expect(sentences[0]).toMatch(/^R1: strategy iova needs a translating IOMMU/)
       expect((e as Error).message).toBe(sentences.join('\n'))
     }

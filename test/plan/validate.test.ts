@@ -10,7 +10,7 @@ import { jsonPlan, map, op } from '../support/plans.js'
 function violations(json: Record<string, unknown>): string[] {
   const d = decodePlan(json)
   if (!d.ok) throw new Error(d.issues.map((i) => `${i.path}: ${i.message}`).join('\n'))
-  return validatePlan(d.plan).map((v) => v.message)
+  return validatePlan(d.plan).map((v) => v.text)
 }
 
 const unmap = (tx: string) => op('unmap', { tx })

@@ -46,7 +46,7 @@ export async function runtimeSentences(file: string): Promise<string[]> {
   const sentences: string[] = []
   const collect = (e: unknown) => {
     if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
-    for (const v of (e as PlanRuleError).violations) sentences.push(v.message)
+    for (const v of (e as PlanRuleError).violations) sentences.push(v.text)
   }
   let mod: Record<string, unknown>
   try {
