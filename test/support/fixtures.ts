@@ -35,7 +35,7 @@ export function markers(file: string): Marker[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((text, i) => {
-      const m = text.match(/\/\/ error: (R\d)\b/)
+      const m = text.match(/\/\/ error: (R\d+)\b/)
       return m ? [{ file, line: i + 1, rule: m[1] as string }] : []
     })
 }

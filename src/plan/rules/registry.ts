@@ -1,10 +1,14 @@
+import { R10 } from './r10-blk-one-way.js'
+
 /**
- * Rules R1-R9: what each one says, why the kernel behaves that way, and what
+ * Rules R1-R10: what each one says, why the kernel behaves that way, and what
  * to do instead. The one-line `rule` is the sentence of the README's rule
  * table; the per-violation sentences live in messages.ts.
  */
-export const RULE_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9'] as const
+export const RULE_IDS = ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10'] as const
 export type RuleId = (typeof RULE_IDS)[number]
+/** The ids as the command line's help names them: R1-R10. */
+export const RULE_RANGE = `${RULE_IDS[0]}-${RULE_IDS[RULE_IDS.length - 1]}`
 
 export interface RuleInfo {
   readonly id: RuleId
@@ -88,4 +92,5 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
     kernel: ['include/linux/dma-mapping.h', 'include/linux/blk-mq-dma.h', 'include/linux/hmm-dma.h'],
     instead: 'Target a newer kernel, or pick a strategy the target kernel has.',
   },
+  R10,
 }

@@ -1,5 +1,5 @@
 /**
- * Rules R1-R9 at run time, for plans whose facts the type checker could not
+ * Rules R1-R10 at run time, for plans whose facts the type checker could not
  * see (numbers that are not literals, plans loaded from JSON). It walks the
  * steps with the same state the builder types carry and speaks the sentences
  * of messages.ts. Per region it reports the first rule broken, in the order
@@ -12,6 +12,7 @@ import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
 import type { RuleId } from './registry.js'
 import * as m from './messages.js'
+import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
 import type { KindVerdict } from './verdicts.js'
 import type { MemoryKind, SyncReason } from './messages.js'
@@ -161,6 +162,8 @@ function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: Report): 
   const strategyFinding = strategyViolation(plan, client, step)
   if (strategyFinding !== undefined) report(strategyFinding.rule, strategyFinding.text)
   if (strategy === 'hmm' && step.dir !== 'bidirectional') report('R7', m.writeHmmBidirectionalMessage(step.tx, step.dir))
+  const oneWay = checkBlkOneWay(step)
+  if (oneWay !== undefined) report('R10', oneWay)
   for (const attr of step.attrs) {
     const feature: KernelFeature | undefined =
       attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
