@@ -4,6 +4,10 @@
  * of the same name, so the type-level check (src/dsl/types) and the run-time
  * check (validate.ts) speak it byte for byte.
  */
+import type { MapStep, PlatformIR } from '../ir.js'
+import { kernelAtLeast } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import type { Finding } from './finding.js'
 
 export const R1 = {
   id: 'R1',
@@ -29,3 +33,11 @@ export type writeIovaNeedsKernelMessage<K extends string> =
   `R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc), but this plan targets ${K}. Use page, sg or auto, or target 6.16+.`
 export const writeIovaNeedsKernelMessage = <K extends string>(kernel: K): writeIovaNeedsKernelMessage<K> =>
   `R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc), but this plan targets ${kernel}. Use page, sg or auto, or target 6.16+.`
+
+/** The run-time check of a map step: iova needs IOMMU-DMA (dma_iova_try_alloc()) and a release that has it. */
+export function checkIovaNeedsIommu(step: MapStep, platform: PlatformIR): Finding | undefined {
+  if (step.strategy !== 'iova') return undefined
+  if (platform.iommu.mode !== 'translated') return { rule: R1.id, text: writeIovaNeedsIommuMessage(platform.iommu.mode) }
+  if (!kernelAtLeast(platform.kernel, KERNEL_FEATURES['dma-iova'].since)) return { rule: R1.id, text: writeIovaNeedsKernelMessage(platform.kernel) }
+  return undefined
+}

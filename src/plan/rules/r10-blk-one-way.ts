@@ -11,6 +11,7 @@
  * src/dsl/types speaks it byte for byte) and its run-time check.
  */
 import type { MapStep } from '../ir.js'
+import type { Finding } from './finding.js'
 
 export const R10 = {
   id: 'R10',
@@ -30,9 +31,9 @@ export type writeBlkOneWayMessage<T extends string> =
 export const writeBlkOneWayMessage = <T extends string>(tx: T): writeBlkOneWayMessage<T> =>
   `R10: transaction ${tx} is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.`
 
-/** The run-time check of a map step: R10's sentence, or undefined when the step keeps the rule. */
-export function checkBlkOneWay(step: MapStep): writeBlkOneWayMessage<string> | undefined {
-  return step.strategy === 'blk' && step.dir === 'bidirectional' ? writeBlkOneWayMessage(step.tx) : undefined
+/** The run-time check of a map step: R10's finding, or undefined when the step keeps the rule. */
+export function checkBlkOneWay(step: MapStep): Finding | undefined {
+  return step.strategy === 'blk' && step.dir === 'bidirectional' ? { rule: R10.id, text: writeBlkOneWayMessage(step.tx) } : undefined
 }
 
 /**

@@ -4,6 +4,8 @@
  * of the same name, so the type-level check (src/dsl/types) and the run-time
  * check (validate.ts) speak it byte for byte.
  */
+import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
+import type { Finding } from './finding.js'
 import type { HmmRefusal, HmmRefusalWords } from './words.js'
 import { HMM_REFUSAL_WORDS } from './words.js'
 
@@ -29,3 +31,11 @@ export type writeHmmRefusesMessage<D extends string, W extends HmmRefusal> =
   `R5: hmm refuses ${D}: ${HmmRefusalWords[W]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
 export const writeHmmRefusesMessage = <D extends string, W extends HmmRefusal>(device: D, why: W): writeHmmRefusesMessage<D, W> =>
   `R5: hmm refuses ${device}: ${HMM_REFUSAL_WORDS[why]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
+
+/** The run-time check of an hmm map step: hmm_dma_map_alloc() refuses devices that need syncs or bouncing (mm/hmm.c). */
+export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: PlatformIR): Finding | undefined {
+  if (step.strategy !== 'hmm') return undefined
+  if (!client.coherent) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'non-coherent') }
+  if (platform.coco) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'coco') }
+  return undefined
+}

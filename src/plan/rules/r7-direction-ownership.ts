@@ -4,7 +4,8 @@
  * of the same name, so the type-level check (src/dsl/types) and the run-time
  * check (validate.ts) speak it byte for byte.
  */
-import type { Direction } from '../ir.js'
+import type { Direction, MapStep } from '../ir.js'
+import type { Finding } from './finding.js'
 import type { DirWords, SyncReason, SyncWords } from './words.js'
 import { DIR_WORDS, syncWords } from './words.js'
 
@@ -51,3 +52,8 @@ export type writeHmmBidirectionalMessage<T extends string, D extends Direction> 
   `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${T} cannot be mapped ${DirWords[D]}.`
 export const writeHmmBidirectionalMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeHmmBidirectionalMessage<T, D> =>
   `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${tx} cannot be mapped ${DIR_WORDS[dir]}.`
+
+/** The run-time check of an hmm map step's direction: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL. */
+export function checkHmmDirection(step: MapStep): Finding | undefined {
+  return step.strategy === 'hmm' && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir) } : undefined
+}

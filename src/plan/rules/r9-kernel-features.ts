@@ -4,7 +4,12 @@
  * of the same name, so the type-level check (src/dsl/types) and the run-time
  * check (validate.ts) speak it byte for byte.
  */
+import type { MapStep, PlatformIR } from '../ir.js'
+import { kernelAtLeast } from '../kernel.js'
 import type { KernelVersion } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import type { KernelFeature } from '../kernel-changes.js'
+import type { Finding } from './finding.js'
 
 export const R9 = {
   id: 'R9',
@@ -31,3 +36,13 @@ export const writeHostBridgeMmioMessage = <R extends string, S extends string, K
   kernel: K,
 ): writeHostBridgeMmioMessage<R, S, K> =>
   `R9: ${region} is host-bridge P2P memory, which ${strategy} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${kernel}. Use page or sg, or target 6.18+.`
+
+/** The run-time check of a map step's DMA attributes: one finding per attribute the target release does not have yet. */
+export function checkAttrs(step: MapStep, platform: PlatformIR): Finding[] {
+  return step.attrs.flatMap((attr) => {
+    const feature: KernelFeature | undefined =
+      attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
+    if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return []
+    return [{ rule: R9.id, text: writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel) }]
+  })
+}

@@ -12,6 +12,11 @@ import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
 import type { RuleId } from './registry.js'
 import * as m from './messages.js'
+import type { Finding } from './finding.js'
+import { checkIovaNeedsIommu } from './r1-iova-needs-iommu.js'
+import { checkHmmDevice } from './r5-encrypted-bounces.js'
+import { checkHmmDirection } from './r7-direction-ownership.js'
+import { checkAttrs } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
 import type { KindVerdict } from './verdicts.js'
@@ -41,11 +46,6 @@ interface TxState {
   readonly unlinked: Set<string>
 }
 
-/** What a check found: the rule and its sentence. */
-interface Finding {
-  readonly rule: RuleId
-  readonly text: string
-}
 const finding = (rule: RuleId, text: string): Finding => ({ rule, text })
 type Report = (rule: RuleId, text: string) => void
 
@@ -158,18 +158,11 @@ function checkCpuAccess(
 /** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
 function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: Report): SyncReason | undefined {
   const { platform } = plan
-  const { strategy } = step
+  // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
   const strategyFinding = strategyViolation(plan, client, step)
   if (strategyFinding !== undefined) report(strategyFinding.rule, strategyFinding.text)
-  if (strategy === 'hmm' && step.dir !== 'bidirectional') report('R7', m.writeHmmBidirectionalMessage(step.tx, step.dir))
-  const oneWay = checkBlkOneWay(step)
-  if (oneWay !== undefined) report('R10', oneWay)
-  for (const attr of step.attrs) {
-    const feature: KernelFeature | undefined =
-      attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
-    if (feature !== undefined && !kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since))
-      report('R9', m.writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel))
-  }
+  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)])
+    if (found !== undefined) report(found.rule, found.text)
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, i) => {
@@ -179,20 +172,15 @@ function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: Report): 
   return syncReason(plan, client, step, regions, kinds)
 }
 
+/** The first rule the strategy breaks on this platform and device (R1, R9, R5). */
 function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): Finding | undefined {
-  const { kernel, iommu, coco } = plan.platform
-  if (step.strategy === 'iova') {
-    if (iommu.mode !== 'translated') return finding('R1', m.writeIovaNeedsIommuMessage(iommu.mode))
-    if (!kernelAtLeast(kernel, KERNEL_FEATURES['dma-iova'].since)) return finding('R1', m.writeIovaNeedsKernelMessage(kernel))
-  }
+  const { kernel } = plan.platform
+  const iova = checkIovaNeedsIommu(step, plan.platform)
+  if (iova !== undefined) return iova
   const feature = STRATEGY_FEATURE[step.strategy]
   if (feature !== undefined && !kernelAtLeast(kernel, KERNEL_FEATURES[feature].since))
     return finding('R9', m.writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, kernel))
-  if (step.strategy === 'hmm') {
-    if (!client.coherent) return finding('R5', m.writeHmmRefusesMessage(client.name, 'non-coherent'))
-    if (coco) return finding('R5', m.writeHmmRefusesMessage(client.name, 'coco'))
-  }
-  return undefined
+  return checkHmmDevice(step, client, plan.platform)
 }
 
 /** The first rule region i breaks, in the order of the type-level check. */
