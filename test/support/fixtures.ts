@@ -42,11 +42,16 @@ export function markers(file: string): Marker[] {
 
 /** The sentences the run-time validator reports for each plan in a fixture file. */
 export async function runtimeSentences(file: string): Promise<string[]> {
+  return (await runtimeFindings(file)).map((f) => f.text)
+}
+
+/** The findings (rule id and sentence) the run-time validator reports for each plan in a fixture file. */
+export async function runtimeFindings(file: string): Promise<{ rule: string; text: string }[]> {
   const jiti = createJiti(import.meta.url, { moduleCache: false })
-  const sentences: string[] = []
+  const sentences: { rule: string; text: string }[] = []
   const collect = (e: unknown) => {
     if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
-    for (const v of (e as PlanRuleError).violations) sentences.push(v.text)
+    for (const v of (e as PlanRuleError).violations) sentences.push({ rule: v.rule, text: v.text })
   }
   let mod: Record<string, unknown>
   try {
