@@ -12,3 +12,6 @@ write('sim-result.schema.json', simResultJsonSchema())
 // The kernel release table as a page of the docs (its facts live in src/plan/kernel*.ts).
 const { kernelReleasesMarkdown } = await import('../dist/plan/kernel-doc.js')
 writeFileSync(new URL('../docs/kernel-releases.md', import.meta.url), kernelReleasesMarkdown())
+// The rules as a page of the docs (each rule lives in src/plan/rules/r*-*.ts).
+const { rulesMarkdown } = await import('../dist/plan/rules/rules-doc.js')
+writeFileSync(new URL('../docs/rules.md', import.meta.url), rulesMarkdown())

@@ -9,6 +9,7 @@ import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
 import { typecheckPlan } from './typecheck.js'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 export async function check(files: readonly string[], out: Output): Promise<number> {
   const typed = files.filter((f) => extname(f) === '.ts' || extname(f) === '.mts')
@@ -40,6 +41,6 @@ export async function check(files: readonly string[], out: Output): Promise<numb
     }
   }
   if (out.json) out.print(JSON.stringify({ files: results }, null, 2))
-  else for (const r of results) for (const v of r.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+  else for (const r of results) for (const v of r.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
   return status
 }

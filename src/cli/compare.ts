@@ -10,6 +10,7 @@ import { EXIT, InputError } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 const METRICS: readonly [keyof StrategyRow, string][] = [
   ['status', 'status'],
@@ -43,7 +44,7 @@ export function formatComparison(comparisons: readonly TransactionComparison[]):
 export async function compare(file: string, options: SimOptions, out: Output, kernel?: KernelVersion): Promise<number> {
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
     return EXIT.defect
   }
   let comparisons

@@ -2,7 +2,7 @@
  * dmaplan explain <rule-or-finding>: the rule or the finding in plain words,
  * the kernel code it comes from, and what to do.
  */
-import { RULES } from '../plan/rules/registry.js'
+import { RULE_RANGE, RULES } from '../plan/rules/registry.js'
 import { explainFinding } from '../sim/explain.js'
 import type { Explanation } from '../sim/explain.js'
 
@@ -39,7 +39,7 @@ export function explain(ids: readonly string[], out: Output): number {
   const found: Explanation[] = []
   for (const id of ids) {
     const e = lookup(id)
-    if (!e) throw new UsageError(`${id} is not a rule or finding dmaplan knows; rules are R1-R9, findings are listed in the simulation output`)
+    if (!e) throw new UsageError(`${id} is not a rule or finding dmaplan knows; rules are ${RULE_RANGE}, findings are listed in the simulation output`)
     found.push(e)
   }
   if (out.json) out.print(JSON.stringify(found.length === 1 ? found[0] : found, null, 2))

@@ -14,6 +14,7 @@ import { loadPlanFile } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { writeTree } from './write-output.js'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 export const GEN_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   out: { type: 'string' },
@@ -36,7 +37,7 @@ export async function gen(file: string, values: Record<string, string | boolean 
 
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
     return EXIT.defect
   }
   let files
@@ -45,7 +46,7 @@ export async function gen(file: string, values: Record<string, string | boolean 
   } catch (e) {
     // The overrides can break a rule the plan itself kept: the same sentences, no code.
     if (e instanceof PlanRuleError) {
-      for (const v of e.violations) out.print(`${showPath(file)} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+      for (const v of e.violations) out.print(`${showPath(file)} ${v.rule} ${withoutRuleId(v.rule, v.text)}`)
       return EXIT.defect
     }
     if (e instanceof PlanShapeError || e instanceof CodegenError) throw new InputError(`${showPath(file)}: ${e.issues[0] ?? e.message}`)

@@ -121,5 +121,5 @@ async function fromThrown(e: unknown, file: string, shown: string): Promise<Load
 }
 
 function located(v: Violation, where: string): Located {
-  return { where, rule: v.rule, message: v.message }
+  return { where, rule: v.rule, message: v.text }
 }

@@ -15,6 +15,7 @@ import { kernelOption } from './kernel-option.js'
 import { IOVA_PROBES } from '../import/iova-probes.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
+import { RULE_RANGE } from '../plan/rules/registry.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -152,7 +153,7 @@ Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`
     summary: 'explain <rule-or-finding ...>     a rule or a finding in plain words, its kernel code, what to do',
     usage: `usage: dmaplan explain <rule-or-finding ...> [--json]
 
-  rules: R1-R9; findings: the ids a simulation reports (D1-D22 from dma-debug,
+  rules: ${RULE_RANGE}; findings: the ids a simulation reports (D1-D22 from dma-debug,
   K-R*/K-S*/K-P* from the kernel's behaviour, DMAR, DMA, DATA, MAP, LEAK).`,
     options: {},
     async run(args, values) {

@@ -13,6 +13,7 @@ import { progress } from './progress.js'
 import { writeFileAtomic } from './write-output.js'
 import { renderHtml } from '../report/index.js'
 import { resolve } from 'node:path'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'fail-at-call': { type: 'string' },
@@ -57,7 +58,7 @@ export async function simulateVerb(file: string, values: Record<string, string |
   const options = simOptions(values)
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${v.message.replace(/^R\d: /, '')}`)
+    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
     return EXIT.defect
   }
   let result

@@ -11,7 +11,7 @@ import { showPath } from './location.js'
 import { PACKAGE_TYPES } from './package-root.js'
 
 /** The rule's sentence is the string literal type the compiler quotes: "Rn: ..." (sentences never contain a double quote). */
-const RULE_SENTENCE = /"(R\d): ([^"]*)"/
+const RULE_SENTENCE = /"(R\d+): ([^"]*)"/
 
 export function typecheckPlan(files: readonly string[]): Map<string, Located[]> {
   const project = new Project({

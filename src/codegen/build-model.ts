@@ -51,12 +51,6 @@ export function buildModel(plan: Plan): CodegenModel {
   const txs = new Map<string, TxModel>()
   for (const m of maps) {
     const ctx: StrategyContext = { platform: plan.platform, kernel, device, tx: m.tx, dir: m.dir, attrs: [...m.attrs] }
-    const strategy = STRATEGIES[m.strategy]
-    const refusal = strategy.refuse?.(ctx)
-    if (refusal !== undefined) {
-      issues.push(refusal)
-      continue
-    }
     txs.set(m.tx, txModel(m, m.regions.map(buf), ctx))
   }
   if (issues.length > 0) throw new CodegenError(issues)

@@ -4,11 +4,11 @@
  */
 import type { Violation } from '../plan/rules/validate.js'
 
-/** The plan breaks rules R1-R9 in ways the type checker could not see. */
+/** The plan breaks rules (src/plan/rules) in ways the type checker could not see. */
 export class PlanRuleError extends Error {
   readonly violations: readonly Violation[]
   constructor(violations: readonly Violation[]) {
-    super(violations.map((v) => (v.at ? `${v.at} ${v.message}` : v.message)).join('\n'))
+    super(violations.map((v) => (v.at ? `${v.at} ${v.text}` : v.text)).join('\n'))
     this.name = 'PlanRuleError'
     this.violations = violations
   }

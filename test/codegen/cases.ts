@@ -48,7 +48,7 @@ export function render(c: Case, variant: 'plan' | Strategy, target: Target): Ren
     })
     return { files }
   } catch (e) {
-    if (e instanceof PlanRuleError) return { refused: e.violations.map((v) => v.message) }
+    if (e instanceof PlanRuleError) return { refused: e.violations.map((v) => v.text) }
     if (e instanceof CodegenError) return { refused: e.issues }
     throw e
   }

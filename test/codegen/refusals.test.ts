@@ -44,8 +44,8 @@ describe('a plan that breaks a rule gives its sentences and no code', () => {
     for (const target of ['module', 'pseudo', 'sim-ts'] as const) {
       const e = refusal(plan, { target })
       expect(e).toBeInstanceOf(PlanRuleError)
-      const sentences = (e as PlanRuleError).violations.map((v) => v.message)
-      expect(sentences).toEqual(validatePlan(plan).map((v) => v.message))
+      const sentences = (e as PlanRuleError).violations.map((v) => v.text)
+      expect(sentences).toEqual(validatePlan(plan).map((v) => v.text))
       expect(sentences[0]).toMatch(/^R1: strategy iova needs a translating IOMMU/)
       expect((e as Error).message).toBe(sentences.join('\n'))
     }
@@ -128,15 +128,16 @@ describe('options', () => {
     expect((e as Error).message).toBe(sentence)
   })
 
-  it('refuses a bidirectional block request, which the kernel cannot express', () => {
+  it('refuses a bidirectional block request, which the kernel cannot express, by rule R10 before writing anything', () => {
     const plan = fromJson((j) => {
       const map = (j.steps as { op: string; dir?: string }[])[0]
       if (map !== undefined) map.dir = 'bidirectional'
     })
     const e = refusal(plan, { target: 'module', strategy: 'blk' })
-    expect(e).toBeInstanceOf(CodegenError)
+    expect(e).toBeInstanceOf(PlanRuleError)
+    expect((e as PlanRuleError).violations.map((v) => v.rule)).toEqual(['R10'])
     expect((e as Error).message).toBe(
-      'transaction rx is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
+      'R10: transaction rx is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
     )
   })
 })

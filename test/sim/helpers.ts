@@ -55,7 +55,7 @@ export function mkPlan(spec: PlanSpec = {}): Plan {
 export function validPlan(spec: PlanSpec): Plan {
   const p = mkPlan(spec)
   const v = validatePlan(p)
-  if (v.length) throw new Error(v.map((x) => x.message).join('\n'))
+  if (v.length) throw new Error(v.map((x) => x.text).join('\n'))
   return p
 }
 

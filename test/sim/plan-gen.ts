@@ -159,7 +159,7 @@ export function genPlan(seed: number, onReject?: (why: string) => void): Plan | 
   for (const reg of base.regions) if (r.chance(0.5)) steps.push({ op: 'cpu-read', region: reg.name })
   const plan = mkPlan({ kernel, iommu, coco, ramBytes, swiotlb, switches, hostBridgeP2P, device, devices: gpus, regions, steps })
   const v = validatePlan(plan)
-  if (v.length) onReject?.(v[0]?.message ?? '')
+  if (v.length) onReject?.(v[0]?.text ?? '')
   return v.length === 0 ? plan : undefined
 }
 

@@ -35,18 +35,23 @@ export function markers(file: string): Marker[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((text, i) => {
-      const m = text.match(/\/\/ error: (R\d)\b/)
+      const m = text.match(/\/\/ error: (R\d+)\b/)
       return m ? [{ file, line: i + 1, rule: m[1] as string }] : []
     })
 }
 
 /** The sentences the run-time validator reports for each plan in a fixture file. */
 export async function runtimeSentences(file: string): Promise<string[]> {
+  return (await runtimeFindings(file)).map((f) => f.text)
+}
+
+/** The findings (rule id and sentence) the run-time validator reports for each plan in a fixture file. */
+export async function runtimeFindings(file: string): Promise<{ rule: string; text: string }[]> {
   const jiti = createJiti(import.meta.url, { moduleCache: false })
-  const sentences: string[] = []
+  const sentences: { rule: string; text: string }[] = []
   const collect = (e: unknown) => {
     if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
-    for (const v of (e as PlanRuleError).violations) sentences.push(v.message)
+    for (const v of (e as PlanRuleError).violations) sentences.push({ rule: v.rule, text: v.text })
   }
   let mod: Record<string, unknown>
   try {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, runtimeSentences } from '../support/fixtures.js'
+import { ROOT, runtimeFindings } from '../support/fixtures.js'
 
 const cases: Record<string, { code: string; rule: string | null }> = {
   'nested switches: a device below a switch below the provider\'s switch reaches it by bus address': {
@@ -105,18 +105,18 @@ describe('type level and run time agree', () => {
   for (const { name, file, rule } of files) {
     it(name, async () => {
       const types = compiled.get(file) ?? []
-      const runtime = await runtimeSentences(file).catch((e: Error) => (e.message.includes('builds without a rule violation') ? [] : Promise.reject(e)))
+      const runtime = await runtimeFindings(file).catch((e: Error) => (e.message.includes('builds without a rule violation') ? [] : Promise.reject(e)))
       const [id, where] = (rule ?? '').split('@')
       if (rule === null) {
         expect(types).toEqual([])
         expect(runtime).toEqual([])
       } else if (where === 'runtime') {
         expect(types).toEqual([])
-        expect(runtime.map((s) => s.slice(0, 2))).toEqual([id])
+        expect(runtime.map((f) => f.rule)).toEqual([id])
       } else {
         expect(types).toHaveLength(1)
-        expect(runtime.map((s) => s.slice(0, 2))).toEqual([id])
-        expect(types[0]).toContain(runtime[0])
+        expect(runtime.map((f) => f.rule)).toEqual([id])
+        expect(types[0]).toContain(runtime[0]?.text)
       }
     })
   }

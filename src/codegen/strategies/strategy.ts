@@ -32,8 +32,6 @@ export interface StrategyDef {
   readonly strategy: Strategy
   /** Why the transaction is mapped this way, once, above its C struct. */
   readonly summary: string
-  /** A sentence when the kernel API cannot express the transaction. */
-  refuse?(ctx: StrategyContext): string | undefined
   slices(bufs: readonly BufModel[], ctx: StrategyContext): readonly SliceSpec[]
 }
 

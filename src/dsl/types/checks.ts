@@ -1,5 +1,5 @@
 /**
- * Rules R1-R9 at the type level. Each check is the parameter type of a
+ * Rules R1-R10 at the type level. Each check is the parameter type of a
  * builder method: the argument's own type when the rule holds, the rule's
  * sentence (a string literal type) when it does not, so the compiler reports
  * "Type '"iova"' is not assignable to type '"R1: ..."'" at exactly the
@@ -18,6 +18,7 @@
  */
 import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
 import type * as m from '../../plan/rules/messages.js'
+import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
 import type { AnyRegion, Region, RegionSource } from '../region.js'
@@ -66,17 +67,19 @@ type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ?
 
 /**
  * The sentence when the options check fails: the strategy table's own (R1,
- * R5, R9; every sentence starts with its rule id), or R7 when the strategy
- * is allowed and only the direction is wrong. Lookups and intersections, not
+ * R5, R9; every sentence starts with its rule id), or the direction's rule
+ * when the strategy is allowed and only the direction is wrong (R7 for hmm,
+ * R10 for blk). Lookups and intersections, not
  * a conditional type: the compiler takes the constraint of this branch at
  * every transaction (to type the strategy literal), and a conditional would
  * make it evaluate both of its branches for the generic call first.
  */
 type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> =
-  | HmmDirection<N, D>[C['strategy'][St] & 'ok']
+  | DirectionRule<N, D>[St & keyof DirectionRule<N, D>][C['strategy'][St] & 'ok']
   | (C['strategy'][St] & `R${string}`)
-interface HmmDirection<N extends string, D extends Direction> {
-  readonly ok: m.writeHmmBidirectionalMessage<N, D>
+interface DirectionRule<N extends string, D extends Direction> {
+  readonly hmm: { readonly ok: m.writeHmmBidirectionalMessage<N, D> }
+  readonly blk: { readonly ok: r10.writeBlkOneWayMessage<N> }
 }
 
 /**

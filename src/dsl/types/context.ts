@@ -13,6 +13,7 @@ import type { KernelAtLeast, KernelVersion, NewestKernel } from '../../plan/kern
 import type { KERNEL_FEATURES, KernelFeature } from '../../plan/kernel-changes.js'
 import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
+import type { BlkDirections } from '../../plan/rules/r10-blk-one-way.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
 import type { DeviceSpec, PlatformSpec } from '../spec.js'
 
@@ -315,9 +316,13 @@ type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = [F['kerne
 
 type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['strategies']
 
-/** The strategies the table allows, with the directions each can map: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL (R7). */
+/**
+ * The strategies the table allows, with the directions each can map:
+ * hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL (R7), a block request
+ * one way (R10, src/plan/rules/r10-blk-one-way.ts).
+ */
 type OkTx<T extends StrategyTable> = {
-  [St in Strategy]: T[St] extends 'ok' ? `${St}:${St extends 'hmm' ? 'bidirectional' : Direction}` : never
+  [St in Strategy]: T[St] extends 'ok' ? `${St}:${St extends 'hmm' ? 'bidirectional' : St extends 'blk' ? BlkDirections : Direction}` : never
 }[Strategy]
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Rules R1-R9 at run time, for plans whose facts the type checker could not
+ * Rules R1-R10 at run time, for plans whose facts the type checker could not
  * see (numbers that are not literals, plans loaded from JSON). It walks the
  * steps with the same state the builder types carry and speaks the sentences
  * of messages.ts. Per region it reports the first rule broken, in the order
@@ -12,13 +12,21 @@ import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
 import type { RuleId } from './registry.js'
 import * as m from './messages.js'
+import type { Finding } from './finding.js'
+import { checkIovaNeedsIommu } from './r1-iova-needs-iommu.js'
+import { checkHmmDevice } from './r5-encrypted-bounces.js'
+import { checkHmmDirection } from './r7-direction-ownership.js'
+import { checkAttrs } from './r9-kernel-features.js'
+import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
 import type { KindVerdict } from './verdicts.js'
 import type { MemoryKind, SyncReason } from './messages.js'
 
 export interface Violation {
+  /** The rule that found it, set where it was found. */
   readonly rule: RuleId
-  readonly message: string
+  /** The rule's sentence, the same the type-level check speaks (it starts with the rule id). */
+  readonly text: string
   /** Index of the offending step; the plan's length for what is wrong at its end. */
   readonly step: number
   readonly at?: string
@@ -38,8 +46,8 @@ interface TxState {
   readonly unlinked: Set<string>
 }
 
-const ruleOf = (message: string): RuleId => message.slice(0, 2) as RuleId
-
+const finding = (rule: RuleId, text: string): Finding<RuleId> => ({ rule, text })
+type Report = (rule: RuleId, text: string) => void
 
 const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
   hmm: 'hmm-dma',
@@ -51,14 +59,14 @@ export function validatePlan(plan: Plan): Violation[] {
   const client = deviceByName(plan, plan.device)
   const txs = new Map<string, TxState>()
   plan.steps.forEach((step, index) => {
-    const report = (message: string) => out.push({ rule: ruleOf(message), message, step: index, ...(step.at ? { at: step.at } : {}) })
+    const report: Report = (rule, text) => out.push({ rule, text, step: index, ...(step.at ? { at: step.at } : {}) })
     checkStep(plan, client, txs, step, index, report)
   })
   for (const tx of txs.values()) {
     // A map a trace observed (an imported plan) still mapped when the trace ends is the simulation's finding, not the plan's fault.
     if (tx.live && !tx.kept && tx.map.observed === undefined) {
-      const message = m.writeStillMappedMessage(tx.map.tx)
-      out.push({ rule: 'R8', message, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
+      const text = m.writeStillMappedMessage(tx.map.tx)
+      out.push({ rule: 'R8', text, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
     }
   }
   return out
@@ -70,50 +78,50 @@ function checkStep(
   txs: Map<string, TxState>,
   step: Step,
   index: number,
-  report: (message: string) => void,
+  report: Report,
 ): void {
   if (step.op === 'wait') return
   if (step.op === 'cpu-read' || step.op === 'cpu-write') return checkCpuAccess(txs, step.op, step.region, client, report)
   if (!('tx' in step)) return
   if (step.op === 'map') {
-    if (txs.has(step.tx)) return report(m.writeDuplicateTxMessage(step.tx))
+    if (txs.has(step.tx)) return report('R8', m.writeDuplicateTxMessage(step.tx))
     const sync = checkMap(plan, client, step, report)
     txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
     return
   }
   const tx = txs.get(step.tx)
-  if (tx === undefined) return report(m.writeNotMappedMessage(step.tx))
-  if (!tx.live) return report(m.writeAlreadyUnmappedMessage(step.tx))
+  if (tx === undefined) return report('R8', m.writeNotMappedMessage(step.tx))
+  if (!tx.live) return report('R8', m.writeAlreadyUnmappedMessage(step.tx))
   switch (step.op) {
     case 'device-read':
     case 'device-write': {
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
       const member = tx.map.regions.includes(step.region)
-      if (tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'the device no longer reaches it through that transaction'))
+      if (tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'the device no longer reaches it through that transaction'))
       if (step.op === 'device-write') {
-        if (tx.map.dir === 'to-device') return report(m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
-        if (!member) return report(m.writeNotInTxMessage(step.region, step.tx))
+        if (tx.map.dir === 'to-device') return report('R7', m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
+        if (!member) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
         if (tx.sync) tx.deviceDirty.add(step.region)
       } else {
-        if (tx.map.dir === 'from-device') return report(m.writeDeviceReadDirMessage(step.tx, tx.map.dir))
-        if (tx.sync && tx.cpuDirty.has(step.region)) return report(m.writeSyncForDeviceMessage(step.region, step.tx, tx.sync, client.name))
-        if (!member) return report(m.writeNotInTxMessage(step.region, step.tx))
+        if (tx.map.dir === 'from-device') return report('R7', m.writeDeviceReadDirMessage(step.tx, tx.map.dir))
+        if (tx.sync && tx.cpuDirty.has(step.region)) return report('R7', m.writeSyncForDeviceMessage(step.region, step.tx, tx.sync, client.name))
+        if (!member) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
       }
       return
     }
     case 'sync-for-cpu':
     case 'sync-for-device':
-      if (step.region !== undefined && !tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
-      if (step.region !== undefined && tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'there is nothing of it left to sync'))
+      if (step.region !== undefined && !tx.map.regions.includes(step.region)) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
+      if (step.region !== undefined && tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'there is nothing of it left to sync'))
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     case 'hmm-fault':
     case 'hmm-invalidate':
-      if (tx.map.strategy !== 'hmm') report(m.writeNotHmmMessage(step.tx, tx.map.strategy))
+      if (tx.map.strategy !== 'hmm') report('R8', m.writeNotHmmMessage(step.tx, tx.map.strategy))
       return
     case 'unlink':
-      if (tx.map.strategy !== 'iova') return report(m.writeNotIovaUnlinkMessage(step.tx, tx.map.strategy))
-      if (!tx.map.regions.includes(step.region)) return report(m.writeNotInTxMessage(step.region, step.tx))
-      if (tx.unlinked.has(step.region)) return report(m.writeUnlinkedMessage(step.region, step.tx, 'it cannot be unlinked again'))
+      if (tx.map.strategy !== 'iova') return report('R8', m.writeNotIovaUnlinkMessage(step.tx, tx.map.strategy))
+      if (!tx.map.regions.includes(step.region)) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
+      if (tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'it cannot be unlinked again'))
       // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
       tx.unlinked.add(step.region)
       tx.deviceDirty.delete(step.region)
@@ -138,51 +146,41 @@ function checkCpuAccess(
   op: 'cpu-read' | 'cpu-write',
   region: string,
   client: DeviceIR,
-  report: (message: string) => void,
+  report: Report,
 ): void {
   for (const tx of txs.values()) {
     if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region) || tx.unlinked.has(region)) continue
     if (op === 'cpu-write') tx.cpuDirty.add(region)
-    else if (tx.deviceDirty.has(region)) report(m.writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name))
+    else if (tx.deviceDirty.has(region)) report('R7', m.writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name))
   }
 }
 
 /** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
-function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: (message: string) => void): SyncReason | undefined {
+function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: Report): SyncReason | undefined {
   const { platform } = plan
-  const { strategy } = step
-  const strategyMessage = strategyViolation(plan, client, step)
-  if (strategyMessage !== undefined) report(strategyMessage)
-  if (strategy === 'hmm' && step.dir !== 'bidirectional') report(m.writeHmmBidirectionalMessage(step.tx, step.dir))
-  for (const attr of step.attrs) {
-    const feature: KernelFeature | undefined =
-      attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
-    if (feature !== undefined && !kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since))
-      report(m.writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel))
-  }
+  // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
+  const strategyFinding = strategyViolation(plan, client, step)
+  if (strategyFinding !== undefined) report(strategyFinding.rule, strategyFinding.text)
+  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)])
+    if (found !== undefined) report(found.rule, found.text)
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, i) => {
-    const message = regionViolation(plan, client, step, regions, kinds, i)
-    if (message !== undefined) report(message)
+    const found = regionViolation(plan, client, step, regions, kinds, i)
+    if (found !== undefined) report(found.rule, found.text)
   })
   return syncReason(plan, client, step, regions, kinds)
 }
 
-function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): string | undefined {
-  const { kernel, iommu, coco } = plan.platform
-  if (step.strategy === 'iova') {
-    if (iommu.mode !== 'translated') return m.writeIovaNeedsIommuMessage(iommu.mode)
-    if (!kernelAtLeast(kernel, KERNEL_FEATURES['dma-iova'].since)) return m.writeIovaNeedsKernelMessage(kernel)
-  }
+/** The first rule the strategy breaks on this platform and device (R1, R9, R5). */
+function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): Finding<RuleId> | undefined {
+  const { kernel } = plan.platform
+  const iova = checkIovaNeedsIommu(step, plan.platform)
+  if (iova !== undefined) return iova
   const feature = STRATEGY_FEATURE[step.strategy]
   if (feature !== undefined && !kernelAtLeast(kernel, KERNEL_FEATURES[feature].since))
-    return m.writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, kernel)
-  if (step.strategy === 'hmm') {
-    if (!client.coherent) return m.writeHmmRefusesMessage(client.name, 'non-coherent')
-    if (coco) return m.writeHmmRefusesMessage(client.name, 'coco')
-  }
-  return undefined
+    return finding('R9', m.writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, kernel))
+  return checkHmmDevice(step, client, plan.platform)
 }
 
 /** The first rule region i breaks, in the order of the type-level check. */
@@ -193,7 +191,7 @@ function regionViolation(
   regions: readonly RegionIR[],
   kinds: readonly MemoryKind[],
   i: number,
-): string | undefined {
+): Finding<RuleId> | undefined {
   const region = regions[i] as RegionIR
   const kind = kinds[i] as MemoryKind
   const { strategy, tx } = step
@@ -201,28 +199,28 @@ function regionViolation(
   const provider = region.provider ?? ''
   switch (KIND_VERDICTS[strategy][kind] as KindVerdict) {
     case 'unreachable':
-      return m.writeP2pUnsupportedMessage(region.name, provider, client.name, resolveKind(plan, region, client).p2p?.why ?? 'no-common-switch')
+      return finding('R4', m.writeP2pUnsupportedMessage(region.name, provider, client.name, resolveKind(plan, region, client).p2p?.why ?? 'no-common-switch'))
     case 'bus':
-      return m.writeBusAddressMessage(region.name, provider, client.name, strategy)
+      return finding('R3', m.writeBusAddressMessage(region.name, provider, client.name, strategy))
     case 'bus-only':
-      return m.writeBusOnlyMessage(region.name, kind, client.name)
+      return finding('R3', m.writeBusOnlyMessage(region.name, kind, client.name))
     case 'encrypted':
-      return m.writeEncryptedMessage(region.name, client.name, strategy)
+      return finding('R5', m.writeEncryptedMessage(region.name, client.name, strategy))
     case 'coherent-host':
-      return m.writeCoherentHostOnlyMessage(region.name, kind)
+      return finding('R2', m.writeCoherentHostOnlyMessage(region.name, kind))
     case 'mmio':
-      if (!kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return m.writeHostBridgeMmioMessage(region.name, strategy, kernel)
+      if (!kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return finding('R9', m.writeHostBridgeMmioMessage(region.name, strategy, kernel))
       break
     case 'ok':
       break
   }
   if (!UNIFORM[strategy]) return undefined
   const first = kinds[0] as MemoryKind
-  if (kind !== first) return m.writeMixedKindsMessage(tx, strategy, (regions[0] as RegionIR).name, first, region.name, kind)
+  if (kind !== first) return finding('R2', m.writeMixedKindsMessage(tx, strategy, (regions[0] as RegionIR).name, first, region.name, kind))
   if (strategy === 'iova') {
     const { head, tail } = granuleAlignment(region, iommu.granule)
-    if (i > 0 && !head) return m.writeInteriorStartMessage(region.name, iommu.granule, tx)
-    if (i < regions.length - 1 && !tail) return m.writeInteriorEndMessage(region.name, iommu.granule, tx)
+    if (i > 0 && !head) return finding('R6', m.writeInteriorStartMessage(region.name, iommu.granule, tx))
+    if (i < regions.length - 1 && !tail) return finding('R6', m.writeInteriorEndMessage(region.name, iommu.granule, tx))
   }
   return undefined
 }

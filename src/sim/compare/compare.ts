@@ -97,7 +97,7 @@ export function compareStrategies(plan: Plan, options: SimOptions = {}): Transac
     const rows = STRATEGIES.map((strategy): StrategyRow => {
       const variant = strategy === m.strategy ? upTo : withStrategy(upTo, m.tx, strategy)
       const broken = validatePlan(variant)
-      if (broken.length > 0) return { strategy, refused: broken[0]?.message ?? '' }
+      if (broken.length > 0) return { strategy, refused: broken[0]?.text ?? '' }
       const result = runPlan(variant, options).result
       const t = result.transactions.find((x) => x.name === m.tx)
       if (t === undefined) return { strategy, refused: 'the simulation did not reach this transaction' }

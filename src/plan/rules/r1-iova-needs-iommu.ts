@@ -1,0 +1,43 @@
+/**
+ * R1: iova needs an IOMMU and 6.16. This file holds the rule's explanation (`dmaplan explain
+ * R1`, docs/rules.md) and its sentences: each writer is a type and a function
+ * of the same name, so the type-level check (src/dsl/types) and the run-time
+ * check (validate.ts) speak it byte for byte.
+ */
+import type { MapStep, PlatformIR } from '../ir.js'
+import { kernelAtLeast } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import type { Finding } from './finding.js'
+
+export const R1 = {
+  id: 'R1',
+  title: 'iova needs an IOMMU and 6.16',
+  rule: 'iova needs a translating IOMMU on the device\'s platform and a kernel of 6.16 or later.',
+  why: 'dma_iova_try_alloc() returns false unless the device is behind IOMMU-DMA (passthrough and no-IOMMU platforms use dma-direct), and the two-step API first shipped in 6.16.',
+  kernel: ['drivers/iommu/dma-iommu.c: dma_iova_try_alloc()', 'include/linux/dma-mapping.h: dma_use_iova()'],
+  instead: 'Use page or sg, or auto, which takes the IOVA path only where it exists.',
+} as const
+
+export interface IommuWords {
+  passthrough: 'in passthrough mode'
+  none: 'absent'
+}
+export const IOMMU_WORDS: IommuWords = { passthrough: 'in passthrough mode', none: 'absent' }
+
+export type writeIovaNeedsIommuMessage<M extends keyof IommuWords> =
+  `R1: strategy iova needs a translating IOMMU, but this platform's IOMMU is ${IommuWords[M]}, so dma_iova_try_alloc() always fails. Use page, sg or auto.`
+export const writeIovaNeedsIommuMessage = <M extends keyof IommuWords>(mode: M): writeIovaNeedsIommuMessage<M> =>
+  `R1: strategy iova needs a translating IOMMU, but this platform's IOMMU is ${IOMMU_WORDS[mode]}, so dma_iova_try_alloc() always fails. Use page, sg or auto.`
+
+export type writeIovaNeedsKernelMessage<K extends string> =
+  `R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc), but this plan targets ${K}. Use page, sg or auto, or target 6.16+.`
+export const writeIovaNeedsKernelMessage = <K extends string>(kernel: K): writeIovaNeedsKernelMessage<K> =>
+  `R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc), but this plan targets ${kernel}. Use page, sg or auto, or target 6.16+.`
+
+/** The run-time check of a map step: iova needs IOMMU-DMA (dma_iova_try_alloc()) and a release that has it. */
+export function checkIovaNeedsIommu(step: MapStep, platform: PlatformIR): Finding<'R1'> | undefined {
+  if (step.strategy !== 'iova') return undefined
+  if (platform.iommu.mode !== 'translated') return { rule: R1.id, text: writeIovaNeedsIommuMessage(platform.iommu.mode) }
+  if (!kernelAtLeast(platform.kernel, KERNEL_FEATURES['dma-iova'].since)) return { rule: R1.id, text: writeIovaNeedsKernelMessage(platform.kernel) }
+  return undefined
+}

@@ -1,0 +1,47 @@
+/**
+ * R2: uniform transactions hold one memory kind. This file holds the rule's explanation (`dmaplan explain
+ * R2`, docs/rules.md) and its sentences: each writer is a type and a function
+ * of the same name, so the type-level check (src/dsl/types) and the run-time
+ * check (validate.ts) speak it byte for byte.
+ */
+import type { KindWords, MemoryKind } from './words.js'
+import { KIND_WORDS } from './words.js'
+
+export const R2 = {
+  id: 'R2',
+  title: 'uniform transactions hold one memory kind',
+  rule: 'A uniform transaction (iova, sg, page, blk) holds one memory kind; mixing host memory with bus-address P2P memory is an error that says to split the transaction.',
+  why: 'One IOVA range, one scatterlist or one block request is mapped with one set of attributes and one P2P map type: the block layer refuses to merge bios of different P2P kinds, and bus-address entries never share an IOVA with host memory.',
+  kernel: ['block/blk-mq-dma.c: blk_rq_dma_map_iter_start()', 'block/bio.c: P2P merge checks'],
+  instead: 'Split the transaction into one per memory kind, or use hmm (per page) or auto (which dispatches).',
+} as const
+
+export type writeMixedKindsMessage<
+  T extends string,
+  S extends string,
+  A extends string,
+  KA extends MemoryKind,
+  B extends string,
+  KB extends MemoryKind,
+> = `R2: ${T} is a uniform ${S} transaction but mixes ${KindWords[KA]} ${A} with ${KindWords[KB]} ${B}; split it into one transaction per memory kind.`
+export const writeMixedKindsMessage = <
+  T extends string,
+  S extends string,
+  A extends string,
+  KA extends MemoryKind,
+  B extends string,
+  KB extends MemoryKind,
+>(
+  tx: T,
+  strategy: S,
+  first: A,
+  firstKind: KA,
+  region: B,
+  kind: KB,
+): writeMixedKindsMessage<T, S, A, KA, B, KB> =>
+  `R2: ${tx} is a uniform ${strategy} transaction but mixes ${KIND_WORDS[firstKind]} ${first} with ${KIND_WORDS[kind]} ${region}; split it into one transaction per memory kind.`
+
+export type writeCoherentHostOnlyMessage<R extends string, K extends MemoryKind> =
+  `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${R} is ${KindWords[K]}; map P2P memory with page, sg, iova or auto.`
+export const writeCoherentHostOnlyMessage = <R extends string, K extends MemoryKind>(region: R, kind: K): writeCoherentHostOnlyMessage<R, K> =>
+  `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${region} is ${KIND_WORDS[kind]}; map P2P memory with page, sg, iova or auto.`

@@ -1,0 +1,41 @@
+/**
+ * R5: encrypted memory only bounces. This file holds the rule's explanation (`dmaplan explain
+ * R5`, docs/rules.md) and its sentences: each writer is a type and a function
+ * of the same name, so the type-level check (src/dsl/types) and the run-time
+ * check (validate.ts) speak it byte for byte.
+ */
+import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
+import type { Finding } from './finding.js'
+import type { HmmRefusal, HmmRefusalWords } from './words.js'
+import { HMM_REFUSAL_WORDS } from './words.js'
+
+export const R5 = {
+  id: 'R5',
+  title: 'encrypted memory only bounces',
+  rule: 'Encrypted memory on a confidential guest can only be mapped through swiotlb; iova and hmm refuse it (HMM refuses devices that need bouncing or cache maintenance).',
+  why: 'Private guest memory is invisible to devices, so dma-direct forces swiotlb (SWIOTLB_FORCE) and copies through decrypted bounce slots; the IOVA API never bounces whole ranges and hmm_dma_map_alloc() returns -EOPNOTSUPP for devices that need syncs.',
+  kernel: ['kernel/dma/direct.h: dma_direct_map_phys()', 'mm/hmm.c: hmm_dma_map_alloc()', 'kernel/dma/swiotlb.c'],
+  instead: 'Use page, sg, blk or auto (they bounce), or map memory the guest has shared with the host.',
+} as const
+
+export type writeEncryptedMessage<R extends string, D extends string, S extends string> =
+  `R5: ${R} is private memory of a confidential guest: ${D} reaches it only through a swiotlb bounce, which ${S} never does. Use page, sg, blk or auto, or share the memory.`
+export const writeEncryptedMessage = <R extends string, D extends string, S extends string>(
+  region: R,
+  device: D,
+  strategy: S,
+): writeEncryptedMessage<R, D, S> =>
+  `R5: ${region} is private memory of a confidential guest: ${device} reaches it only through a swiotlb bounce, which ${strategy} never does. Use page, sg, blk or auto, or share the memory.`
+
+export type writeHmmRefusesMessage<D extends string, W extends HmmRefusal> =
+  `R5: hmm refuses ${D}: ${HmmRefusalWords[W]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
+export const writeHmmRefusesMessage = <D extends string, W extends HmmRefusal>(device: D, why: W): writeHmmRefusesMessage<D, W> =>
+  `R5: hmm refuses ${device}: ${HMM_REFUSAL_WORDS[why]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
+
+/** The run-time check of an hmm map step: hmm_dma_map_alloc() refuses devices that need syncs or bouncing (mm/hmm.c). */
+export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: PlatformIR): Finding<'R5'> | undefined {
+  if (step.strategy !== 'hmm') return undefined
+  if (!client.coherent) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'non-coherent') }
+  if (platform.coco) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'coco') }
+  return undefined
+}

@@ -1,0 +1,59 @@
+/**
+ * R7: direction and ownership. This file holds the rule's explanation (`dmaplan explain
+ * R7`, docs/rules.md) and its sentences: each writer is a type and a function
+ * of the same name, so the type-level check (src/dsl/types) and the run-time
+ * check (validate.ts) speak it byte for byte.
+ */
+import type { Direction, MapStep } from '../ir.js'
+import type { Finding } from './finding.js'
+import type { DirWords, SyncReason, SyncWords } from './words.js'
+import { DIR_WORDS, syncWords } from './words.js'
+
+export const R7 = {
+  id: 'R7',
+  title: 'direction and ownership',
+  rule: 'Device writes need DMA_FROM_DEVICE or BIDIRECTIONAL; device reads need DMA_TO_DEVICE or BIDIRECTIONAL; CPU reads of device-written data need a sync for the CPU first on non-coherent or bounced mappings.',
+  why: 'The IOMMU maps FROM_DEVICE pages write-only and TO_DEVICE pages read-only; swiotlb copies back only at sync_for_cpu and unmap, and a non-coherent CPU cache hides what the device wrote until it is invalidated.',
+  kernel: ['drivers/iommu/dma-iommu.c: dma_info_to_prot()', 'kernel/dma/swiotlb.c: swiotlb_sync_single_for_cpu()'],
+  instead: 'Map with the direction the device really uses, and call syncForCpu/syncForDevice where ownership changes.',
+} as const
+
+export type writeDeviceWriteDirMessage<T extends string, D extends Direction> =
+  `R7: the device writes through ${T}, which is mapped ${DirWords[D]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
+export const writeDeviceWriteDirMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeDeviceWriteDirMessage<T, D> =>
+  `R7: the device writes through ${tx}, which is mapped ${DIR_WORDS[dir]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
+
+export type writeDeviceReadDirMessage<T extends string, D extends Direction> =
+  `R7: the device reads through ${T}, which is mapped ${DirWords[D]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
+export const writeDeviceReadDirMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeDeviceReadDirMessage<T, D> =>
+  `R7: the device reads through ${tx}, which is mapped ${DIR_WORDS[dir]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
+
+export type writeSyncForCpuMessage<R extends string, T extends string, W extends SyncReason, D extends string> =
+  `R7: the CPU reads ${R} after the device wrote it through ${T}, which is ${SyncWords<D>[W]}; call syncForCpu('${T}') first.`
+export const writeSyncForCpuMessage = <R extends string, T extends string, W extends SyncReason, D extends string>(
+  region: R,
+  tx: T,
+  why: W,
+  device: D,
+): writeSyncForCpuMessage<R, T, W, D> =>
+  `R7: the CPU reads ${region} after the device wrote it through ${tx}, which is ${syncWords(device)[why]}; call syncForCpu('${tx}') first.`
+
+export type writeSyncForDeviceMessage<R extends string, T extends string, W extends SyncReason, D extends string> =
+  `R7: the device reads ${R} through ${T} after the CPU wrote it, but ${T} is ${SyncWords<D>[W]}; call syncForDevice('${T}') first.`
+export const writeSyncForDeviceMessage = <R extends string, T extends string, W extends SyncReason, D extends string>(
+  region: R,
+  tx: T,
+  why: W,
+  device: D,
+): writeSyncForDeviceMessage<R, T, W, D> =>
+  `R7: the device reads ${region} through ${tx} after the CPU wrote it, but ${tx} is ${syncWords(device)[why]}; call syncForDevice('${tx}') first.`
+
+export type writeHmmBidirectionalMessage<T extends string, D extends Direction> =
+  `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${T} cannot be mapped ${DirWords[D]}.`
+export const writeHmmBidirectionalMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeHmmBidirectionalMessage<T, D> =>
+  `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${tx} cannot be mapped ${DIR_WORDS[dir]}.`
+
+/** The run-time check of an hmm map step's direction: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL. */
+export function checkHmmDirection(step: MapStep): Finding<'R7'> | undefined {
+  return step.strategy === 'hmm' && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir) } : undefined
+}

@@ -1,0 +1,48 @@
+/**
+ * R9: the kernel version gates features. This file holds the rule's explanation (`dmaplan explain
+ * R9`, docs/rules.md) and its sentences: each writer is a type and a function
+ * of the same name, so the type-level check (src/dsl/types) and the run-time
+ * check (validate.ts) speak it byte for byte.
+ */
+import type { MapStep, PlatformIR } from '../ir.js'
+import { kernelAtLeast } from '../kernel.js'
+import type { KernelVersion } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import type { KernelFeature } from '../kernel-changes.js'
+import type { Finding } from './finding.js'
+
+export const R9 = {
+  id: 'R9',
+  title: 'the kernel version gates features',
+  rule: 'The kernel version gates features: DMA_ATTR_MMIO from 6.18, REQUIRE_COHERENT from 7.0, blk iterators from 6.17 (and hmm_dma_map from 6.16).',
+  why: 'Generated code must build and behave the same on the target kernel; a newer API would not link, and an older kernel maps P2P memory without MMIO semantics.',
+  kernel: ['include/linux/dma-mapping.h', 'include/linux/blk-mq-dma.h', 'include/linux/hmm-dma.h'],
+  instead: 'Target a newer kernel, or pick a strategy the target kernel has.',
+} as const
+
+export type writeKernelFeatureMessage<F extends string, S extends KernelVersion, K extends KernelVersion> =
+  `R9: ${F} needs kernel ${S} or later, but this plan targets ${K}.`
+export const writeKernelFeatureMessage = <F extends string, S extends KernelVersion, K extends KernelVersion>(
+  feature: F,
+  since: S,
+  kernel: K,
+): writeKernelFeatureMessage<F, S, K> => `R9: ${feature} needs kernel ${since} or later, but this plan targets ${kernel}.`
+
+export type writeHostBridgeMmioMessage<R extends string, S extends string, K extends KernelVersion> =
+  `R9: ${R} is host-bridge P2P memory, which ${S} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${K}. Use page or sg, or target 6.18+.`
+export const writeHostBridgeMmioMessage = <R extends string, S extends string, K extends KernelVersion>(
+  region: R,
+  strategy: S,
+  kernel: K,
+): writeHostBridgeMmioMessage<R, S, K> =>
+  `R9: ${region} is host-bridge P2P memory, which ${strategy} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${kernel}. Use page or sg, or target 6.18+.`
+
+/** The run-time check of a map step's DMA attributes: one finding per attribute the target release does not have yet. */
+export function checkAttrs(step: MapStep, platform: PlatformIR): Finding<'R9'>[] {
+  return step.attrs.flatMap((attr) => {
+    const feature: KernelFeature | undefined =
+      attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
+    if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return []
+    return [{ rule: R9.id, text: writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel) }]
+  })
+}

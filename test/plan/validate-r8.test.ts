@@ -1,0 +1,33 @@
+/** R8 at run time, on JSON plans (where the type checker never ran), with the exact sentences; the type-level side is test-d/r8-*.test-d.ts. */
+import { describe, expect, it } from 'vitest'
+import { jsonPlan, map, op } from '../support/plans.js'
+import { violations, unmap } from './validate-support.js'
+
+describe('R8 at run time', () => {
+  it('R8 lifecycle', () => {
+    expect(violations(jsonPlan({ steps: [op('unmap', { tx: 'x' })] }))[0]).toMatch(/^R8: transaction x is not mapped here/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), unmap('t'), unmap('t')] }))[0]).toMatch(/^R8: transaction t is already unmapped/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), unmap('t'), map('t', 'page', 'to-device', ['buf']), unmap('t')] }))[0]).toMatch(/^R8: transaction t already exists/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf'])] }))).toEqual([
+      "R8: the plan ends with transaction t still mapped; unmap it, or call .keep('t') to keep the mapping on purpose.",
+    ])
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('keep', { tx: 't' })] }))).toEqual([])
+    const two = [{ name: 'buf', memory: 'ram', bytes: '0x1000' }, { name: 'other', memory: 'ram', bytes: '0x1000' }]
+    expect(violations(jsonPlan({ regions: two, steps: [map('t', 'page', 'to-device', ['buf']), op('device-read', { tx: 't', region: 'other' }), unmap('t')] }))[0]).toMatch(/^R8: other is not mapped by transaction t/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 0 }), unmap('t')] }))[0]).toMatch(/^R8: HMM faults and invalidations need an hmm transaction, but t is mapped with page/)
+  })
+
+  it('R8 unlinking part of an iova transaction: only iova, once, and nothing of the region afterwards', () => {
+    const two = [{ name: 'buf', memory: 'ram', bytes: '0x1000' }, { name: 'other', memory: 'ram', bytes: '0x1000' }]
+    const plan = (steps: ReturnType<typeof op>[]) => violations(jsonPlan({ regions: two, steps: [map('t', 'iova', 'bidirectional', ['buf', 'other']), ...steps, unmap('t')] }))
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-read', { tx: 't', region: 'other' }), op('cpu-read', { region: 'buf' })])).toEqual([])
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('device-write', { tx: 't', region: 'buf' })])).toEqual([
+      'R8: buf was unlinked from t, so the device no longer reaches it through that transaction; unlink a region after its last use, or map it again in a transaction of its own.',
+    ])
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('unlink', { tx: 't', region: 'buf' })])[0]).toMatch(/^R8: buf was unlinked from t, so it cannot be unlinked again/)
+    expect(plan([op('unlink', { tx: 't', region: 'buf' }), op('sync-for-cpu', { tx: 't', region: 'buf' })])[0]).toMatch(/^R8: buf was unlinked from t, so there is nothing of it left to sync/)
+    expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('unlink', { tx: 't', region: 'buf' }), unmap('t')] }))).toEqual([
+      'R8: only an iova transaction unlinks part of its range (dma_iova_unlink), but t is mapped with page.',
+    ])
+  })
+})
