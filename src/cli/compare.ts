@@ -12,13 +12,14 @@ import type { KernelVersion } from '../plan/kernel.js'
 import { freezePlan } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import { simulate, SimError } from '../sim/index.js'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 import type { SimOptions, TransactionResult } from '../sim/index.js'
 import { EXIT, InputError } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
 
-const STRATEGIES: readonly Strategy[] = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
+const STRATEGIES: readonly Strategy[] = STRATEGY_NAMES
 
 export interface StrategyRow {
   readonly strategy: Strategy

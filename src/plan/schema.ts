@@ -4,6 +4,7 @@
  * Every field a JSON author may omit has the default the kernel itself would use.
  */
 import { z } from 'zod'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
@@ -37,7 +38,7 @@ export const identifier = z
 const PAGE_SIZE = 4096n
 
 export const kernelVersion = z.enum(KERNEL_VERSIONS)
-export const strategy = z.enum(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto'])
+export const strategy = z.enum(STRATEGY_NAMES)
 export const direction = z.enum(['to-device', 'from-device', 'bidirectional'])
 export const dmaAttr = z.enum([
   'DMA_ATTR_WEAK_ORDERING',

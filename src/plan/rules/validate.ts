@@ -13,6 +13,7 @@ import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../to
 import type { RuleId } from './registry.js'
 import * as m from './messages.js'
 import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
+import { DESCRIPTORS } from '../../strategies/index.js'
 import type { KindVerdict } from './verdicts.js'
 import type { MemoryKind, SyncReason } from './messages.js'
 
@@ -41,10 +42,8 @@ interface TxState {
 const ruleOf = (message: string): RuleId => message.slice(0, 2) as RuleId
 
 
-const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
-  hmm: 'hmm-dma',
-  blk: 'blk-dma-iter',
-}
+/** The kernel API each strategy needs (iova's own sentences come first, above). */
+const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEntries(DESCRIPTORS.flatMap((d) => ('feature' in d ? [[d.name, d.feature]] : [])))
 
 export function validatePlan(plan: Plan): Violation[] {
   const out: Violation[] = []
