@@ -4,10 +4,10 @@
  * there is an IOMMU, switch-local P2P memory by bus address, the rest mapped
  * piece by piece. Template: templates/module/auto.c.
  */
-import type { Feature } from '../features.js'
-import { names, piecesUnmapPseudo } from './page.js'
-import type { PartDef, PseudoSite } from './part.js'
-import { attrsExpr, hex, pieces } from './part.js'
+import type { Feature } from '../../codegen/features.js'
+import { names, piecesUnmapPseudo } from '../page/part.js'
+import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
+import { attrsExpr, hex, pieces } from '../../codegen/parts/part.js'
 
 const host = (s: PseudoSite) => s.bufs.filter((b) => b.kind === 'normal')
 const withMmio = (attrs: string) => (attrs === '0' ? 'DMA_ATTR_MMIO' : `${attrs} | DMA_ATTR_MMIO`)

@@ -6,10 +6,10 @@
  * with the table's original entry count. Template: templates/module/sg.c.
  */
 import type { DeviceIR } from '../../plan/ir.js'
-import type { BufModel } from '../model.js'
-import type { PartDef } from './part.js'
-import { attrsExpr } from './part.js'
-import { names } from './page.js'
+import type { BufModel } from '../../codegen/model.js'
+import type { PartDef } from '../../codegen/parts/part.js'
+import { attrsExpr } from '../../codegen/parts/part.js'
+import { names } from '../page/part.js'
 import { sgEntryLengths } from '../../plan/sg-entries.js'
 
 export const sg: PartDef = {

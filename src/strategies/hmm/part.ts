@@ -4,7 +4,7 @@
  * hmm_dma_unmap_pfn() per page at invalidation and unmap, hmm_dma_map_free().
  * Template: templates/module/hmm.c.
  */
-import type { PartDef } from './part.js'
+import type { PartDef } from '../../codegen/parts/part.js'
 
 export const hmm: PartDef = {
   id: 'hmm',

@@ -4,9 +4,9 @@
  * blk_rq_dma_unmap(), plus per-segment unmaps when it says so.
  * Template: templates/module/blk.c.
  */
-import type { Feature } from '../features.js'
-import type { PartDef } from './part.js'
-import { names } from './page.js'
+import type { Feature } from '../../codegen/features.js'
+import type { PartDef } from '../../codegen/parts/part.js'
+import { names } from '../page/part.js'
 
 export const blk: PartDef = {
   id: 'blk',

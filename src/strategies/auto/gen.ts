@@ -8,12 +8,12 @@
  * and otherwise the buffers are mapped piece by piece like the rest.
  */
 import { granuleAlignment } from '../../plan/topology.js'
-import type { StrategyDef } from './strategy.js'
+import type { StrategyDef } from '../../codegen/strategies/strategy.js'
+import { auto as descriptor } from './index.js'
 
 export const auto: StrategyDef = {
-  strategy: 'auto',
-  summary:
-    'auto: host memory through one IOVA range where there is an IOMMU, switch-local peer memory by bus address, everything else mapped buffer by buffer',
+  strategy: descriptor.name,
+  summary: descriptor.summary,
   slices(bufs, ctx) {
     const granule = ctx.platform.iommu.granule
     const host = bufs.filter((b) => b.kind === 'normal')

@@ -28,13 +28,13 @@
  *
  * Host-bridge P2P memory is linked with DMA_ATTR_MMIO.
  */
-import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../consts.js'
-import { newIovaState } from '../dma/iova-api.js'
-import { syncIovaRange } from './iova-sync.js'
-import { isMmio, mapRegionRanges, syncRanges, unmapRange } from './ranges.js'
-import type { RangeMapping } from './ranges.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext, TxMapping } from './strategy.js'
+import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../../sim/consts.js'
+import { newIovaState } from '../../sim/dma/iova-api.js'
+import { syncIovaRange } from '../../sim/strategies/iova-sync.js'
+import { isMmio, mapRegionRanges, syncRanges, unmapRange } from '../../sim/strategies/ranges.js'
+import type { RangeMapping } from '../../sim/strategies/ranges.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext, TxMapping } from '../../sim/strategies/strategy.js'
 
 export function mapIova(ctx: TxContext): MapOutcome {
   const { api, regions } = ctx

@@ -20,17 +20,17 @@
  * unmap: dma_iova_destroy() if used; dma_unmap_phys() each remembered piece;
  *        dma_unmap_sgtable() and sg_free_table() of the peer table.
  */
-import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../consts.js'
-import { newIovaState } from '../dma/iova-api.js'
-import { sgTableBytes } from '../dma/scatterlist.js'
-import type { SgTable } from '../dma/scatterlist.js'
-import type { RegionInfo } from '../run/regions.js'
-import { syncIovaRange } from './iova-sync.js'
-import { notBusAddresses } from './p2p-bus.js'
-import { mapRegionRanges, syncRanges, unmapRange } from './ranges.js'
-import type { RangeMapping } from './ranges.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
+import { MMIO, SIZEOF_DMA_IOVA_STATE } from '../../sim/consts.js'
+import { newIovaState } from '../../sim/dma/iova-api.js'
+import { sgTableBytes } from '../../sim/dma/scatterlist.js'
+import type { SgTable } from '../../sim/dma/scatterlist.js'
+import type { RegionInfo } from '../../sim/run/regions.js'
+import { syncIovaRange } from '../../sim/strategies/iova-sync.js'
+import { notBusAddresses } from '../p2p-bus/sim.js'
+import { mapRegionRanges, syncRanges, unmapRange } from '../../sim/strategies/ranges.js'
+import type { RangeMapping } from '../../sim/strategies/ranges.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 /** R6 for a sequence of regions on a granule. */
 export function iovaCompatible(regions: readonly RegionInfo[], granule: bigint): boolean {

@@ -12,9 +12,9 @@
  *        a partial list would hide the swiotlb flag, which lives on the head)
  * unmap: dma_unmap_sgtable(dev, &sgt, dir, attrs); sg_free_table(&sgt);
  */
-import { dmaSegments, sgTableBytes } from '../dma/scatterlist.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
+import { dmaSegments, sgTableBytes } from '../../sim/dma/scatterlist.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapSg(ctx: TxContext): MapOutcome {
   const { api } = ctx

@@ -4,9 +4,9 @@
  * and dma_map_resource() for MMIO before; the unmap repeats the length,
  * direction and attributes of each piece. Template: templates/module/page.c.
  */
-import type { Feature } from '../features.js'
-import type { PartDef, PseudoSite } from './part.js'
-import { hex, pieces } from './part.js'
+import type { Feature } from '../../codegen/features.js'
+import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
+import { hex, pieces } from '../../codegen/parts/part.js'
 
 export const names = (s: PseudoSite) => s.bufs.map((b) => `${b.name} (${hex(b.bytes)} bytes${b.kind === 'p2p-host-bridge' ? ', MMIO' : ''})`).join(', ')
 

@@ -19,10 +19,10 @@
  *
  * HMM never syncs: it refuses devices that would need it.
  */
-import { DeviceTable, Hmm, hmmMapLoop, hmmUnmapLoop } from '../dma/hmm.js'
-import type { HmmDmaMap } from '../dma/hmm.js'
-import { newP2pState } from '../dma/p2pdma.js'
-import type { DevicePiece, HwSegment, MapOutcome, TxContext } from './strategy.js'
+import { DeviceTable, Hmm, hmmMapLoop, hmmUnmapLoop } from '../../sim/dma/hmm.js'
+import type { HmmDmaMap } from '../../sim/dma/hmm.js'
+import { newP2pState } from '../../sim/dma/p2pdma.js'
+import type { DevicePiece, HwSegment, MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapHmm(ctx: TxContext): MapOutcome {
   const { m, regions } = ctx
@@ -53,7 +53,7 @@ export function mapHmm(ctx: TxContext): MapOutcome {
   return { ok: true, mapping: hmmMapping(ctx, hmm, map, table, base) }
 }
 
-function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable, base: readonly number[]): import('./strategy.js').TxMapping {
+function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable, base: readonly number[]): import('../../sim/strategies/strategy.js').TxMapping {
   const { m, regions } = ctx
   const p2p = newP2pState()
   return {

@@ -2,8 +2,8 @@
  * coherent: dma_alloc_coherent() per buffer at map, dma_free_coherent() at
  * unmap; the memory needs no sync. Template: templates/module/coherent.c.
  */
-import type { PartDef } from './part.js'
-import { hex } from './part.js'
+import type { PartDef } from '../../codegen/parts/part.js'
+import { hex } from '../../codegen/parts/part.js'
 
 const pageAlign = (v: bigint) => ((v + 0xfffn) / 0x1000n) * 0x1000n
 

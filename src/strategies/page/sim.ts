@@ -13,10 +13,10 @@
  *
  * Sync: dma_sync_single_for_{cpu,device}() per piece; unmap: dma_unmap_phys() per piece.
  */
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
-import { mapRegionRanges, syncRanges, unmapRange } from './ranges.js'
-import type { RangeMapping } from './ranges.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
+import { mapRegionRanges, syncRanges, unmapRange } from '../../sim/strategies/ranges.js'
+import type { RangeMapping } from '../../sim/strategies/ranges.js'
 
 export function mapPage(ctx: TxContext): MapOutcome {
   const max = ctx.api.dma_max_mapping_size()

@@ -17,12 +17,12 @@
  *
  * Syncs: per segment, or per bio_vec range of the coalesced IOVA.
  */
-import { newIovaState } from '../dma/iova-api.js'
-import type { P2pMapType } from '../dma/p2pdma.js'
-import { SIZEOF_DMA_IOVA_STATE, errnoName } from '../consts.js'
-import { syncIovaRange } from './iova-sync.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
+import { newIovaState } from '../../sim/dma/iova-api.js'
+import type { P2pMapType } from '../../sim/dma/p2pdma.js'
+import { SIZEOF_DMA_IOVA_STATE, errnoName } from '../../sim/consts.js'
+import { syncIovaRange } from '../../sim/strategies/iova-sync.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapBlk(ctx: TxContext): MapOutcome {
   const { m, api, regions } = ctx

@@ -4,10 +4,10 @@
  * dma_iova_try_alloc() says no, dma_need_unmap() deciding whether the
  * fallback's mappings must be undone. Template: templates/module/iova.c.
  */
-import type { Feature } from '../features.js'
-import { page, piecesPseudo, piecesUnmapPseudo, syncEach } from './page.js'
-import type { PartDef, PseudoSite } from './part.js'
-import { attrsExpr, hex, pieces } from './part.js'
+import type { Feature } from '../../codegen/features.js'
+import { page, piecesPseudo, piecesUnmapPseudo, syncEach } from '../page/part.js'
+import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
+import { attrsExpr, hex, pieces } from '../../codegen/parts/part.js'
 
 const total = (s: PseudoSite) => s.bufs.reduce((n, b) => n + b.bytes, 0n)
 

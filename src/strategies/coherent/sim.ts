@@ -9,9 +9,9 @@
  *       if (!cpu) goto unwind;
  * unwind / unmap: dma_free_coherent(dev, size, cpu, handle) for each allocation.
  */
-import { alignUp } from '../addr.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
+import { alignUp } from '../../sim/addr.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapCoherent(ctx: TxContext): MapOutcome {
   const { api, m, regions } = ctx

@@ -6,9 +6,9 @@
  * bus address (sg_dma_is_bus_address()); the unmap is the table's.
  * Template: templates/module/p2p-bus.c, over the sg part's map and unmap.
  */
-import type { PartDef } from './part.js'
-import { names } from './page.js'
-import { sg } from './sg.js'
+import type { PartDef } from '../../codegen/parts/part.js'
+import { names } from '../page/part.js'
+import { sg } from '../sg/part.js'
 
 export const bus: PartDef = {
   id: 'bus',

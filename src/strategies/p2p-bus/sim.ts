@@ -13,10 +13,10 @@
  *       { dma_unmap_sgtable(); sg_free_table(); return -EREMOTEIO; }
  * unmap: dma_unmap_sgtable(dev, &sgt, dir, 0); sg_free_table(&sgt);
  */
-import { dmaSegments, sgTableBytes } from '../dma/scatterlist.js'
-import type { SgTable } from '../dma/scatterlist.js'
-import { BufferView, segmentsOf } from './strategy.js'
-import type { MapOutcome, TxContext } from './strategy.js'
+import { dmaSegments, sgTableBytes } from '../../sim/dma/scatterlist.js'
+import type { SgTable } from '../../sim/dma/scatterlist.js'
+import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
+import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 /** The DMA entries of a mapped table that are not bus addresses (sg_dma_is_bus_address() false). */
 export function notBusAddresses(sgt: SgTable): number {
