@@ -26,10 +26,14 @@ export interface StrategyDescriptor {
   readonly feature?: KernelFeature
   /** Its template file under templates/module (without extension). */
   readonly template: string
+  /** The templates whose sections its template calls (they are output before it). */
+  readonly templateNeeds?: readonly string[]
   /** dma_alloc_coherent(): the transaction allocates its regions rather than mapping memory that exists. */
   readonly allocates: boolean
   /** hmm_dma_map_pfn(): pages are mapped one by one, on fault, and the transaction is bidirectional. */
   readonly perPage: boolean
+  /** The harness target drives it on QEMU's edu device (src/codegen/targets/harness). */
+  readonly harness: boolean
   /** The C chooses a way per buffer at run time rather than the strategy choosing one. */
   readonly dispatches: boolean
 }

@@ -12,7 +12,9 @@ export const auto = {
   verdicts: { normal: 'ok', 'p2p-bus': 'ok', 'p2p-host-bridge': 'ok', 'p2p-unsupported': 'unreachable', encrypted: 'ok' },
   uniform: false,
   template: 'auto',
+  templateNeeds: ['sg'],
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: true,
 } as const satisfies StrategyDescriptor

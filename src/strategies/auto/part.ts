@@ -8,13 +8,14 @@ import type { Feature } from '../../codegen/features.js'
 import { names, piecesUnmapPseudo } from '../page/part.js'
 import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
 import { attrsExpr, hex, pieces } from '../../codegen/parts/part.js'
+import { auto as descriptor } from './index.js'
 
 const host = (s: PseudoSite) => s.bufs.filter((b) => b.kind === 'normal')
 const withMmio = (attrs: string) => (attrs === '0' ? 'DMA_ATTR_MMIO' : `${attrs} | DMA_ATTR_MMIO`)
 
 export const auto: PartDef = {
   id: 'auto',
-  file: 'auto',
+  file: descriptor.template,
   field: 'dispatch',
   ctype: 'struct dmaplan_auto',
   summary: 'host memory in one IOVA range where there is an IOMMU, switch-local peer memory by bus address, the rest buffer by buffer',

@@ -10,5 +10,6 @@ export const blk = {
   template: 'blk',
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -7,10 +7,11 @@
 import type { Feature } from '../../codegen/features.js'
 import type { PartDef } from '../../codegen/parts/part.js'
 import { names } from '../page/part.js'
+import { blk as descriptor } from './index.js'
 
 export const blk: PartDef = {
   id: 'blk',
-  file: 'blk',
+  file: descriptor.template,
   field: 'blk',
   ctype: 'struct dmaplan_blk',
   summary: 'one block request, mapped by the block layer iterator',

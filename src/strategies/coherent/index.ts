@@ -9,5 +9,6 @@ export const coherent = {
   template: 'coherent',
   allocates: true,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -4,12 +4,13 @@
  */
 import type { PartDef } from '../../codegen/parts/part.js'
 import { hex } from '../../codegen/parts/part.js'
+import { coherent as descriptor } from './index.js'
 
 const pageAlign = (v: bigint) => ((v + 0xfffn) / 0x1000n) * 0x1000n
 
 export const coherent: PartDef = {
   id: 'coherent',
-  file: 'coherent',
+  file: descriptor.template,
   field: 'coherent',
   ctype: 'struct dmaplan_slice',
   summary: 'allocated coherent: mapped for as long as it exists',

@@ -10,5 +10,6 @@ export const hmm = {
   template: 'hmm',
   allocates: false,
   perPage: true,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -5,10 +5,11 @@
  * Template: templates/module/hmm.c.
  */
 import type { PartDef } from '../../codegen/parts/part.js'
+import { hmm as descriptor } from './index.js'
 
 export const hmm: PartDef = {
   id: 'hmm',
-  file: 'hmm',
+  file: descriptor.template,
   field: 'hmm',
   ctype: 'struct dmaplan_hmm',
   summary: 'a mirror of pages, each mapped on its own',

@@ -8,7 +8,9 @@ export const iova = {
   uniform: true,
   feature: 'dma-iova',
   template: 'iova',
+  templateNeeds: ['page'],
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -8,12 +8,13 @@ import type { Feature } from '../../codegen/features.js'
 import { page, piecesPseudo, piecesUnmapPseudo, syncEach } from '../page/part.js'
 import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
 import { attrsExpr, hex, pieces } from '../../codegen/parts/part.js'
+import { iova as descriptor } from './index.js'
 
 const total = (s: PseudoSite) => s.bufs.reduce((n, b) => n + b.bytes, 0n)
 
 export const iova: PartDef = {
   id: 'iova',
-  file: 'iova',
+  file: descriptor.template,
   field: 'iova',
   ctype: 'struct dmaplan_iova',
   summary: 'linked into one IOVA range, or each buffer on its own without one',

@@ -7,7 +7,9 @@ export const p2pBus = {
   verdicts: { normal: 'bus-only', 'p2p-bus': 'ok', 'p2p-host-bridge': 'bus-only', 'p2p-unsupported': 'unreachable', encrypted: 'bus-only' },
   uniform: false,
   template: 'p2p-bus',
+  templateNeeds: ['sg'],
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

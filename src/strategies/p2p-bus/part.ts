@@ -9,10 +9,11 @@
 import type { PartDef } from '../../codegen/parts/part.js'
 import { names } from '../page/part.js'
 import { sg } from '../sg/part.js'
+import { p2pBus as descriptor } from './index.js'
 
 export const bus: PartDef = {
   id: 'bus',
-  file: 'p2p-bus',
+  file: descriptor.template,
   field: 'bus',
   ctype: 'struct dmaplan_sg',
   summary: 'P2P memory reached by PCI bus address',

@@ -9,5 +9,6 @@ export const page = {
   template: 'page',
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -7,6 +7,7 @@
 import type { Feature } from '../../codegen/features.js'
 import type { PartDef, PseudoSite } from '../../codegen/parts/part.js'
 import { hex, pieces } from '../../codegen/parts/part.js'
+import { page as descriptor } from './index.js'
 
 export const names = (s: PseudoSite) => s.bufs.map((b) => `${b.name} (${hex(b.bytes)} bytes${b.kind === 'p2p-host-bridge' ? ', MMIO' : ''})`).join(', ')
 
@@ -40,7 +41,7 @@ export function syncEach(s: PseudoSite, to: 'cpu' | 'device', first: number, cou
 
 export const page: PartDef = {
   id: 'page',
-  file: 'page',
+  file: descriptor.template,
   field: 'page',
   ctype: 'struct dmaplan_slice',
   summary: 'each buffer mapped on its own',

@@ -9,5 +9,6 @@ export const sg = {
   template: 'sg',
   allocates: false,
   perPage: false,
+  harness: true,
   dispatches: false,
 } as const satisfies StrategyDescriptor

@@ -11,10 +11,11 @@ import type { PartDef } from '../../codegen/parts/part.js'
 import { attrsExpr } from '../../codegen/parts/part.js'
 import { names } from '../page/part.js'
 import { sgEntryLengths } from '../../plan/sg-entries.js'
+import { sg as descriptor } from './index.js'
 
 export const sg: PartDef = {
   id: 'sg',
-  file: 'sg',
+  file: descriptor.template,
   field: 'sg',
   ctype: 'struct dmaplan_sg',
   summary: 'one scatterlist, mapped in one call',

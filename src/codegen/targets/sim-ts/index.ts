@@ -14,6 +14,7 @@ import type { DeviceIR, Plan, RegionIR, Step } from '../../../plan/ir.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
 import { formatTypeScriptSync } from '../../ts/prettier-sync.js'
+import { descriptor } from '../../../strategies/index.js'
 
 const PRETTIER = { parser: 'typescript', semi: false, singleQuote: true, printWidth: 100, trailingComma: 'all' } as const
 
@@ -145,7 +146,7 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
         strategy: s.strategy,
         dir: s.dir,
         ...(s.attrs.length > 0 ? { attrs: [...s.attrs] } : {}),
-        ...(s.strategy === 'hmm' && !s.populate ? { populate: false } : {}),
+        ...(descriptor(s.strategy).perPage && !s.populate ? { populate: false } : {}),
       }
       return `.transaction(${literal(s.tx)}, ${literal(options)}, ${literal(s.regions.map(ref))})`
     }
