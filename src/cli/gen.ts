@@ -8,6 +8,7 @@ import type { ParseArgsConfig } from 'node:util'
 import { CodegenError, generate, PlanRuleError, PlanShapeError, TARGETS } from '../codegen/index.js'
 import type { Target } from '../codegen/index.js'
 import type { Strategy } from '../plan/ir.js'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { kernelOption } from './kernel-option.js'
 import { loadPlanFile } from './load-plan.js'
@@ -24,7 +25,7 @@ export const GEN_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   force: { type: 'boolean', default: false },
 }
 
-const STRATEGIES: readonly Strategy[] = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
+const STRATEGIES: readonly Strategy[] = STRATEGY_NAMES
 
 export async function gen(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
   const dir = values.out

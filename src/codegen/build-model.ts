@@ -14,6 +14,7 @@ import type { Action, BufAlloc, BufModel, CodegenModel, SliceModel, TxModel } fr
 import { PARTS } from './parts/index.js'
 import { STRATEGIES } from './strategies/index.js'
 import type { StrategyContext } from './strategies/index.js'
+import { descriptor } from '../strategies/index.js'
 
 export function buildModel(plan: Plan): CodegenModel {
   const kernel = kernelShape(plan.platform.kernel)
@@ -22,9 +23,9 @@ export function buildModel(plan: Plan): CodegenModel {
   const maps = plan.steps.filter((s): s is MapStep => s.op === 'map')
 
   const coherentOwner = new Map<string, string>()
-  for (const m of maps) if (m.strategy === 'coherent') for (const r of m.regions) coherentOwner.set(r, m.tx)
+  for (const m of maps) if (descriptor(m.strategy).allocates) for (const r of m.regions) coherentOwner.set(r, m.tx)
   for (const m of maps) {
-    if (m.strategy === 'coherent') continue
+    if (descriptor(m.strategy).allocates) continue
     for (const r of m.regions) {
       const owner = coherentOwner.get(r)
       if (owner !== undefined)
@@ -96,7 +97,7 @@ function txModel(step: MapStep, bufs: readonly BufModel[], ctx: StrategyContext)
   const base: bigint[] = []
   let at = 0n
   for (const b of bufs) {
-    if (step.strategy === 'hmm') {
+    if (descriptor(step.strategy).perPage) {
       base.push(at + b.offset)
       at += BigInt(b.pages) * PAGE
     } else {

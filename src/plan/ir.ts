@@ -5,6 +5,7 @@
  *
  * 64-bit quantities are bigint here and hex strings in JSON (see u64.ts).
  */
+import type { StrategyName } from '../strategies/index.js'
 import type { KernelVersion } from './kernel.js'
 
 export const PLAN_FORMAT = 'dmaplan.plan/v1' as const
@@ -104,7 +105,8 @@ export interface RegionIR {
   readonly phys?: bigint
 }
 
-export type Strategy = 'iova' | 'page' | 'sg' | 'p2p-bus' | 'hmm' | 'blk' | 'coherent' | 'auto'
+/** The strategies of src/strategies, by name. */
+export type Strategy = StrategyName
 export type Direction = 'to-device' | 'from-device' | 'bidirectional'
 export type DmaAttr =
   | 'DMA_ATTR_WEAK_ORDERING'

@@ -4,6 +4,7 @@
  * Every field a JSON author may omit has the default the kernel itself would use.
  */
 import { z } from 'zod'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
@@ -36,7 +37,7 @@ export const identifier = z
   .regex(IDENTIFIER, 'must be a C identifier: a letter or _, then letters, digits or _, at most 48 characters')
 
 export const kernelVersion = z.enum(KERNEL_VERSIONS)
-export const strategy = z.enum(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto'])
+export const strategy = z.enum(STRATEGY_NAMES)
 export const direction = z.enum(['to-device', 'from-device', 'bidirectional'])
 export const dmaAttr = z.enum([
   'DMA_ATTR_WEAK_ORDERING',

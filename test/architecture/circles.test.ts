@@ -7,26 +7,11 @@ import { describe, expect, it } from 'vitest'
 import { ROOT } from '../support/fixtures.js'
 import { importCircles, importGraph } from './import-graph.js'
 
-/**
- * Circles being taken apart on other branches, each by its files. An entry
- * that no longer matches a circle fails the test: delete it then.
- */
-const BEING_REMOVED: Readonly<Record<string, readonly string[]>> = {
-  'codegen model and parts': ['src/codegen/model.ts', 'src/codegen/parts/part.ts'],
-}
-
 const circles = importCircles(importGraph(ROOT, 'src'))
-const key = (files: readonly string[]) => [...files].sort().join(' ')
-const allowed = new Set(Object.values(BEING_REMOVED).map(key))
 
 describe('import graph of src/', () => {
   it('has no import circle', () => {
-    expect(circles.filter((c) => !allowed.has(key(c.files))).map((c) => c.path.join(' -> '))).toEqual([])
-  })
-
-  it('still has each circle the allow-list names', () => {
-    const found = new Set(circles.map((c) => key(c.files)))
-    expect(Object.entries(BEING_REMOVED).filter(([, files]) => !found.has(key(files))).map(([name]) => name)).toEqual([])
+    expect(circles.map((c) => c.path.join(' -> '))).toEqual([])
   })
 })
 

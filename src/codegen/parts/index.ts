@@ -1,13 +1,13 @@
-/** Every part, by id. A new part is a new file here and a line below. */
-import { blk } from './blk.js'
-import { bus } from './bus.js'
-import { coherent } from './coherent.js'
-import { hmm } from './hmm.js'
-import { iova } from './iova.js'
-import { page } from './page.js'
+/** Every part, by id; each lives in the folder of the strategy it is named after (src/strategies/<name>/part.ts). */
+import { auto } from '../../strategies/auto/part.js'
+import { blk } from '../../strategies/blk/part.js'
+import { coherent } from '../../strategies/coherent/part.js'
+import { hmm } from '../../strategies/hmm/part.js'
+import { iova } from '../../strategies/iova/part.js'
+import { bus } from '../../strategies/p2p-bus/part.js'
+import { page } from '../../strategies/page/part.js'
+import { sg } from '../../strategies/sg/part.js'
 import type { PartDef, PartId } from './part.js'
-import { auto } from './auto.js'
-import { sg } from './sg.js'
 
 export const PARTS: Readonly<Record<PartId, PartDef>> = { page, iova, sg, bus, hmm, blk, coherent, auto }
 

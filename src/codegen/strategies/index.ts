@@ -1,15 +1,19 @@
-/** Every strategy of the plan IR, by name: a missing one is a type error. */
+/**
+ * The generator's side of every strategy, by name; each lives in its
+ * strategy's folder (src/strategies/<name>/gen.ts). A strategy without a line
+ * here is a type error naming it.
+ */
 import type { Strategy } from '../../plan/ir.js'
-import { auto } from './auto.js'
-import { blk } from './blk.js'
-import { coherent } from './coherent.js'
-import { hmm } from './hmm.js'
-import { iova } from './iova.js'
-import { p2pBus } from './p2p-bus.js'
-import { page } from './page.js'
-import { sg } from './sg.js'
+import { auto } from '../../strategies/auto/gen.js'
+import { blk } from '../../strategies/blk/gen.js'
+import { coherent } from '../../strategies/coherent/gen.js'
+import { hmm } from '../../strategies/hmm/gen.js'
+import { iova } from '../../strategies/iova/gen.js'
+import { p2pBus } from '../../strategies/p2p-bus/gen.js'
+import { page } from '../../strategies/page/gen.js'
+import { sg } from '../../strategies/sg/gen.js'
 import type { StrategyDef } from './strategy.js'
 
-export const STRATEGIES: Readonly<Record<Strategy, StrategyDef>> = { iova, page, sg, 'p2p-bus': p2pBus, hmm, blk, coherent, auto }
+export const STRATEGIES = { iova, page, sg, 'p2p-bus': p2pBus, hmm, blk, coherent, auto } as const satisfies Readonly<Record<Strategy, StrategyDef>>
 
 export type { StrategyDef, StrategyContext, SliceSpec } from './strategy.js'

@@ -15,6 +15,7 @@ import type * as m from '../../plan/rules/messages.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { BlkDirections } from '../../plan/rules/r10-blk-one-way.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
+import type { DescriptorOf } from '../../strategies/index.js'
 import type { DeviceSpec, PlatformSpec } from '../spec.js'
 
 /**
@@ -90,16 +91,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     Strategies<F, N, D>,
     Attrs<AttrWhy<F>>,
     HostSync<F, D>,
-    AcceptTable<
-      Accepted<'iova', F, D>,
-      Accepted<'page', F, D>,
-      Accepted<'sg', F, D>,
-      Accepted<'p2p-bus', F, D>,
-      Accepted<'hmm', F, D>,
-      Accepted<'blk', F, D>,
-      Accepted<'coherent', F, D>,
-      Accepted<'auto', F, D>
-    >,
+    { readonly [S in Strategy]: Accepted<S, F, D> },
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
     AttrWhy<F>
@@ -151,16 +143,15 @@ export interface StrategyTable<
   P2pBus extends string = string,
   Hmm extends string = string,
   Blk extends string = string,
-> {
+> extends Readonly<Record<Exclude<Strategy, Gated>, 'ok'>> {
   readonly iova: Iova
-  readonly page: 'ok'
-  readonly sg: 'ok'
   readonly 'p2p-bus': P2pBus
   readonly hmm: Hmm
   readonly blk: Blk
-  readonly coherent: 'ok'
-  readonly auto: 'ok'
 }
+
+/** The strategies a platform or device can refuse; every other strategy of src/strategies is 'ok' everywhere. */
+type Gated = 'iova' | 'p2p-bus' | 'hmm' | 'blk'
 
 /**
  * Everything a plan's rules need about the platform and the device that does
@@ -219,25 +210,7 @@ export interface AttrTable<Mmio extends string = string, RequireCoherent extends
  * Where the memory each strategy maps without breaking a rule of the kind
  * table (verdicts.ts) can be: 'ram', 'encrypted', or a P2P provider's location.
  */
-export interface AcceptTable<
-  Iova extends string = string,
-  Page extends string = string,
-  Sg extends string = string,
-  P2pBus extends string = string,
-  Hmm extends string = string,
-  Blk extends string = string,
-  Coherent extends string = string,
-  Auto extends string = string,
-> {
-  readonly iova: Iova
-  readonly page: Page
-  readonly sg: Sg
-  readonly 'p2p-bus': P2pBus
-  readonly hmm: Hmm
-  readonly blk: Blk
-  readonly coherent: Coherent
-  readonly auto: Auto
-}
+export type AcceptTable = { readonly [S in Strategy]: string }
 
 // ---- P2P routes (calc_map_type_and_dist, docs/memory-kinds.md) ------------------------------
 
@@ -322,7 +295,7 @@ type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts
  * one way (R10, src/plan/rules/r10-blk-one-way.ts).
  */
 type OkTx<T extends StrategyTable> = {
-  [St in Strategy]: T[St] extends 'ok' ? `${St}:${St extends 'hmm' ? 'bidirectional' : St extends 'blk' ? BlkDirections : Direction}` : never
+  [St in Strategy]: T[St] extends 'ok' ? `${St}:${DescriptorOf[St]['perPage'] extends true ? 'bidirectional' : St extends 'blk' ? BlkDirections : Direction}` : never
 }[Strategy]
 
 /**

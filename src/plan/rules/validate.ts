@@ -19,6 +19,7 @@ import { checkHmmDirection } from './r7-direction-ownership.js'
 import { checkAttrs } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
+import { DESCRIPTORS } from '../../strategies/index.js'
 import type { KindVerdict } from './verdicts.js'
 import type { MemoryKind, SyncReason } from './messages.js'
 
@@ -49,10 +50,8 @@ interface TxState {
 const finding = (rule: RuleId, text: string): Finding<RuleId> => ({ rule, text })
 type Report = (rule: RuleId, text: string) => void
 
-const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
-  hmm: 'hmm-dma',
-  blk: 'blk-dma-iter',
-}
+/** The kernel API each strategy needs (iova's own sentences come first, above). */
+const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEntries(DESCRIPTORS.flatMap((d) => ('feature' in d ? [[d.name, d.feature]] : [])))
 
 export function validatePlan(plan: Plan): Violation[] {
   const out: Violation[] = []

@@ -19,7 +19,7 @@ import type { Direction } from '../ir.js'
 import type { KernelVersion } from '../kernel.js'
 
 /** What a region is for one device (resolved from the platform's topology). */
-export type MemoryKind = 'normal' | 'p2p-bus' | 'p2p-host-bridge' | 'p2p-unsupported' | 'encrypted'
+export type { MemoryKind } from '../memory-kind.js'
 
 export interface KindWords {
   normal: 'host memory'

@@ -17,8 +17,9 @@ import { validatePlan } from '../../plan/rules/validate.js'
 import type { SimOptions } from '../options.js'
 import type { TransactionResult } from '../result/schema.js'
 import { runPlan } from '../run/simulate.js'
+import { STRATEGY_NAMES } from '../../strategies/index.js'
 
-const STRATEGIES: readonly Strategy[] = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
+const STRATEGIES: readonly Strategy[] = STRATEGY_NAMES
 
 export interface StrategyRow {
   readonly strategy: Strategy

@@ -5,6 +5,7 @@
  * schema, so the in-memory result and its JSON are the same thing.
  */
 import { z } from 'zod'
+import { STRATEGY_NAMES } from '../../strategies/index.js'
 
 export const SIM_RESULT_FORMAT = 'dmaplan.sim/v1' as const
 
@@ -85,7 +86,7 @@ export const dataSchema = z.object({ checks: z.number().int().meta({ description
 export const transactionSchema = z
   .object({
     name: z.string(),
-    strategy: z.enum(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']),
+    strategy: z.enum(STRATEGY_NAMES),
     dir: z.enum(['to-device', 'from-device', 'bidirectional']),
     attrs: z.array(z.string()),
     status: z.enum(['mapped', 'failed', 'unmapped', 'kept']).meta({ description: 'state at the end of the plan' }),

@@ -38,6 +38,7 @@ import { Stats } from '../stats.js'
 import { Trace } from '../trace.js'
 import { regionInfos } from './regions.js'
 import type { RegionInfo } from './regions.js'
+import { descriptor } from '../../strategies/index.js'
 
 /** The largest total of region bytes a simulation accepts (16 Mi pages of 4 KiB). */
 export const MAX_MAPPED_BYTES = 64n << 30n
@@ -97,7 +98,7 @@ export class Machine implements Env {
     const swiotlbExists = this.topOfRam > FOUR_GIB || this.forceBounce || kmallocBounceEnabled(this.dev)
     const coherentLimit = new Map<string, bigint>()
     if (!translated)
-      for (const s of plan.steps) if (s.op === 'map' && s.strategy === 'coherent') for (const r of s.regions) coherentLimit.set(r, this.dev.coherentDmaMask)
+      for (const s of plan.steps) if (s.op === 'map' && descriptor(s.strategy).allocates) for (const r of s.regions) coherentLimit.set(r, this.dev.coherentDmaMask)
     this.layout = computeLayout(plan, { swiotlb: swiotlbExists, coherentLimit, granule: BigInt(Math.max(p.iommu.granule, PAGE_SIZE)) })
     this.mem = new PhysMem([...ram, ...this.layout.bars.map((b) => ({ start: b.bar, end: b.bar + b.size }))])
     this.cache = this.dev.coherent ? undefined : new CpuCache(this.mem)

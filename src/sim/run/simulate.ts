@@ -22,6 +22,7 @@ import { SIM_RESULT_FORMAT } from '../result/schema.js'
 import { Machine } from './machine.js'
 import type { RegionInfo } from './regions.js'
 import { Shadow } from './shadow.js'
+import { descriptor } from '../../strategies/index.js'
 
 interface TxRun {
   readonly step: MapStep
@@ -219,7 +220,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           tx.status = 'mapped'
           tx.path = outcome.mapping.path
           for (const r of regions) lastMapped.set(r.name, tx)
-          if (s.strategy === 'coherent') for (const r of regions) shadow(r).zero(r.bytes)
+          if (descriptor(s.strategy).allocates) for (const r of regions) shadow(r).zero(r.bytes)
           snapshot(tx)
         } else {
           tx.error = outcome.error

@@ -1,16 +1,20 @@
-/** The strategies (docs/strategies.md), by name. Adding one is adding a file and a line here. */
+/**
+ * The simulator's path of every strategy, by name; each lives in its
+ * strategy's folder (src/strategies/<name>/sim.ts). A strategy without a line
+ * here is a type error naming it.
+ */
 import type { Strategy } from '../../plan/ir.js'
-import { mapAuto } from './auto.js'
-import { mapBlk } from './blk.js'
-import { mapCoherent } from './coherent.js'
-import { mapHmm } from './hmm.js'
-import { mapIova } from './iova.js'
-import { mapP2pBus } from './p2p-bus.js'
-import { mapPage } from './page.js'
-import { mapSg } from './sg.js'
+import { mapAuto } from '../../strategies/auto/sim.js'
+import { mapBlk } from '../../strategies/blk/sim.js'
+import { mapCoherent } from '../../strategies/coherent/sim.js'
+import { mapHmm } from '../../strategies/hmm/sim.js'
+import { mapIova } from '../../strategies/iova/sim.js'
+import { mapP2pBus } from '../../strategies/p2p-bus/sim.js'
+import { mapPage } from '../../strategies/page/sim.js'
+import { mapSg } from '../../strategies/sg/sim.js'
 import type { StrategyFn } from './strategy.js'
 
-export const STRATEGIES: Readonly<Record<Strategy, StrategyFn>> = {
+export const STRATEGIES = {
   iova: mapIova,
   page: mapPage,
   sg: mapSg,
@@ -19,4 +23,4 @@ export const STRATEGIES: Readonly<Record<Strategy, StrategyFn>> = {
   blk: mapBlk,
   coherent: mapCoherent,
   auto: mapAuto,
-}
+} as const satisfies Readonly<Record<Strategy, StrategyFn>>

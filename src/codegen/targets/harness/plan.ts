@@ -6,6 +6,7 @@
  */
 import type { Plan } from '../../../plan/ir.js'
 import { decodePlan, encodePlan } from '../../../plan/load.js'
+import { DESCRIPTORS } from '../../../strategies/index.js'
 import { CodegenError } from '../../errors.js'
 
 /** Name of the scratch region and of the coherent transaction that allocates it. */
@@ -17,7 +18,7 @@ export const HARNESS_SCRATCH = 'scratch'
  * buffers one after another (blk: the iterator's segments), and HMM, whose
  * view and segments go page by page.
  */
-const DRIVEN = new Set(['page', 'sg', 'iova', 'coherent', 'auto', 'hmm', 'blk', 'p2p-bus'])
+const DRIVEN: ReadonlySet<string> = new Set(DESCRIPTORS.filter((d) => d.harness).map((d) => d.name))
 
 export function harnessPlan(plan: Plan): Plan {
   const issues: string[] = []

@@ -22,6 +22,7 @@ import { Glue } from './glue.js'
 import { compatHeader, featuresOf, kbuild, makefile, upstreamHeader } from './headers.js'
 import { Names } from './names.js'
 import { moduleTemplates } from './templates.js'
+import { descriptor } from '../../../strategies/index.js'
 
 export type { EngineFlavour, ModuleFlavour } from './flavour.js'
 export { MODULE_FLAVOUR } from './flavour.js'
@@ -61,8 +62,8 @@ function driverSource(m: CodegenModel, flavour: ModuleFlavour): { text: string; 
   if (glue.usesBlk) glue.sections.add('blk.queue')
   if (flavour.engine !== undefined) for (const s of ['types', 'init', 'track', 'status']) glue.sections.add(`${flavour.engine.template}.${s}`)
   if (flavour.engine !== undefined && glue.paged.length > 0) glue.sections.add(`${flavour.engine.template}.pages`)
-  // auto's bus-address branch only where the plan gives it switch-local peer memory.
-  const p2pBus = m.txs.some((t) => t.slices.some((s) => s.part.id === 'auto' && t.bufs.slice(s.first, s.first + s.count).some((b) => b.kind === 'p2p-bus')))
+  // A dispatching strategy's (auto's) bus-address branch only where the plan gives it switch-local peer memory.
+  const p2pBus = m.txs.some((t) => descriptor(t.strategy).dispatches && t.slices.some((s) => t.bufs.slice(s.first, s.first + s.count).some((b) => b.kind === 'p2p-bus')))
   if (p2pBus) glue.sections.add('auto.bus')
   const hooks = [...glue.sections].map((id) => id.replace(/^hooks\./, `${flavour.hooks}.`))
 

@@ -17,6 +17,7 @@ import { unreachable } from '../../../plan/unreachable.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
 import { formatTypeScriptSync } from '../../ts/prettier-sync.js'
+import { descriptor } from '../../../strategies/index.js'
 
 const PRETTIER = { parser: 'typescript', semi: false, singleQuote: true, printWidth: 100, trailingComma: 'all' } as const
 
@@ -148,7 +149,7 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
         strategy: s.strategy,
         dir: s.dir,
         ...(s.attrs.length > 0 ? { attrs: [...s.attrs] } : {}),
-        ...(s.strategy === 'hmm' && !s.populate ? { populate: false } : {}),
+        ...(descriptor(s.strategy).perPage && !s.populate ? { populate: false } : {}),
       }
       return `.transaction(${literal(s.tx)}, ${literal(options)}, ${literal(s.regions.map(ref))})`
     }

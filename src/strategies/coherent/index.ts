@@ -1,0 +1,14 @@
+/** coherent: the transaction allocates its memory (kernel/dma/mapping.c dma_alloc_attrs()). */
+import type { StrategyDescriptor } from '../descriptor.js'
+
+export const coherent = {
+  name: 'coherent',
+  summary: 'coherent: allocated with dma_alloc_coherent(), mapped for its whole life',
+  verdicts: { normal: 'ok', 'p2p-bus': 'bus', 'p2p-host-bridge': 'coherent-host', 'p2p-unsupported': 'unreachable', encrypted: 'ok' },
+  uniform: false,
+  template: 'coherent',
+  allocates: true,
+  perPage: false,
+  harness: true,
+  dispatches: false,
+} as const satisfies StrategyDescriptor

@@ -1,0 +1,10 @@
+/** hmm: one mirror of every page of every buffer; HMM chooses the attributes itself. */
+import type { StrategyDef } from '../../codegen/strategies/strategy.js'
+import { whole } from '../../codegen/strategies/strategy.js'
+import { hmm as descriptor } from './index.js'
+
+export const hmm: StrategyDef = {
+  strategy: descriptor.name,
+  summary: descriptor.summary,
+  slices: (bufs) => whole('hmm', bufs),
+}

@@ -1,0 +1,120 @@
+/**
+ * Strategy "hmm": the HMM mirror of on-demand paging (mm/hmm.c, 6.16+).
+ *
+ *   err = hmm_dma_map_alloc(dev, &map, npages, PAGE_SIZE);
+ *   if (err) return err;
+ *   hmm_range_fault(&range);                    fills map.pfn_list
+ *   for (i = 0; i < npages; i++) {              (populate; else per hmm-fault step)
+ *       dma = hmm_dma_map_pfn(dev, &map, i, &p2p);
+ *       if (dma_mapping_error(dev, dma)) goto unwind;
+ *       mr->pas[i] = dma;                       the device's page table
+ *   }
+ *   return 0;
+ * unwind:
+ *   while (i--) hmm_dma_unmap_pfn(dev, &map, i);
+ *   hmm_dma_map_free(dev, &map);
+ *   return -EFAULT;
+ * invalidate (hmm-invalidate): hmm_dma_unmap_pfn(dev, &map, i); mr->pas[i] = invalid
+ * unmap: for each i: hmm_dma_unmap_pfn(dev, &map, i); hmm_dma_map_free(dev, &map);
+ *
+ * HMM never syncs: it refuses devices that would need it.
+ */
+import { DeviceTable, Hmm, hmmMapLoop, hmmUnmapLoop } from '../../sim/dma/hmm.js'
+import type { HmmDmaMap } from '../../sim/dma/hmm.js'
+import { newP2pState } from '../../sim/dma/p2pdma.js'
+import type { DevicePiece, HwSegment, MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
+
+export function mapHmm(ctx: TxContext): MapOutcome {
+  const { m, regions } = ctx
+  const hmm = m.hmm
+  const nr = regions.reduce((n, r) => n + r.pages, 0)
+  const { err, map } = hmm.hmm_dma_map_alloc(nr, 4096)
+  if (err || map === undefined) return { ok: false, error: `hmm_dma_map_alloc() failed (${err})` }
+  // hmm_range_fault(): every mirrored page is present (the plan's regions are resident).
+  const base: number[] = []
+  let idx = 0
+  for (const r of regions) {
+    base.push(idx)
+    const firstPfn = Number((r.phys - (r.phys % 4096n)) / 4096n)
+    hmm.setPfnRange(map, idx, firstPfn, r.pages)
+    idx += r.pages
+  }
+  m.trace.record('hmm_range_fault', { npages: nr }, 0)
+  const table = new DeviceTable(nr)
+  const p2p = newP2pState()
+  if (ctx.step.populate) {
+    const failed = hmmMapLoop(hmm, m, map, 0, nr, p2p, table, m.tracker)
+    if (failed >= 0) {
+      if (failed > 0) hmmUnmapLoop(hmm, m, map, 0, failed, table, m.tracker, 'last-first')
+      hmm.hmm_dma_map_free(map)
+      return { ok: false, error: `hmm_dma_map_pfn() of page ${failed} failed` }
+    }
+  }
+  return { ok: true, mapping: hmmMapping(ctx, hmm, map, table, base) }
+}
+
+function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable, base: readonly number[]): import('../../sim/strategies/strategy.js').TxMapping {
+  const { m, regions } = ctx
+  const p2p = newP2pState()
+  return {
+    path: map.state.size !== 0n ? 'hmm (iova)' : 'hmm (per page)',
+    segments: () => hmmSegments(table, map.nr),
+    locate: (ri, off, len) => {
+      const r = regions[ri]
+      if (r === undefined) return 'no such region'
+      let pos = BigInt(base[ri] ?? 0) * 4096n + (r.phys % 4096n) + off
+      let left = len
+      const out: DevicePiece[] = []
+      while (left > 0n) {
+        const page = Number(pos / 4096n)
+        const inPage = pos % 4096n
+        if (!table.valid(page)) return `page ${page} of the mirror is not mapped (the device would take an ODP page fault)`
+        const n = left < 4096n - inPage ? left : 4096n - inPage
+        out.push({ dma: table.get(page) + inPage, len: Number(n) })
+        pos += n
+        left -= n
+      }
+      return out
+    },
+    sync: () => {},
+    hmmFault: (i) => {
+      const failed = hmmMapLoop(hmm, m, map, i, i + 1, p2p, table, m.tracker)
+      if (failed >= 0) m.reporter.report('MAP', 'error', 'dmaplan', `hmm_dma_map_pfn() of page ${i} failed`)
+    },
+    hmmInvalidate: (i) => hmmUnmapLoop(hmm, m, map, i, i + 1, table, m.tracker),
+    unmap: () => {
+      hmmUnmapLoop(hmm, m, map, 0, map.nr, table, m.tracker)
+      hmm.hmm_dma_map_free(map)
+    },
+    metadataBytes: () => 16 + Hmm.stateBytes(map),
+    stateBytes: () => Hmm.stateBytes(map) + table.bytes,
+  }
+}
+
+/** The device page table as runs of DMA-contiguous valid entries (compared word by word). */
+function hmmSegments(table: DeviceTable, n: number): HwSegment[] {
+  const out: HwSegment[] = []
+  const { hi, lo } = table
+  let i = 0
+  while (i < n) {
+    if (!table.valid(i)) {
+      i++
+      continue
+    }
+    const start = i
+    let h = hi[i] as number
+    let l = lo[i] as number
+    i++
+    for (;;) {
+      l += 4096
+      if (l >= 2 ** 32) {
+        l -= 2 ** 32
+        h++
+      }
+      if (i >= n || hi[i] !== h || lo[i] !== l || !table.valid(i)) break
+      i++
+    }
+    out.push({ dma: table.get(start), len: BigInt(i - start) * 4096n, entries: i - start, first: start })
+  }
+  return out
+}

@@ -1,0 +1,10 @@
+/** page: every buffer mapped on its own; the C tells MMIO (host-bridge P2P) buffers apart. */
+import type { StrategyDef } from '../../codegen/strategies/strategy.js'
+import { whole } from '../../codegen/strategies/strategy.js'
+import { page as descriptor } from './index.js'
+
+export const page: StrategyDef = {
+  strategy: descriptor.name,
+  summary: descriptor.summary,
+  slices: (bufs, ctx) => whole('page', bufs, ctx.attrs),
+}
