@@ -15,3 +15,6 @@ writeFileSync(new URL('../docs/kernel-releases.md', import.meta.url), kernelRele
 // The rules as a page of the docs (each rule lives in src/plan/rules/r*-*.ts).
 const { rulesMarkdown } = await import('../dist/plan/rules/rules-doc.js')
 writeFileSync(new URL('../docs/rules.md', import.meta.url), rulesMarkdown())
+// The strategies as a page of the docs (each strategy lives in src/strategies/<name>/).
+const { strategiesMarkdown } = await import('../dist/strategies/strategies-doc.js')
+writeFileSync(new URL('../docs/strategies.md', import.meta.url), strategiesMarkdown())

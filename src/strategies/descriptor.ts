@@ -18,6 +18,8 @@ export interface StrategyDescriptor {
   readonly name: string
   /** One line on how it maps a transaction, above the transaction's C struct. */
   readonly summary: string
+  /** The kernel functions its generated C calls, the first with its file (docs/strategies.md). */
+  readonly kernel: readonly string[]
   /** Its row of the kind table (src/plan/rules/verdicts.ts KIND_VERDICTS). */
   readonly verdicts: { readonly [K in MemoryKind]: KindVerdict }
   /** The transaction is one IOVA range, one scatterlist or one request: one memory kind (R2). */
