@@ -16,6 +16,8 @@ import { IOVA_PROBES } from '../import/iova-probes.js'
 import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 import { RULE_RANGE } from '../plan/rules/registry.js'
+import { KERNEL_VERSIONS } from '../plan/kernel.js'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -77,16 +79,18 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
   gen: {
     summary: 'gen <plan> --out DIR               kernel C for the plan (or pseudo code, or the plan as TypeScript)',
     usage: `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|harness|pseudo|sim-ts]
-                   [--strategy S] [--kernel 6.12|6.16|6.17|6.18|7.0] [--force] [--json]
+                   [--strategy S] [--kernel X.Y] [--force] [--json]
 
   module   a kbuild directory: make -C /usr/src/linux-headers-<version> M=DIR modules
   pseudo   a readable rendering of the same logic
   harness  the module driving QEMU's edu device and printing what the kernel did
   sim-ts   the plan as a TypeScript module that dmaplan simulate runs unchanged
 
---strategy maps every transaction with S, --kernel targets another kernel; the
-rules must still hold. DIR must be empty unless --force; files are written
-atomically. A plan that breaks a rule produces no code, only its sentences (exit 1).`,
+--strategy maps every transaction with S, one of (docs/strategies.md):
+  ${STRATEGY_NAMES.join(', ')}
+--kernel targets another release, ${KERNEL_VERSIONS[0]} to ${KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1]}. The rules must still hold.
+DIR must be empty unless --force; files are written atomically. A plan that
+breaks a rule produces no code, only its sentences (exit 1).`,
     options: GEN_OPTIONS,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('gen takes one plan file')
