@@ -39,6 +39,7 @@ import type {
 } from './types/checks.js'
 import type { Ctx } from './types/context.js'
 import type { writeStillMappedMessage } from '../plan/rules/messages.js'
+import { descriptor } from '../strategies/index.js'
 
 /**
  * A plan under construction for one device.
@@ -179,7 +180,7 @@ class PlanBuilderImpl {
         dir: options.dir,
         attrs: [...(options.attrs ?? [])],
         regions: regions.map((r) => r.name),
-        populate: options.strategy === 'hmm' ? options.populate !== false : true,
+        populate: descriptor(options.strategy).perPage ? options.populate !== false : true,
         ...callSite(PlanBuilderImpl.prototype.transaction),
       },
       regions,

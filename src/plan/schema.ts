@@ -4,7 +4,7 @@
  * Every field a JSON author may omit has the default the kernel itself would use.
  */
 import { z } from 'zod'
-import { STRATEGY_NAMES } from '../strategies/index.js'
+import { descriptor, STRATEGY_NAMES } from '../strategies/index.js'
 import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
@@ -272,7 +272,7 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
     }
     if (s.op === 'map') {
       s.regions.forEach((r, j) => known(r, 'regions', j))
-      if (s.strategy === 'hmm') hmmPages.set(s.tx, s.regions.reduce((n, r) => n + pagesOf(regionByName.get(r)), 0))
+      if (descriptor(s.strategy).perPage) hmmPages.set(s.tx, s.regions.reduce((n, r) => n + pagesOf(regionByName.get(r)), 0))
     }
     if (s.op === 'device-read' || s.op === 'device-write' || s.op === 'cpu-read' || s.op === 'cpu-write') {
       const r = known(s.region, 'region')

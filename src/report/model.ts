@@ -10,6 +10,7 @@ import { txLayout } from '../sim/result/layout/index.js'
 import type * as L from '../sim/result/layout/index.js'
 import type { SimResult, TransactionResult } from '../sim/result/schema.js'
 import { hex } from './hex.js'
+import { descriptor } from '../strategies/index.js'
 
 export { txRegionNames } from '../sim/result/layout/index.js'
 export type { RegionKind, Route, Band, BounceSlots, IovaRange, Segment, Piece, End, LinkKind } from '../sim/result/layout/index.js'
@@ -54,7 +55,7 @@ function notesOf(result: SimResult, tx: TransactionResult, m: L.TxLayout): strin
     if (listed < total) notes.push(`The scatter-gather list covers ${hex(listed)} of the transaction's ${hex(total)} bytes: the device cannot reach the rest.`)
     if (listed > total) notes.push(`The scatter-gather list is ${hex(listed - total)} bytes longer than the data it maps (hatched): the device would touch memory past it.`)
   }
-  if (tx.strategy === 'coherent' && result.platform.coco && tx.segments.length > 0)
+  if (descriptor(tx.strategy).allocates && result.platform.coco && tx.segments.length > 0)
     notes.push('In a confidential guest dma_alloc_coherent() decrypts the allocation (set_memory_decrypted()): the device reaches it directly, without bouncing.')
   if (tx.status === 'failed') notes.push(`The mapping failed${tx.error ? `: ${tx.error}` : ''}. What was allocated before the failure is drawn; the error path released it.`)
   return notes

@@ -12,6 +12,7 @@ import { max, min } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { TransactionResult } from '../schema.js'
 import type { DeviceView, Piece } from './types.js'
+import { descriptor } from '../../../strategies/index.js'
 
 interface RegionLike {
   readonly phys: bigint
@@ -36,7 +37,7 @@ function entrySize(tx: TransactionResult): bigint {
 export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]): DeviceLayout {
   const segs = tx.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first) }))
   const out: RawPiece[] = []
-  if (tx.strategy === 'hmm') {
+  if (descriptor(tx.strategy).perPage) {
     const page = entrySize(tx)
     const starts: bigint[] = []
     let pages = 0n
