@@ -1,4 +1,4 @@
-// The dispatch from the seed thread: IOVA for host memory behind an IOMMU, bus addresses for switch-local P2P, per-range mapping otherwise.
+// The dispatch a driver of the two-step IOVA API writes: IOVA for host memory behind an IOMMU, bus addresses for switch-local P2P, per-range mapping otherwise.
 import { platform } from 'dmaplan'
 
 const host = platform({

@@ -1,4 +1,4 @@
-// An RDMA memory region made of a hodgepodge of host pages and a GPU's P2P pages, mapped page by page with HMM (the seed thread's case).
+// An RDMA memory region made of a hodgepodge of host pages and a GPU's P2P pages, mapped page by page with HMM (the case the two-step IOVA API was made for).
 import { platform } from 'dmaplan'
 
 const host = platform({

@@ -1,5 +1,5 @@
 /**
- * Strategy "auto": the dispatch from the seed thread. Per region:
+ * Strategy "auto": the dispatch a driver of the two-step IOVA API writes. Per region:
  * switch-local P2P memory by bus address; host memory linked into one IOVA
  * range (6.16+) when the host regions meet the IOVA rule (only the first
  * may start and only the last may end off the granule, plan rule R6) and the kernel
