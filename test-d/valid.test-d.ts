@@ -3,7 +3,7 @@ import { expectType } from 'tsd'
 import { platform } from 'dmaplan'
 import type { Plan } from 'dmaplan'
 
-// RDMA memory region: host pages and a GPU's pages in one hmm transaction (the seed thread's case)
+// RDMA memory region: host pages and a GPU's pages in one hmm transaction (the case the two-step IOVA API was made for)
 {
   const host = platform({
     kernel: '7.0',
