@@ -6,6 +6,7 @@
  */
 import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
 import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 import type { HmmRefusal, HmmRefusalWords } from './words.js'
 import { HMM_REFUSAL_WORDS } from './words.js'
 
@@ -38,4 +39,9 @@ export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: Platfo
   if (!client.coherent) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'non-coherent') }
   if (platform.coco) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'coco') }
   return undefined
+}
+
+/** The run-time check of a mapped region: private guest memory under a strategy that never bounces (kernel/dma/direct.h dma_direct_map_phys()). */
+export function checkEncrypted(at: MappedRegion): Finding<'R5'> | undefined {
+  return at.verdict === 'encrypted' ? { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) } : undefined
 }
