@@ -8,6 +8,7 @@
 import type { DeviceIR, MapStep, Plan, RegionIR, Step, Strategy } from '../ir.js'
 import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
+import { unreachable } from '../unreachable.js'
 import type { RuleId } from './registry.js'
 import type { Finding } from './finding.js'
 import { checkIovaNeedsIommu } from './r1-iova-needs-iommu.js'
@@ -143,6 +144,8 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       if (tx !== undefined) tx.kept = true
       return
     }
+    default:
+      return unreachable(step)
   }
 }
 
