@@ -236,7 +236,7 @@ class PlanBuilderImpl {
     return this.#with({ op: 'wait', ms, ...callSite(PlanBuilderImpl.prototype.wait) })
   }
 
-  /** Assemble, decode (the same checks as a JSON plan), validate R1-R9, freeze. */
+  /** Assemble, decode (the same checks as a JSON plan), validate R1-R10, freeze. */
   build(): Plan {
     const steps: Step[] = []
     const regions = new Map<string, RegionIR>()
