@@ -1,5 +1,5 @@
 /**
- * Rules R1-R10 at run time, for plans whose facts the type checker could not
+ * Rules R1-R11 at run time, for plans whose facts the type checker could not
  * see (numbers that are not literals, plans loaded from JSON). It walks the
  * steps with the same state the builder types carry (walk.ts) and asks each
  * rule's file for its check. Per region it reports the first rule broken, in
@@ -21,6 +21,7 @@ import { checkCpuRead, checkDeviceAccess, checkHmmDirection } from './r7-directi
 import { checkHmmTx, checkInTx, checkLiveTx, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
+import { checkCoherentOwnRegion } from './r11-coherent-own-region.js'
 import { KIND_VERDICTS } from './verdicts.js'
 import type { KindVerdict } from './verdicts.js'
 import type { MappedRegion, TxState } from './walk.js'
@@ -48,7 +49,7 @@ const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = {
  * A region's checks in the order of the type-level check: its memory kind
  * under the strategy (one verdict of KIND_VERDICTS, so at most one of the
  * first five speaks), then the other regions of a uniform transaction (R2),
- * then the IOVA granule (R6).
+ * then the IOVA granule (R6), then the other transactions of the region (R11).
  */
 const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkUnreachable,
@@ -58,6 +59,7 @@ const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkHostBridgeMmio,
   checkMixedKinds,
   checkInteriorGranule,
+  checkCoherentOwnRegion,
 ]
 
 interface Walk {
@@ -185,7 +187,7 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
   regions.forEach((region, index) => {
     const kind = kinds[index] as MemoryKind
     const verdict: KindVerdict = KIND_VERDICTS[step.strategy][kind]
-    const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict }
+    const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
     for (const check of REGION_CHECKS) {
       const found = check(at)
       if (found !== undefined) return report(found)

@@ -20,6 +20,8 @@ export interface MappedRegion {
   readonly kind: MemoryKind
   /** The cell of KIND_VERDICTS for the step's strategy and this region's kind. */
   readonly verdict: KindVerdict
+  /** The transactions mapped before this step, by name. */
+  readonly earlier: ReadonlyMap<string, TxState>
 }
 
 /** A mapped transaction as the walk has seen it so far. */
