@@ -2,7 +2,7 @@
  * R2: uniform transactions hold one memory kind. This file holds the rule's explanation (`dmaplan explain
  * R2`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
 import type { Finding } from './finding.js'
 import { UNIFORM } from './verdicts.js'
