@@ -3,7 +3,7 @@
  *
  * The DSL (platform(), devices, regions, the plan builder) produces the plan
  * IR; the IR can also be loaded from JSON. Both are checked against rules
- * R1-R9 with the same sentences.
+ * R1-R11 with the same sentences.
  */
 export { platform } from './dsl/platform.js'
 export type { Platform, Device, AnyDevice } from './dsl/platform.js'

@@ -8,7 +8,6 @@ import { PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 import { pagesOf } from '../plan/schema.js'
 import { deviceByName, resolveKind } from '../plan/topology.js'
 import { unreachable } from '../plan/unreachable.js'
-import { CodegenError } from './errors.js'
 import { kernelShape } from './kernel-shape.js'
 import type { Action, BufAlloc, BufModel, CodegenModel, SliceModel, TxModel } from './model.js'
 import { PARTS } from './parts/index.js'
@@ -19,26 +18,16 @@ import { descriptor } from '../strategies/index.js'
 export function buildModel(plan: Plan): CodegenModel {
   const kernel = kernelShape(plan.platform.kernel)
   const device = deviceByName(plan, plan.device)
-  const issues: string[] = []
   const maps = plan.steps.filter((s): s is MapStep => s.op === 'map')
-
-  const coherentOwner = new Map<string, string>()
-  for (const m of maps) if (descriptor(m.strategy).allocates) for (const r of m.regions) coherentOwner.set(r, m.tx)
-  for (const m of maps) {
-    if (descriptor(m.strategy).allocates) continue
-    for (const r of m.regions) {
-      const owner = coherentOwner.get(r)
-      if (owner !== undefined)
-        issues.push(`region ${r} is allocated by coherent transaction ${owner} and cannot also be mapped by ${m.tx}; coherent memory is mapped for its whole life, so give ${m.tx} a region of its own.`)
-    }
-  }
+  // A coherent transaction's regions come from dma_alloc_coherent(); no other transaction maps them (rule R11).
+  const coherent = new Set(maps.filter((m) => descriptor(m.strategy).allocates).flatMap((m) => m.regions))
 
   const used = new Set<string>()
   for (const s of plan.steps) {
     if (s.op === 'map') for (const r of s.regions) used.add(r)
     else if ('region' in s && s.region !== undefined) used.add(s.region)
   }
-  const bufs = plan.regions.filter((r) => used.has(r.name)).map((r) => bufModel(plan, r, device, coherentOwner.has(r.name)))
+  const bufs = plan.regions.filter((r) => used.has(r.name)).map((r) => bufModel(plan, r, device, coherent.has(r.name)))
   const bufByName = new Map(bufs.map((b) => [b.name, b]))
   const buf = (name: string): BufModel => {
     const b = bufByName.get(name)
@@ -54,7 +43,6 @@ export function buildModel(plan: Plan): CodegenModel {
     const ctx: StrategyContext = { platform: plan.platform, kernel, device, tx: m.tx, dir: m.dir, attrs: [...m.attrs] }
     txs.set(m.tx, txModel(m, m.regions.map(buf), ctx))
   }
-  if (issues.length > 0) throw new CodegenError(issues)
 
   const { actions, kept } = resolveSteps(plan, txs, buf)
   return { plan, platform: plan.platform, kernel, device, bufs, peers, txs: [...txs.values()], actions, kept }

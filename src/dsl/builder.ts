@@ -73,7 +73,7 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
       /** hmm: map every page now (true, the default) or let hmmFault() link pages one at a time. */
       readonly populate?: boolean
     },
-    regions: CheckRegions<R, St, N, C>,
+    regions: CheckRegions<R, St, N, C, F>,
   ): PlanBuilder<C, F | TxFacts<N, St, R, C>, Mapped<S, N, D>>
 
   /** The device reads (part of) a region through a transaction's mapping (a DMA_TO_DEVICE transfer). */
@@ -237,7 +237,7 @@ class PlanBuilderImpl {
     return this.#with({ op: 'wait', ms, ...callSite(PlanBuilderImpl.prototype.wait) })
   }
 
-  /** Assemble, decode (the same checks as a JSON plan), validate R1-R9, freeze. */
+  /** Assemble, decode (the same checks as a JSON plan), validate R1-R11, freeze. */
   build(): Plan {
     const steps: Step[] = []
     const regions = new Map<string, RegionIR>()

@@ -4,7 +4,7 @@
  * reason about. The type-level twin is src/dsl/types/kind.ts.
  */
 import type { DeviceIR, Plan, PlatformIR, RegionIR } from './ir.js'
-import type { MemoryKind, P2pUnreachable } from './rules/messages.js'
+import type { MemoryKind, P2pUnreachable } from './rules/words.js'
 
 export type P2pMapType = 'bus' | 'host-bridge' | 'unsupported'
 

@@ -15,7 +15,7 @@ import { switchFindings } from './switches.js'
  * Files being rewritten on other branches, whose switches are not done yet.
  * A file here without findings fails the test: delete it then.
  */
-const BEING_REWRITTEN: readonly string[] = ['src/plan/rules/validate.ts']
+const BEING_REWRITTEN: readonly string[] = []
 
 const findings = switchFindings(ROOT, 'src')
 const fileOf = (at: string) => at.replace(/:\d+$/, '')

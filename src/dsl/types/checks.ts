@@ -1,5 +1,5 @@
 /**
- * Rules R1-R10 at the type level. Each check is the parameter type of a
+ * Rules R1-R11 at the type level. Each check is the parameter type of a
  * builder method: the argument's own type when the rule holds, the rule's
  * sentence (a string literal type) when it does not, so the compiler reports
  * "Type '"iova"' is not assignable to type '"R1: ..."'" at exactly the
@@ -19,6 +19,7 @@
 import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
 import type * as m from '../../plan/rules/messages.js'
 import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
+import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
 import type { AnyRegion, Region, RegionSource } from '../region.js'
@@ -31,6 +32,8 @@ import type { Ctx } from './context.js'
  *   m:N:R   N maps region R                  u:N     N has been unmapped
  *   y:N     CPU and device views of N differ until a sync
  *   b:N     ... because N bounces (otherwise because the device is not coherent)
+ *   ca:R:N  coherent transaction N allocates region R
+ *   dm:R:N  transaction N (not coherent) maps region R
  */
 export type Facts = string
 
@@ -181,9 +184,34 @@ type FastOkAnyMemory<R extends readonly AnyRegion[], S extends Strategy, C exten
 /** Where a region's memory is ('ram', 'encrypted', a provider's location); a device's own BAR goes to the per-region check. */
 type Place<K extends RegionSource, Dev extends string> = K extends `p2p:${infer P}@${infer L}` ? (P extends Dev ? 'own-bar' : L) : K
 
-/** Region I, or the sentence of the first rule it breaks. */
-type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx> =
-  RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V ? (V extends 'ok' ? R[I & keyof R] : V) : never
+/** Region I, or the sentence of the first rule it breaks (R11 last, as at run time). */
+type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx, F extends Facts> =
+  RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V
+    ? V extends 'ok'
+      ? [OtherOwner<NameAt<R, I>, S, F>] extends [never]
+        ? R[I & keyof R]
+        : CoherentMessage<NameAt<R, I>, OtherOwner<NameAt<R, I>, S, F>, N>[S extends 'coherent' ? 'alloc' : 'map']
+      : V
+    : never
+
+// ---- a coherent transaction's region: R11 --------------------------------------------------
+
+/** The fact prefix of the transactions a region may not share with a transaction of strategy S. */
+type OtherKind<S extends Strategy> = S extends 'coherent' ? 'dm' : 'ca'
+/**
+ * The transactions mapped before that break R11 with region Rg under strategy
+ * S; none when the facts are unknown (a builder typed any or string, left to
+ * the run-time check).
+ */
+type Clashes<Rg extends string, S extends Strategy, F extends Facts> = string extends F ? never : Extract<F, `${OtherKind<S>}:${Rg}:${string}`>
+type OtherOwner<Rg extends string, S extends Strategy, F extends Facts> = OwnerOf<Clashes<Rg, S, F>, Rg>
+/** Distributes over the facts, so that no fact is no owner. */
+type OwnerOf<X, Rg extends string> = X extends `${string}:${Rg}:${infer T}` ? T : never
+type NameAt<R extends readonly AnyRegion[], I> = (R[I & keyof R] & AnyRegion)['name']
+interface CoherentMessage<Rg extends string, T extends string, N extends string> {
+  readonly map: r11.writeCoherentAllocatedMessage<Rg, T, N>
+  readonly alloc: r11.writeCoherentRemapMessage<Rg, T, N>
+}
 
 /**
  * Every region by position, each one that breaks a rule replaced by the
@@ -194,8 +222,8 @@ type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extend
  * type over an array-constrained R would be applied to that constraint,
  * building every region check for AnyRegion at every transaction.
  */
-type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> = {
-  [I in keyof R & `${number}`]: RegionCheck<R, I, S, N, C>
+type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx, F extends Facts> = {
+  [I in keyof R & `${number}`]: RegionCheck<R, I, S, N, C, F>
 }
 
 /**
@@ -203,9 +231,11 @@ type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extend
  * region that breaks one. The fast check decides the common case; the
  * per-region verdicts are behind NoInfer, so inference never builds them.
  */
-export type CheckRegions<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> = [FastOk<R, S, C>] extends [true]
+export type CheckRegions<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx, F extends Facts> = [
+  FastOk<R, S, C> | ([Clashes<R[number]['name'], S, F>] extends [never] ? true : false),
+] extends [true]
   ? R
-  : NoInfer<RegionVerdicts<R, S, N, C>>
+  : NoInfer<RegionVerdicts<R, S, N, C, F>>
 
 // ---- what a transaction adds to the facts ----------------------------------------------------
 
@@ -235,6 +265,7 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
   | `t:${N}`
   | `s:${N}:${St}`
   | `m:${N}:${R[number]['name']}`
+  | `${St extends 'coherent' ? 'ca' : 'dm'}:${R[number]['name']}:${N}`
   | `${SyncKinds<St, R, C>}:${N}`
 
 // ---- steps: R7, R8 ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * R1: iova needs an IOMMU and 6.16. This file holds the rule's explanation (`dmaplan explain
  * R1`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
 import type { MapStep, PlatformIR } from '../ir.js'
 import { kernelAtLeast } from '../kernel.js'

@@ -2,8 +2,11 @@
  * R2: uniform transactions hold one memory kind. This file holds the rule's explanation (`dmaplan explain
  * R2`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
+import type { Finding } from './finding.js'
+import { UNIFORM } from './verdicts.js'
+import type { MappedRegion } from './walk.js'
 import type { KindWords, MemoryKind } from './words.js'
 import { KIND_WORDS } from './words.js'
 
@@ -45,3 +48,15 @@ export type writeCoherentHostOnlyMessage<R extends string, K extends MemoryKind>
   `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${R} is ${KindWords[K]}; map P2P memory with page, sg, iova or auto.`
 export const writeCoherentHostOnlyMessage = <R extends string, K extends MemoryKind>(region: R, kind: K): writeCoherentHostOnlyMessage<R, K> =>
   `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${region} is ${KIND_WORDS[kind]}; map P2P memory with page, sg, iova or auto.`
+
+/** The run-time check of a mapped region: dma_alloc_coherent() allocates host memory, never a peer's BAR. */
+export function checkCoherentHost(at: MappedRegion): Finding<'R2'> | undefined {
+  return at.verdict === 'coherent-host' ? { rule: R2.id, text: writeCoherentHostOnlyMessage(at.region.name, at.kind) } : undefined
+}
+
+/** The run-time check of a mapped region: a uniform transaction's regions all have the first region's memory kind. */
+export function checkMixedKinds(at: MappedRegion): Finding<'R2'> | undefined {
+  const first = at.kinds[0]
+  if (!UNIFORM[at.step.strategy] || first === undefined || at.kind === first) return undefined
+  return { rule: R2.id, text: writeMixedKindsMessage(at.step.tx, at.step.strategy, at.regions[0]?.name ?? '', first, at.region.name, at.kind) }
+}

@@ -2,8 +2,10 @@
  * R3: bus-address P2P never goes through the IOMMU. This file holds the rule's explanation (`dmaplan explain
  * R3`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
+import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 import type { KindWords, MemoryKind } from './words.js'
 import { KIND_WORDS } from './words.js'
 
@@ -34,3 +36,14 @@ export const writeBusOnlyMessage = <R extends string, K extends MemoryKind, D ex
   device: D,
 ): writeBusOnlyMessage<R, K, D> =>
   `R3: strategy p2p-bus maps only P2P memory reached by PCI bus address, but ${region} is ${KIND_WORDS[kind]} for ${device}. Use iova, page, sg or auto.`
+
+/**
+ * The run-time check of a mapped region: bus-address memory under a strategy
+ * that would link it into an IOVA range or bounce it, or anything else under
+ * p2p-bus (drivers/pci/p2pdma.c calc_map_type_and_dist()).
+ */
+export function checkBusAddress(at: MappedRegion): Finding<'R3'> | undefined {
+  if (at.verdict === 'bus') return { rule: R3.id, text: writeBusAddressMessage(at.region.name, at.region.provider ?? '', at.client.name, at.step.strategy) }
+  if (at.verdict === 'bus-only') return { rule: R3.id, text: writeBusOnlyMessage(at.region.name, at.kind, at.client.name) }
+  return undefined
+}

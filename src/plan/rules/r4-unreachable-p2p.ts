@@ -2,8 +2,11 @@
  * R4: unreachable P2P memory cannot be mapped. This file holds the rule's explanation (`dmaplan explain
  * R4`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
+import { resolveKind } from '../topology.js'
+import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 import type { P2pUnreachable, UnreachableWords } from './words.js'
 import { UNREACHABLE_WORDS } from './words.js'
 
@@ -25,3 +28,10 @@ export const writeP2pUnsupportedMessage = <R extends string, P extends string, D
   why: W,
 ): writeP2pUnsupportedMessage<R, P, D, W> =>
   `R4: ${region} is P2P memory of ${provider} that ${device} cannot reach: ${UNREACHABLE_WORDS[why]}. No strategy can map it.`
+
+/** The run-time check of a mapped region: pci_p2pdma_map_type() finds no path from the client to the provider (drivers/pci/p2pdma.c). */
+export function checkUnreachable(at: MappedRegion): Finding<'R4'> | undefined {
+  if (at.verdict !== 'unreachable') return undefined
+  const why = resolveKind(at.plan, at.region, at.client).p2p?.why ?? 'no-common-switch'
+  return { rule: R4.id, text: writeP2pUnsupportedMessage(at.region.name, at.region.provider ?? '', at.client.name, why) }
+}

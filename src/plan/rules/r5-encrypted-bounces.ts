@@ -2,10 +2,11 @@
  * R5: encrypted memory only bounces. This file holds the rule's explanation (`dmaplan explain
  * R5`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
 import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
 import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 import type { HmmRefusal, HmmRefusalWords } from './words.js'
 import { HMM_REFUSAL_WORDS } from './words.js'
 
@@ -38,4 +39,9 @@ export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: Platfo
   if (!client.coherent) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'non-coherent') }
   if (platform.coco) return { rule: R5.id, text: writeHmmRefusesMessage(client.name, 'coco') }
   return undefined
+}
+
+/** The run-time check of a mapped region: private guest memory under a strategy that never bounces (kernel/dma/direct.h dma_direct_map_phys()). */
+export function checkEncrypted(at: MappedRegion): Finding<'R5'> | undefined {
+  return at.verdict === 'encrypted' ? { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) } : undefined
 }

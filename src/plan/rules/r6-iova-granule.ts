@@ -2,8 +2,11 @@
  * R6: no magic coalescing inside an IOVA range. This file holds the rule's explanation (`dmaplan explain
  * R6`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
+import { granuleAlignment } from '../topology.js'
+import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 
 export const R6 = {
   id: 'R6',
@@ -31,3 +34,13 @@ export const writeInteriorEndMessage = <R extends string, G extends number, T ex
   tx: T,
 ): writeInteriorEndMessage<R, G, T> =>
   `R6: ${region} ends off the ${granule}-byte IOMMU granule but is not the last range of IOVA transaction ${tx}; only the last range may. Align it or map it in its own transaction.`
+
+/** The run-time check of a mapped region: dma_iova_link() takes a sub-granule start only first and a sub-granule end only last. */
+export function checkInteriorGranule(at: MappedRegion): Finding<'R6'> | undefined {
+  if (at.step.strategy !== 'iova') return undefined
+  const { granule } = at.plan.platform.iommu
+  const { head, tail } = granuleAlignment(at.region, granule)
+  if (at.index > 0 && !head) return { rule: R6.id, text: writeInteriorStartMessage(at.region.name, granule, at.step.tx) }
+  if (at.index < at.regions.length - 1 && !tail) return { rule: R6.id, text: writeInteriorEndMessage(at.region.name, granule, at.step.tx) }
+  return undefined
+}

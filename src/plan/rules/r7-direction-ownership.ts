@@ -2,12 +2,14 @@
  * R7: direction and ownership. This file holds the rule's explanation (`dmaplan explain
  * R7`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
-import type { Direction, MapStep } from '../ir.js'
+import type { DeviceIR, Direction, MapStep } from '../ir.js'
 import type { Finding } from './finding.js'
+import type { TxState } from './walk.js'
 import type { DirWords, SyncReason, SyncWords } from './words.js'
 import { DIR_WORDS, syncWords } from './words.js'
+import { descriptor } from '../../strategies/index.js'
 
 export const R7 = {
   id: 'R7',
@@ -55,5 +57,23 @@ export const writeHmmBidirectionalMessage = <T extends string, D extends Directi
 
 /** The run-time check of an hmm map step's direction: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL. */
 export function checkHmmDirection(step: MapStep): Finding<'R7'> | undefined {
-  return step.strategy === 'hmm' && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir) } : undefined
+  return descriptor(step.strategy).perPage && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir) } : undefined
+}
+
+/**
+ * The run-time check of a device access: the mapping's direction allows it
+ * (drivers/iommu/dma-iommu.c dma_info_to_prot()), and a read of what the CPU
+ * wrote follows a sync for the device where the views differ.
+ */
+export function checkDeviceAccess(tx: TxState, op: 'device-read' | 'device-write', region: string, client: DeviceIR): Finding<'R7'> | undefined {
+  const { dir } = tx.map
+  if (op === 'device-write') return dir === 'to-device' ? { rule: R7.id, text: writeDeviceWriteDirMessage(tx.map.tx, dir) } : undefined
+  if (dir === 'from-device') return { rule: R7.id, text: writeDeviceReadDirMessage(tx.map.tx, dir) }
+  if (tx.sync && tx.cpuDirty.has(region)) return { rule: R7.id, text: writeSyncForDeviceMessage(region, tx.map.tx, tx.sync, client.name) }
+  return undefined
+}
+
+/** The run-time check of a CPU read: what the device wrote is handed back first (kernel/dma/swiotlb.c swiotlb_sync_single_for_cpu()). */
+export function checkCpuRead(tx: TxState, region: string, client: DeviceIR): Finding<'R7'> | undefined {
+  return tx.sync && tx.deviceDirty.has(region) ? { rule: R7.id, text: writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name) } : undefined
 }

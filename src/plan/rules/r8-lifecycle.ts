@@ -2,8 +2,11 @@
  * R8: lifecycle. This file holds the rule's explanation (`dmaplan explain
  * R8`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
+import type { Finding } from './finding.js'
+import type { TxState } from './walk.js'
+import { descriptor } from '../../strategies/index.js'
 
 export const R8 = {
   id: 'R8',
@@ -51,3 +54,55 @@ export const writeNotIovaUnlinkMessage = <T extends string, S extends string>(tx
 
 export const writeUnlinkedMessage = (region: string, tx: string, what: string): string =>
   `R8: ${region} was unlinked from ${tx}, so ${what}; unlink a region after its last use, or map it again in a transaction of its own.`
+
+type R8Finding = Finding<'R8'>
+const found = (text: string): R8Finding => ({ rule: R8.id, text })
+
+/** The run-time check of a map step: every transaction has a name of its own (dma-debug tracks mappings by handle, the plan by name). */
+export function checkNewTx(tx: TxState | undefined, name: string): R8Finding | undefined {
+  return tx === undefined ? undefined : found(writeDuplicateTxMessage(name))
+}
+
+/** The run-time check of any step on a transaction: it is mapped and not yet unmapped (kernel/dma/debug.c check_unmap(), check_sync()). */
+export function checkLiveTx(tx: TxState | undefined, name: string): R8Finding | undefined {
+  if (tx === undefined) return found(writeNotMappedMessage(name))
+  if (!tx.live) return found(writeAlreadyUnmappedMessage(name))
+  return undefined
+}
+
+/** The run-time check of a device access or a sync on one region: the region was not unlinked from the transaction's IOVA range. */
+export function checkNotUnlinked(tx: TxState, region: string, what: string): R8Finding | undefined {
+  return tx.unlinked.has(region) ? found(writeUnlinkedMessage(region, tx.map.tx, what)) : undefined
+}
+
+/** The run-time check of a device access or a sync on one region: the transaction maps it. */
+export function checkInTx(tx: TxState, region: string): R8Finding | undefined {
+  return tx.map.regions.includes(region) ? undefined : found(writeNotInTxMessage(region, tx.map.tx))
+}
+
+/** The run-time check of a sync step: a named region belongs to the transaction and is still linked. */
+export function checkSyncRegion(tx: TxState, region: string | undefined): R8Finding | undefined {
+  if (region === undefined) return undefined
+  return checkInTx(tx, region) ?? checkNotUnlinked(tx, region, 'there is nothing of it left to sync')
+}
+
+/** The run-time check of an HMM fault or invalidation: only an hmm transaction has pages to fault in or invalidate. */
+export function checkHmmTx(tx: TxState): R8Finding | undefined {
+  return descriptor(tx.map.strategy).perPage ? undefined : found(writeNotHmmMessage(tx.map.tx, tx.map.strategy))
+}
+
+/** The run-time check of an unlink step: dma_iova_unlink() takes a linked region out of an iova transaction, once. */
+export function checkUnlink(tx: TxState, region: string): R8Finding | undefined {
+  if (tx.map.strategy !== 'iova') return found(writeNotIovaUnlinkMessage(tx.map.tx, tx.map.strategy))
+  return checkInTx(tx, region) ?? checkNotUnlinked(tx, region, 'it cannot be unlinked again')
+}
+
+/**
+ * The run-time check at the plan's end: nothing is still mapped unless kept
+ * on purpose (kernel/dma/debug.c dma_debug_device_change()). A map a trace
+ * observed (an imported plan) still mapped when the trace ends is the
+ * simulation's finding, not the plan's fault.
+ */
+export function checkUnmappedAtEnd(tx: TxState): R8Finding | undefined {
+  return tx.live && !tx.kept && tx.map.observed === undefined ? found(writeStillMappedMessage(tx.map.tx)) : undefined
+}

@@ -2,7 +2,7 @@
  * R9: the kernel version gates features. This file holds the rule's explanation (`dmaplan explain
  * R9`, docs/rules.md) and its sentences: each writer is a type and a function
  * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check (validate.ts) speak it byte for byte.
+ * check below (asked by validate.ts) speak it byte for byte.
  */
 import type { MapStep, PlatformIR } from '../ir.js'
 import { kernelAtLeast } from '../kernel.js'
@@ -10,6 +10,7 @@ import type { KernelVersion } from '../kernel.js'
 import { KERNEL_FEATURES } from '../kernel-changes.js'
 import type { KernelFeature } from '../kernel-changes.js'
 import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
 
 export const R9 = {
   id: 'R9',
@@ -45,4 +46,17 @@ export function checkAttrs(step: MapStep, platform: PlatformIR): Finding<'R9'>[]
     if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return []
     return [{ rule: R9.id, text: writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel) }]
   })
+}
+
+/** The run-time check of a mapped region: an IOVA range links host-bridge P2P memory with DMA_ATTR_MMIO, which the target release must have. */
+export function checkHostBridgeMmio(at: MappedRegion): Finding<'R9'> | undefined {
+  const { kernel } = at.plan.platform
+  if (at.verdict !== 'mmio' || kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return undefined
+  return { rule: R9.id, text: writeHostBridgeMmioMessage(at.region.name, at.step.strategy, kernel) }
+}
+
+/** The run-time check of a map step's strategy: the target release has the kernel API it calls (include/linux/hmm-dma.h, include/linux/blk-mq-dma.h). */
+export function checkStrategyFeature(step: MapStep, feature: KernelFeature | undefined, platform: PlatformIR): Finding<'R9'> | undefined {
+  if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return undefined
+  return { rule: R9.id, text: writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, platform.kernel) }
 }

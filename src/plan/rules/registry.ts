@@ -14,6 +14,7 @@ import { R7 } from './r7-direction-ownership.js'
 import { R8 } from './r8-lifecycle.js'
 import { R9 } from './r9-kernel-features.js'
 import { R10 } from './r10-blk-one-way.js'
+import { R11 } from './r11-coherent-own-region.js'
 
 export interface RuleInfo<Id extends string = RuleId> {
   readonly id: Id
@@ -25,9 +26,9 @@ export interface RuleInfo<Id extends string = RuleId> {
 }
 
 /** Every rule by its id, in the order of the ids. */
-export const RULES = { R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 } as const satisfies { readonly [Id in string]: RuleInfo<Id> }
+export const RULES = { R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11 } as const satisfies { readonly [Id in string]: RuleInfo<Id> }
 
 export type RuleId = keyof typeof RULES
 export const RULE_IDS = Object.keys(RULES) as readonly RuleId[]
-/** The ids as the command line's help names them: R1-R10. */
+/** The ids as the command line's help names them: R1-R11. */
 export const RULE_RANGE = `${RULE_IDS[0]}-${RULE_IDS[RULE_IDS.length - 1]}`

@@ -1,27 +1,32 @@
 /**
- * Rules R1-R10 at run time, for plans whose facts the type checker could not
+ * Rules R1-R11 at run time, for plans whose facts the type checker could not
  * see (numbers that are not literals, plans loaded from JSON). It walks the
- * steps with the same state the builder types carry and speaks the sentences
- * of messages.ts. Per region it reports the first rule broken, in the order
- * the type-level check tests them, so both worlds name the same rule.
+ * steps with the same state the builder types carry (walk.ts) and asks each
+ * rule's file for its check. Per region it reports the first rule broken, in
+ * the order the type-level check tests them, so both worlds name the same rule.
  */
 import type { DeviceIR, MapStep, Plan, RegionIR, Step, Strategy } from '../ir.js'
-import { kernelAtLeast } from '../kernel.js'
-import { KERNEL_FEATURES } from '../kernel-changes.js'
 import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
+import { unreachable } from '../unreachable.js'
 import type { RuleId } from './registry.js'
-import * as m from './messages.js'
 import type { Finding } from './finding.js'
 import { checkIovaNeedsIommu } from './r1-iova-needs-iommu.js'
-import { checkHmmDevice } from './r5-encrypted-bounces.js'
-import { checkHmmDirection } from './r7-direction-ownership.js'
-import { checkAttrs } from './r9-kernel-features.js'
+import { checkCoherentHost, checkMixedKinds } from './r2-one-memory-kind.js'
+import { checkBusAddress } from './r3-bus-address-p2p.js'
+import { checkUnreachable } from './r4-unreachable-p2p.js'
+import { checkEncrypted, checkHmmDevice } from './r5-encrypted-bounces.js'
+import { checkInteriorGranule } from './r6-iova-granule.js'
+import { checkCpuRead, checkDeviceAccess, checkHmmDirection } from './r7-direction-ownership.js'
+import { checkHmmTx, checkInTx, checkLiveTx, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
+import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
-import { KIND_VERDICTS, UNIFORM } from './verdicts.js'
-import { DESCRIPTORS } from '../../strategies/index.js'
+import { checkCoherentOwnRegion } from './r11-coherent-own-region.js'
+import { KIND_VERDICTS } from './verdicts.js'
+import { descriptor, DESCRIPTORS } from '../../strategies/index.js'
 import type { KindVerdict } from './verdicts.js'
-import type { MemoryKind, SyncReason } from './messages.js'
+import type { MappedRegion, TxState } from './walk.js'
+import type { MemoryKind, SyncReason } from './words.js'
 
 export interface Violation {
   /** The rule that found it, set where it was found. */
@@ -33,106 +38,127 @@ export interface Violation {
   readonly at?: string
 }
 
-interface TxState {
-  readonly map: MapStep
-  readonly step: number
-  live: boolean
-  kept: boolean
-  readonly sync: SyncReason | undefined
-  /** Regions the device wrote that the CPU has not been handed back yet. */
-  readonly deviceDirty: Set<string>
-  /** Regions the CPU wrote that the device has not been handed yet. */
-  readonly cpuDirty: Set<string>
-  /** Regions taken out of the transaction's IOVA range (dma_iova_unlink). */
-  readonly unlinked: Set<string>
-}
-
-const finding = (rule: RuleId, text: string): Finding<RuleId> => ({ rule, text })
-type Report = (rule: RuleId, text: string) => void
+type Found = Finding<RuleId> | undefined
+type Report = (found: Found) => void
 
 /** The kernel API each strategy needs (iova's own sentences come first, above). */
 const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEntries(DESCRIPTORS.flatMap((d) => ('feature' in d ? [[d.name, d.feature]] : [])))
 
+/**
+ * A region's checks in the order of the type-level check: its memory kind
+ * under the strategy (one verdict of KIND_VERDICTS, so at most one of the
+ * first five speaks), then the other regions of a uniform transaction (R2),
+ * then the IOVA granule (R6), then the other transactions of the region (R11).
+ */
+const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
+  checkUnreachable,
+  checkBusAddress,
+  checkEncrypted,
+  checkCoherentHost,
+  checkHostBridgeMmio,
+  checkMixedKinds,
+  checkInteriorGranule,
+  checkCoherentOwnRegion,
+]
+
+interface Walk {
+  readonly plan: Plan
+  readonly client: DeviceIR
+  readonly txs: Map<string, TxState>
+}
+
 export function validatePlan(plan: Plan): Violation[] {
   const out: Violation[] = []
-  const client = deviceByName(plan, plan.device)
-  const txs = new Map<string, TxState>()
+  const walk: Walk = { plan, client: deviceByName(plan, plan.device), txs: new Map() }
   plan.steps.forEach((step, index) => {
-    const report: Report = (rule, text) => out.push({ rule, text, step: index, ...(step.at ? { at: step.at } : {}) })
-    checkStep(plan, client, txs, step, index, report)
-  })
-  for (const tx of txs.values()) {
-    // A map a trace observed (an imported plan) still mapped when the trace ends is the simulation's finding, not the plan's fault.
-    if (tx.live && !tx.kept && tx.map.observed === undefined) {
-      const text = m.writeStillMappedMessage(tx.map.tx)
-      out.push({ rule: 'R8', text, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
+    const report: Report = (found) => {
+      if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: index, ...(step.at ? { at: step.at } : {}) })
     }
+    checkStep(walk, step, index, report)
+  })
+  for (const tx of walk.txs.values()) {
+    const found = checkUnmappedAtEnd(tx)
+    if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
   }
   return out
 }
 
-function checkStep(
-  plan: Plan,
-  client: DeviceIR,
-  txs: Map<string, TxState>,
-  step: Step,
-  index: number,
-  report: Report,
-): void {
-  if (step.op === 'wait') return
-  if (step.op === 'cpu-read' || step.op === 'cpu-write') return checkCpuAccess(txs, step.op, step.region, client, report)
-  if (!('tx' in step)) return
-  if (step.op === 'map') {
-    if (txs.has(step.tx)) return report('R8', m.writeDuplicateTxMessage(step.tx))
-    const sync = checkMap(plan, client, step, report)
-    txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
-    return
-  }
-  const tx = txs.get(step.tx)
-  if (tx === undefined) return report('R8', m.writeNotMappedMessage(step.tx))
-  if (!tx.live) return report('R8', m.writeAlreadyUnmappedMessage(step.tx))
+function checkStep(walk: Walk, step: Step, index: number, report: Report): void {
   switch (step.op) {
+    case 'wait':
+      return
+    case 'cpu-read':
+    case 'cpu-write':
+      return checkCpuAccess(walk, step.op, step.region, report)
+    case 'map': {
+      const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx)
+      if (duplicate !== undefined) return report(duplicate)
+      const sync = checkMap(walk, step, report)
+      walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
+      return
+    }
     case 'device-read':
     case 'device-write': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx === undefined) return
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
-      const member = tx.map.regions.includes(step.region)
-      if (tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'the device no longer reaches it through that transaction'))
-      if (step.op === 'device-write') {
-        if (tx.map.dir === 'to-device') return report('R7', m.writeDeviceWriteDirMessage(step.tx, tx.map.dir))
-        if (!member) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
-        if (tx.sync) tx.deviceDirty.add(step.region)
-      } else {
-        if (tx.map.dir === 'from-device') return report('R7', m.writeDeviceReadDirMessage(step.tx, tx.map.dir))
-        if (tx.sync && tx.cpuDirty.has(step.region)) return report('R7', m.writeSyncForDeviceMessage(step.region, step.tx, tx.sync, client.name))
-        if (!member) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
-      }
+      const found =
+        checkNotUnlinked(tx, step.region, 'the device no longer reaches it through that transaction') ??
+        checkDeviceAccess(tx, step.op, step.region, walk.client) ??
+        checkInTx(tx, step.region)
+      if (found !== undefined) return report(found)
+      if (step.op === 'device-write' && tx.sync) tx.deviceDirty.add(step.region)
       return
     }
     case 'sync-for-cpu':
-    case 'sync-for-device':
-      if (step.region !== undefined && !tx.map.regions.includes(step.region)) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
-      if (step.region !== undefined && tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'there is nothing of it left to sync'))
+    case 'sync-for-device': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx === undefined) return
+      const found = checkSyncRegion(tx, step.region)
+      if (found !== undefined) return report(found)
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
+    }
     case 'hmm-fault':
-    case 'hmm-invalidate':
-      if (tx.map.strategy !== 'hmm') report('R8', m.writeNotHmmMessage(step.tx, tx.map.strategy))
+    case 'hmm-invalidate': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx !== undefined) report(checkHmmTx(tx))
       return
-    case 'unlink':
-      if (tx.map.strategy !== 'iova') return report('R8', m.writeNotIovaUnlinkMessage(step.tx, tx.map.strategy))
-      if (!tx.map.regions.includes(step.region)) return report('R8', m.writeNotInTxMessage(step.region, step.tx))
-      if (tx.unlinked.has(step.region)) return report('R8', m.writeUnlinkedMessage(step.region, step.tx, 'it cannot be unlinked again'))
+    }
+    case 'unlink': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx === undefined) return
+      const found = checkUnlink(tx, step.region)
+      if (found !== undefined) return report(found)
       // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
       tx.unlinked.add(step.region)
       tx.deviceDirty.delete(step.region)
       tx.cpuDirty.delete(step.region)
       return
-    case 'unmap':
-      tx.live = false
+    }
+    case 'unmap': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx !== undefined) tx.live = false
       return
-    case 'keep':
-      tx.kept = true
+    }
+    case 'keep': {
+      const tx = liveTx(walk, step.tx, report)
+      if (tx !== undefined) tx.kept = true
       return
+    }
+    default:
+      return unreachable(step)
   }
+}
+
+/** The transaction a step names, if it is mapped and not unmapped yet (R8 reports it otherwise). */
+function liveTx(walk: Walk, name: string, report: Report): TxState | undefined {
+  const tx = walk.txs.get(name)
+  const found = checkLiveTx(tx, name)
+  if (found !== undefined) {
+    report(found)
+    return undefined
+  }
+  return tx
 }
 
 function clear(set: Set<string>, region: string | undefined): void {
@@ -140,88 +166,33 @@ function clear(set: Set<string>, region: string | undefined): void {
   else set.delete(region)
 }
 
-function checkCpuAccess(
-  txs: Map<string, TxState>,
-  op: 'cpu-read' | 'cpu-write',
-  region: string,
-  client: DeviceIR,
-  report: Report,
-): void {
-  for (const tx of txs.values()) {
+function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string, report: Report): void {
+  for (const tx of walk.txs.values()) {
     if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region) || tx.unlinked.has(region)) continue
     if (op === 'cpu-write') tx.cpuDirty.add(region)
-    else if (tx.deviceDirty.has(region)) report('R7', m.writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name))
+    else report(checkCpuRead(tx, region, walk.client))
   }
 }
 
 /** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
-function checkMap(plan: Plan, client: DeviceIR, step: MapStep, report: Report): SyncReason | undefined {
+function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undefined {
+  const { plan, client } = walk
   const { platform } = plan
   // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
-  const strategyFinding = strategyViolation(plan, client, step)
-  if (strategyFinding !== undefined) report(strategyFinding.rule, strategyFinding.text)
-  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)])
-    if (found !== undefined) report(found.rule, found.text)
+  report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform))
+  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)]) report(found)
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
-  regions.forEach((region, i) => {
-    const found = regionViolation(plan, client, step, regions, kinds, i)
-    if (found !== undefined) report(found.rule, found.text)
+  regions.forEach((region, index) => {
+    const kind = kinds[index] as MemoryKind
+    const verdict: KindVerdict = KIND_VERDICTS[step.strategy][kind]
+    const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
+    for (const check of REGION_CHECKS) {
+      const found = check(at)
+      if (found !== undefined) return report(found)
+    }
   })
   return syncReason(plan, client, step, regions, kinds)
-}
-
-/** The first rule the strategy breaks on this platform and device (R1, R9, R5). */
-function strategyViolation(plan: Plan, client: DeviceIR, step: MapStep): Finding<RuleId> | undefined {
-  const { kernel } = plan.platform
-  const iova = checkIovaNeedsIommu(step, plan.platform)
-  if (iova !== undefined) return iova
-  const feature = STRATEGY_FEATURE[step.strategy]
-  if (feature !== undefined && !kernelAtLeast(kernel, KERNEL_FEATURES[feature].since))
-    return finding('R9', m.writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, kernel))
-  return checkHmmDevice(step, client, plan.platform)
-}
-
-/** The first rule region i breaks, in the order of the type-level check. */
-function regionViolation(
-  plan: Plan,
-  client: DeviceIR,
-  step: MapStep,
-  regions: readonly RegionIR[],
-  kinds: readonly MemoryKind[],
-  i: number,
-): Finding<RuleId> | undefined {
-  const region = regions[i] as RegionIR
-  const kind = kinds[i] as MemoryKind
-  const { strategy, tx } = step
-  const { kernel, iommu } = plan.platform
-  const provider = region.provider ?? ''
-  switch (KIND_VERDICTS[strategy][kind] as KindVerdict) {
-    case 'unreachable':
-      return finding('R4', m.writeP2pUnsupportedMessage(region.name, provider, client.name, resolveKind(plan, region, client).p2p?.why ?? 'no-common-switch'))
-    case 'bus':
-      return finding('R3', m.writeBusAddressMessage(region.name, provider, client.name, strategy))
-    case 'bus-only':
-      return finding('R3', m.writeBusOnlyMessage(region.name, kind, client.name))
-    case 'encrypted':
-      return finding('R5', m.writeEncryptedMessage(region.name, client.name, strategy))
-    case 'coherent-host':
-      return finding('R2', m.writeCoherentHostOnlyMessage(region.name, kind))
-    case 'mmio':
-      if (!kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return finding('R9', m.writeHostBridgeMmioMessage(region.name, strategy, kernel))
-      break
-    case 'ok':
-      break
-  }
-  if (!UNIFORM[strategy]) return undefined
-  const first = kinds[0] as MemoryKind
-  if (kind !== first) return finding('R2', m.writeMixedKindsMessage(tx, strategy, (regions[0] as RegionIR).name, first, region.name, kind))
-  if (strategy === 'iova') {
-    const { head, tail } = granuleAlignment(region, iommu.granule)
-    if (i > 0 && !head) return finding('R6', m.writeInteriorStartMessage(region.name, iommu.granule, tx))
-    if (i < regions.length - 1 && !tail) return finding('R6', m.writeInteriorEndMessage(region.name, iommu.granule, tx))
-  }
-  return undefined
 }
 
 /**
@@ -231,7 +202,7 @@ function regionViolation(
  * Coherent allocations and bus-address P2P never need one.
  */
 function syncReason(plan: Plan, client: DeviceIR, step: MapStep, regions: readonly RegionIR[], kinds: readonly MemoryKind[]): SyncReason | undefined {
-  if (step.strategy === 'coherent' || step.strategy === 'p2p-bus') return undefined
+  if (descriptor(step.strategy).allocates || step.strategy === 'p2p-bus') return undefined
   const { platform } = plan
   const bounces = regions.some((r, i) => {
     const kind = kinds[i]

@@ -1,0 +1,51 @@
+/**
+ * R11: coherent memory is mapped by its allocation alone. This file holds the rule's explanation (`dmaplan explain
+ * R11`, docs/rules.md), its sentences (each a type and a function of the same
+ * name, so the type-level check in src/dsl/types and the run-time check speak
+ * it byte for byte) and its run-time check.
+ */
+import type { Finding } from './finding.js'
+import type { MappedRegion } from './walk.js'
+import { descriptor } from '../../strategies/index.js'
+
+export const R11 = {
+  id: 'R11',
+  title: 'coherent memory is mapped by its allocation alone',
+  rule: 'A region that a coherent transaction allocates is mapped by no other transaction, and a region another transaction maps is not allocated by a coherent one.',
+  why: 'dma_alloc_coherent() returns memory of its own with both its CPU address and its DMA address: it is mapped for the device from the allocation until dma_free_coherent(). Its CPU address may be a remapping (vmalloc space) that dma_map_single() refuses ("rejecting DMA map of vmalloc memory"), and the memory was never the driver\'s to hand to dma_map_*().',
+  kernel: ['kernel/dma/mapping.c: dma_alloc_attrs(), dma_free_attrs()', 'include/linux/dma-mapping.h: dma_map_single_attrs()', 'Documentation/core-api/dma-api-howto.rst: dma_alloc_coherent()'],
+  instead: 'Give the coherent transaction a region of its own, or map the region with page, sg or iova and sync it.',
+} as const
+
+export type writeCoherentAllocatedMessage<R extends string, T extends string, N extends string> =
+  `R11: ${R} is allocated by coherent transaction ${T}, which dma_alloc_coherent() maps for the device until it is freed, so ${N} cannot also map it; give ${N} a region of its own.`
+export const writeCoherentAllocatedMessage = <R extends string, T extends string, N extends string>(
+  region: R,
+  owner: T,
+  tx: N,
+): writeCoherentAllocatedMessage<R, T, N> =>
+  `R11: ${region} is allocated by coherent transaction ${owner}, which dma_alloc_coherent() maps for the device until it is freed, so ${tx} cannot also map it; give ${tx} a region of its own.`
+
+export type writeCoherentRemapMessage<R extends string, T extends string, N extends string> =
+  `R11: ${R} is mapped by transaction ${T}, so coherent transaction ${N} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${N} a region of its own.`
+export const writeCoherentRemapMessage = <R extends string, T extends string, N extends string>(
+  region: R,
+  owner: T,
+  tx: N,
+): writeCoherentRemapMessage<R, T, N> =>
+  `R11: ${region} is mapped by transaction ${owner}, so coherent transaction ${tx} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${tx} a region of its own.`
+
+/**
+ * The run-time check of a mapped region against the transactions mapped
+ * before it (mapped now or already unmapped: the generated module allocates
+ * a coherent region once, for the whole module).
+ */
+export function checkCoherentOwnRegion(at: MappedRegion): Finding<'R11'> | undefined {
+  const coherent = descriptor(at.step.strategy).allocates
+  for (const tx of at.earlier.values()) {
+    if (!tx.map.regions.includes(at.region.name) || descriptor(tx.map.strategy).allocates === coherent) continue
+    const text = coherent ? writeCoherentRemapMessage(at.region.name, tx.map.tx, at.step.tx) : writeCoherentAllocatedMessage(at.region.name, tx.map.tx, at.step.tx)
+    return { rule: R11.id, text }
+  }
+  return undefined
+}
