@@ -2,8 +2,8 @@
  * dmaplan: typed Linux DMA transaction plans.
  *
  * The DSL (platform(), devices, regions, the plan builder) produces the plan
- * IR; the IR can also be loaded from JSON. Both are checked against rules
- * R1-R11 with the same sentences.
+ * IR; the IR can also be loaded from JSON. Both are checked against
+ * every rule with the same sentences.
  */
 export { platform } from './dsl/platform.js'
 export type { Platform, Device, AnyDevice } from './dsl/platform.js'

@@ -1,5 +1,5 @@
 /**
- * Why the generator wrote nothing. A plan that breaks rules R1-R11 throws the
+ * Why the generator wrote nothing. A plan that breaks a rule throws the
  * DSL's PlanRuleError (the rules' own sentences); a name that is not a C
  * identifier throws PlanShapeError; a plan the kernel API cannot express in
  * C throws CodegenError. All three carry sentences only.

@@ -237,7 +237,7 @@ class PlanBuilderImpl {
     return this.#with({ op: 'wait', ms, ...callSite(PlanBuilderImpl.prototype.wait) })
   }
 
-  /** Assemble, decode (the same checks as a JSON plan), validate R1-R11, freeze. */
+  /** Assemble, decode (the same checks as a JSON plan), validate every rule, freeze. */
   build(): Plan {
     const steps: Step[] = []
     const regions = new Map<string, RegionIR>()

@@ -1,5 +1,5 @@
 /**
- * Rules R1-R11 at the type level. Each check is the parameter type of a
+ * The rules (src/plan/rules/r*-*.ts) at the type level. Each check is the parameter type of a
  * builder method: the argument's own type when the rule holds, the rule's
  * sentence (a string literal type) when it does not, so the compiler reports
  * "Type '"iova"' is not assignable to type '"R1: ..."'" at exactly the

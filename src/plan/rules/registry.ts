@@ -30,5 +30,5 @@ export const RULES = { R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11 } as const s
 
 export type RuleId = keyof typeof RULES
 export const RULE_IDS = Object.keys(RULES) as readonly RuleId[]
-/** The ids as the command line's help names them: R1-R11. */
+/** The ids as the command line's help names them, first to last ("R1-R11"). */
 export const RULE_RANGE = `${RULE_IDS[0]}-${RULE_IDS[RULE_IDS.length - 1]}`

@@ -1,5 +1,5 @@
 /**
- * Rules R1-R11 at run time, for plans whose facts the type checker could not
+ * The rules at run time, for plans whose facts the type checker could not
  * see (numbers that are not literals, plans loaded from JSON). It walks the
  * steps with the same state the builder types carry (walk.ts) and asks each
  * rule's file for its check. Per region it reports the first rule broken, in
