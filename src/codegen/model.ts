@@ -109,7 +109,8 @@ export interface CodegenModel {
  * the parts (src/codegen/parts) do not import each other.
  */
 
-export type PartId = 'page' | 'iova' | 'sg' | 'bus' | 'hmm' | 'blk' | 'coherent' | 'auto'
+/** A part is named after the strategy whose folder holds it. */
+export type PartId = Strategy
 
 /** A C call: the function and its argument expressions. */
 export interface CallSpec {

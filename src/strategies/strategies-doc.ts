@@ -69,9 +69,11 @@ export function strategiesMarkdown(): string {
     '',
     'A folder `src/strategies/<name>/` with its descriptor (`index.ts`), its simulator path',
     '(`sim.ts`), its generator strategy (`gen.ts`) and part (`part.ts`), a template under',
-    'templates/module/ if it needs one, and one line in each registry the compiler names:',
-    'src/strategies/index.ts, src/sim/strategies/index.ts, src/codegen/strategies/index.ts and',
-    'src/codegen/parts/index.ts.',
+    'templates/module/ if it needs one, and one line in each layer\'s registry: the descriptors',
+    '(src/strategies/index.ts), the simulator\'s (src/sim/strategies/index.ts) and the generator\'s',
+    '(src/codegen/strategies/index.ts, whose entries carry their parts). The plan and its types read',
+    'only the descriptors, so the layers stay apart; the last two registries are typed over every',
+    'strategy name, and the compiler names the line a new strategy still lacks.',
     '',
   ].join('\n')
 }

@@ -10,6 +10,8 @@ import { TemplateLibrary } from '../../src/codegen/template/library.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PARTS } from '../../src/codegen/parts/index.js'
+import { STRATEGIES } from '../../src/codegen/strategies/index.js'
 
 function ladderOf(failures: readonly (readonly string[])[]): string {
   const w = new CWriter()
@@ -162,5 +164,11 @@ describe('a transaction of several slices', () => {
     } finally {
       registry.page = original
     }
+  })
+})
+
+describe('the parts registry', () => {
+  it('holds the part each strategy carries, under the strategy\'s name', () => {
+    expect(Object.entries(PARTS).map(([id, p]) => [id, p.id])).toEqual(Object.keys(STRATEGIES).map((n) => [n, n]))
   })
 })

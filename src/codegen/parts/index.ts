@@ -1,14 +1,11 @@
-/** Every part, by id; each lives in the folder of the strategy it is named after (src/strategies/<name>/part.ts). */
-import { auto } from '../../strategies/auto/part.js'
-import { blk } from '../../strategies/blk/part.js'
-import { coherent } from '../../strategies/coherent/part.js'
-import { hmm } from '../../strategies/hmm/part.js'
-import { iova } from '../../strategies/iova/part.js'
-import { bus } from '../../strategies/p2p-bus/part.js'
-import { page } from '../../strategies/page/part.js'
-import { sg } from '../../strategies/sg/part.js'
+/**
+ * Every part, by id: the part each strategy's generator carries (its folder's
+ * part.ts), so a new strategy adds its part with its registry line in
+ * src/codegen/strategies/index.ts.
+ */
+import { STRATEGIES } from '../strategies/index.js'
 import type { PartDef, PartId } from './part.js'
 
-export const PARTS: Readonly<Record<PartId, PartDef>> = { page, iova, sg, bus, hmm, blk, coherent, auto }
+export const PARTS = Object.fromEntries(Object.values(STRATEGIES).map((s) => [s.part.id, s.part])) as Readonly<Record<PartId, PartDef>>
 
 export type { PartDef, PartId, CallSpec, CallSite, PseudoSite } from './part.js'

@@ -2,12 +2,12 @@
  * A strategy decides how a transaction's buffers are mapped: which part maps
  * which run of buffers, with which attributes. It is the seam between the
  * plan's vocabulary (docs/strategies.md) and the parts, which own
- * the C. A new strategy is a new file here and a line in index.ts.
+ * the C. A new strategy is its folder's gen.ts and a line in index.ts.
  */
 import type { DeviceIR, Direction, PlatformIR, Strategy } from '../../plan/ir.js'
 import type { KernelShape } from '../kernel-shape.js'
 import type { BufModel } from '../model.js'
-import type { PartId } from '../parts/part.js'
+import type { PartDef, PartId } from '../parts/part.js'
 
 export interface StrategyContext {
   readonly platform: PlatformIR
@@ -32,6 +32,8 @@ export interface StrategyDef {
   readonly strategy: Strategy
   /** Why the transaction is mapped this way, once, above its C struct. */
   readonly summary: string
+  /** The part named after the strategy, which owns its C (a strategy's slices may use other strategies' parts too). */
+  readonly part: PartDef
   slices(bufs: readonly BufModel[], ctx: StrategyContext): readonly SliceSpec[]
 }
 

@@ -10,10 +10,12 @@
 import { granuleAlignment } from '../../plan/topology.js'
 import type { StrategyDef } from '../../codegen/strategies/strategy.js'
 import { auto as descriptor } from './index.js'
+import { auto as part } from './part.js'
 
 export const auto: StrategyDef = {
   strategy: descriptor.name,
   summary: descriptor.summary,
+  part,
   slices(bufs, ctx) {
     const granule = ctx.platform.iommu.granule
     const host = bufs.filter((b) => b.kind === 'normal')

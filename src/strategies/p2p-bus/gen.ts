@@ -2,9 +2,11 @@
 import type { StrategyDef } from '../../codegen/strategies/strategy.js'
 import { whole } from '../../codegen/strategies/strategy.js'
 import { p2pBus as descriptor } from './index.js'
+import { bus as part } from './part.js'
 
 export const p2pBus: StrategyDef = {
   strategy: descriptor.name,
   summary: descriptor.summary,
-  slices: (bufs) => whole('bus', bufs),
+  part,
+  slices: (bufs) => whole('p2p-bus', bufs),
 }

@@ -12,7 +12,7 @@ import { sg } from '../sg/part.js'
 import { p2pBus as descriptor } from './index.js'
 
 export const bus: PartDef = {
-  id: 'bus',
+  id: 'p2p-bus',
   file: descriptor.template,
   field: 'bus',
   ctype: 'struct dmaplan_sg',
