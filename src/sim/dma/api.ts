@@ -122,7 +122,7 @@ export class DmaApi {
   }
 
   /**
-   * use_dma_iommu(dev) (include/linux/dma-map-ops.h): the device's DMA goes
+   * use_dma_iommu(dev) (include/linux/iommu-dma.h): the device's DMA goes
    * through dma-iommu. A test the kernel makes internally, never traced.
    */
   use_dma_iommu(): boolean {
