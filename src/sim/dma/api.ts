@@ -111,6 +111,43 @@ export class DmaApi {
     return ret
   }
 
+  /**
+   * dma_get_merge_boundary() without a trace line, for a driver step whose
+   * call is not part of the recorded sequence (the granule mask an IOVA
+   * user splits its syncs and links by). kernel/dma/mapping.c
+   * dma_get_merge_boundary(): 0 without dma-iommu.
+   */
+  dma_get_merge_boundary_untraced(): bigint {
+    return m.mergeBoundary(this.env)
+  }
+
+  /**
+   * use_dma_iommu(dev) (include/linux/iommu-dma.h): the device's DMA goes
+   * through dma-iommu. A test the kernel makes internally, never traced.
+   */
+  use_dma_iommu(): boolean {
+    return this.env.dev.dmaIommu
+  }
+
+  /**
+   * The driver skipped the unmap of [addr, addr + len) because
+   * dma_need_unmap() said false (kernel/dma/mapping.c dma_need_unmap()). The
+   * kernel calls nothing: the mapping simply ends. The simulator drops its
+   * own records of it so it is not reported as a leak. Not traced (there is
+   * no call).
+   */
+  dma_unmap_skipped(addr: bigint, len: bigint): void {
+    this.env.forgetMapping(addr, len)
+  }
+
+  /**
+   * dev_err(): the driver reports a failure of its own (drivers print it to
+   * the kernel log, include/linux/dev_printk.h). Not part of the DMA trace.
+   */
+  dev_err(id: string, message: string): void {
+    this.env.reporter.report(id, 'error', 'dmaplan', message)
+  }
+
   // ---- scatterlists ----------------------------------------------------------------------
 
   sg_alloc_table(ranges: readonly SgRange[]): SgTable | number {
@@ -181,6 +218,9 @@ export class DmaApi {
       this.#t.record('dma_alloc_coherent', args, null, { errno: '-ENOMEM' })
       return undefined
     }
+    // kernel/dma/direct.c dma_direct_alloc() -> dma_set_decrypted() -> set_memory_decrypted():
+    // in a confidential guest the allocation is shared with the host.
+    if (this.env.coco) this.env.set_memory_decrypted(phys, size)
     this.#t.record('dma_alloc_coherent', args, handle)
     return handle
   }

@@ -42,4 +42,6 @@ export interface Env extends EnvCore {
   readonly coco: boolean
   /** A mapping whose unmap the driver may skip (dma_need_unmap() false): drop the model's records of it. */
   forgetMapping(addr: bigint, len: bigint): void
+  /** set_memory_decrypted() (arch/x86/mm/pat/set_memory.c): [start, start + len) becomes shared with the host. */
+  set_memory_decrypted(start: bigint, len: bigint): void
 }

@@ -254,6 +254,29 @@ export class Hmm {
     env.trace.record('hmm_dma_map_free', { 'state.addr': map.state.addr, nr_entries: map.nr }, null)
   }
 
+  /**
+   * hmm_range_fault() (mm/hmm.c): fault in and snapshot the mirrored range.
+   * The plan's regions are resident, so it succeeds; recorded like every
+   * call the driver makes.
+   */
+  hmm_range_fault(npages: number): number {
+    this.#api.env.trace.record('hmm_range_fault', { npages }, 0)
+    return 0
+  }
+
+  /**
+   * The driver's loop of hmm_dma_map_pfn() (mm/hmm.c) over pages [from, to):
+   * hmmMapLoop(). Returns the first page that failed, or -1.
+   */
+  hmm_dma_map_pfns(map: HmmDmaMap, from: number, to: number, p2p: P2pState, table: DeviceTable): number {
+    return hmmMapLoop(this, this.#api.env, map, from, to, p2p, table, this.#api.tracker)
+  }
+
+  /** The driver's loop of hmm_dma_unmap_pfn() (mm/hmm.c) over pages [from, to): hmmUnmapLoop(). */
+  hmm_dma_unmap_pfns(map: HmmDmaMap, from: number, to: number, table: DeviceTable, order: 'forward' | 'last-first' = 'forward'): void {
+    hmmUnmapLoop(this, this.#api.env, map, from, to, table, this.#api.tracker, order)
+  }
+
   /** Bytes of HMM state for the map (pfn_list, flags, dma_list). */
   static stateBytes(map: HmmDmaMap): number {
     return map.pfns.byteLength + map.flags.byteLength + (map.dmaList ? map.dmaList.hi.byteLength * 2 : 0)

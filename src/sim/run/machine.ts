@@ -186,7 +186,7 @@ export class Machine implements Env {
   }
 
   /** A coherent allocation in a confidential guest is decrypted (shared with the host). */
-  shareMemory(start: bigint, len: bigint): void {
+  set_memory_decrypted(start: bigint, len: bigint): void {
     const r = this.engine.privateRanges
     for (let i = r.length - 1; i >= 0; i--) {
       const x = r[i] as { start: bigint; end: bigint }

@@ -6,10 +6,22 @@
  * a bounce could sit: the unaligned head granule, the aligned middle
  * (physically contiguous), and the unaligned tail granule (K-R32).
  */
+import type { DmaApi } from '../dma/api.js'
 import type { TxContext } from './strategy.js'
 
+/**
+ * The IOMMU granule as the generated C finds it: dma_get_merge_boundary()
+ * + 1 (kernel/dma/mapping.c; the granule mask under dma-iommu), a page
+ * without dma-iommu. The untraced variant: the simulated call sequence
+ * does not record this query.
+ */
+export function granuleOf(api: DmaApi): bigint {
+  const mask = api.dma_get_merge_boundary_untraced()
+  return mask === 0n ? 4096n : mask + 1n
+}
+
 export function syncIovaRange(ctx: TxContext, dma: bigint, phys: bigint, len: bigint, toCpu: boolean): void {
-  const g = BigInt(ctx.m.domain?.granule ?? 4096)
+  const g = granuleOf(ctx.api)
   const pieces: [bigint, bigint][] = []
   let off = 0n
   const head = phys % g === 0n ? 0n : g - (phys % g)

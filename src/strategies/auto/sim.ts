@@ -25,7 +25,7 @@ import { newIovaState } from '../../sim/dma/iova-api.js'
 import { sgTableBytes } from '../../sim/dma/scatterlist.js'
 import type { SgTable } from '../../sim/dma/scatterlist.js'
 import type { RegionInfo } from '../../sim/run/regions.js'
-import { syncIovaRange } from '../../sim/strategies/iova-sync.js'
+import { granuleOf, syncIovaRange } from '../../sim/strategies/iova-sync.js'
 import { notBusAddresses } from '../p2p-bus/sim.js'
 import { mapRegionRanges, syncRanges, unmapRange } from '../../sim/strategies/ranges.js'
 import type { RangeMapping } from '../../sim/strategies/ranges.js'
@@ -39,7 +39,7 @@ export function iovaCompatible(regions: readonly RegionInfo[], granule: bigint):
 
 export function mapAuto(ctx: TxContext): MapOutcome {
   const { api, m, regions } = ctx
-  const g = BigInt(m.domain?.granule ?? 4096)
+  const g = granuleOf(api)
   const hostIdx = regions.map((r, i) => (r.kind === 'normal' ? i : -1)).filter((i) => i >= 0)
   const host = hostIdx.map((i) => regions[i] as RegionInfo)
   const wantIova = m.has('dma-iova-api') && host.length > 0 && iovaCompatible(host, g)
@@ -159,7 +159,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
       unmap: () => {
         destroy()
         if (needUnmap) for (const rm of ranges) unmapRange(ctx, rm)
-        else for (const rm of ranges) m.forgetMapping(rm.addr, rm.len)
+        else for (const rm of ranges) api.dma_unmap_skipped(rm.addr, rm.len)
         dropBus()
       },
       metadataBytes: () => (useIova ? SIZEOF_DMA_IOVA_STATE : 0) + (needUnmap ? ranges.length * 16 : 0) + (busTable ? sgTableBytes(busTable) : 0),

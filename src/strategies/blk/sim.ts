@@ -46,7 +46,7 @@ export function mapBlk(ctx: TxContext): MapOutcome {
   const map = iter.p2pdma.map as P2pMapType
   const unmap = () => {
     if (!blk.blk_rq_dma_unmap(req, state, total, map)) for (const s of segs) blk.unmapSegment(s.dma, s.len, ctx.dir, map)
-    else if (state.size === 0n && map !== 'PCI_P2PDMA_MAP_BUS_ADDR') for (const s of segs) m.forgetMapping(s.dma, s.len)
+    else if (state.size === 0n && map !== 'PCI_P2PDMA_MAP_BUS_ADDR') for (const s of segs) api.dma_unmap_skipped(s.dma, s.len)
   }
   if (iter.status !== 'BLK_STS_OK') {
     unmap()

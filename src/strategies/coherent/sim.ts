@@ -14,7 +14,7 @@ import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
 import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapCoherent(ctx: TxContext): MapOutcome {
-  const { api, m, regions } = ctx
+  const { api, regions } = ctx
   const allocs: { phys: bigint; size: bigint; handle: bigint }[] = []
   for (const r of regions) {
     const off = r.phys % 4096n
@@ -28,7 +28,6 @@ export function mapCoherent(ctx: TxContext): MapOutcome {
       }
       return { ok: false, error: `dma_alloc_coherent() for ${r.name} returned NULL` }
     }
-    if (m.coco) m.shareMemory(phys, size)
     allocs.push({ phys, size, handle })
   }
   const segs = regions.map((r, i) => ({ dma: (allocs[i]?.handle ?? 0n) + (r.phys % 4096n), len: r.bytes }))
@@ -36,7 +35,7 @@ export function mapCoherent(ctx: TxContext): MapOutcome {
   return {
     ok: true,
     mapping: {
-      path: m.dev.dmaIommu ? 'coherent (IOVA)' : 'coherent',
+      path: api.use_dma_iommu() ? 'coherent (IOVA)' : 'coherent',
       segments: () => segmentsOf(segs),
       locate: (r, o, l) => view.locate(r, o, l),
       sync: () => {},

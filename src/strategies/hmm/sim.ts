@@ -19,13 +19,13 @@
  *
  * HMM never syncs: it refuses devices that would need it.
  */
-import { DeviceTable, Hmm, hmmMapLoop, hmmUnmapLoop } from '../../sim/dma/hmm.js'
+import { DeviceTable, Hmm } from '../../sim/dma/hmm.js'
 import type { HmmDmaMap } from '../../sim/dma/hmm.js'
 import { newP2pState } from '../../sim/dma/p2pdma.js'
 import type { DevicePiece, HwSegment, MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapHmm(ctx: TxContext): MapOutcome {
-  const { m, regions } = ctx
+  const { api, m, regions } = ctx
   const hmm = m.hmm
   const nr = regions.reduce((n, r) => n + r.pages, 0)
   const { err, map } = hmm.hmm_dma_map_alloc(nr, 4096)
@@ -39,13 +39,13 @@ export function mapHmm(ctx: TxContext): MapOutcome {
     hmm.setPfnRange(map, idx, firstPfn, r.pages)
     idx += r.pages
   }
-  m.trace.record('hmm_range_fault', { npages: nr }, 0)
+  hmm.hmm_range_fault(nr)
   const table = new DeviceTable(nr)
   const p2p = newP2pState()
   if (ctx.step.populate) {
-    const failed = hmmMapLoop(hmm, m, map, 0, nr, p2p, table, m.tracker)
+    const failed = hmm.hmm_dma_map_pfns(map, 0, nr, p2p, table)
     if (failed >= 0) {
-      if (failed > 0) hmmUnmapLoop(hmm, m, map, 0, failed, table, m.tracker, 'last-first')
+      if (failed > 0) hmm.hmm_dma_unmap_pfns(map, 0, failed, table, 'last-first')
       hmm.hmm_dma_map_free(map)
       return { ok: false, error: `hmm_dma_map_pfn() of page ${failed} failed` }
     }
@@ -54,7 +54,7 @@ export function mapHmm(ctx: TxContext): MapOutcome {
 }
 
 function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable, base: readonly number[]): import('../../sim/strategies/strategy.js').TxMapping {
-  const { m, regions } = ctx
+  const { api, m, regions } = ctx
   const p2p = newP2pState()
   return {
     path: map.state.size !== 0n ? 'hmm (iova)' : 'hmm (per page)',
@@ -78,12 +78,12 @@ function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable
     },
     sync: () => {},
     hmmFault: (i) => {
-      const failed = hmmMapLoop(hmm, m, map, i, i + 1, p2p, table, m.tracker)
-      if (failed >= 0) m.reporter.report('MAP', 'error', 'dmaplan', `hmm_dma_map_pfn() of page ${i} failed`)
+      const failed = hmm.hmm_dma_map_pfns(map, i, i + 1, p2p, table)
+      if (failed >= 0) api.dev_err('MAP', `hmm_dma_map_pfn() of page ${i} failed`)
     },
-    hmmInvalidate: (i) => hmmUnmapLoop(hmm, m, map, i, i + 1, table, m.tracker),
+    hmmInvalidate: (i) => hmm.hmm_dma_unmap_pfns(map, i, i + 1, table),
     unmap: () => {
-      hmmUnmapLoop(hmm, m, map, 0, map.nr, table, m.tracker)
+      hmm.hmm_dma_unmap_pfns(map, 0, map.nr, table)
       hmm.hmm_dma_map_free(map)
     },
     metadataBytes: () => 16 + Hmm.stateBytes(map),

@@ -117,7 +117,7 @@ function mapFallback(ctx: TxContext): MapOutcome {
   const release = (m: RangeMapping) => {
     // Without dma_need_unmap() the driver kept no addresses and calls nothing.
     if (needUnmap) unmapRange(ctx, m)
-    else ctx.m.forgetMapping(m.addr, m.len)
+    else ctx.api.dma_unmap_skipped(m.addr, m.len)
   }
   return {
     ok: true,
