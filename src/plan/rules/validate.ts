@@ -202,7 +202,9 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
  * Coherent allocations and bus-address P2P never need one.
  */
 function syncReason(plan: Plan, client: DeviceIR, step: MapStep, regions: readonly RegionIR[], kinds: readonly MemoryKind[]): SyncReason | undefined {
-  if (descriptor(step.strategy).allocates || step.strategy === 'p2p-bus') return undefined
+  const d = descriptor(step.strategy)
+  // A strategy that takes bus-address memory only (its host memory verdict is 'bus-only') never bounces.
+  if (d.allocates || d.verdicts.normal === 'bus-only') return undefined
   const { platform } = plan
   const bounces = regions.some((r, i) => {
     const kind = kinds[i]
