@@ -11,11 +11,12 @@ describe('docs/rules.md', () => {
     expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(rulesMarkdown())
   })
 
-  it('has one section per rule, in the order of the ids', () => {
+  it('has one section per rule, in the order of the ids, then how to add one', () => {
     const headings = rulesMarkdown()
       .split('\n')
-      .filter((l) => l.startsWith('## '))
+      .filter((l) => /^## R\d+:/.test(l))
       .map((l) => l.slice(3, l.indexOf(':')))
     expect(headings).toEqual([...RULE_IDS])
+    expect(rulesMarkdown().split('\n').filter((l) => l.startsWith('## ')).at(-1)).toBe('## Adding a rule')
   })
 })

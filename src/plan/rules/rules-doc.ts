@@ -35,5 +35,16 @@ export function rulesMarkdown(): string {
     `\`dmaplan explain <id>\` prints one rule as below. The rules are ${RULE_IDS.join(', ')}.`,
     '',
     ...RULE_IDS.flatMap((id) => section(RULES[id])),
+    '## Adding a rule',
+    '',
+    'A file `src/plan/rules/r<N>-<what>.ts` holds the rule: its id, its explanation (above), its',
+    'sentence writers (each a function and a type of the same name, so the compiler keeps both',
+    'worlds\' wording equal) and its run-time check, which returns `{ rule, text }`. It takes one',
+    'line in registry.ts and its place in validate.ts (a region check in the type-level order, or a',
+    'step of the walker); the type-level check in src/dsl/types/checks.ts speaks the same sentence',
+    'type. A test names a rule that lacks its run-time tests (test/plan/validate-r<N>.test.ts), its',
+    'type-level tests (test-d/) or its invalid fixture (test/fixtures/invalid/r<N>.ts, and',
+    'examples/invalid/r<N>-*.ts for the README\'s table). `npm run schema` rewrites this page.',
+    '',
   ].join('\n')
 }
