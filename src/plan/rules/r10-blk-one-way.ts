@@ -16,7 +16,7 @@ import type { Finding } from './finding.js'
 export const R10 = {
   id: 'R10',
   title: 'a block request moves data one way',
-  rule: 'A blk transaction is mapped DMA_TO_DEVICE or DMA_FROM_DEVICE, never DMA_BIDIRECTIONAL.',
+  rule: 'A block request moves data one way: a blk transaction is to-device or from-device, never bidirectional (rq_dma_dir()).',
   why: 'The block layer takes a request\'s DMA direction from its operation: rq_dma_dir() is DMA_TO_DEVICE for a write and DMA_FROM_DEVICE otherwise, and blk_rq_dma_map_iter_start() and blk_rq_dma_unmap() map and unmap with it; there is no bidirectional block request.',
   kernel: [
     'include/linux/blk-mq.h: rq_dma_dir()',

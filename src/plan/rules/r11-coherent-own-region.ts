@@ -11,7 +11,7 @@ import { descriptor } from '../../strategies/index.js'
 export const R11 = {
   id: 'R11',
   title: 'coherent memory is mapped by its allocation alone',
-  rule: 'A region that a coherent transaction allocates is mapped by no other transaction, and a region another transaction maps is not allocated by a coherent one.',
+  rule: 'A region that a coherent transaction allocates (dma_alloc_coherent(), already mapped for the device until it is freed) is mapped by no other transaction, and a region another transaction maps is not allocated by a coherent one.',
   why: 'dma_alloc_coherent() returns memory of its own with both its CPU address and its DMA address: it is mapped for the device from the allocation until dma_free_coherent(). Its CPU address may be a remapping (vmalloc space) that dma_map_single() refuses ("rejecting DMA map of vmalloc memory"), and the memory was never the driver\'s to hand to dma_map_*().',
   kernel: ['kernel/dma/mapping.c: dma_alloc_attrs(), dma_free_attrs()', 'include/linux/dma-mapping.h: dma_map_single_attrs()', 'Documentation/core-api/dma-api-howto.rst: dma_alloc_coherent()'],
   instead: 'Give the coherent transaction a region of its own, or map the region with page, sg or iova and sync it.',

@@ -13,7 +13,7 @@ import { KIND_WORDS } from './words.js'
 export const R2 = {
   id: 'R2',
   title: 'uniform transactions hold one memory kind',
-  rule: 'A uniform transaction (iova, sg, page, blk) holds one memory kind; mixing host memory with bus-address P2P memory is an error that says to split the transaction.',
+  rule: 'A uniform transaction (iova, sg, page, blk) holds one memory kind; mixing host memory with bus-address P2P memory is an error that says to split the transaction. coherent allocates host memory only.',
   why: 'One IOVA range, one scatterlist or one block request is mapped with one set of attributes and one P2P map type: the block layer refuses to merge bios of different P2P kinds, and bus-address entries never share an IOVA with host memory.',
   kernel: ['block/blk-mq-dma.c: blk_rq_dma_map_iter_start()', 'block/bio.c: P2P merge checks'],
   instead: 'Split the transaction into one per memory kind, or use hmm (per page) or auto (which dispatches).',

@@ -12,7 +12,7 @@ import { KIND_WORDS } from './words.js'
 export const R3 = {
   id: 'R3',
   title: 'bus-address P2P never goes through the IOMMU',
-  rule: 'Bus-address P2P memory is never linked into an IOVA range nor bounced; it is allowed in p2p-bus, hmm (per page) and auto (which dispatches), and in sg and blk, whose kernel helpers map it by bus address.',
+  rule: 'Bus-address P2P memory is never linked into an IOVA range nor bounced; it is allowed in p2p-bus, hmm (per page) and auto (which dispatches), and in sg and blk, whose kernel helpers map it by bus address. p2p-bus maps nothing else.',
   why: 'Under a common switch without ACS redirect the peer\'s BAR is reached by PCI bus address (paddr + bus_offset); the request never reaches the IOMMU, so an IOVA would point nowhere, and MMIO cannot be bounced.',
   kernel: ['drivers/pci/p2pdma.c: calc_map_type_and_dist()', 'include/linux/pci-p2pdma.h: pci_p2pdma_bus_addr_map()'],
   instead: 'Map it with p2p-bus, hmm, sg, blk or auto.',

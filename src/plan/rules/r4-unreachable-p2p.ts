@@ -13,7 +13,7 @@ import { UNREACHABLE_WORDS } from './words.js'
 export const R4 = {
   id: 'R4',
   title: 'unreachable P2P memory cannot be mapped',
-  rule: 'p2p-unsupported memory (no common switch and a host bridge that does not allow P2P) cannot be mapped by any strategy.',
+  rule: 'P2P memory the device cannot reach (no common switch and a host bridge that does not allow P2P, or ACS redirect, or a confidential guest) cannot be mapped by any strategy.',
   why: 'pci_p2pdma_map_type() answers PCI_P2PDMA_MAP_NOT_SUPPORTED: dma_map_sg() fails with -EREMOTEIO, the block layer with BLK_STS_INVAL, HMM with DMA_MAPPING_ERROR.',
   kernel: ['drivers/pci/p2pdma.c: pci_p2pdma_map_type(), host_bridge_whitelist'],
   instead: 'Place provider and client under one PCIe switch without ACS redirect, or use a host bridge on the allow-list.',

@@ -11,7 +11,7 @@ import type { MappedRegion } from './walk.js'
 export const R6 = {
   id: 'R6',
   title: 'no magic coalescing inside an IOVA range',
-  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it.',
+  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing).',
   why: 'dma_iova_link() maps at state->addr + offset with granule-aligned sizes: a later range with a sub-granule offset is refused (WARN, -EIO) and a short interior range leaves a hole the device would read through.',
   kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()'],
   instead: 'Align the interior ranges to the granule, or map the odd range in a transaction of its own.',

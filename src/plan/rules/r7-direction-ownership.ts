@@ -14,7 +14,7 @@ import { descriptor } from '../../strategies/index.js'
 export const R7 = {
   id: 'R7',
   title: 'direction and ownership',
-  rule: 'Device writes need DMA_FROM_DEVICE or BIDIRECTIONAL; device reads need DMA_TO_DEVICE or BIDIRECTIONAL; CPU reads of device-written data need a sync for the CPU first on non-coherent or bounced mappings.',
+  rule: 'Device writes need DMA_FROM_DEVICE or BIDIRECTIONAL; device reads need DMA_TO_DEVICE or BIDIRECTIONAL; CPU reads of device-written data need a sync for the CPU first on non-coherent or bounced mappings (and device reads of CPU-written data a sync for the device); hmm maps everything bidirectionally.',
   why: 'The IOMMU maps FROM_DEVICE pages write-only and TO_DEVICE pages read-only; swiotlb copies back only at sync_for_cpu and unmap, and a non-coherent CPU cache hides what the device wrote until it is invalidated.',
   kernel: ['drivers/iommu/dma-iommu.c: dma_info_to_prot()', 'kernel/dma/swiotlb.c: swiotlb_sync_single_for_cpu()'],
   instead: 'Map with the direction the device really uses, and call syncForCpu/syncForDevice where ownership changes.',

@@ -11,7 +11,7 @@ import { descriptor } from '../../strategies/index.js'
 export const R8 = {
   id: 'R8',
   title: 'lifecycle',
-  rule: 'No access, sync or unmap of a transaction that is not mapped; no double unmap; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping.',
+  rule: 'Lifecycle: no access, sync or unmap of a transaction that is not mapped; no double unmap; one name per mapping; the device touches only what a transaction maps; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping (.keep()).',
   why: 'dma-debug reports a sync or unmap of memory that is not mapped ("tries to free DMA memory it has not allocated") and pending mappings at unbind; the IOVA API is not tracked at all, so a double dma_iova_destroy() corrupts someone else\'s IOVA.',
   kernel: ['kernel/dma/debug.c: check_unmap(), check_sync(), dma_debug_device_change()'],
   instead: 'Unmap every transaction once, after its last access, or keep it on purpose with .keep().',

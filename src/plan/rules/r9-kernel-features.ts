@@ -15,7 +15,7 @@ import type { MappedRegion } from './walk.js'
 export const R9 = {
   id: 'R9',
   title: 'the kernel version gates features',
-  rule: 'The kernel version gates features: DMA_ATTR_MMIO from 6.18, REQUIRE_COHERENT from 7.0, blk iterators from 6.17 (and hmm_dma_map from 6.16).',
+  rule: `The kernel version gates features: DMA_ATTR_MMIO from ${KERNEL_FEATURES['attr-mmio'].since} (and so host-bridge P2P in an IOVA range), REQUIRE_COHERENT from ${KERNEL_FEATURES['attr-require-coherent'].since}, blk iterators from ${KERNEL_FEATURES['blk-dma-iter'].since}, hmm_dma_map from ${KERNEL_FEATURES['hmm-dma'].since}.`,
   why: 'Generated code must build and behave the same on the target kernel; a newer API would not link, and an older kernel maps P2P memory without MMIO semantics.',
   kernel: ['include/linux/dma-mapping.h', 'include/linux/blk-mq-dma.h', 'include/linux/hmm-dma.h'],
   instead: 'Target a newer kernel, or pick a strategy the target kernel has.',
