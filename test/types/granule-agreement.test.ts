@@ -1,0 +1,107 @@
+/**
+ * Rule R6 (no magic coalescing inside an IOVA range: only the first range
+ * may start off the IOMMU granule, only the last may end off it;
+ * drivers/iommu/dma-iommu.c dma_iova_link()) is decided twice, by the
+ * builder's type-level arithmetic (src/dsl/types) and at run time
+ * (src/plan/rules/r6-iova-granule.ts); this test holds them to each other on
+ * every case of a complete domain: each granule (4, 16 and 64 KiB), one to
+ * three ranges, each starting on the granule, off it inside a page, or (for
+ * a granule above a page) on a page but off the granule, and each ending on
+ * the granule, past it, or short of it (less than a granule). Both sides
+ * must name the same first finding with the same sentence, or both accept.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createJiti } from 'jiti'
+import { Project, ts } from 'ts-morph'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PlanRuleError } from '../../src/dsl/errors.js'
+import { ROOT } from '../support/fixtures.js'
+
+const GRANULES = [4096, 16384, 65536] as const
+const hex = (n: number) => `0x${n.toString(16)}`
+
+interface Range {
+  readonly start: number
+  readonly bytes: number
+  readonly what: string
+}
+
+function ranges(g: number): Range[] {
+  const starts = [0, 0x200, ...(g > 4096 ? [0x1000] : [])]
+  return starts.flatMap((s) => [
+    { start: s, bytes: g - s, what: `${hex(s)}+${hex(g - s)} (ends on the granule)` },
+    { start: s, bytes: g - s + 0x300, what: `${hex(s)}+${hex(g - s + 0x300)} (ends past it)` },
+    { start: s, bytes: 0x300, what: `${hex(s)}+0x300 (short)` },
+  ])
+}
+
+const tuples = <T>(xs: readonly T[], n: number): T[][] => (n === 0 ? [[]] : tuples(xs, n - 1).flatMap((t) => xs.map((x) => [...t, x])))
+
+interface Case {
+  readonly what: string
+  readonly code: string
+}
+
+function cases(): Case[] {
+  const out: Case[] = []
+  for (const g of GRANULES)
+    for (let n = 1; n <= 3; n++)
+      for (const rs of tuples(ranges(g), n)) {
+        // Each range in its own 64 KiB-aligned place, so the granule decides alone.
+        const regions = rs.map((r, i) => `h.ram('r${i}', { bytes: ${hex(r.bytes)}, phys: ${hex(0x10000000 * (i + 1) + r.start)} })`)
+        const code = `{ const h = platform({ kernel: '7.0', iommu: { mode: 'translated', granule: ${g} } }); const nic = h.device('nic0', { dmaMask: 64 }); return h.plan(nic).transaction('t', { strategy: 'iova', dir: 'to-device' }, [${regions.join(', ')}]).unmap('t').build() }`
+        out.push({ what: `granule ${g}: ${rs.map((r) => r.what).join(', ')}`, code })
+      }
+  return out
+}
+
+const all = cases()
+const dir = mkdtempSync(join(ROOT, 'test/types/.agreement-granule-'))
+const file = join(dir, 'cases.ts')
+// Line i + 2 holds case i: a diagnostic's line names its case.
+writeFileSync(file, `import { platform } from 'dmaplan'\n${all.map((c, i) => `export const c${i} = () => ${c.code}`).join('\n')}\n`)
+
+/** The first diagnostic of each case at type level, and the first finding at run time (rule and sentence). */
+const typeLevel: (string | null)[] = all.map(() => null)
+const runTime: ({ rule: string; text: string } | null)[] = all.map(() => null)
+
+beforeAll(async () => {
+  const project = new Project({
+    compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ['node'] },
+  })
+  project.addSourceFileAtPath(file)
+  for (const d of project.getPreEmitDiagnostics()) {
+    const i = (d.getLineNumber() ?? 0) - 2
+    if (i >= 0 && i < all.length) typeLevel[i] ??= `TS${d.getCode()} ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ')}`
+  }
+  const mod = (await createJiti(join(ROOT, 'test'), { moduleCache: false }).import(file)) as Record<string, () => unknown>
+  all.forEach((_, i) => {
+    try {
+      mod[`c${i}`]?.()
+    } catch (e) {
+      if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
+      const v = (e as PlanRuleError).violations[0]
+      runTime[i] = v === undefined ? null : { rule: v.rule, text: v.text }
+    }
+  })
+}, 300_000)
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('granule alignment (R6)', () => {
+  it('is the same at type level and at run time on every case', () => {
+    const disagree = all.flatMap((c, i) => {
+      const t = typeLevel[i] ?? null
+      const r = runTime[i] ?? null
+      const same = r === null ? t === null : t !== null && t.includes(r.text)
+      return same ? [] : [`${c.what}: types ${t ?? 'accept'}; run time ${r?.text ?? 'accepts'}`]
+    })
+    console.log(`granule alignment: ${all.length} cases, ${runTime.filter((r) => r !== null).length} refused, ${disagree.length} disagreements`)
+    expect(disagree).toEqual([])
+  })
+
+  it('refuses only by R6, and both refuses and accepts', () => {
+    expect([...new Set(runTime.map((r) => r?.rule ?? 'accepted'))].sort()).toEqual(['R6', 'accepted'])
+  })
+})
