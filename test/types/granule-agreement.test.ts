@@ -10,13 +10,9 @@
  * the granule, past it, or short of it (less than a granule). Both sides
  * must name the same first finding with the same sentence, or both accept.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { createJiti } from 'jiti'
-import { Project, ts } from 'ts-morph'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PlanRuleError } from '../../src/dsl/errors.js'
-import { ROOT } from '../support/fixtures.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { compileAndRun } from './agreement-cases.js'
+import type { Outcome } from './agreement-cases.js'
 
 const GRANULES = [4096, 16384, 65536] as const
 const hex = (n: number) => `0x${n.toString(16)}`
@@ -57,51 +53,25 @@ function cases(): Case[] {
 }
 
 const all = cases()
-const dir = mkdtempSync(join(ROOT, 'test/types/.agreement-granule-'))
-const file = join(dir, 'cases.ts')
-// Line i + 2 holds case i: a diagnostic's line names its case.
-writeFileSync(file, `import { platform } from 'dmaplan'\n${all.map((c, i) => `export const c${i} = () => ${c.code}`).join('\n')}\n`)
-
-/** The first diagnostic of each case at type level, and the first finding at run time (rule and sentence). */
-const typeLevel: (string | null)[] = all.map(() => null)
-const runTime: ({ rule: string; text: string } | null)[] = all.map(() => null)
+let outcomes: Outcome[] = []
 
 beforeAll(async () => {
-  const project = new Project({
-    compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ['node'] },
-  })
-  project.addSourceFileAtPath(file)
-  for (const d of project.getPreEmitDiagnostics()) {
-    const i = (d.getLineNumber() ?? 0) - 2
-    if (i >= 0 && i < all.length) typeLevel[i] ??= `TS${d.getCode()} ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ')}`
-  }
-  const mod = (await createJiti(join(ROOT, 'test'), { moduleCache: false }).import(file)) as Record<string, () => unknown>
-  all.forEach((_, i) => {
-    try {
-      mod[`c${i}`]?.()
-    } catch (e) {
-      if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
-      const v = (e as PlanRuleError).violations[0]
-      runTime[i] = v === undefined ? null : { rule: v.rule, text: v.text }
-    }
-  })
+  outcomes = await compileAndRun('granule', all.map((c) => c.code))
 }, 300_000)
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('granule alignment (R6)', () => {
   it('is the same at type level and at run time on every case', () => {
     const disagree = all.flatMap((c, i) => {
-      const t = typeLevel[i] ?? null
-      const r = runTime[i] ?? null
+      const t = outcomes[i]?.typeLevel ?? null
+      const r = outcomes[i]?.runTime ?? null
       const same = r === null ? t === null : t !== null && t.includes(r.text)
       return same ? [] : [`${c.what}: types ${t ?? 'accept'}; run time ${r?.text ?? 'accepts'}`]
     })
-    console.log(`granule alignment: ${all.length} cases, ${runTime.filter((r) => r !== null).length} refused, ${disagree.length} disagreements`)
+    console.log(`granule alignment: ${all.length} cases, ${outcomes.filter((o) => o.runTime !== null).length} refused, ${disagree.length} disagreements`)
     expect(disagree).toEqual([])
   })
 
   it('refuses only by R6, and both refuses and accepts', () => {
-    expect([...new Set(runTime.map((r) => r?.rule ?? 'accepted'))].sort()).toEqual(['R6', 'accepted'])
+    expect([...new Set(outcomes.map((o) => o.runTime?.rule ?? 'accepted'))].sort()).toEqual(['R6', 'accepted'])
   })
 })

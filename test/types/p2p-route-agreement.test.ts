@@ -11,13 +11,9 @@
  * the three kinds apart: bus address accepted, through the host bridge R3,
  * unreachable R4. All cases compile in one program and run from one module.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { createJiti } from 'jiti'
-import { Project, ts } from 'ts-morph'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PlanRuleError } from '../../src/dsl/errors.js'
-import { ROOT } from '../support/fixtures.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { compileAndRun } from './agreement-cases.js'
+import type { Outcome } from './agreement-cases.js'
 
 interface Topology {
   readonly name: string
@@ -68,48 +64,23 @@ function cases(): Case[] {
 }
 
 const all = cases()
-const dir = mkdtempSync(join(ROOT, 'test/types/.agreement-p2p-'))
-const file = join(dir, 'cases.ts')
-// Line i + 2 holds case i: a diagnostic's line names its case.
-writeFileSync(file, `import { platform } from 'dmaplan'\n${all.map((c, i) => `export const c${i} = () => ${c.code}`).join('\n')}\n`)
-
-/** The rule the type level names for each case (the first diagnostic's), or null. */
-const typeLevel: (string | null)[] = all.map(() => null)
-/** The rule the run time names for each case, or null. */
-const runTime: (string | null)[] = all.map(() => null)
+let outcomes: Outcome[] = []
 
 beforeAll(async () => {
-  const project = new Project({
-    compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ['node'] },
-  })
-  project.addSourceFileAtPath(file)
-  for (const d of project.getPreEmitDiagnostics()) {
-    const i = (d.getLineNumber() ?? 0) - 2
-    const rule = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ').match(/\b(R\d+): /)?.[1] ?? `TS${d.getCode()}`
-    if (i >= 0 && i < all.length) typeLevel[i] ??= rule
-  }
-  const mod = (await createJiti(join(ROOT, 'test'), { moduleCache: false }).import(file)) as Record<string, () => unknown>
-  all.forEach((_, i) => {
-    try {
-      mod[`c${i}`]?.()
-    } catch (e) {
-      if (!(e instanceof Error) || e.name !== 'PlanRuleError') throw e
-      runTime[i] = (e as PlanRuleError).violations[0]?.rule ?? null
-    }
-  })
+  outcomes = await compileAndRun('p2p', all.map((c) => c.code))
 }, 300_000)
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the P2P route', () => {
   it('is the same at type level and at run time on every case', () => {
-    const disagree = all.flatMap((c, i) => (typeLevel[i] === runTime[i] ? [] : [`${c.what}: types ${typeLevel[i] ?? 'accept'}, run time ${runTime[i] ?? 'accepts'}`]))
+    // The type level's rule is the one its first diagnostic's sentence starts with.
+    const rules = outcomes.map((o) => ({ types: o.typeLevel === null ? null : (o.typeLevel.match(/\b(R\d+): /)?.[1] ?? o.typeLevel), runTime: o.runTime?.rule ?? null }))
+    const disagree = all.flatMap((c, i) => (rules[i]?.types === rules[i]?.runTime ? [] : [`${c.what}: types ${rules[i]?.types ?? 'accept'}, run time ${rules[i]?.runTime ?? 'accepts'}`]))
     console.log(`p2p route: ${all.length} cases, ${disagree.length} disagreements`)
     expect(disagree).toEqual([])
   })
 
   it('reaches each of the three kinds', () => {
-    const kinds = new Set(runTime.map((r) => r ?? 'bus address'))
+    const kinds = new Set(outcomes.map((o) => o.runTime?.rule ?? 'bus address'))
     expect([...kinds].sort()).toEqual(['R3', 'R4', 'bus address'])
   })
 })
