@@ -6,6 +6,7 @@
  * a bounce could sit: the unaligned head granule, the aligned middle
  * (physically contiguous), and the unaligned tail granule (K-R32).
  */
+import { PAGE_SIZE_N } from '../consts.js'
 import type { DmaApi } from '../dma/api.js'
 import type { TxContext } from './strategy.js'
 
@@ -17,7 +18,7 @@ import type { TxContext } from './strategy.js'
  */
 export function granuleOf(api: DmaApi): bigint {
   const mask = api.dma_get_merge_boundary_untraced()
-  return mask === 0n ? 4096n : mask + 1n
+  return mask === 0n ? PAGE_SIZE_N : mask + 1n
 }
 
 export function syncIovaRange(ctx: TxContext, dma: bigint, phys: bigint, len: bigint, toCpu: boolean): void {
