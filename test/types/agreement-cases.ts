@@ -33,7 +33,7 @@ export async function compileAndRun(name: string, codes: readonly string[]): Pro
       const i = (d.getLineNumber() ?? 0) - 2
       if (i >= 0 && i < codes.length) typeLevel[i] ??= `TS${d.getCode()} ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, ' ')}`
     }
-    const mod = (await createJiti(join(ROOT, 'test'), { moduleCache: false }).import(file)) as Record<string, () => unknown>
+    const mod = (await createJiti(join(ROOT, 'test'), { moduleCache: false, fsCache: false }).import(file)) as Record<string, () => unknown>
     return codes.map((_, i) => {
       try {
         mod[`c${i}`]?.()
