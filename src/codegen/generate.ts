@@ -15,7 +15,7 @@ import { checkIdentifiers } from './identifiers.js'
 import type { GenerateOptions, GeneratedFiles } from './options.js'
 import { TARGETS } from './options.js'
 import { applyOverrides } from './overrides.js'
-import { STRATEGIES } from './strategies/index.js'
+import { STRATEGY_NAMES } from '../strategies/index.js'
 import { TARGET_PLANS, TARGET_RENDERERS } from './targets/index.js'
 
 /**
@@ -37,8 +37,8 @@ export function generate(plan: Plan, options: GenerateOptions): GeneratedFiles {
 function checkOptions(options: GenerateOptions): void {
   const issues: string[] = []
   if (!TARGETS.includes(options.target)) issues.push(`target ${String(options.target)} is not one of ${TARGETS.join(', ')}`)
-  if (options.strategy !== undefined && !(options.strategy in STRATEGIES))
-    issues.push(`strategy ${String(options.strategy)} is not one of ${Object.keys(STRATEGIES).join(', ')}`)
+  if (options.strategy !== undefined && !STRATEGY_NAMES.includes(options.strategy))
+    issues.push(`strategy ${String(options.strategy)} is not one of ${STRATEGY_NAMES.join(', ')}`)
   if (options.kernel !== undefined && !KERNEL_VERSIONS.includes(options.kernel))
     issues.push(`kernel ${String(options.kernel)} is not one of ${KERNEL_VERSIONS.join(', ')}`)
   if (options.clangFormat !== undefined && !['auto', 'always', 'never'].includes(options.clangFormat))

@@ -1,9 +1,11 @@
 /**
  * Every strategy, in the order the plan's schema, the command line and the
- * tables list them. Adding a strategy is adding its folder and a line here;
- * the layers that run a strategy (src/sim, src/codegen) keep a registry typed
- * `satisfies Record<StrategyName, …>`, so the compiler names the line they
- * miss.
+ * tables list them. Adding a strategy is adding its folder (index.ts, sim.ts,
+ * gen.ts, part.ts: docs/strategies.md) and its entry here. The layers that
+ * run a strategy (src/sim, src/codegen) find it by its folder: their
+ * registries are written from the folders by `npm run schema`, and typed
+ * `satisfies Record<StrategyName, …>`, so a folder not yet written into them
+ * is a type error naming it.
  */
 import { auto } from './auto/index.js'
 import { blk } from './blk/index.js'

@@ -1,7 +1,6 @@
 /**
  * Every part, by id: the part each strategy's generator carries (its folder's
- * part.ts), so a new strategy adds its part with its registry line in
- * src/codegen/strategies/index.ts.
+ * part.ts), so a new strategy's part comes with its folder.
  */
 import { STRATEGIES } from '../strategies/index.js'
 import type { PartDef, PartId } from './part.js'

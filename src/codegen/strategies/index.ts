@@ -1,7 +1,7 @@
 /**
- * The generator's side of every strategy, by name; each lives in its
- * strategy's folder (src/strategies/<name>/gen.ts). A strategy without a line
- * here is a type error naming it.
+ * The generator's side of every strategy, by name; each lives in its strategy's folder
+ * (src/strategies/<name>/gen.ts). Generated from those folders by
+ * scripts/strategy-registries.mjs (run by `npm run schema`); do not edit.
  */
 import type { Strategy } from '../../plan/ir.js'
 import { auto } from '../../strategies/auto/gen.js'
@@ -14,6 +14,15 @@ import { page } from '../../strategies/page/gen.js'
 import { sg } from '../../strategies/sg/gen.js'
 import type { StrategyDef } from './strategy.js'
 
-export const STRATEGIES = { iova, page, sg, 'p2p-bus': p2pBus, hmm, blk, coherent, auto } as const satisfies Readonly<Record<Strategy, StrategyDef>>
+export const STRATEGIES = {
+  auto: auto,
+  blk: blk,
+  coherent: coherent,
+  hmm: hmm,
+  iova: iova,
+  'p2p-bus': p2pBus,
+  page: page,
+  sg: sg,
+} as const satisfies Readonly<Record<Strategy, StrategyDef>>
 
 export type { StrategyDef, StrategyContext, SliceSpec } from './strategy.js'

@@ -1,7 +1,7 @@
 /**
- * The simulator's path of every strategy, by name; each lives in its
- * strategy's folder (src/strategies/<name>/sim.ts). A strategy without a line
- * here is a type error naming it.
+ * The simulator's path of every strategy, by name; each lives in its strategy's folder
+ * (src/strategies/<name>/sim.ts). Generated from those folders by
+ * scripts/strategy-registries.mjs (run by `npm run schema`); do not edit.
  */
 import type { Strategy } from '../../plan/ir.js'
 import { mapAuto } from '../../strategies/auto/sim.js'
@@ -15,12 +15,12 @@ import { mapSg } from '../../strategies/sg/sim.js'
 import type { StrategyFn } from './strategy.js'
 
 export const STRATEGIES = {
-  iova: mapIova,
-  page: mapPage,
-  sg: mapSg,
-  'p2p-bus': mapP2pBus,
-  hmm: mapHmm,
+  auto: mapAuto,
   blk: mapBlk,
   coherent: mapCoherent,
-  auto: mapAuto,
+  hmm: mapHmm,
+  iova: mapIova,
+  'p2p-bus': mapP2pBus,
+  page: mapPage,
+  sg: mapSg,
 } as const satisfies Readonly<Record<Strategy, StrategyFn>>
