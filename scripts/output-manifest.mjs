@@ -73,7 +73,7 @@ const invalid = list('examples/invalid', '.ts')
 // The type-level fixtures: each holds several violations and exports no plan.
 const fixtures = list('test/fixtures/invalid', '.ts')
 const imported = list('examples/traces', '.plan.json')
-const STRATEGIES = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto']
+const { STRATEGY_NAMES: STRATEGIES } = await import('../dist/strategies/index.js')
 const KERNELS = ['6.12', '6.16', '6.17', '6.18', '7.0']
 const TARGETS = ['module', 'harness', 'pseudo', 'sim-ts']
 

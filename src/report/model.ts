@@ -32,23 +32,9 @@ export interface TxModel extends Omit<L.TxLayout, 'regions' | 'links'> {
   readonly notes: readonly string[]
 }
 
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many)
 
 function notesOf(result: SimResult, tx: TransactionResult, m: L.TxLayout): string[] {
   const notes: string[] = []
-  const viaIommu = result.device.path === 'iommu'
-  const c = tx.counters
-  if (viaIommu && c.bounceSlots > 0)
-    notes.push(
-      `${c.bounceSlots} swiotlb slot${plural(c.bounceSlots, ' was', 's were')} used behind the IOMMU (a sub-granule buffer of an untrusted device, or an unaligned IOVA link): the result does not say which IOVA granules map to bounce slots, so the slots are not drawn.`,
-    )
-  if (!viaIommu && m.bounce.length === 0 && c.bounceSlots > 0)
-    notes.push(`${c.bounceSlots} swiotlb slot${plural(c.bounceSlots, ' was', 's were')} allocated and released again; no entry of a list points at them, so they are not drawn.`)
-  if (!viaIommu && m.bounce.length > 0) {
-    const drawn = m.bounce.reduce((n, b) => n + b.slots, 0)
-    if (drawn !== c.bounceSlots)
-      notes.push(`The slots are drawn from the segments' DMA addresses (${drawn} slot${plural(drawn, '', 's')}); the kernel counted ${c.bounceSlots} slot allocations over the transaction's life.`)
-  }
   const total = m.regions.reduce((n, r) => n + r.bytes, 0n)
   if (!m.view.mirror && tx.segments.length > 0) {
     const listed = m.segments.reduce((n, s) => n + s.len, 0n)

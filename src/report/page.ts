@@ -141,7 +141,7 @@ function addressTables(m: TxModel): string {
       .slice(0, MAX_ROWS)
       .map(
         (r) =>
-          `<tr><td class="addr">${hex(r.start)}</td><td class="addr">${hex(r.len)}</td><td class="num">${r.granules}</td><td>${r.source === 'segments' ? 'the list\'s IOVAs' : `<code>${esc(r.source)}()</code>`}</td></tr>`,
+          `<tr><td class="addr">${hex(r.start)}</td><td class="addr">${hex(r.len)}</td><td class="num">${r.granules}</td><td>${r.call !== undefined ? `<code>${esc(r.call)}()</code>` : ''}</td></tr>`,
       )
       .join('')
     out.push(

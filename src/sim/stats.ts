@@ -6,6 +6,8 @@
  * Counting happens in per-page loops, so counters live in typed arrays
  * indexed by constants (C.pteWrites ...) rather than in keyed objects.
  */
+import type { Allocations } from './allocations.js'
+
 export interface Counters {
   /** IOVA granules allocated (after power-of-two rounding and padding). */
   iovaPages: number
@@ -65,6 +67,8 @@ export function toCounters(a: Float64Array): Counters {
 export class Stats {
   readonly total = newCounters()
   current: Float64Array | undefined
+  /** The running transaction's record of what it allocated (src/sim/allocations.ts). */
+  allocations: Allocations | undefined
 
   add(index: number, n: number): void {
     this.total[index] = (this.total[index] as number) + n

@@ -45,6 +45,11 @@ export class Trace {
     return this.#fallible
   }
 
+  /** The seq the call being made will have: a call is recorded when it returns. */
+  get nextSeq(): number {
+    return this.#seq + 1
+  }
+
   get injectedAt(): number | undefined {
     return this.#injectedCall
   }

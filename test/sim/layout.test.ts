@@ -17,7 +17,7 @@ function layoutOf(plan: Plan): TxLayout {
 }
 
 describe('txLayout', () => {
-  it('behind an IOMMU: one coalesced segment, its IOVA range from the list, phys -> IOVA -> segment per region', () => {
+  it('behind an IOMMU: one coalesced segment, its IOVA range as dma_map_sgtable() allocated it (three granules asked, four reserved), phys -> IOVA -> segment per region', () => {
     const host = platform({ kernel: '6.12', iommu: { mode: 'translated', flush: 'strict' } })
     const hba = host.device('ahci0', { dmaMask: 64 })
     const a = host.ram('a', { offset: 0x200, bytes: 0xe00 })
@@ -31,7 +31,7 @@ describe('txLayout', () => {
       { id: 'io/phys/c', region: 'c', kind: 'normal', phys: 0x27fffd000n, bytes: 0x800n, pages: { start: 0x27fffd000n, len: 0x1000n }, placed: 'model' },
     ])
     expect(m.segments).toEqual([{ id: 'io/seg/0', index: 0, dma: 0xffffc200n, len: 0x2600n, entries: 1, first: 0, at: 0n, addr: 'iova' }])
-    expect(m.iova).toEqual([{ id: 'io/iova/0', start: 0xffffc000n, len: 0x3000n, granules: 3n, source: 'segments' }])
+    expect(m.iova).toEqual([{ id: 'io/iova/0', start: 0xffffc000n, len: 0x4000n, granules: 4n, call: 'dma_map_sgtable' }])
     expect(m.bounce).toEqual([])
     expect(m.pieces).toEqual([
       { region: 0, offset: 0n, len: 0xe00n, phys: 0x27ffff200n, dma: 0xffffc200n, segment: 0, route: 'iova' },
@@ -91,7 +91,7 @@ describe('txLayout', () => {
       [0xffffc000n, 0x1000n, 0, 0n, 'iova'],
       [0xffffe000n, 0x1000n, 2, 0x2000n, 'iova'],
     ])
-    expect(m.iova).toEqual([{ id: 'mirror/iova/0', start: 0xffffc000n, len: 0x4000n, granules: 4n, source: 'hmm_dma_map_alloc' }])
+    expect(m.iova).toEqual([{ id: 'mirror/iova/0', start: 0xffffc000n, len: 0x4000n, granules: 4n, call: 'hmm_dma_map_alloc' }])
     expect(m.pieces).toEqual([
       { region: 0, offset: 0n, len: 0x1000n, phys: 0x27fffc000n, dma: 0xffffc000n, segment: 0, route: 'iova' },
       { region: 0, offset: 0x2000n, len: 0x1000n, phys: 0x27fffe000n, dma: 0xffffe000n, segment: 1, route: 'iova' },
@@ -106,5 +106,42 @@ describe('txLayout', () => {
       ['iommu', 'mirror/iova/0'],
       ['dma', 'mirror/seg/1'],
     ])
+  })
+})
+
+describe('txLayout reads what the simulator recorded where it allocated', () => {
+  it('behind an IOMMU a bounced sub-granule buffer of an untrusted device goes memory -> swiotlb slot -> IOVA -> segment', () => {
+    const host = platform({ kernel: '6.12', iommu: { mode: 'translated', flush: 'strict' } })
+    const nic = host.device('nic', { dmaMask: 64, trusted: false })
+    const a = host.ram('a', { offset: 0x100, bytes: 0x200 })
+    const plan = host.plan(nic, { name: 'b' }).transaction('io', { strategy: 'page', dir: 'to-device' }, [a]).unmap('io').build()
+    const result = simulate(plan)
+    const tx = result.transactions[0]
+    if (tx === undefined) throw new Error('no transaction')
+    // iommu_dma_map_page() bounces the buffer (it shares its granule with other memory) and maps the slot.
+    expect(tx.allocations.swiotlb).toHaveLength(1)
+    // The slot allocation is aligned to the granule (swiotlb_tbl_map_single()'s alloc_align_mask is iova_mask()): 0x100 + 0x200 bytes in two 2 KiB slots.
+    expect(tx.allocations.swiotlb[0]).toMatchObject({ slots: 2, orig: '0x27ffff100', size: '0x200', call: 'dma_map_page_attrs' })
+    expect(tx.allocations.iova).toEqual([{ start: expect.any(String), len: '0x1000', call: 'dma_map_page_attrs' }])
+    const m = txLayout(result, plan, tx)
+    expect(m.bounce).toHaveLength(1)
+    const slot = BigInt(tx.allocations.swiotlb[0]?.addr ?? 0)
+    expect(m.links.map((l) => [l.kind, l.from.band, l.from.addr, l.to.band, l.to.addr, l.len])).toEqual([
+      ['bounce', 'phys', 0x27ffff100n, 'bounce', slot, 0x200n],
+      ['iommu', 'bounce', slot, 'iova', m.pieces[0]?.dma, 0x200n],
+      ['dma', 'iova', m.pieces[0]?.dma, 'seg', m.pieces[0]?.dma, 0x200n],
+    ])
+  })
+
+  it('a loop of calls allocates run after run, recorded as one entry, with the call that made the first', () => {
+    const host = platform({ kernel: '6.12', iommu: { mode: 'translated', flush: 'strict' } })
+    const nic = host.device('nic', { dmaMask: 64 })
+    const pages = Array.from({ length: 8 }, (_, i) => host.ram(`p${i}`, { pages: 1 }))
+    const result = simulate(host.plan(nic, { name: 'p' }).transaction('io', { strategy: 'page', dir: 'to-device' }, pages).unmap('io').build())
+    const tx = result.transactions[0]
+    expect(tx?.calls.filter((c) => c.fn === 'dma_map_page_attrs').reduce((n, c) => n + (c.repeat?.count ?? 1), 0)).toBe(8)
+    expect(tx?.counters.iovaPages).toBe(8)
+    // Eight calls, one granule each, top-down and back to back (K-R20): one run of eight granules.
+    expect(tx?.allocations.iova).toEqual([{ start: '0xffff8000', len: '0x8000', call: 'dma_map_page_attrs' }])
   })
 })

@@ -139,6 +139,7 @@ export class Swiotlb {
     const n = Math.ceil(size / IO_TLB_SIZE) - padSlots
     for (let i = 0; i < n; i++) this.#orig[index + i] = Number(orig) + i * IO_TLB_SIZE
     const tlbAddr = this.start + BigInt(index) * BigInt(IO_TLB_SIZE) + BigInt(offset)
+    env.stats.allocations?.addSlots(index, n, tlbAddr, orig, BigInt(mappingSize))
     void dir
     this.#bounce(env, tlbAddr, mappingSize, DMA_TO_DEVICE)
     return tlbAddr

@@ -109,6 +109,7 @@ export class IommuDomain {
     if (pfn) {
       const granules = allocatedGranules(size)
       this.#stats.add(C.iovaPages, granules)
+      this.#stats.allocations?.addIova(BigInt(pfn) << BigInt(this.shift), BigInt(granules) << BigInt(this.shift))
       this.liveGranules += granules
       if (this.liveGranules > this.peakGranules) this.peakGranules = this.liveGranules
     }

@@ -83,6 +83,28 @@ export const dataErrorSchema = z
 
 export const dataSchema = z.object({ checks: z.number().int().meta({ description: 'reads compared' }), errors: z.array(dataErrorSchema) })
 
+export const allocationsSchema = z
+  .object({
+    iova: z.array(
+      z.object({
+        start: hex64,
+        len: hex64.meta({ description: 'as the allocator reserved it: whole granules, rounded up to a power of two where the IOVA caches serve the size' }),
+        call: z.string().optional().meta({ description: 'the kernel call that allocated it (the first, for a run a loop allocated)' }),
+      }),
+    ),
+    swiotlb: z.array(
+      z.object({
+        slot: z.number().int().meta({ description: 'index of the first slot in the pool' }),
+        slots: z.number().int(),
+        addr: hex64.meta({ description: 'bounce address of the original\'s first byte' }),
+        orig: hex64.meta({ description: 'physical address of the original memory the slots bounce' }),
+        size: hex64,
+        call: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ description: 'what the transaction allocated, recorded where the kernel allocates it; a run a loop allocated piece by piece is one entry' })
+
 export const transactionSchema = z
   .object({
     name: z.string(),
@@ -95,6 +117,7 @@ export const transactionSchema = z
     calls: z.array(kernelCallSchema),
     segments: z.array(hwSegmentSchema),
     counters: countersSchema,
+    allocations: allocationsSchema,
     metadataBytes: z.number().int().meta({ description: 'bytes of sg_table/scatterlist, IOVA state or address lists describing the mapping' }),
     stateBytes: z.number().int().meta({ description: 'bytes of per-page simulated state the mapping holds (HMM arrays)' }),
     data: dataSchema,

@@ -19,6 +19,7 @@ import type { HwSegment, TxMapping } from '../strategies/strategy.js'
 import type { ArgValue, Args, KernelCall } from '../trace.js'
 import type { DataError, SimKernelCall, SimResult, TransactionResult } from '../result/schema.js'
 import { SIM_RESULT_FORMAT } from '../result/schema.js'
+import { Allocations } from '../allocations.js'
 import { Machine } from './machine.js'
 import type { RegionInfo } from './regions.js'
 import { Shadow } from './shadow.js'
@@ -29,6 +30,7 @@ interface TxRun {
   readonly regions: RegionInfo[]
   readonly dir: DmaDir
   readonly counters: Float64Array
+  readonly allocations: Allocations
   mapping: TxMapping | undefined
   status: TransactionResult['status']
   error?: string
@@ -66,12 +68,14 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
 
   const within = <T>(tx: TxRun | undefined, fn: () => T): T => {
     m.stats.current = tx?.counters
+    m.stats.allocations = tx?.allocations
     m.trace.tx = tx?.step.tx
     m.reporter.context.tx = tx?.step.tx
     try {
       return fn()
     } finally {
       m.stats.current = undefined
+      m.stats.allocations = undefined
       m.trace.tx = undefined
       m.trace.breakLoop()
     }
@@ -185,6 +189,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           regions,
           dir: DIRS[s.dir],
           counters: newCounters(),
+          allocations: new Allocations(() => m.trace.nextSeq),
           mapping: undefined,
           status: 'failed',
           segments: [],
@@ -339,6 +344,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       calls: calls.filter((c) => c.tx === tx.step.tx).map(formatCall),
       segments: tx.segments.map((s) => ({ dma: formatU64(s.dma), len: formatU64(s.len), entries: s.entries, first: s.first })),
       counters: toCounters(tx.counters),
+      allocations: formatAllocations(tx.allocations, calls),
       metadataBytes: tx.metadataBytes,
       stateBytes: tx.stateBytes,
       data: tx.data,
@@ -360,6 +366,31 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
   }
   result.ok = aborted === undefined && totalData.errors.length === 0 && !result.findings.some((f) => f.severity === 'error')
   return { result, machine: m }
+}
+
+/** The kernel call whose seq range (a folded loop spans count seqs) holds seq. */
+function callAt(calls: readonly KernelCall[], seq: number): string | undefined {
+  let lo = 0
+  let hi = calls.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const c = calls[mid] as KernelCall
+    if (seq < c.seq) hi = mid - 1
+    else if (seq >= c.seq + (c.repeat?.count ?? 1)) lo = mid + 1
+    else return c.fn
+  }
+  return undefined
+}
+
+function formatAllocations(a: Allocations, calls: readonly KernelCall[]): TransactionResult['allocations'] {
+  const by = (seq: number) => {
+    const fn = callAt(calls, seq)
+    return fn !== undefined ? { call: fn } : {}
+  }
+  return {
+    iova: a.iova.map((r) => ({ start: formatU64(r.start), len: formatU64(r.len), ...by(r.seq) })),
+    swiotlb: a.slots.map((r) => ({ slot: r.slot, slots: r.slots, addr: formatU64(r.addr), orig: formatU64(r.orig), size: formatU64(r.size), ...by(r.seq) })),
+  }
 }
 
 function formatArg(v: ArgValue): string | number | boolean | null {

@@ -1,15 +1,14 @@
 /**
- * The swiotlb pool and the slots a transaction uses on the dma-direct path.
- * There the DMA address of a bounced segment is the physical address of its
- * slot in the pool (phys_to_dma() is the identity on the modelled x86
- * platform, kernel/dma/swiotlb.c swiotlb_tbl_map_single()), so the slots are
- * where the segment points, in IO_TLB_SIZE units. Behind an IOMMU the
- * segment holds an IOVA and the slot cannot be told from the result.
+ * The swiotlb pool and the slots a transaction bounced through, as the
+ * simulator recorded them where swiotlb_tbl_map_single() took them
+ * (kernel/dma/swiotlb.c; src/sim/allocations.ts): on the dma-direct path,
+ * where the device gets the slot's physical address, and behind an IOMMU,
+ * where the slot is mapped at an IOVA (iommu_dma_map_phys() bouncing a
+ * sub-granule buffer of an untrusted device).
  */
-import { alignDown, alignUp } from '../../addr.js'
 import { IO_TLB_SIZE } from '../../consts.js'
-import type { SimResult } from '../schema.js'
-import type { BounceSlots, Segment, SwiotlbPool } from './types.js'
+import type { SimResult, TransactionResult } from '../schema.js'
+import type { BounceSlots, SwiotlbPool } from './types.js'
 
 /** The platform's swiotlb pool, if it has one. */
 export function swiotlbPool(result: SimResult): SwiotlbPool | undefined {
@@ -20,21 +19,33 @@ export function swiotlbPool(result: SimResult): SwiotlbPool | undefined {
   return { start, end: start + BigInt(pool.slots) * slotSize, slots: pool.slots, slotSize }
 }
 
-export function bounceSlots(tx: string, segments: readonly Segment[], pool: SwiotlbPool | undefined): BounceSlots[] {
+export function bounceSlots(tx: TransactionResult, pool: SwiotlbPool | undefined): BounceSlots[] {
   if (pool === undefined) return []
   const out: BounceSlots[] = []
-  for (const s of segments) {
-    if (s.addr !== 'swiotlb') continue
-    const start = alignDown(s.dma, pool.slotSize)
-    const end = alignUp(s.dma + s.len, pool.slotSize)
-    if (out.some((b) => b.start === start)) continue
+  for (const a of tx.allocations.swiotlb) {
+    const start = pool.start + BigInt(a.slot) * pool.slotSize
+    // A slot taken again (a second map of the same memory) is one box, the copies of both drawn to it.
+    if (out.some((b) => b.start === start && b.slots === a.slots)) continue
     out.push({
-      id: `${tx}/bounce/${out.length}`,
+      id: `${tx.name}/bounce/${out.length}`,
       start,
-      len: end - start,
-      slot: Number((start - pool.start) / pool.slotSize),
-      slots: Number((end - start) / pool.slotSize),
+      len: BigInt(a.slots) * pool.slotSize,
+      slot: a.slot,
+      slots: a.slots,
     })
   }
   return out
+}
+
+/** The bounce address of physical address phys, if one of the transaction's slot runs holds a copy of it: the last to take it. */
+export function bouncedAt(tx: TransactionResult, phys: bigint, len: bigint, dma?: bigint): bigint | undefined {
+  let found: bigint | undefined
+  for (const a of tx.allocations.swiotlb) {
+    const orig = BigInt(a.orig)
+    if (phys < orig || phys + len > orig + BigInt(a.size)) continue
+    const at = BigInt(a.addr) + (phys - orig)
+    if (at === dma) return at
+    found = at
+  }
+  return found
 }

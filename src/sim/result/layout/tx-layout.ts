@@ -1,9 +1,10 @@
 /**
  * The layout of one transaction from a simulation result and the plan it
  * came from (which regions the transaction maps, who provides P2P memory):
- * its physical ranges, swiotlb slots, IOVA ranges and hardware segments, and
- * the links between them. It is a function of the result, so the result's
- * JSON stays what it is; the report only lays this out.
+ * its physical ranges, the swiotlb slots and IOVA ranges the simulator
+ * recorded where it allocated them (the result's `allocations`), its
+ * hardware segments, and the links between them. The report only lays this
+ * out.
  *
  * @example
  * import { simulate, txLayout } from 'dmaplan/sim'
@@ -15,11 +16,11 @@ import type { MapStep, Plan } from '../../../plan/ir.js'
 import { alignDown, alignUp } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { SimResult, TransactionResult } from '../schema.js'
-import { bounceSlots, swiotlbPool } from './bounce-slots.js'
+import { bouncedAt, bounceSlots, swiotlbPool } from './bounce-slots.js'
 import { deviceView } from './device-view.js'
 import { iovaRanges } from './iova-ranges.js'
 import { holes } from './span.js'
-import type { End, Link, LinkKind, PhysRange, Piece, Route, Segment, Span, TxLayout } from './types.js'
+import type { BounceSlots, End, Link, LinkKind, PhysRange, Piece, Route, Segment, Span, TxLayout } from './types.js'
 
 /** The regions a transaction maps, in the order the plan lists them. */
 export function txRegionNames(plan: Plan, tx: string): readonly string[] {
@@ -84,8 +85,9 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
     }
   })
 
-  const iova = viaIommu ? iovaRanges(tx, regions, pieces, granule) : []
-  const bounce = bounceSlots(tx.name, segments, pool)
+  const iova = viaIommu ? iovaRanges(tx, granule) : []
+  const bounce = bounceSlots(tx, pool)
+  const slotAt = (addr: bigint, len: bigint): BounceSlots | undefined => bounce.find((b) => addr >= b.start && addr + len <= b.start + b.len)
 
   const links: Link[] = []
   const link = (kind: LinkKind, from: End, to: End, p: Piece): void => {
@@ -104,10 +106,17 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
         continue
       }
       const at: End = { id: range.id, band: 'iova', addr: p.dma }
-      link('iommu', phys, at, p)
+      // Behind the IOMMU a bounced piece goes memory -> slot -> IOVA (iommu_dma_map_phys() maps the slot).
+      const b = bouncedAt(tx, p.phys, p.len)
+      const slots = b === undefined ? undefined : slotAt(b, p.len)
+      if (b !== undefined && slots !== undefined) {
+        const slot: End = { id: slots.id, band: 'bounce', addr: b }
+        link('bounce', phys, slot, p)
+        link('iommu', slot, at, p)
+      } else link('iommu', phys, at, p)
       link('dma', at, seg, p)
     } else if (p.route === 'bounce') {
-      const slots = bounce.find((b) => p.dma >= b.start && p.dma + p.len <= b.start + b.len)
+      const slots = slotAt(p.dma, p.len)
       if (slots === undefined) {
         link('direct', phys, seg, p)
         continue

@@ -53,8 +53,8 @@ export interface IovaRange {
   readonly len: bigint
   /** IOVA granules it spans. */
   readonly granules: bigint
-  /** The kernel call that allocated it, or 'segments' when only the DMA addresses of the list tell where it is. */
-  readonly source: string
+  /** The kernel call that allocated it (absent where no traced call was running). */
+  readonly call?: string
 }
 
 export interface Segment {
