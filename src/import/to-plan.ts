@@ -107,7 +107,6 @@ export class TraceImporter {
   #iovaProbes = 0
   /** When the flush queue's timer ran (s, as printed), the first of them: it runs on a tick. */
   readonly #ticks: string[] = []
-  #fqTimers = 0
 
   constructor(options: ImportOptions, sink: PlanSink = new MemorySink()) {
     this.#o = options

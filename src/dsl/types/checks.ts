@@ -1,5 +1,10 @@
 /**
- * The rules (src/plan/rules/r*-*.ts) at the type level. Each check is the parameter type of a
+ * The rules (src/plan/rules/r*-*.ts) at the type level. Each rule's file
+ * holds its own checks (R6, R7, R8, R11) or the table they read (the kind
+ * table and the strategy table, from the strategy descriptors and the kernel
+ * release table); this file puts them together, in the run-time walker's
+ * order, and keeps the facts they read (src/plan/rules/type-facts.ts) up to
+ * date as the plan is built. Each check is the parameter type of a
  * builder method: the argument's own type when the rule holds, the rule's
  * sentence (a string literal type) when it does not, so the compiler reports
  * "Type '"iova"' is not assignable to type '"R1: ..."'" at exactly the
@@ -20,22 +25,13 @@ import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
 import type * as m from '../../plan/rules/messages.js'
 import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
+import type * as r6 from '../../plan/rules/r6-iova-granule.js'
+import type * as r7 from '../../plan/rules/r7-direction-ownership.js'
+import type { Facts, State } from '../../plan/rules/type-facts.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
 import type { AnyRegion, Region, RegionSource } from '../region.js'
 import type { Ctx } from './context.js'
-
-/**
- * Static facts about the plan's transactions, one string each, so that every
- * question is a membership test:
- *   t:N     transaction N exists             s:N:S   N uses strategy S
- *   m:N:R   N maps region R                  u:N     N has been unmapped
- *   y:N     CPU and device views of N differ until a sync
- *   b:N     ... because N bounces (otherwise because the device is not coherent)
- *   ca:R:N  coherent transaction N allocates region R
- *   dm:R:N  transaction N (not coherent) maps region R
- */
-export type Facts = string
 
 // ---- memory kinds ------------------------------------------------------------------------
 
@@ -108,8 +104,6 @@ export type CheckAttrs<A extends readonly DmaAttr[], C extends Ctx> = A[number] 
 
 // ---- regions: R2-R6, R9 -------------------------------------------------------------------
 
-type LastIndex<R extends readonly unknown[]> = R extends readonly [unknown, ...infer T] ? `${T['length']}` : never
-
 /** The sentence for a cell of the kind table (built only when the cell is not 'ok'). */
 type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strategy, C extends Ctx> = {
   unreachable: m.writeP2pUnsupportedMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], WhyOf<Rg['source'], C>>
@@ -121,29 +115,12 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   ok: 'ok'
 }
 
-/** R6: only the first range may start off the granule, only the last may end off it. */
-type GranuleVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], N extends string, C extends Ctx> = Rg['alignment'] extends
-  | 'aligned'
-  | 'unknown'
-  ? 'ok'
-  : I extends '0'
-    ? Rg['alignment'] extends 'starts-off'
-      ? 'ok'
-      : I extends LastIndex<R>
-        ? 'ok'
-        : m.writeInteriorEndMessage<Rg['name'], C['granule'], N>
-    : Rg['alignment'] extends 'ends-off'
-      ? I extends LastIndex<R>
-        ? 'ok'
-        : m.writeInteriorEndMessage<Rg['name'], C['granule'], N>
-      : m.writeInteriorStartMessage<Rg['name'], C['granule'], N>
-
 /** R2 then R6, for strategies that keep one memory kind per transaction. */
 type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
   KindOf<R[0]['source'], C> extends infer First extends MemoryKind
     ? Kind extends First
       ? S extends 'iova'
-        ? GranuleVerdict<Rg, I, R, N, C>
+        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N>
         : 'ok'
       : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind>
     : 'ok'
@@ -188,30 +165,13 @@ type Place<K extends RegionSource, Dev extends string> = K extends `p2p:${infer 
 type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx, F extends Facts> =
   RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V
     ? V extends 'ok'
-      ? [OtherOwner<NameAt<R, I>, S, F>] extends [never]
+      ? [r11.OtherOwner<NameAt<R, I>, S, F>] extends [never]
         ? R[I & keyof R]
-        : CoherentMessage<NameAt<R, I>, OtherOwner<NameAt<R, I>, S, F>, N>[S extends 'coherent' ? 'alloc' : 'map']
+        : r11.CoherentMessage<NameAt<R, I>, r11.OtherOwner<NameAt<R, I>, S, F>, N>[S extends 'coherent' ? 'alloc' : 'map']
       : V
     : never
 
-// ---- a coherent transaction's region: R11 --------------------------------------------------
-
-/** The fact prefix of the transactions a region may not share with a transaction of strategy S. */
-type OtherKind<S extends Strategy> = S extends 'coherent' ? 'dm' : 'ca'
-/**
- * The transactions mapped before that break R11 with region Rg under strategy
- * S; none when the facts are unknown (a builder typed any or string, left to
- * the run-time check).
- */
-type Clashes<Rg extends string, S extends Strategy, F extends Facts> = string extends F ? never : Extract<F, `${OtherKind<S>}:${Rg}:${string}`>
-type OtherOwner<Rg extends string, S extends Strategy, F extends Facts> = OwnerOf<Clashes<Rg, S, F>, Rg>
-/** Distributes over the facts, so that no fact is no owner. */
-type OwnerOf<X, Rg extends string> = X extends `${string}:${Rg}:${infer T}` ? T : never
 type NameAt<R extends readonly AnyRegion[], I> = (R[I & keyof R] & AnyRegion)['name']
-interface CoherentMessage<Rg extends string, T extends string, N extends string> {
-  readonly map: r11.writeCoherentAllocatedMessage<Rg, T, N>
-  readonly alloc: r11.writeCoherentRemapMessage<Rg, T, N>
-}
 
 /**
  * Every region by position, each one that breaks a rule replaced by the
@@ -232,7 +192,7 @@ type RegionVerdicts<R extends readonly AnyRegion[], S extends Strategy, N extend
  * per-region verdicts are behind NoInfer, so inference never builds them.
  */
 export type CheckRegions<R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx, F extends Facts> = [
-  FastOk<R, S, C> | ([Clashes<R[number]['name'], S, F>] extends [never] ? true : false),
+  FastOk<R, S, C> | ([r11.Clashes<R[number]['name'], S, F>] extends [never] ? true : false),
 ] extends [true]
   ? R
   : NoInfer<RegionVerdicts<R, S, N, C, F>>
@@ -268,92 +228,17 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
   | `${St extends 'coherent' ? 'ca' : 'dm'}:${R[number]['name']}:${N}`
   | `${SyncKinds<St, R, C>}:${N}`
 
-// ---- steps: R7, R8 ------------------------------------------------------------------------
+// ---- steps: R7, R8 (their files hold the checks) -----------------------------------------
 
-/**
- * The plan's state after each step, as facts that come and go:
- *   l:N      N is mapped              k:N     N is kept mapped at the end on purpose
- *   lw:N     N is mapped and the device may write through it
- *   lr:N     N is mapped and the device may read through it
- *   d:N:R    the device wrote R through N and the CPU has not taken it back (sync for CPU)
- *   c:N:R    the CPU wrote R and has not handed it to the device through N (sync for device)
- * Unmapped transactions are recorded in the static facts (u:N), so that this
- * union stays as small as the set of live mappings.
- */
-export type State = string
+export type { Facts, State }
+export type { CheckNewTx, CheckLive, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
+export type { CheckDeviceWrite } from '../../plan/rules/r7-direction-ownership.js'
 
-/** Why N is not live: never mapped, or already unmapped; a name the compiler cannot see passes. */
-type NotLive<N extends string, F extends Facts> = string extends N
-  ? N
-  : `u:${N}` extends F
-    ? m.writeAlreadyUnmappedMessage<N>
-    : m.writeNotMappedMessage<N>
+/** The device reads Rg through N (R7, R8). */
+export type CheckDeviceRead<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckDeviceRead<N, Rg, F, S, C['dev']>
 
-/** A builder whose state is `any` (a helper generic over any builder): nothing is known, the run-time check decides. */
-type IsAny<T> = unknown extends T ? true : false
-
-/** A new transaction name (R8: one name per mapping). */
-export type CheckNewTx<N extends string, F extends Facts> = `t:${N}` extends F
-  ? NoInfer<IsAny<F> extends true ? N : m.writeDuplicateTxMessage<N>>
-  : N
-
-/** A transaction that is mapped now (R8). */
-export type CheckLive<N extends string, F extends Facts, S extends State> = `l:${N}` extends S ? N : NoInfer<NotLive<N, F>>
-
-/** The device writes through N: mapped, and not DMA_TO_DEVICE (R8, R7). */
-export type CheckDeviceWrite<N extends string, F extends Facts, S extends State> = `lw:${N}` extends S
-  ? N
-  : NoInfer<`l:${N}` extends S ? m.writeDeviceWriteDirMessage<N, 'to-device'> : NotLive<N, F>>
-
-type SyncWhy<N extends string, F extends Facts> = `b:${N}` extends F ? 'bounced' : 'non-coherent'
-
-/** The device reads through N: mapped, not DMA_FROM_DEVICE, and handed back after CPU writes (R8, R7). */
-export type CheckDeviceRead<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = `lr:${N}` extends S
-  ? `c:${N}:${Rg['name']}` extends S
-    ? NoInfer<IsAny<S> extends true ? N : m.writeSyncForDeviceMessage<Rg['name'], N, SyncWhy<N, F>, C['dev']>>
-    : N
-  : NoInfer<`l:${N}` extends S ? m.writeDeviceReadDirMessage<N, 'from-device'> : NotLive<N, F>>
-
-/** The region must be one the transaction maps (R8); no verdict while the transaction name itself is wrong. */
-export type CheckMember<Rg extends AnyRegion, N extends string, F extends Facts> = `m:${N}:${Rg['name']}` extends F
-  ? Rg
-  : NoInfer<`t:${N}` extends F ? m.writeNotInTxMessage<Rg['name'], N> : Rg>
-
-/** The CPU reads a region: every transaction through which the device wrote it must be synced for the CPU (R7). */
-export type CheckCpuRead<Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = [Extract<S, `d:${string}:${Rg['name']}`>] extends [never]
-  ? Rg
-  : NoInfer<
-      IsAny<S> extends true
-        ? Rg
-        : DirtyTx<S, Rg['name']> extends infer N extends string
-          ? m.writeSyncForCpuMessage<Rg['name'], N, SyncWhy<N, F>, C['dev']>
-          : never
-    >
-
-/** The transactions through which the device wrote region R and the CPU has not taken it back. */
-type DirtyTx<S extends State, R extends string> = S extends `d:${infer N}:${R}` ? N : never
-
-/** HMM faults and invalidations need an hmm transaction (R8). */
-export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${N}:hmm` extends F
-  ? `l:${N}` extends S
-    ? N
-    : NoInfer<NotLive<N, F>>
-  : NoInfer<
-      `l:${N}` extends S
-        ? m.writeNotHmmMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
-        : NotLive<N, F>
-    >
-
-/** dma_iova_unlink() needs a live iova transaction (R8). Unlinking twice, and using what was unlinked, are checked at run time. */
-export type CheckIova<N extends string, F extends Facts, S extends State> = `s:${N}:iova` extends F
-  ? `l:${N}` extends S
-    ? N
-    : NoInfer<NotLive<N, F>>
-  : NoInfer<
-      `l:${N}` extends S
-        ? m.writeNotIovaUnlinkMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
-        : NotLive<N, F>
-    >
+/** The CPU reads Rg (R7). */
+export type CheckCpuRead<Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckCpuRead<Rg, F, S, C['dev']>
 
 // ---- state updates --------------------------------------------------------------------------
 
@@ -389,11 +274,3 @@ export type Synced<S extends State, P extends 'd' | 'c', N extends string, Rg> =
 /** Unmapping N forgets everything about it; the static facts remember that it was unmapped. */
 export type Unmapped<S extends State, N extends string> = Exclude<S, `l:${N}` | `lw:${N}` | `lr:${N}` | `k:${N}` | `d:${N}:${string}` | `c:${N}:${string}`>
 
-/** Live transactions that are not kept: what makes the terminal uncallable (R8). */
-export type Unfinished<S extends State> = LiveNotKept<S, S>
-type LiveNotKept<X extends State, S extends State> = X extends `l:${infer N}` ? (`k:${N}` extends S ? never : N) : never
-
-/** The terminal when something is still mapped: not callable, and its type is the sentence (R8). */
-export interface DmaRuleError<M extends string> {
-  readonly dmaplanRuleBroken: M
-}

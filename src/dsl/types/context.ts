@@ -9,12 +9,14 @@
  * of strings ("sw0=p2p-bus") or interfaces with one argument per entry.
  */
 import type { Direction, DmaAttr, Granule, IommuMode, Strategy } from '../../plan/ir.js'
-import type { KernelAtLeast, KernelVersion, NewestKernel } from '../../plan/kernel.js'
-import type { KERNEL_FEATURES, KernelFeature } from '../../plan/kernel-changes.js'
-import type * as m from '../../plan/rules/messages.js'
+import type { KernelVersion, NewestKernel } from '../../plan/kernel.js'
+import type { KernelFeature } from '../../plan/kernel-changes.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { BlkDirections } from '../../plan/rules/r10-blk-one-way.js'
 import type { KindVerdicts } from '../../plan/rules/verdicts.js'
+import type * as r1 from '../../plan/rules/r1-iova-needs-iommu.js'
+import type * as r5 from '../../plan/rules/r5-encrypted-bounces.js'
+import type * as r9 from '../../plan/rules/r9-kernel-features.js'
 import type { DescriptorOf } from '../../strategies/index.js'
 import type { DeviceSpec, PlatformSpec } from '../spec.js'
 
@@ -97,26 +99,17 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     AttrWhy<F>
   >
   attrWhy: AttrTable<
-    AttrGate<F, 'DMA_ATTR_MMIO', 'attr-mmio'>,
-    AttrGate<F, 'DMA_ATTR_REQUIRE_COHERENT', 'attr-require-coherent'>,
-    AttrGate<F, 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', 'attr-require-coherent'>
+    r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
+    r9.AttrGate<'DMA_ATTR_REQUIRE_COHERENT', 'attr-require-coherent', F['kernel']>,
+    r9.AttrGate<'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', 'attr-require-coherent', F['kernel']>
   >
+  // Each cell is its rule's own type-level check (src/plan/rules/r1, r5, r9).
   strategies: StrategyTable<
-    F['mode'] extends 'translated'
-      ? AtLeast<F, Since<'dma-iova'>> extends true
-        ? 'ok'
-        : m.writeIovaNeedsKernelMessage<F['kernel']>
-      : m.writeIovaNeedsIommuMessage<Exclude<F['mode'], 'translated'>>,
+    r1.IovaVerdict<F['mode'], F['kernel']>,
     // p2p-bus maps through the scatterlist helpers, which every modelled release has.
     'ok',
-    AtLeast<F, Since<'hmm-dma'>> extends false
-      ? m.writeKernelFeatureMessage<'strategy hmm', Since<'hmm-dma'>, F['kernel']>
-      : D['coherent'] extends false
-        ? m.writeHmmRefusesMessage<N, 'non-coherent'>
-        : F['coco'] extends true
-          ? m.writeHmmRefusesMessage<N, 'coco'>
-          : 'ok',
-    AtLeast<F, Since<'blk-dma-iter'>> extends true ? 'ok' : m.writeKernelFeatureMessage<'strategy blk', Since<'blk-dma-iter'>, F['kernel']>
+    r9.FeatureGate<'strategy hmm', 'hmm-dma', F['kernel'], r5.HmmDeviceVerdict<N, D['coherent'], F['coco']>>,
+    r9.FeatureGate<'strategy blk', 'blk-dma-iter', F['kernel']>
   >
 }
 
@@ -280,12 +273,8 @@ type P2pTable<F extends PlatformFacts, D extends DeviceFacts> = Locations<F> ext
     : never
   : never
 
-/** The kernel has a feature; a kernel the compiler cannot see has them all (the run-time check decides). */
-type AtLeast<F extends PlatformFacts, V extends keyof KernelAtLeast> = [F['kernel']] extends [KernelAtLeast[V]]
-  ? true
-  : [KernelVersion] extends [F['kernel']]
-    ? true
-    : false
+/** The kernel is V or later (R9's test). */
+type AtLeast<F extends PlatformFacts, V extends KernelVersion> = r9.TargetsAtLeast<F['kernel'], V>
 
 type Strategies<F extends PlatformFacts, N extends string, D extends DeviceFacts> = Closed<PlatformSpec, {}, F, N, D>['strategies']
 
@@ -317,12 +306,7 @@ type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts
   D
 >
 
-/** The release that brought a feature R9 gates. */
-type Since<K extends KernelFeature> = (typeof KERNEL_FEATURES)[K]['since']
-
-/** The R9 sentence of an attribute whose kernel feature the target kernel lacks; never when it has it. */
-type AttrGate<F extends PlatformFacts, A extends DmaAttr, K extends KernelFeature> =
-  AtLeast<F, (typeof KERNEL_FEATURES)[K]['since']> extends true ? never : m.writeKernelFeatureMessage<A, (typeof KERNEL_FEATURES)[K]['since'], F['kernel']>
+type Since<K extends KernelFeature> = r9.Since<K>
 
 type AttrWhy<F extends PlatformFacts> = Closed<PlatformSpec, {}, F, string, DeviceFacts>['attrWhy']
 

@@ -1,13 +1,18 @@
 /**
  * R1: iova needs an IOMMU and 6.16. This file holds the rule's explanation (`dmaplan explain
- * R1`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R1`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time check (asked by validate.ts) and its type-level check (IovaVerdict,
+ * a cell of the builder's strategy table, src/dsl/types/context.ts): both
+ * levels speak the sentence byte for byte.
  */
 import type { MapStep, PlatformIR } from '../ir.js'
 import { kernelAtLeast } from '../kernel.js'
 import { KERNEL_FEATURES } from '../kernel-changes.js'
 import type { Finding } from './finding.js'
+import type { IommuMode } from '../ir.js'
+import type { KernelVersion } from '../kernel.js'
+import type { Since, TargetsAtLeast } from './r9-kernel-features.js'
 
 export const R1 = {
   id: 'R1',
@@ -41,3 +46,12 @@ export function checkIovaNeedsIommu(step: MapStep, platform: PlatformIR): Findin
   if (!kernelAtLeast(platform.kernel, KERNEL_FEATURES['dma-iova'].since)) return { rule: R1.id, text: writeIovaNeedsKernelMessage(platform.kernel) }
   return undefined
 }
+
+// ---- the type level: src/dsl/types/context.ts puts these in the builder's strategy table ----
+
+/** Strategy iova on an IOMMU in mode M, for kernel K: 'ok' or this rule's sentence. */
+export type IovaVerdict<M extends IommuMode, K extends KernelVersion> = M extends 'translated'
+  ? TargetsAtLeast<K, Since<'dma-iova'>> extends true
+    ? 'ok'
+    : writeIovaNeedsKernelMessage<K>
+  : writeIovaNeedsIommuMessage<Exclude<M, 'translated'>>

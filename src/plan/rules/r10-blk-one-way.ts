@@ -7,8 +7,9 @@
  * mapped DMA_BIDIRECTIONAL, so the generator has no code to write for one.
  *
  * This file holds the whole rule: its explanation, its sentence (a type and a
- * function of the same name, as in messages.ts, so the type-level check in
- * src/dsl/types speaks it byte for byte) and its run-time check.
+ * function of the same name), its run-time check, and its type-level check
+ * (BlkDirections, which the builder's strategy table reads): both levels speak
+ * the sentence byte for byte.
  */
 import type { MapStep } from '../ir.js'
 import type { Finding } from './finding.js'

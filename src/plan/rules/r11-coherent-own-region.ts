@@ -1,12 +1,16 @@
 /**
  * R11: coherent memory is mapped by its allocation alone. This file holds the rule's explanation (`dmaplan explain
- * R11`, docs/rules.md), its sentences (each a type and a function of the same
- * name, so the type-level check in src/dsl/types and the run-time check speak
- * it byte for byte) and its run-time check.
+ * R11`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time check (asked by validate.ts) and its type-level check (below,
+ * asked by src/dsl/types/checks.ts for each region): both levels speak the
+ * sentence byte for byte.
  */
 import type { Finding } from './finding.js'
 import type { MappedRegion } from './walk.js'
 import { descriptor } from '../../strategies/index.js'
+import type { Strategy } from '../ir.js'
+import type { Facts } from './type-facts.js'
 
 export const R11 = {
   id: 'R11',
@@ -48,4 +52,27 @@ export function checkCoherentOwnRegion(at: MappedRegion): Finding<'R11'> | undef
     return { rule: R11.id, text }
   }
   return undefined
+}
+
+// ---- the type level: src/dsl/types/checks.ts puts these in the builder's parameter types ----
+
+/** The fact prefix of the transactions a region may not share with a transaction of strategy S. */
+type OtherKind<S extends Strategy> = S extends 'coherent' ? 'dm' : 'ca'
+
+/**
+ * The transactions mapped before that break the rule with region Rg under
+ * strategy S; none when the facts are unknown (a builder typed any or
+ * string, left to the run-time check).
+ */
+export type Clashes<Rg extends string, S extends Strategy, F extends Facts> = string extends F ? never : Extract<F, `${OtherKind<S>}:${Rg}:${string}`>
+
+/** The transaction that owns Rg against S, if one does. */
+export type OtherOwner<Rg extends string, S extends Strategy, F extends Facts> = OwnerOf<Clashes<Rg, S, F>, Rg>
+/** Distributes over the facts, so that no fact is no owner. */
+type OwnerOf<X, Rg extends string> = X extends `${string}:${Rg}:${infer T}` ? T : never
+
+/** The sentence, by what transaction N does with Rg: map what T allocated, or allocate what T maps. */
+export interface CoherentMessage<Rg extends string, T extends string, N extends string> {
+  readonly map: writeCoherentAllocatedMessage<Rg, T, N>
+  readonly alloc: writeCoherentRemapMessage<Rg, T, N>
 }

@@ -1,8 +1,11 @@
 /**
  * R2: uniform transactions hold one memory kind. This file holds the rule's explanation (`dmaplan explain
- * R2`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R2`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name) and its
+ * run-time checks (asked by validate.ts). At the type level the rule is its
+ * cells of the kind table (verdicts.ts, from the strategy descriptors), which
+ * both levels read, and the one-kind test of src/dsl/types/checks.ts: both
+ * speak the sentence byte for byte.
  */
 import type { Finding } from './finding.js'
 import { UNIFORM } from './verdicts.js'

@@ -1,8 +1,11 @@
 /**
  * R4: unreachable P2P memory cannot be mapped. This file holds the rule's explanation (`dmaplan explain
- * R4`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R4`, docs/rules.md),
+ * its sentence (a type and a function of the same name) and its run-time
+ * check (asked by validate.ts). At the type level the rule is its cells of the
+ * kind table (verdicts.ts, from the strategy descriptors) with the P2P route
+ * (src/plan/topology.ts), which both levels read: both speak the sentence byte
+ * for byte.
  */
 import { resolveKind } from '../topology.js'
 import type { Finding } from './finding.js'

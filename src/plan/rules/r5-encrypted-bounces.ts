@@ -1,8 +1,10 @@
 /**
  * R5: encrypted memory only bounces. This file holds the rule's explanation (`dmaplan explain
- * R5`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R5`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time checks (asked by validate.ts) and its type-level checks (its cells
+ * of the kind table, verdicts.ts, and HmmDeviceVerdict below, a cell of the
+ * builder's strategy table): both levels speak the sentence byte for byte.
  */
 import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
 import type { Finding } from './finding.js'
@@ -45,3 +47,12 @@ export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: Platfo
 export function checkEncrypted(at: MappedRegion): Finding<'R5'> | undefined {
   return at.verdict === 'encrypted' ? { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) } : undefined
 }
+
+// ---- the type level: src/dsl/types/context.ts puts these in the builder's strategy table ----
+
+/** Strategy hmm for device D: 'ok', or the sentence when it is not coherent or sits in a confidential guest. */
+export type HmmDeviceVerdict<D extends string, Coherent extends boolean, Coco extends boolean> = Coherent extends false
+  ? writeHmmRefusesMessage<D, 'non-coherent'>
+  : Coco extends true
+    ? writeHmmRefusesMessage<D, 'coco'>
+    : 'ok'

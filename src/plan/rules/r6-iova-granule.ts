@@ -1,8 +1,10 @@
 /**
  * R6: no magic coalescing inside an IOVA range. This file holds the rule's explanation (`dmaplan explain
- * R6`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R6`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time check (asked by validate.ts) and its type-level check
+ * (GranuleVerdict, below, which src/dsl/types/checks.ts asks for each range):
+ * both levels speak the sentence byte for byte.
  */
 import { granuleAlignment } from '../topology.js'
 import type { Finding } from './finding.js'
@@ -44,3 +46,35 @@ export function checkInteriorGranule(at: MappedRegion): Finding<'R6'> | undefine
   if (at.index < at.regions.length - 1 && !tail) return { rule: R6.id, text: writeInteriorEndMessage(at.region.name, granule, at.step.tx) }
   return undefined
 }
+
+/** A range as the type-level check sees it: its alignment is 'aligned', 'starts-off', 'ends-off', 'starts-off ends-off' or 'unknown'. */
+interface AlignedRegion {
+  readonly name: string
+  readonly alignment: string
+}
+
+// ---- the type level: src/dsl/types/checks.ts puts these in the builder's parameter types ----
+
+/** The index of a tuple's last element, as the builder's tuple keys spell it ('0', '1', ...). */
+type LastIndex<R extends readonly unknown[]> = R extends readonly [unknown, ...infer T] ? `${T['length']}` : never
+
+/**
+ * Range Rg, at index I of the ranges R of an IOVA transaction N, by its name
+ * and its alignment to granule G: 'ok', or the sentence. The last index is
+ * taken only for a range off the granule.
+ */
+export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unknown[], G extends number, N extends string> = Rg['alignment'] extends
+  | 'aligned'
+  | 'unknown'
+  ? 'ok'
+  : I extends '0'
+    ? Rg['alignment'] extends 'starts-off'
+      ? 'ok'
+      : I extends LastIndex<R>
+        ? 'ok'
+        : writeInteriorEndMessage<Rg['name'], G, N>
+    : Rg['alignment'] extends 'ends-off'
+      ? I extends LastIndex<R>
+        ? 'ok'
+        : writeInteriorEndMessage<Rg['name'], G, N>
+      : writeInteriorStartMessage<Rg['name'], G, N>

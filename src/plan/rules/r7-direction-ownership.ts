@@ -1,8 +1,10 @@
 /**
  * R7: direction and ownership. This file holds the rule's explanation (`dmaplan explain
- * R7`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R7`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time checks (asked by validate.ts) and its type-level checks (below,
+ * the parameter types of the builder's steps): both levels speak the sentence
+ * byte for byte.
  */
 import type { DeviceIR, Direction, MapStep } from '../ir.js'
 import type { Finding } from './finding.js'
@@ -10,6 +12,8 @@ import type { TxState } from './walk.js'
 import type { DirWords, SyncReason, SyncWords } from './words.js'
 import { DIR_WORDS, syncWords } from './words.js'
 import { descriptor } from '../../strategies/index.js'
+import type { NotLive } from './r8-lifecycle.js'
+import type { Facts, IsAny, NamedRegion, State } from './type-facts.js'
 
 export const R7 = {
   id: 'R7',
@@ -77,3 +81,34 @@ export function checkDeviceAccess(tx: TxState, op: 'device-read' | 'device-write
 export function checkCpuRead(tx: TxState, region: string, client: DeviceIR): Finding<'R7'> | undefined {
   return tx.sync && tx.deviceDirty.has(region) ? { rule: R7.id, text: writeSyncForCpuMessage(region, tx.map.tx, tx.sync, client.name) } : undefined
 }
+
+// ---- the type level: src/dsl/types/checks.ts puts these in the builder's parameter types ----
+
+/** Why CPU and device views of N differ until a sync. */
+type SyncWhy<N extends string, F extends Facts> = `b:${N}` extends F ? 'bounced' : 'non-coherent'
+
+/** The device writes through N: mapped (R8), and not DMA_TO_DEVICE. */
+export type CheckDeviceWrite<N extends string, F extends Facts, S extends State> = `lw:${N}` extends S
+  ? N
+  : NoInfer<`l:${N}` extends S ? writeDeviceWriteDirMessage<N, 'to-device'> : NotLive<N, F>>
+
+/** The device Dev reads through N: mapped (R8), not DMA_FROM_DEVICE, and handed back after CPU writes. */
+export type CheckDeviceRead<N extends string, Rg extends NamedRegion, F extends Facts, S extends State, Dev extends string> = `lr:${N}` extends S
+  ? `c:${N}:${Rg['name']}` extends S
+    ? NoInfer<IsAny<S> extends true ? N : writeSyncForDeviceMessage<Rg['name'], N, SyncWhy<N, F>, Dev>>
+    : N
+  : NoInfer<`l:${N}` extends S ? writeDeviceReadDirMessage<N, 'from-device'> : NotLive<N, F>>
+
+/** The CPU reads a region: every transaction through which the device Dev wrote it must be synced for the CPU. */
+export type CheckCpuRead<Rg extends NamedRegion, F extends Facts, S extends State, Dev extends string> = [Extract<S, `d:${string}:${Rg['name']}`>] extends [never]
+  ? Rg
+  : NoInfer<
+      IsAny<S> extends true
+        ? Rg
+        : DirtyTx<S, Rg['name']> extends infer N extends string
+          ? writeSyncForCpuMessage<Rg['name'], N, SyncWhy<N, F>, Dev>
+          : never
+    >
+
+/** The transactions through which the device wrote region R and the CPU has not taken it back. */
+type DirtyTx<S extends State, R extends string> = S extends `d:${infer N}:${R}` ? N : never

@@ -1,12 +1,15 @@
 /**
  * R8: lifecycle. This file holds the rule's explanation (`dmaplan explain
- * R8`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R8`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time checks (asked by validate.ts) and its type-level checks (below,
+ * the parameter types of the builder's steps and its terminal): both levels
+ * speak the sentence byte for byte.
  */
 import type { Finding } from './finding.js'
 import type { TxState } from './walk.js'
 import { descriptor } from '../../strategies/index.js'
+import type { Facts, IsAny, NamedRegion, State } from './type-facts.js'
 
 export const R8 = {
   id: 'R8',
@@ -105,4 +108,57 @@ export function checkUnlink(tx: TxState, region: string): R8Finding | undefined 
  */
 export function checkUnmappedAtEnd(tx: TxState): R8Finding | undefined {
   return tx.live && !tx.kept && tx.map.observed === undefined ? found(writeStillMappedMessage(tx.map.tx)) : undefined
+}
+
+// ---- the type level: src/dsl/types/checks.ts puts these in the builder's parameter types ----
+
+/** Why N is not live: never mapped, or already unmapped; a name the compiler cannot see passes. */
+export type NotLive<N extends string, F extends Facts> = string extends N
+  ? N
+  : `u:${N}` extends F
+    ? writeAlreadyUnmappedMessage<N>
+    : writeNotMappedMessage<N>
+
+/** A new transaction name (one name per mapping). */
+export type CheckNewTx<N extends string, F extends Facts> = `t:${N}` extends F
+  ? NoInfer<IsAny<F> extends true ? N : writeDuplicateTxMessage<N>>
+  : N
+
+/** A transaction that is mapped now. */
+export type CheckLive<N extends string, F extends Facts, S extends State> = `l:${N}` extends S ? N : NoInfer<NotLive<N, F>>
+
+/** The region must be one the transaction maps; no verdict while the transaction name itself is wrong. */
+export type CheckMember<Rg extends NamedRegion, N extends string, F extends Facts> = `m:${N}:${Rg['name']}` extends F
+  ? Rg
+  : NoInfer<`t:${N}` extends F ? writeNotInTxMessage<Rg['name'], N> : Rg>
+
+/** HMM faults and invalidations need an hmm transaction. */
+export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${N}:hmm` extends F
+  ? `l:${N}` extends S
+    ? N
+    : NoInfer<NotLive<N, F>>
+  : NoInfer<
+      `l:${N}` extends S
+        ? writeNotHmmMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
+        : NotLive<N, F>
+    >
+
+/** dma_iova_unlink() needs a live iova transaction. Unlinking twice, and using what was unlinked, are checked at run time. */
+export type CheckIova<N extends string, F extends Facts, S extends State> = `s:${N}:iova` extends F
+  ? `l:${N}` extends S
+    ? N
+    : NoInfer<NotLive<N, F>>
+  : NoInfer<
+      `l:${N}` extends S
+        ? writeNotIovaUnlinkMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
+        : NotLive<N, F>
+    >
+
+/** Live transactions that are not kept: what makes the terminal uncallable. */
+export type Unfinished<S extends State> = LiveNotKept<S, S>
+type LiveNotKept<X extends State, S extends State> = X extends `l:${infer N}` ? (`k:${N}` extends S ? never : N) : never
+
+/** The terminal when something is still mapped: not callable, and its type is the sentence. */
+export interface DmaRuleError<M extends string> {
+  readonly dmaplanRuleBroken: M
 }

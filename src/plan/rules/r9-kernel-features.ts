@@ -1,8 +1,10 @@
 /**
  * R9: the kernel version gates features. This file holds the rule's explanation (`dmaplan explain
- * R9`, docs/rules.md) and its sentences: each writer is a type and a function
- * of the same name, so the type-level check (src/dsl/types) and the run-time
- * check below (asked by validate.ts) speak it byte for byte.
+ * R9`, docs/rules.md),
+ * its sentences (each writer a type and a function of the same name), its
+ * run-time checks (asked by validate.ts) and its type-level checks (the
+ * feature gates below, read by the builder's strategy and attribute tables,
+ * src/dsl/types/context.ts): both levels speak the sentence byte for byte.
  */
 import type { MapStep, PlatformIR } from '../ir.js'
 import { kernelAtLeast } from '../kernel.js'
@@ -11,6 +13,7 @@ import { KERNEL_FEATURES } from '../kernel-changes.js'
 import type { KernelFeature } from '../kernel-changes.js'
 import type { Finding } from './finding.js'
 import type { MappedRegion } from './walk.js'
+import type { KernelAtLeast } from '../kernel.js'
 
 export const R9 = {
   id: 'R9',
@@ -60,3 +63,22 @@ export function checkStrategyFeature(step: MapStep, feature: KernelFeature | und
   if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return undefined
   return { rule: R9.id, text: writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, platform.kernel) }
 }
+
+// ---- the type level: src/dsl/types/context.ts puts these in the builder's strategy table ----
+
+/** The release that brought a feature this rule gates. */
+export type Since<F extends KernelFeature> = (typeof KERNEL_FEATURES)[F]['since']
+
+/** The target kernel K is V or later; a kernel the compiler cannot see is (the run-time check decides). */
+export type TargetsAtLeast<K extends KernelVersion, V extends KernelVersion> = [K] extends [KernelAtLeast[V]]
+  ? true
+  : [KernelVersion] extends [K]
+    ? true
+    : false
+
+/** Then when kernel K has feature F, else the sentence about What (a strategy or an attribute). */
+export type FeatureGate<What extends string, F extends KernelFeature, K extends KernelVersion, Then = 'ok'> =
+  TargetsAtLeast<K, Since<F>> extends true ? Then : writeKernelFeatureMessage<What, Since<F>, K>
+
+/** The sentence of an attribute A whose feature F kernel K lacks; never when it has it. */
+export type AttrGate<A extends string, F extends KernelFeature, K extends KernelVersion> = FeatureGate<A, F, K, never>

@@ -15,8 +15,6 @@
  * the transaction first, so that it reads well in the first 160 characters of
  * a diagnostic.
  */
-import type { Direction } from '../ir.js'
-import type { KernelVersion } from '../kernel.js'
 
 /** What a region is for one device (resolved from the platform's topology). */
 export type { MemoryKind } from '../memory-kind.js'

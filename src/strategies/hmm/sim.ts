@@ -25,7 +25,7 @@ import { newP2pState } from '../../sim/dma/p2pdma.js'
 import type { DevicePiece, HwSegment, MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
 export function mapHmm(ctx: TxContext): MapOutcome {
-  const { api, m, regions } = ctx
+  const { m, regions } = ctx
   const hmm = m.hmm
   const nr = regions.reduce((n, r) => n + r.pages, 0)
   const { err, map } = hmm.hmm_dma_map_alloc(nr, 4096)
@@ -54,7 +54,7 @@ export function mapHmm(ctx: TxContext): MapOutcome {
 }
 
 function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable, base: readonly number[]): import('../../sim/strategies/strategy.js').TxMapping {
-  const { api, m, regions } = ctx
+  const { api, regions } = ctx
   const p2p = newP2pState()
   return {
     path: map.state.size !== 0n ? 'hmm (iova)' : 'hmm (per page)',
