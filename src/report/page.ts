@@ -15,6 +15,7 @@ import type { TxModel } from './model.js'
 import type { ReportOptions } from './options.js'
 import { txPicture } from './picture/picture.js'
 import { STYLE } from './style.js'
+import { descriptor } from '../strategies/index.js'
 
 /** Table rows past this are summarised (a million-page HMM mirror folds into runs, but a list can still be long). */
 const MAX_ROWS = 256
@@ -192,6 +193,7 @@ function txSection(r: SimResult, m: TxModel): string {
   const notes = m.notes.map((n) => `<p class="note${t.status === 'failed' && n.startsWith('The mapping failed') ? ' failed' : ''}">${esc(n)}</p>`).join('')
   return `<section class="tx" id="${anchor(t.name)}" data-kind="transaction" data-tx="${esc(t.name)}" data-status="${esc(t.status)}" data-strategy="${esc(t.strategy)}">
 <h2>transaction <code>${esc(t.name)}</code> ${badge('plain', t.strategy)} ${badge(t.status, t.status)}</h2>
+<p class="sub" data-kind="strategy-legend">strategy ${esc(descriptor(t.strategy).summary)}</p>
 <div class="sub"><code>${esc(kernelDir(t.dir))}</code>${t.attrs.length ? ` <code>${esc(t.attrs.join(' | '))}</code>` : ''}; path: ${esc(t.path)}${t.error ? `; <strong>${esc(t.error)}</strong>` : ''}</div>
 <div class="picture">${txPicture(r, m)}</div>
 ${notes}${refs}

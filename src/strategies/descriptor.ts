@@ -16,7 +16,7 @@ export type KindVerdict = 'ok' | 'unreachable' | 'bus' | 'bus-only' | 'encrypted
 
 export interface StrategyDescriptor {
   readonly name: string
-  /** One line on how it maps a transaction, above the transaction's C struct. */
+  /** One line on how it maps a transaction: above the transaction's C struct, and the strategy's legend in the report. */
   readonly summary: string
   /** The kernel functions its generated C calls, the first with its file (docs/strategies.md). */
   readonly kernel: readonly string[]

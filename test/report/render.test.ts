@@ -10,6 +10,7 @@ import { txRegionNames } from '../../src/report/model.js'
 import { renderHtml } from '../../src/report/index.js'
 import { brokenAxis } from '../../src/report/axis.js'
 import type { SimResult } from '../../src/sim/index.js'
+import { descriptor } from '../../src/strategies/index.js'
 import { allCases, loadExample, randomCases, renderCase } from './cases.js'
 import type { ReportCase } from './cases.js'
 import { attr, big, drawn, ofKind, unescape } from './markup.js'
@@ -38,6 +39,14 @@ const each = (fn: (c: ReportCase) => void) => () => {
 const hex = (v: bigint): string => `0x${v.toString(16)}`
 
 describe('renderHtml: the drawing is the result', () => {
+  it(
+    'names each transaction\'s strategy with its descriptor\'s summary, as its legend',
+    each((c) => {
+      const legends = [...c.html.matchAll(/data-kind="strategy-legend">strategy ([^<]*)</g)].map((m) => unescape(m[1] ?? ''))
+      expect(legends).toEqual(c.result.transactions.map((t) => descriptor(t.strategy).summary))
+    }),
+  )
+
   it(
     'draws one segment per entry of each transaction\'s hardware list, with its DMA address and length',
     each((c) => {
