@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config'
  * - unit: everything else, in the worker only; `npm run test:unit`. No unit
  *   test mocks modules or changes globals, so its files share threads and
  *   module caches (isolate: false): the sources are loaded once per worker,
- *   not once per file.
+ *   not once per file. `npm run test:unit` asks for two workers: on a
+ *   two-core machine vitest's default is one.
  */
 const CLI = [
   'test/cli/**/*.test.ts',

@@ -18,12 +18,16 @@ export interface Outcome {
   readonly runTime: { readonly rule: string; readonly text: string } | null
 }
 
-/** Each code is an expression that builds a plan (a block returning one is fine). */
-export async function compileAndRun(name: string, codes: readonly string[]): Promise<Outcome[]> {
+/**
+ * Each code is an expression that builds a plan (a block returning one is
+ * fine). The prelude, declarations every case may use (a platform's spec,
+ * so the compiler types it once), follows the cases in the module.
+ */
+export async function compileAndRun(name: string, codes: readonly string[], prelude = ''): Promise<Outcome[]> {
   const dir = mkdtempSync(join(ROOT, `test/types/.agreement-${name}-`))
   try {
     const file = join(dir, 'cases.ts')
-    writeFileSync(file, `import { platform } from 'dmaplan'\n${codes.map((c, i) => `export const c${i} = () => ${c}`).join('\n')}\n`)
+    writeFileSync(file, `import { platform } from 'dmaplan'\n${codes.map((c, i) => `export const c${i} = () => ${c}`).join('\n')}\n${prelude}\n`)
     const typeLevel: (string | null)[] = codes.map(() => null)
     const project = new Project({
       compilerOptions: { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ['node'] },
