@@ -132,27 +132,27 @@ export type CheckMember<Rg extends NamedRegion, N extends string, F extends Fact
   ? Rg
   : NoInfer<`t:${N}` extends F ? writeNotInTxMessage<Rg['name'], N> : Rg>
 
-/** HMM faults and invalidations need an hmm transaction. */
-export type CheckHmm<N extends string, F extends Facts, S extends State> = `s:${N}:hmm` extends F
+/** The strategy transaction N was mapped with, as the facts say. */
+type StrategyOf<N extends string, F extends Facts> = Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string
+
+/** The sentence for a step that needs a strategy N was not mapped with. */
+interface WrongStrategy<N extends string, Other extends string> {
+  readonly hmm: writeNotHmmMessage<N, Other>
+  readonly iova: writeNotIovaUnlinkMessage<N, Other>
+}
+
+/** A step only a live transaction of strategy St takes. */
+type CheckStrategyStep<N extends string, F extends Facts, S extends State, St extends keyof WrongStrategy<N, string>> = `s:${N}:${St}` extends F
   ? `l:${N}` extends S
     ? N
     : NoInfer<NotLive<N, F>>
-  : NoInfer<
-      `l:${N}` extends S
-        ? writeNotHmmMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
-        : NotLive<N, F>
-    >
+  : NoInfer<`l:${N}` extends S ? WrongStrategy<N, StrategyOf<N, F>>[St] : NotLive<N, F>>
+
+/** HMM faults and invalidations need an hmm transaction. */
+export type CheckHmm<N extends string, F extends Facts, S extends State> = CheckStrategyStep<N, F, S, 'hmm'>
 
 /** dma_iova_unlink() needs a live iova transaction. Unlinking twice, and using what was unlinked, are checked at run time. */
-export type CheckIova<N extends string, F extends Facts, S extends State> = `s:${N}:iova` extends F
-  ? `l:${N}` extends S
-    ? N
-    : NoInfer<NotLive<N, F>>
-  : NoInfer<
-      `l:${N}` extends S
-        ? writeNotIovaUnlinkMessage<N, Extract<F, `s:${N}:${string}`> extends `s:${N}:${infer St}` ? St : string>
-        : NotLive<N, F>
-    >
+export type CheckIova<N extends string, F extends Facts, S extends State> = CheckStrategyStep<N, F, S, 'iova'>
 
 /** Live transactions that are not kept: what makes the terminal uncallable. */
 export type Unfinished<S extends State> = LiveNotKept<S, S>
