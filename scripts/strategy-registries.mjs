@@ -1,11 +1,12 @@
-// Writes the simulator's and the generator's strategy registries from the
-// folders under src/strategies/: a strategy's folder is its registration in
-// those layers. The one list written by hand is DESCRIPTORS in
-// src/strategies/index.ts, which fixes the order every list shows.
+// Writes the strategy registries from the folders under src/strategies/: the
+// descriptors (src/strategies/folders.ts), the simulator's paths and the
+// generator's strategies. A strategy's folder is its registration; the one
+// line written by hand is its place in ORDER (src/strategies/index.ts), the
+// order every list shows.
 //
 //   node scripts/strategy-registries.mjs          write the registries
 //   node scripts/strategy-registries.mjs --check  exit 1 if one is out of date
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -55,7 +56,20 @@ ${names.map((n) => `  ${key(n)}: ${camel(n)},`).join('\n')}
 
 export type { StrategyDef, StrategyContext, SliceSpec } from './strategy.js'
 `
+  const folders = `/**
+ * The descriptor of every strategy, by name; each is its folder's index.ts
+ * (src/strategies/<name>/index.ts). Generated from those folders by
+ * scripts/strategy-registries.mjs (run by \`npm run schema\`); do not edit.
+ */
+import type { StrategyDescriptor } from './descriptor.js'
+${names.map((n) => `import { ${camel(n)} } from './${n}/index.js'`).join('\n')}
+
+export const FOLDERS = {
+${names.map((n) => `  ${key(n)}: ${camel(n)},`).join('\n')}
+} as const satisfies Readonly<Record<string, StrategyDescriptor>>
+`
   return new Map([
+    ['src/strategies/folders.ts', folders],
     ['src/sim/strategies/index.ts', sim],
     ['src/codegen/strategies/index.ts', gen],
   ])
@@ -78,7 +92,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let stale = 0
   for (const [file, text] of registries()) {
     const path = join(ROOT, file)
-    if (readFileSync(path, 'utf8') === text) continue
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue
     if (check) {
       console.error(`${file} is out of date: run npm run schema`)
       stale++

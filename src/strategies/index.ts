@@ -1,23 +1,28 @@
 /**
  * Every strategy, in the order the plan's schema, the command line and the
  * tables list them. Adding a strategy is adding its folder (index.ts, sim.ts,
- * gen.ts, part.ts: docs/strategies.md) and its entry here. The layers that
- * run a strategy (src/sim, src/codegen) find it by its folder: their
- * registries are written from the folders by `npm run schema`, and typed
- * `satisfies Record<StrategyName, …>`, so a folder not yet written into them
- * is a type error naming it.
+ * gen.ts, part.ts: docs/strategies.md), running `npm run schema`, which
+ * writes the registries from the folders (folders.ts here, and the
+ * simulator's and the generator's), and giving it its place in ORDER: the
+ * one line written by hand. A folder without a place in ORDER is a type
+ * error naming it.
  */
-import { auto } from './auto/index.js'
-import { blk } from './blk/index.js'
-import { coherent } from './coherent/index.js'
+import { FOLDERS } from './folders.js'
 import type { StrategyDescriptor } from './descriptor.js'
-import { hmm } from './hmm/index.js'
-import { iova } from './iova/index.js'
-import { p2pBus } from './p2p-bus/index.js'
-import { page } from './page/index.js'
-import { sg } from './sg/index.js'
 
-export const DESCRIPTORS = [iova, page, sg, p2pBus, hmm, blk, coherent, auto] as const satisfies readonly StrategyDescriptor[]
+type Folder = keyof typeof FOLDERS
+
+/** Where each strategy appears in every list. */
+const ORDER = ['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'blk', 'coherent', 'auto'] as const satisfies readonly Folder[]
+
+type Unplaced = Exclude<Folder, (typeof ORDER)[number]>
+/** Compiles only when every folder has its place in ORDER. */
+export const EVERY_FOLDER_PLACED: [Unplaced] extends [never] ? true : `the strategy ${Unplaced} has no place in ORDER` = true
+
+/** The descriptors of a list of names, as a tuple in the list's order. */
+type InOrder<T extends readonly Folder[]> = { readonly [I in keyof T]: (typeof FOLDERS)[T[I] & Folder] }
+
+export const DESCRIPTORS = ORDER.map((n) => FOLDERS[n]) as unknown as InOrder<typeof ORDER>
 
 type Descriptors = (typeof DESCRIPTORS)[number]
 export type StrategyName = Descriptors['name']

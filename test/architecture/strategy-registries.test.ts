@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { FOLDERS } from '../../src/strategies/folders.js'
 import { STRATEGY_NAMES } from '../../src/strategies/index.js'
 import { ROOT } from '../support/fixtures.js'
 
@@ -18,6 +19,9 @@ const generator = (await import(join(ROOT, 'scripts/strategy-registries.mjs'))) 
 describe('strategy registries', () => {
   it('hold every folder under src/strategies/, and DESCRIPTORS lists the same strategies', () => {
     expect(generator.strategyFolders()).toEqual([...STRATEGY_NAMES].sort())
+  })
+  it('name each descriptor after its folder', () => {
+    expect(Object.entries(FOLDERS).filter(([folder, d]) => folder !== d.name)).toEqual([])
   })
   it.each([...generator.registries()])('%s is the folders as they are (npm run schema writes it)', (file, text) => {
     expect(readFileSync(join(ROOT, file), 'utf8')).toBe(text)
