@@ -182,6 +182,12 @@ export interface PartDef {
     call(site: CallSite, index: string): CallSpec
     pseudo(site: PseudoSite, index: number): string[]
   }
+  /**
+   * The part maps a block request (blk_rq_dma_map_iter_start()): the module
+   * then keeps a request queue to build requests from, sized by the plan's
+   * largest request.
+   */
+  readonly request?: true
   /** HMM: map or unmap one page of the mirror. */
   readonly pages?: {
     readonly faultSection: string

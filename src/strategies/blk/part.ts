@@ -11,6 +11,7 @@ import { blk as descriptor } from './index.js'
 
 export const blk: PartDef = {
   id: 'blk',
+  request: true,
   file: descriptor.template,
   field: 'blk',
   ctype: 'struct dmaplan_blk',

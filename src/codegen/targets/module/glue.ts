@@ -51,7 +51,7 @@ export class Glue {
   }
 
   get usesBlk(): boolean {
-    return this.m.txs.some((t) => t.slices.some((s) => s.part.id === 'blk'))
+    return this.m.txs.some((t) => t.slices.some((s) => s.part.request === true))
   }
 
   /** Transactions whose DMA view goes page by page (HMM mirrors). */

@@ -154,7 +154,7 @@ function blkRequests(m: CodegenModel): { sectors: number; segments: number } {
   let segments = 0
   for (const t of m.txs)
     for (const s of t.slices) {
-      if (s.part.id !== 'blk') continue
+      if (s.part.request !== true) continue
       const bytes = t.bufs.slice(s.first, s.first + s.count).reduce((n, b) => n + b.bytes, 0n)
       sectors = Math.max(sectors, Number((bytes + SECTOR_SIZE_N - 1n) / SECTOR_SIZE_N))
       segments = Math.max(segments, s.segs)
