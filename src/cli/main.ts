@@ -17,7 +17,7 @@ import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 import { RULE_RANGE } from '../plan/rules/registry.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import { STRATEGY_NAMES } from '../strategies/index.js'
+import { DESCRIPTORS } from '../strategies/index.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -32,6 +32,22 @@ interface Verb {
 const COMMON: Options = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+}
+
+/** Each strategy with its descriptor's summary, one line each. */
+function strategyHelp(): string {
+  const width = Math.max(...DESCRIPTORS.map((d) => d.name.length))
+  const indent = ' '.repeat(width + 4)
+  return DESCRIPTORS.map((d) => {
+    // Wrapped at 100 columns, continuation lines under the text.
+    const lines: string[] = []
+    for (const word of d.summary.slice(d.name.length + 2).split(' ')) {
+      const last = lines.length - 1
+      if (last >= 0 && indent.length + (lines[last] as string).length + 1 + word.length <= 100) lines[last] += ` ${word}`
+      else lines.push(word)
+    }
+    return lines.map((l, i) => (i === 0 ? `  ${d.name.padEnd(width)}  ${l}` : `${indent}${l}`)).join('\n')
+  }).join('\n')
 }
 
 const VERBS: Record<string, Verb> = {
@@ -87,7 +103,7 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
   sim-ts   the plan as a TypeScript module that dmaplan simulate runs unchanged
 
 --strategy maps every transaction with S, one of (docs/strategies.md):
-  ${STRATEGY_NAMES.join(', ')}
+${strategyHelp()}
 --kernel targets another release, ${KERNEL_VERSIONS[0]} to ${KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1]}. The rules must still hold.
 DIR must be empty unless --force; files are written atomically. A plan that
 breaks a rule produces no code, only its sentences (exit 1).`,
