@@ -106,7 +106,7 @@ export class DeviceTraffic {
 
   /** A call of the two-step IOVA API the driver made (the importer's kprobes: iova-probes.ts). */
   iova(c: IovaCall, line: number, hit: ProbeHit, entry?: object): void {
-    const ms = this.#pass(hit.time)
+    const ms = this.#pass(Number(hit.time))
     this.#nesting(hit.cpu, hit.irq, ms)
     if (c.fn === 'iova_alloc') this.evidence.allocated()
     this.#iova.push(c, line, entry)
@@ -114,7 +114,7 @@ export class DeviceTraffic {
 
   /** A dma_iova_try_alloc() of the driver began: its IOVA is taken here, whatever comes before it returns. */
   iovaBegin(entry: ProbeHit): void {
-    const ms = this.#pass(entry.time)
+    const ms = this.#pass(Number(entry.time))
     this.#iova.begin(entry, this.#nesting(entry.cpu, entry.irq, ms))
   }
 
@@ -153,15 +153,15 @@ export class DeviceTraffic {
    * the IOVA caches' depot work run on it (the model's clock has 1 ms
    * steps, so time is said once a millisecond of it has gathered).
    */
-  #pass(time: string): number {
-    const t = this.#gather(time)
+  #pass(seconds: number): number {
+    const t = this.#gather(seconds)
     if (this.#unsaid >= 1) this.#wait('')
     return t
   }
 
-  /** The trace's time up to `time` (s, as printed), in ms, added to what no wait step has said yet. */
-  #gather(time: string): number {
-    const t = Number(time) * 1000
+  /** The trace's time up to `seconds`, in ms, added to what no wait step has said yet. */
+  #gather(seconds: number): number {
+    const t = seconds * 1000
     this.first ??= t
     if (this.#last !== undefined && t > this.#last) this.#unsaid += t - this.#last
     this.#last = this.#last === undefined ? t : Math.max(t, this.#last)
@@ -178,7 +178,7 @@ export class DeviceTraffic {
   fqTimer(time: string): void {
     this.evidence.fqTimer()
     if (this.first === undefined) return
-    this.#gather(time)
+    this.#gather(Number(time))
     this.#wait(',"fqTimer":true')
   }
 
@@ -269,8 +269,9 @@ export class DeviceTraffic {
     this.#step(`{"op":"unmap","tx":"${live.tx}","at":${this.at(e.line)}}`)
   }
 
-  push(e: DmaTraceEvent): void {
-    const ms = this.#pass(e.time)
+  /** An event of the dma trace, at `seconds` (its time as printed, which the importer has read once). */
+  push(e: DmaTraceEvent, seconds: number): void {
+    const ms = this.#pass(seconds)
     // A map whose event follows, on its CPU, one of a deeper interrupt: that interrupt came while the map ran (ObservedMap.interrupted).
     this.#interrupted = this.#nesting(e.cpu, e.irq, ms)
     switch (e.class) {

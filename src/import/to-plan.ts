@@ -134,7 +134,7 @@ export class TraceImporter {
     if (time < this.#lastTime) throw new TraceSyntaxError(line, `this event at ${e.time} s comes after one at ${this.#lastTime} s, and a trace is in time order (two traces joined, or lines lost or moved)`)
     this.#lastTime = time
     if (this.#o.device !== undefined && e.device !== this.#o.device) return
-    this.#trafficOf(e.device).push(e)
+    this.#trafficOf(e.device).push(e, time)
   }
 
   /** A line of the importer's IOVA API kprobes: each call the driver made, once it returned, to its device's traffic. */
