@@ -7,7 +7,7 @@ const passthrough = platform({ kernel: '7.0', iommu: { mode: 'passthrough' } })
 const ptNic = passthrough.device('nic0', { dmaMask: 64 })
 const ptBuf = passthrough.ram('buf', { pages: 4 })
 
-const noIommu = platform({ iommu: { mode: 'none' } }) // kernel defaults to 7.0
+const noIommu = platform({ iommu: { mode: 'none' } }) // kernel: the newest release
 const noNic = noIommu.device('nic0', { dmaMask: 64 })
 const noBuf = noIommu.ram('buf', { pages: 4 })
 
@@ -81,3 +81,12 @@ expectType<Plan>(
     .unmap('rx')
     .build(),
 )
+
+// An omitted iommu is the kernel's default on Debian's x86 kernels: VT-d translates, so iova maps.
+const bare = platform({})
+const bareNic = bare.device('nic0', { dmaMask: 64 })
+const bareBuf = bare.ram('buf', { pages: 4 })
+expectType<Plan>(bare.plan(bareNic).transaction('tx', { strategy: 'iova', dir: 'bidirectional' }, [bareBuf]).unmap('tx').build())
+// ... and on 6.12, without the IOVA API, R1 says so.
+const bareLts = platform({ kernel: '6.12' })
+expectError(bareLts.plan(bareLts.device('nic0')).transaction('tx', { strategy: 'iova', dir: 'bidirectional' }, [bareLts.ram('b', { pages: 1 })]).unmap('tx').build())

@@ -22,7 +22,7 @@ import { PlanShapeError } from './errors.js'
 import type { PlanBuilder } from './builder.js'
 import { makeRegion } from './region.js'
 import type { Region } from './region.js'
-import type { DeviceSpec, PlatformSpec, RamSpec, RangeSpec } from './spec.js'
+import type { DeviceSpec, IommuSpec, PlatformSpec, RamSpec, RangeSpec } from './spec.js'
 import type { SpecAlignment } from './types/arith.js'
 import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToPlatformFacts } from './types/context.js'
 
@@ -113,13 +113,13 @@ function makeDevice(name: string, ir: DeviceIR, granule: number, owned: WeakSet<
 }
 
 function platformIR(spec: PlatformSpec): PlatformIR {
-  const iommu = spec.iommu
+  const iommu: IommuSpec = spec.iommu ?? { mode: 'translated' }
   return {
     kernel: spec.kernel ?? DEFAULT_KERNEL,
     iommu: {
       mode: iommu.mode,
       granule: iommu.mode === 'translated' ? (iommu.granule ?? 4096) : 4096,
-      flush: iommu.mode === 'translated' ? (iommu.flush ?? 'strict') : 'strict',
+      flush: iommu.mode === 'translated' ? (iommu.flush ?? 'lazy') : 'strict',
       addressWidth: iommu.mode === 'translated' ? (iommu.addressWidth ?? 48) : 48,
     },
     coco: spec.coco === true,

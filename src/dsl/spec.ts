@@ -14,7 +14,7 @@ export type IommuSpec =
       readonly mode: 'translated'
       /** Smallest IOMMU page size; 4096 unless the IOMMU only has larger pages. */
       readonly granule?: Granule
-      /** strict (iommu.strict=1) or lazy (flush queue); strict by default. */
+      /** strict (iommu.strict=1) or lazy (flush queue); lazy by default, as Debian builds the kernel (CONFIG_IOMMU_DEFAULT_DMA_LAZY). */
       readonly flush?: FlushPolicy
       /** Input address width of the IOMMU; 48 by default. */
       readonly addressWidth?: number
@@ -30,9 +30,15 @@ export interface SwitchSpec {
 }
 
 export interface PlatformSpec {
-  /** Target kernel; 7.0 by default. */
+  /** Target kernel; the newest modelled release by default. */
   readonly kernel?: KernelVersion
-  readonly iommu: IommuSpec
+  /**
+   * The IOMMU as the kernel sets it up. Absent: a translating IOMMU with its
+   * defaults, as Debian's x86 kernels set up Intel VT-d when the machine has
+   * one (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF, CONFIG_IOMMU_DEFAULT_DMA_LAZY;
+   * docs/platforms.md).
+   */
+  readonly iommu?: IommuSpec
   /** A confidential guest: private RAM is invisible to devices and must bounce. */
   readonly coco?: boolean
   readonly pci?: {

@@ -35,7 +35,7 @@ function iovaSync(): Plan {
 
 /** Transactions unmapped out of order: failures need different undo sequences (goto between labels). */
 function reorder(): Plan {
-  const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+  const host = platform({ kernel: '7.0', iommu: { mode: 'translated', flush: 'strict' } })
   const dev = host.device('eth0', { dmaMask: 64 })
   const a = host.ram('a', { pages: 1 })
   const b = host.ram('b', { pages: 2 })
@@ -124,7 +124,7 @@ function cocoShared(): Plan {
 
 /** A block request of host-bridge P2P memory on 6.17: the iterator's first, four-argument unmap. */
 function blkBridge(): Plan {
-  const host = platform({ kernel: '6.17', iommu: { mode: 'translated' }, pci: { hostBridgeP2P: true } })
+  const host = platform({ kernel: '6.17', iommu: { mode: 'translated', flush: 'strict' }, pci: { hostBridgeP2P: true } })
   const nvme = host.device('nvme1', { dmaMask: 64, minAlignMask: 0xfff })
   const peer = host.device('nvme2', { p2pMemory: { bytes: 0x400000 } })
   const cmb = peer.p2p('cmb', { pages: 4 })
@@ -138,7 +138,7 @@ function blkBridge(): Plan {
 
 /** p2p-bus and a populated HMM mirror mixing host and peer pages on 6.16: the old bus-address helper. */
 function bus616(): Plan {
-  const host = platform({ kernel: '6.16', iommu: { mode: 'translated' }, pci: { switches: { plx: {} } } })
+  const host = platform({ kernel: '6.16', iommu: { mode: 'translated', flush: 'strict' }, pci: { switches: { plx: {} } } })
   const nic = host.device('nic1', { at: 'plx', dmaMask: 64 })
   const gpu = host.device('gpu2', { at: 'plx', p2pMemory: { bytes: 0x10000000 } })
   const frame = gpu.p2p('frame', { pages: 4 })
@@ -175,7 +175,7 @@ function keepMany(): Plan {
 
 /** dma_iova_unlink() of the middle buffer: the unmap unlinks the two runs left and frees the IOVA space. */
 function iovaUnlink(): Plan {
-  const host = platform({ kernel: '7.3', iommu: { mode: 'translated' } })
+  const host = platform({ kernel: '7.3', iommu: { mode: 'translated', flush: 'strict' } })
   const dev = host.device('nic0', { dmaMask: 64 })
   const a = host.ram('a', { offset: 0x100, bytes: 0xf00 })
   const b = host.ram('b', { pages: 2 })

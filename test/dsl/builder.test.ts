@@ -4,12 +4,21 @@ import { platform } from '../../src/dsl/platform.js'
 import { PlanRuleError, PlanShapeError } from '../../src/dsl/errors.js'
 import { captureSource } from '../../src/dsl/source.js'
 import { decodePlan, planToJson } from '../../src/plan/load.js'
+import { KERNEL_VERSIONS } from '../../src/plan/kernel.js'
 
 const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
 const nic = host.device('nic0', { dmaMask: 64 })
 const buf = host.ram('buf', { pages: 2 })
 
 describe('the plan builder', () => {
+  it('takes the kernel\'s defaults for what a platform leaves out: the newest release, a translating IOMMU, flushed lazily', () => {
+    const bare = platform({})
+    const plan = bare.plan(bare.device('nic0', { dmaMask: 64 })).transaction('t', { strategy: 'iova', dir: 'to-device' }, [bare.ram('b', { pages: 1 })]).unmap('t').build()
+    expect(plan.platform.kernel).toBe(KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1])
+    expect(plan.platform.iommu).toEqual({ mode: 'translated', granule: 4096, flush: 'lazy', addressWidth: 48 })
+    const vtd = platform({ iommu: { mode: 'translated' } })
+    expect(vtd.plan(vtd.device('nic1')).build().platform.iommu.flush).toBe('lazy')
+  })
   it('is immutable: every call returns a new builder and leaves the old one alone', () => {
     const a = host.plan(nic)
     const b = a.transaction('t', { strategy: 'page', dir: 'to-device' }, [buf])

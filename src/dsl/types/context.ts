@@ -74,7 +74,7 @@ type Pci<P extends PlatformSpec> = P['pci'] extends { readonly switches: infer S
 interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends PlatformFacts, N extends string, D extends DeviceFacts> {
   platform: PlatformFacts<
     KernelOf<P['kernel']>,
-    P['iommu']['mode'],
+    P['iommu'] extends { readonly mode: infer M extends IommuMode } ? M : 'translated',
     P['iommu'] extends { readonly granule: infer G extends Granule } ? G : 4096,
     Flag<P['coco']>,
     P['swiotlb'] extends { readonly force: infer F } ? Flag<F> : false,
