@@ -2,8 +2,10 @@
  * dmaplan check <files...>: type-check plan files and validate them at run
  * time; print each violation as `file:line:col rule-id sentence`.
  */
+import { statSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { EXIT, InputError } from './errors.js'
+import type { InputWhy } from './errors.js'
 import { loadPlanFile } from './load-plan.js'
 import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
@@ -11,34 +13,58 @@ import { progress } from './progress.js'
 import { typecheckPlan } from './typecheck.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
 
+/** A file the compiler can read; anything else is for the loader to name. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Why a file is not a plan, as `check --json` gives it. */
+interface FileError {
+  readonly where: string
+  readonly cause: InputWhy
+  readonly message: string
+}
+
 export async function check(files: readonly string[], out: Output): Promise<number> {
   const typed = files.filter((f) => extname(f) === '.ts' || extname(f) === '.mts')
-  const results: { file: string; violations: Located[] }[] = []
+  const results: { file: string; violations: Located[]; error?: FileError }[] = []
   let status: number = EXIT.clean
   for (const file of files) {
+    // The compiler's verdict first, whatever the plan's code does when it runs.
+    let typeViolations: Located[] = []
+    if (typed.includes(file) && isFile(resolve(file))) {
+      // The compiler takes a second or two to start: say so on a terminal.
+      const shown = progress(`type-checking ${file}`, process.stderr, 0)
+      shown.update(0)
+      try {
+        typeViolations = typecheckPlan([resolve(file)]).get(resolve(file)) ?? []
+      } finally {
+        shown.done()
+      }
+    }
+    let runtime: Located[] = []
+    let error: FileError | undefined
     try {
       const loaded = await loadPlanFile(resolve(file))
-      let typeViolations: Located[] = []
-      if (typed.includes(file)) {
-        // The compiler takes a second or two to start: say so on a terminal.
-        const shown = progress(`type-checking ${file}`, process.stderr, 0)
-        shown.update(0)
-        try {
-          typeViolations = typecheckPlan([resolve(file)]).get(resolve(file)) ?? []
-        } finally {
-          shown.done()
-        }
-      }
       // The run time repeats what the types said: report each broken rule once, preferring the compiler's location.
-      const runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
-      const violations = [...typeViolations, ...runtime]
-      results.push({ file, violations })
-      if (violations.length > 0) status = Math.max(status, EXIT.defect)
+      runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
     } catch (e) {
       if (!(e instanceof InputError)) throw e
-      out.error(e.message)
-      status = EXIT.input
+      // A literal the compiler already refused with the same sentence is one mistake: say it once.
+      const sentence = e.message.slice((e.where?.length ?? -2) + 2).split(/ (?:Perhaps|Did you mean) /)[0] ?? e.message
+      if (!typeViolations.some((t) => t.message.includes(sentence))) {
+        error = { where: e.where ?? file, cause: e.why, message: e.message }
+        out.error(e.message)
+        status = EXIT.input
+      }
     }
+    const violations = [...typeViolations, ...runtime]
+    results.push({ file, violations, ...(error !== undefined ? { error } : {}) })
+    if (violations.length > 0 && status !== EXIT.input) status = Math.max(status, EXIT.defect)
   }
   if (out.json) out.print(JSON.stringify({ files: results }, null, 2))
   else for (const r of results) for (const v of r.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)

@@ -53,12 +53,12 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
     throw new InputError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // a byte-order mark some editors write
-  if (text.trim() === '') throw new InputError(`${shown} is empty; a plan is a JSON object`)
+  if (text.trim() === '') throw new InputError(`${shown} is empty; a plan is a JSON object`, { why: 'json' })
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new InputError(`${shown} is not valid JSON: ${(e as Error).message}`)
+    throw new InputError(`${shown} is not valid JSON: ${(e as Error).message}`, { why: 'json' })
   }
   const positions = jsonPositions(text)
   const at = (path: string) => {
@@ -72,7 +72,8 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   if (!decoded.ok) {
     const first = decoded.issues[0]
     const more = decoded.issues.length > 1 ? ` (and ${decoded.issues.length - 1} more problem${decoded.issues.length > 2 ? 's' : ''})` : ''
-    throw new InputError(`${at(first?.path ?? '')}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'not a plan'}${more}`)
+    const where = at(first?.path ?? '')
+    throw new InputError(`${where}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'not a plan'}${more}`, { where, why: 'shape' })
   }
   const violations = validatePlan(decoded.plan).map((v) => located(v, at(`steps.${Math.min(v.step, decoded.plan.steps.length - 1)}`)))
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
@@ -89,36 +90,65 @@ async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> 
     captureSource(false)
   }
   const plan = (mod as { default?: unknown } | undefined)?.default
-  if (plan === undefined) throw new InputError(`${shown} exports no plan; end it with export default <builder>.build()`)
+  if (plan === undefined) throw new InputError(`${shown} exports no plan; end it with export default <builder>.build()`, { why: 'export' })
   if (typeof plan !== 'object' || plan === null || (plan as { format?: unknown }).format !== PLAN_FORMAT)
-    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`)
+    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`, { why: 'export' })
   // A plan object can be hand-made: give it the same checks as a JSON plan.
   let json: unknown
   try {
     json = encodePlan(plan as Plan)
   } catch {
-    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`)
+    throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`, { why: 'export' })
   }
   const decoded = decodePlan(json)
-  if (!decoded.ok) throw new InputError(`${shown}: ${decoded.issues[0]?.path}: ${decoded.issues[0]?.message}`)
+  if (!decoded.ok) throw new InputError(`${shown}: ${decoded.issues[0]?.path}: ${decoded.issues[0]?.message}`, { why: 'shape' })
   const violations = validatePlan(decoded.plan).map((v) => located(v, showAt(v.at, shown)))
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
 }
 
 async function fromThrown(e: unknown, file: string, shown: string): Promise<LoadedPlan> {
-  const err = e as { name?: string; code?: string; message?: string; violations?: readonly Violation[]; issues?: readonly string[] }
+  const err = e as { name?: string; code?: string; message?: string; stack?: string; at?: string; violations?: readonly Violation[]; issues?: readonly unknown[] }
   if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: err.violations.map((v) => located(v, showAt(v.at, shown))) }
-  if (err?.name === 'PlanShapeError' && err.issues) throw new InputError(`${shown}: ${err.issues[0]}`)
-  const message = (String(err?.message ?? e).split('\n')[0] ?? '').trim()
+  if (err?.name === 'PlanShapeError' && err.issues) {
+    const where = showAt(err.at ?? frameIn(err.stack, file), shown)
+    throw new InputError(`${where}: ${String(err.issues[0])}${andMore(err.issues.length)}`, { where, why: 'shape' })
+  }
+  const message = oneLine(err)
   if (err?.name === 'SyntaxError' || /Unexpected token|ParseError|SyntaxError/.test(message)) {
     // Loaders word syntax errors differently and some give no position: ask the TypeScript parser.
     const { firstSyntaxError } = await import('./typecheck.js')
-    throw new InputError(firstSyntaxError(file, await readFile(file, 'utf8')) ?? `${shown} has a syntax error: ${message}`)
+    throw new InputError(firstSyntaxError(file, await readFile(file, 'utf8')) ?? `${shown} has a syntax error: ${message}`, { why: 'syntax' })
   }
   const missing = message.match(/^Cannot find (?:module|package) '([^']+)'/)
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' || missing) throw new InputError(`${shown} imports ${missing ? `'${missing[1]}'` : 'a module'}, which cannot be found`)
-  throw new InputError(`${shown} threw while building its plan: ${message}`)
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' || missing)
+    throw new InputError(`${shown} imports ${missing ? `'${missing[1]}'` : 'a module'}, which cannot be found`, { why: 'import' })
+  const where = showAt(frameIn(err?.stack, file), shown)
+  throw new InputError(`${where} threw while building its plan: ${message}`, { where, why: 'threw' })
 }
+
+/** The first frame of a stack that is in the plan file: where its code threw. */
+function frameIn(stack: string | undefined, file: string): string | undefined {
+  for (const line of stack?.split('\n') ?? []) {
+    const m = line.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/)
+    if (m === null) continue
+    const path = decodeURIComponent((m[1] as string).replace(/^file:\/\//, '').replace(/\?.*$/, ''))
+    if (path === file) return `${path}:${m[2]}:${m[3]}`
+  }
+  return undefined
+}
+
+/** An error's message on one line; a schema library's list of issues as its first issue. */
+function oneLine(err: { name?: string; message?: string; issues?: readonly unknown[] } | undefined): string {
+  const issue = err?.name === 'ZodError' ? (err.issues?.[0] as { path?: readonly unknown[]; message?: string } | undefined) : undefined
+  if (issue?.message !== undefined) return `${issue.path?.length ? `${issue.path.join('.')}: ` : ''}${issue.message}${andMore(err?.issues?.length ?? 1)}`
+  return String(err?.message ?? err)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ')
+}
+
+const andMore = (n: number): string => (n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : '')
 
 function located(v: Violation, where: string): Located {
   return { where, rule: v.rule, message: v.text }

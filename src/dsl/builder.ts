@@ -6,7 +6,7 @@
  * The public surface is the PlanBuilder interface; the class stays private.
  */
 import type { DeviceIR, Direction, DmaAttr, Plan, PlatformIR, RegionIR, Step, Strategy } from '../plan/ir.js'
-import { PLAN_FORMAT } from '../plan/ir.js'
+import { DIRECTIONS, PLAN_FORMAT } from '../plan/ir.js'
 import { decodePlan, encodePlan } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import { toU64 } from '../plan/u64.js'
@@ -38,8 +38,10 @@ import type {
   Unmapped,
 } from './types/checks.js'
 import type { Ctx } from './types/context.js'
+import type { CheckIdentifier } from '../plan/names.js'
 import type { writeStillMappedMessage } from '../plan/rules/messages.js'
-import { descriptor } from '../strategies/index.js'
+import { descriptor, STRATEGY_NAMES } from '../strategies/index.js'
+import { checkIdentifier, checkOneOf } from '../plan/names.js'
 
 /**
  * A plan under construction for one device.
@@ -58,14 +60,15 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
    */
   transaction<
     N extends string,
-    St extends Strategy,
-    D extends Direction,
+    // Any string, so that a literal that is not a strategy or a direction is named as such (CheckStrategy).
+    St extends Strategy | (string & {}),
+    D extends Direction | (string & {}),
     // const infers the regions as a tuple (their positions matter for R6) and keeps the array literal's contextual type cheap.
     const R extends readonly AnyRegion[],
     // const for the same reasons: each attribute is judged at its position.
     const A extends readonly DmaAttr[] = [],
   >(
-    name: CheckNewTx<N, F>,
+    name: CheckIdentifier<'transaction', N, CheckNewTx<N, F>>,
     options: {
       readonly strategy: CheckStrategy<St, D, N, C>
       readonly dir: D
@@ -73,8 +76,8 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
       /** hmm: map every page now (true, the default) or let hmmFault() link pages one at a time. */
       readonly populate?: boolean
     },
-    regions: CheckRegions<R, St, N, C, F>,
-  ): PlanBuilder<C, F | TxFacts<N, St, R, C>, Mapped<S, N, D>>
+    regions: CheckRegions<R, Extract<St, Strategy>, N, C, F>,
+  ): PlanBuilder<C, F | TxFacts<N, Extract<St, Strategy>, R, C>, Mapped<S, N, [D] extends [Direction] ? D : Direction>>
 
   /** The device reads (part of) a region through a transaction's mapping (a DMA_TO_DEVICE transfer). */
   deviceReads<N extends string, Rg extends AnyRegion>(
@@ -172,6 +175,11 @@ class PlanBuilderImpl {
   }
 
   transaction(name: string, options: TxOptions, regions: readonly AnyRegion[]): PlanBuilderImpl {
+    // What the types say of literals, said again for values they could not see (names.ts).
+    const wrong = [checkIdentifier('transaction', name), checkOneOf('strategy', options.strategy, STRATEGY_NAMES), checkOneOf('dir', options.dir, DIRECTIONS)].filter(
+      (s): s is string => s !== undefined,
+    )
+    if (wrong.length > 0) throw new PlanShapeError(wrong, callSite(PlanBuilderImpl.prototype.transaction).at)
     return this.#with(
       {
         op: 'map',

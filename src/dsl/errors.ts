@@ -26,7 +26,10 @@ export class SentencesError extends Error {
 
 /** The plan is malformed: a name, a reference or a number is not what the IR accepts. */
 export class PlanShapeError extends SentencesError {
-  constructor(issues: readonly string[]) {
+  /** Where the call that gave the value was written (file:line:col), when the loader asked for call sites. */
+  readonly at: string | undefined
+  constructor(issues: readonly string[], at?: string) {
     super('PlanShapeError', issues)
+    this.at = at
   }
 }

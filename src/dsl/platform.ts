@@ -25,6 +25,9 @@ import type { Region } from './region.js'
 import type { DeviceSpec, IommuSpec, PlatformSpec, RamSpec, RangeSpec } from './spec.js'
 import type { SpecAlignment } from './types/arith.js'
 import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToPlatformFacts } from './types/context.js'
+import { checkIdentifier } from '../plan/names.js'
+import type { CheckIdentifier, NameKind } from '../plan/names.js'
+import { callSite } from './source.js'
 
 /**
  * RAM is private memory on a confidential guest unless the guest shared it.
@@ -52,7 +55,7 @@ export interface Device<N extends string = string, D extends DeviceFacts = Devic
    * kind it is depends on the device that maps it: bus address below a common
    * switch, through the host bridge where allowed, unreachable otherwise.
    */
-  p2p<const RN extends string, const S extends RangeSpec>(name: RN, spec: S): Region<RN, P2pSource<N, D['at']>, SpecAlignment<S, F['granule']>>
+  p2p<const RN extends string, const S extends RangeSpec>(name: CheckIdentifier<'region', RN>, spec: S): Region<RN, P2pSource<N, D['at']>, SpecAlignment<S, F['granule']>>
 }
 
 // biome-ignore lint: any device of any platform
@@ -61,9 +64,9 @@ export type AnyDevice = Device<string, DeviceFacts, any>
 export interface Platform<F extends PlatformFacts = PlatformFacts> {
   readonly ir: PlatformIR
   /** A device on this platform. Omitted properties take the kernel's defaults. */
-  device<const N extends string, const S extends DeviceSpec<SwitchNames<F['switches']>> = {}>(name: N, spec?: S): Device<N, ToDeviceFacts<S>, F>
+  device<const N extends string, const S extends DeviceSpec<SwitchNames<F['switches']>> = {}>(name: CheckIdentifier<'device', N>, spec?: S): Device<N, ToDeviceFacts<S>, F>
   /** A region of RAM: whole pages, or bytes at an offset within a page. */
-  ram<const N extends string, const S extends RamSpec>(name: N, spec: S): Region<N, RamSource<S, F>, SpecAlignment<S, F['granule']>>
+  ram<const N extends string, const S extends RamSpec>(name: CheckIdentifier<'region', N>, spec: S): Region<N, RamSource<S, F>, SpecAlignment<S, F['granule']>>
   /** Start a plan of the transactions `device` performs. */
   plan<const N extends string, D extends DeviceFacts>(
     device: Device<N, D, F>,
@@ -77,6 +80,7 @@ export function platform<const P extends PlatformSpec>(spec: P): Platform<ToPlat
   const self: Platform<ToPlatformFacts<P>> = {
     ir,
     device(name, deviceSpec) {
+      named('device', name, self.device)
       const spec: DeviceSpec = deviceSpec ?? {}
       if (spec.pci === false && spec.p2pMemory !== undefined) throw new PlanShapeError([`device ${name} is not a PCI device, so it provides no P2P memory (P2P memory is a PCI BAR)`])
       const device = makeDevice(name, deviceIR(name, spec), ir.iommu.granule, owned)
@@ -84,6 +88,7 @@ export function platform<const P extends PlatformSpec>(spec: P): Platform<ToPlat
       return device as never
     },
     ram(name, ramSpec) {
+      named('region', name, self.ram)
       const shared = ramSpec.shared === true
       const encrypted = ir.coco && !shared
       const region = makeRegion(regionIR(name, 'ram', ramSpec, encrypted), encrypted ? 'encrypted' : 'ram', ir.iommu.granule)
@@ -92,10 +97,18 @@ export function platform<const P extends PlatformSpec>(spec: P): Platform<ToPlat
     },
     plan(device, options) {
       if (!owned.has(device)) throw new Error(`device ${device.name} belongs to another platform; create it with this platform's device()`)
+      if (options?.name !== undefined) named('plan', options.name, self.plan)
       return startPlan({ name: options?.name ?? device.name, platform: ir, device: device.ir, owns: (r) => owned.has(r) }) as never
     },
   }
   return Object.freeze(self)
+}
+
+/** A name must be a C identifier (names.ts): else the sentence, at the call that gave it. */
+// biome-ignore lint: the frame filter must accept any function
+function named(kind: NameKind, name: unknown, method: (...args: any[]) => unknown): void {
+  const wrong = checkIdentifier(kind, name)
+  if (wrong !== undefined) throw new PlanShapeError([wrong], callSite(method).at)
 }
 
 function makeDevice(name: string, ir: DeviceIR, granule: number, owned: WeakSet<object>): Device {
@@ -103,6 +116,7 @@ function makeDevice(name: string, ir: DeviceIR, granule: number, owned: WeakSet<
     name,
     ir,
     p2p(regionName, spec) {
+      named('region', regionName, device.p2p)
       if (ir.p2pMemory === undefined) throw new Error(`device ${name} provides no P2P memory; declare p2pMemory: { bytes } in its spec`)
       const region = makeRegion(regionIR(regionName, 'p2p', spec, false, name), `p2p:${name}@${ir.at ?? 'root-port'}`, granule, ir)
       owned.add(region)

@@ -107,7 +107,9 @@ export interface RegionIR {
 
 /** The strategies of src/strategies, by name. */
 export type Strategy = StrategyName
-export type Direction = 'to-device' | 'from-device' | 'bidirectional'
+/** A transaction's DMA direction (enum dma_data_direction, without DMA_NONE). */
+export const DIRECTIONS = ['to-device', 'from-device', 'bidirectional'] as const
+export type Direction = (typeof DIRECTIONS)[number]
 export type DmaAttr =
   | 'DMA_ATTR_WEAK_ORDERING'
   | 'DMA_ATTR_SKIP_CPU_SYNC'

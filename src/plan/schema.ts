@@ -10,6 +10,8 @@ import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
 import { PAGE_SIZE_N } from './kernel-consts.js'
 import { formatU64, parseU64, U64_MAX } from './u64.js'
+import { IDENTIFIER } from './names.js'
+import { DIRECTIONS } from './ir.js'
 
 /** A 64-bit unsigned value: hex or decimal string (or a safe integer) in JSON, bigint in memory. */
 export const u64 = z.codec(
@@ -30,15 +32,15 @@ export const u64 = z.codec(
   },
 )
 
-/** Names end up as C identifiers in generated code, so they must be C identifiers already. */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/
+/** Names end up as C identifiers in generated code, so they must be C identifiers already (names.ts). */
+export { IDENTIFIER }
 export const identifier = z
   .string()
   .regex(IDENTIFIER, 'must be a C identifier: a letter or _, then letters, digits or _, at most 48 characters')
 
 export const kernelVersion = z.enum(KERNEL_VERSIONS)
 export const strategy = z.enum(STRATEGY_NAMES)
-export const direction = z.enum(['to-device', 'from-device', 'bidirectional'])
+export const direction = z.enum(DIRECTIONS)
 export const dmaAttr = z.enum([
   'DMA_ATTR_WEAK_ORDERING',
   'DMA_ATTR_SKIP_CPU_SYNC',

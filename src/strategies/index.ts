@@ -9,6 +9,7 @@
  */
 import { FOLDERS } from './folders.js'
 import type { StrategyDescriptor } from './descriptor.js'
+import type { JoinList } from '../plan/names.js'
 
 type Folder = keyof typeof FOLDERS
 
@@ -23,6 +24,9 @@ export const EVERY_FOLDER_PLACED: [Unplaced] extends [never] ? true : `the strat
 type InOrder<T extends readonly Folder[]> = { readonly [I in keyof T]: (typeof FOLDERS)[T[I] & Folder] }
 
 export const DESCRIPTORS = ORDER.map((n) => FOLDERS[n]) as unknown as InOrder<typeof ORDER>
+
+/** The strategies as a sentence lists them: 'iova, page, ...'. */
+export type StrategyList = JoinList<typeof ORDER>
 
 type Descriptors = (typeof DESCRIPTORS)[number]
 export type StrategyName = Descriptors['name']

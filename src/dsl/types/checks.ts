@@ -21,13 +21,15 @@
  * types, never a conditional type of their own: one there would be
  * evaluated for the generic call before the arguments are known.
  */
-import type { Direction, DmaAttr, Strategy } from '../../plan/ir.js'
+import type { DIRECTIONS, Direction, DmaAttr, Strategy } from '../../plan/ir.js'
 import type * as m from '../../plan/rules/messages.js'
 import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
 import type * as r6 from '../../plan/rules/r6-iova-granule.js'
 import type * as r7 from '../../plan/rules/r7-direction-ownership.js'
 import type { Facts, State } from '../../plan/rules/type-facts.js'
+import type * as names from '../../plan/names.js'
+import type { StrategyList } from '../../strategies/index.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
 import type { AnyRegion, Region, RegionSource } from '../region.js'
@@ -87,9 +89,17 @@ interface DirectionRule<N extends string, D extends Direction> {
  * `${strategy}:${dir}` in the context's table. The direction is judged here
  * so that the dir property stays a plain type parameter.
  */
-export type CheckStrategy<St extends Strategy, D extends Direction, N extends string, C extends Ctx> = `${St}:${D}` extends C['ok']
+export type CheckStrategy<St extends string, D extends string, N extends string, C extends Ctx> = `${St}:${D}` extends C['ok']
   ? St
-  : NoInfer<StrategyError<St, D, N, C>>
+  : NoInfer<StrategyError<St & Strategy, D & Direction, N, C> | LiteralError<St, D>>
+
+/** The directions as a sentence lists them. */
+type DirectionList = names.JoinList<typeof DIRECTIONS>
+
+/** The sentence for a strategy or a direction literal that is none (never for one that is). */
+type LiteralError<St extends string, D extends string> =
+  | names.writeNotOneOfMessage<'strategy', Exclude<St, Strategy>, StrategyList>
+  | names.writeNotOneOfMessage<'dir', Exclude<D, Direction>, DirectionList>
 
 /**
  * DMA attributes the target kernel has (R9), each wrong one replaced by the
