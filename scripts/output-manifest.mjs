@@ -78,12 +78,13 @@ const KERNELS = ['6.12', '6.16', '6.17', '6.18', '7.0']
 const TARGETS = ['module', 'harness', 'pseudo', 'sim-ts']
 
 await record(['--help'])
-for (const verb of ['check', 'simulate', 'gen', 'compare', 'import', 'explain']) await record([verb, '--help'])
+for (const verb of ['check', 'simulate', 'gen', 'plan', 'compare', 'import', 'explain']) await record([verb, '--help'])
 await record(['check', ...valid, ...invalid, ...fixtures])
 await record(['check', '--json', ...valid, ...invalid, ...fixtures])
 for (const plan of [...valid, ...invalid, ...fixtures]) await record(['check', plan])
 for (const plan of [...valid, ...invalid, ...imported]) {
   await record(['simulate', plan])
+  await record(['plan', plan])
   await record(['simulate', '--json', plan])
   await record(['simulate', '--debug', '--unbind', plan])
   await record(['compare', plan])

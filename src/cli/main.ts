@@ -18,6 +18,7 @@ import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } fro
 import { RULE_RANGE } from '../plan/rules/registry.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
 import { DESCRIPTORS } from '../strategies/index.js'
+import { planVerb } from './plan.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -111,6 +112,20 @@ breaks a rule produces no code, only its sentences (exit 1).`,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('gen takes one plan file')
       return gen(args[0] as string, values, consoleOutput(values.json === true))
+    },
+  },
+  plan: {
+    summary: 'plan <plan.ts> [--json]           the plan as JSON, as the simulator and the generator read it',
+    usage: `usage: dmaplan plan <plan.ts|plan.json> [--json]
+
+Builds the plan and prints it as the IR's JSON (schema/plan.schema.json), the
+form dmaplan reads from .json files; --json prints the same. A plan that breaks
+a rule prints its sentences instead, as check does.
+Exit 0 printed, 1 a rule is broken, 2 bad usage or unreadable input.`,
+    options: {},
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('plan takes one plan file')
+      return planVerb(args[0] as string, consoleOutput(values.json === true))
     },
   },
   compare: {

@@ -11,6 +11,7 @@ const runs: Record<string, string[]> = {
   check: ['check', 'examples/gpu-direct.ts'],
   simulate: ['simulate', 'examples/gpu-direct.ts'],
   gen: ['gen', 'examples/gpu-direct.ts', '--out', join(out, 'gen'), '--target', 'pseudo'],
+  plan: ['plan', 'examples/gpu-direct.ts'],
   compare: ['compare', 'examples/gpu-direct.ts'],
   explain: ['explain', 'R3'],
 }
