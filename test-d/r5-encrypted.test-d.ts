@@ -20,16 +20,21 @@ const odp = arm.ram('odp', { pages: 16 })
 
 // private memory linked into an IOVA range
 expectError(guest.plan(vdev).transaction('tx', { strategy: 'iova', dir: 'to-device' }, [secret]).deviceReads('tx', secret).unmap('tx').build())
-expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'page', dir: 'to-device' }, [secret]).deviceReads('tx', secret).unmap('tx').build())
+// ... or mapped behind the IOMMU at all: iommu-dma never bounces it (drivers/iommu/dma-iommu.c dev_use_swiotlb())
+expectError(guest.plan(vdev).transaction('tx', { strategy: 'page', dir: 'to-device' }, [secret]).deviceReads('tx', secret).unmap('tx').build())
+expectType<Plan>(bare.plan(bareDev).transaction('tx', { strategy: 'page', dir: 'to-device' }, [bareSecret]).deviceReads('tx', bareSecret).unmap('tx').build())
+expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'coherent', dir: 'to-device' }, [secret]).unmap('tx').build())
 expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'iova', dir: 'to-device' }, [shared]).deviceReads('tx', shared).unmap('tx').build())
 
 // private memory after shared memory: R5 is tested before uniformity (R2)
 expectError(guest.plan(vdev).transaction('tx', { strategy: 'iova', dir: 'to-device' }, [shared, secret]).unmap('tx').build())
 expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'iova', dir: 'to-device' }, [shared, shared2]).unmap('tx').build())
 
-// sg, blk and auto bounce it
-expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'sg', dir: 'to-device' }, [secret]).unmap('tx').build())
-expectType<Plan>(guest.plan(vdev).transaction('rq', { strategy: 'blk', dir: 'to-device' }, [secret]).unmap('rq').build())
+// without an IOMMU, sg, blk and auto bounce it (dma-direct: force_dma_unencrypted()); behind one, they do not
+expectType<Plan>(bare.plan(bareDev).transaction('tx', { strategy: 'sg', dir: 'to-device' }, [bareSecret]).unmap('tx').build())
+expectType<Plan>(bare.plan(bareDev).transaction('rq', { strategy: 'blk', dir: 'to-device' }, [bareSecret]).unmap('rq').build())
+expectError(guest.plan(vdev).transaction('tx', { strategy: 'sg', dir: 'to-device' }, [secret]).unmap('tx').build())
+expectError(guest.plan(vdev).transaction('rq', { strategy: 'blk', dir: 'to-device' }, [secret]).unmap('rq').build())
 expectType<Plan>(bare.plan(bareDev).transaction('tx', { strategy: 'auto', dir: 'to-device' }, [bareSecret]).unmap('tx').build())
 
 // hmm refuses a confidential guest even for shared memory

@@ -31,7 +31,8 @@ import type { Facts, State } from '../../plan/rules/type-facts.js'
 import type * as names from '../../plan/names.js'
 import type { StrategyList } from '../../strategies/index.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
-import type { KindVerdicts, Uniform } from '../../plan/rules/verdicts.js'
+import type { Uniform } from '../../plan/rules/verdicts.js'
+import type * as r5 from '../../plan/rules/r5-encrypted-bounces.js'
 import type { AnyRegion, Region, RegionSource } from '../region.js'
 import type { Ctx } from './context.js'
 
@@ -120,6 +121,7 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   bus: m.writeBusAddressMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], S>
   'bus-only': m.writeBusOnlyMessage<Rg['name'], Kind, C['dev']>
   encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
+  'encrypted-iommu': r5.writeEncryptedIommuMessage<Rg['name'], C['dev'], S>
   'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind>
   mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], S, C['kernel']>
   ok: 'ok'
@@ -138,7 +140,7 @@ type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends 
 /** The first rule a region breaks in transaction N, or 'ok'. */
 type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
   KindOf<Rg['source'], C> extends infer Kind extends MemoryKind
-    ? KindMessages<Rg, Kind, S, C>[KindVerdicts[S][Kind]] extends infer V
+    ? KindMessages<Rg, Kind, S, C>[C['verdicts'][S][Kind]] extends infer V
       ? V extends 'ok'
         ? S extends Uniform
           ? UniformVerdict<Rg, Kind, I, R, S, N, C>

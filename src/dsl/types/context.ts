@@ -13,7 +13,7 @@ import type { KernelVersion, NewestKernel } from '../../plan/kernel.js'
 import type { KernelFeature } from '../../plan/kernel-changes.js'
 import type { MemoryKind, P2pUnreachable } from '../../plan/rules/messages.js'
 import type { BlkDirections } from '../../plan/rules/r10-blk-one-way.js'
-import type { KindVerdicts } from '../../plan/rules/verdicts.js'
+import type { RegionVerdicts } from '../../plan/rules/verdicts.js'
 import type * as r1 from '../../plan/rules/r1-iova-needs-iommu.js'
 import type * as r5 from '../../plan/rules/r5-encrypted-bounces.js'
 import type * as r9 from '../../plan/rules/r9-kernel-features.js'
@@ -96,7 +96,8 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     { readonly [S in Strategy]: Accepted<S, F, D> },
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
-    AttrWhy<F>
+    AttrWhy<F>,
+    RegionVerdicts<F['mode']>
   >
   attrWhy: AttrTable<
     r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
@@ -170,6 +171,7 @@ export interface Ctx<
   Own extends string = string,
   Ok extends string = string,
   AttrWhy extends AttrTable = AttrTable,
+  Verdicts extends RegionVerdicts<IommuMode> = RegionVerdicts<IommuMode>,
 > {
   readonly kernel: Kernel
   readonly granule: Gran
@@ -186,6 +188,8 @@ export interface Ctx<
   readonly ok: Ok
   /** Per DMA attribute, the R9 sentence when the target kernel lacks it, never when it has it. */
   readonly attrWhy: AttrWhy
+  /** Each strategy's verdict on each memory kind on this platform (verdicts.ts RegionVerdicts), computed once. */
+  readonly verdicts: Verdicts
 }
 
 /** The R9 sentence of each DMA attribute the target kernel lacks (never for one it has). */
@@ -300,7 +304,13 @@ type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFac
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {
-    [K in MemoryKind]: KindVerdicts[S][K] extends 'ok' ? K : KindVerdicts[S][K] extends 'mmio' ? (AtLeast<F, Since<'attr-mmio'>> extends true ? K : never) : never
+    [K in MemoryKind]: RegionVerdicts<F['mode']>[S][K] extends 'ok'
+      ? K
+      : RegionVerdicts<F['mode']>[S][K] extends 'mmio'
+        ? AtLeast<F, Since<'attr-mmio'>> extends true
+          ? K
+          : never
+        : never
   }[MemoryKind],
   F,
   D

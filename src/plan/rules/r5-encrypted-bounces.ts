@@ -16,8 +16,8 @@ export const R5 = {
   id: 'R5',
   title: 'encrypted memory only bounces',
   rule: 'Encrypted memory on a confidential guest can only be mapped through swiotlb; iova and hmm refuse it (HMM refuses devices that need bouncing or cache maintenance).',
-  why: 'Private guest memory is invisible to devices, so dma-direct forces swiotlb (SWIOTLB_FORCE) and copies through decrypted bounce slots; the IOVA API never bounces whole ranges and hmm_dma_map_alloc() returns -EOPNOTSUPP for devices that need syncs.',
-  kernel: ['kernel/dma/direct.h: dma_direct_map_phys()', 'mm/hmm.c: hmm_dma_map_alloc()', 'kernel/dma/swiotlb.c'],
+  why: 'Private guest memory is invisible to devices, so dma-direct forces swiotlb (SWIOTLB_FORCE) and copies through decrypted bounce slots; the IOVA API never bounces whole ranges and hmm_dma_map_alloc() returns -EOPNOTSUPP for devices that need syncs. Behind a translating IOMMU nothing bounces it: iommu-dma asks dev_use_swiotlb(), which looks only at untrusted devices and kmalloc alignment, so the device would read ciphertext.',
+  kernel: ['kernel/dma/direct.h: dma_direct_map_phys()', 'mm/hmm.c: hmm_dma_map_alloc()', 'kernel/dma/swiotlb.c', 'drivers/iommu/dma-iommu.c: dev_use_swiotlb(), iommu_dma_map_phys()'],
   instead: 'Use page, sg, blk or auto (they bounce), or map memory the guest has shared with the host.',
 } as const
 
@@ -29,6 +29,15 @@ export const writeEncryptedMessage = <R extends string, D extends string, S exte
   strategy: S,
 ): writeEncryptedMessage<R, D, S> =>
   `R5: ${region} is private memory of a confidential guest: ${device} reaches it only through a swiotlb bounce, which ${strategy} never does. Use page, sg, blk or auto, or share the memory.`
+
+export type writeEncryptedIommuMessage<R extends string, D extends string, S extends string> =
+  `R5: ${R} is private memory of a confidential guest, and behind the IOMMU ${S} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${D} would read ciphertext. Share the memory, or allocate it with coherent.`
+export const writeEncryptedIommuMessage = <R extends string, D extends string, S extends string>(
+  region: R,
+  device: D,
+  strategy: S,
+): writeEncryptedIommuMessage<R, D, S> =>
+  `R5: ${region} is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${device} would read ciphertext. Share the memory, or allocate it with coherent.`
 
 export type writeHmmRefusesMessage<D extends string, W extends HmmRefusal> =
   `R5: hmm refuses ${D}: ${HmmRefusalWords[W]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
@@ -45,7 +54,10 @@ export function checkHmmDevice(step: MapStep, client: DeviceIR, platform: Platfo
 
 /** The run-time check of a mapped region: private guest memory under a strategy that never bounces (kernel/dma/direct.h dma_direct_map_phys()). */
 export function checkEncrypted(at: MappedRegion): Finding<'R5'> | undefined {
-  return at.verdict === 'encrypted' ? { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) } : undefined
+  if (at.verdict === 'encrypted') return { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) }
+  // Behind a translating IOMMU nothing bounces it (drivers/iommu/dma-iommu.c dev_use_swiotlb()): regionVerdict().
+  if (at.verdict === 'encrypted-iommu') return { rule: R5.id, text: writeEncryptedIommuMessage(at.region.name, at.client.name, at.step.strategy) }
+  return undefined
 }
 
 // ---- the type level: src/dsl/types/context.ts puts these in the builder's strategy table ----

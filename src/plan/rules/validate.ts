@@ -22,9 +22,8 @@ import { checkHmmTx, checkInTx, checkLiveTx, checkNewTx, checkNotUnlinked, check
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { checkCoherentOwnRegion } from './r11-coherent-own-region.js'
-import { KIND_VERDICTS } from './verdicts.js'
+import { regionVerdict } from './verdicts.js'
 import { descriptor, DESCRIPTORS } from '../../strategies/index.js'
-import type { KindVerdict } from './verdicts.js'
 import type { MappedRegion, TxState } from './walk.js'
 import type { MemoryKind, SyncReason } from './words.js'
 
@@ -185,7 +184,7 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, index) => {
     const kind = kinds[index] as MemoryKind
-    const verdict: KindVerdict = KIND_VERDICTS[step.strategy][kind]
+    const verdict = regionVerdict(step.strategy, kind, platform)
     const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
     for (const check of REGION_CHECKS) {
       const found = check(at)

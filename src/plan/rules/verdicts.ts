@@ -13,8 +13,10 @@
  * host memory (R2); host-bridge P2P in an IOVA range needs DMA_ATTR_MMIO (R9,
  * decided by the kernel version).
  */
-import { DESCRIPTORS } from '../../strategies/index.js'
-import type { DescriptorOf, StrategyName } from '../../strategies/index.js'
+import { DESCRIPTOR, DESCRIPTORS } from '../../strategies/index.js'
+import type { DescriptorOf, KindVerdict, StrategyName } from '../../strategies/index.js'
+import type { PlatformIR } from '../ir.js'
+import type { MemoryKind } from '../memory-kind.js'
 
 export type { KindVerdict } from '../../strategies/index.js'
 
@@ -23,6 +25,35 @@ export const KIND_VERDICTS = Object.fromEntries(DESCRIPTORS.map((d) => [d.name, 
 }
 
 export type KindVerdicts = typeof KIND_VERDICTS
+
+/** A region's verdict on a platform: its cell of the kind table, or one the platform adds. */
+export type RegionVerdict = KindVerdict | 'encrypted-iommu'
+
+/**
+ * The verdict of a region of kind `kind` under `strategy` on `platform`.
+ * Behind a translating IOMMU the kernel never bounces a confidential guest's
+ * private memory (drivers/iommu/dma-iommu.c dev_use_swiotlb() asks only about
+ * untrusted devices and kmalloc alignment, where dma-direct asks
+ * force_dma_unencrypted()), so a strategy that would bounce it on dma-direct
+ * hands the device ciphertext there (R5). dma_alloc_coherent() decrypts its
+ * own allocation, so a strategy that allocates is not affected.
+ */
+export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR): RegionVerdict {
+  const verdict: KindVerdict = KIND_VERDICTS[strategy][kind]
+  if (verdict === 'ok' && kind === 'encrypted' && platform.iommu.mode === 'translated' && !DESCRIPTOR[strategy].allocates) return 'encrypted-iommu'
+  return verdict
+}
+
+/** regionVerdict() at the type level, for a platform whose IOMMU is in mode M: every strategy's row, computed once per platform. */
+export type RegionVerdicts<M extends string> = {
+  readonly [S in StrategyName]: {
+    readonly [K in MemoryKind]: K extends 'encrypted'
+      ? [M, KindVerdicts[S][K], DescriptorOf[S]['allocates']] extends ['translated', 'ok', false]
+        ? 'encrypted-iommu'
+        : KindVerdicts[S][K]
+      : KindVerdicts[S][K]
+  }
+}
 
 /** Strategies whose transaction is one IOVA range, one scatterlist or one request: one memory kind (R2). */
 export const UNIFORM = Object.fromEntries(DESCRIPTORS.map((d) => [d.name, d.uniform])) as unknown as {

@@ -5,7 +5,7 @@
  * writes them.
  */
 import type { DeviceIR, MapStep, Plan, RegionIR } from '../ir.js'
-import type { KindVerdict } from './verdicts.js'
+import type { RegionVerdict } from './verdicts.js'
 import type { MemoryKind, SyncReason } from './words.js'
 
 /** Region `index` of a map step, with every region's memory kind as the client device sees it. */
@@ -19,7 +19,7 @@ export interface MappedRegion {
   readonly region: RegionIR
   readonly kind: MemoryKind
   /** The cell of KIND_VERDICTS for the step's strategy and this region's kind. */
-  readonly verdict: KindVerdict
+  readonly verdict: RegionVerdict
   /** The transactions mapped before this step, by name. */
   readonly earlier: ReadonlyMap<string, TxState>
 }
