@@ -16,7 +16,7 @@ describe('R5 at run time', () => {
     const plan = { platform: { coco: true, iommu: { mode: 'translated' } }, regions: [{ name: 'buf', memory: 'ram', encrypted: true, bytes: '0x1000' }] }
     for (const strategy of ['page', 'sg', 'blk', 'auto'])
       expect(violations(jsonPlan({ ...plan, steps: [map('t', strategy, 'to-device', ['buf']), unmap('t')] }))).toEqual([
-        `R5: buf is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so dev0 would read ciphertext. Share the memory, or allocate it with coherent.`,
+        `R5: buf is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so dev0 would read ciphertext. Share the memory with the host (shared: true).`,
       ])
     expect(violations(jsonPlan({ ...plan, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
     expect(violations(jsonPlan({ ...plan, platform: { coco: true, iommu: { mode: 'passthrough' } }, steps: [map('t', 'page', 'to-device', ['buf']), unmap('t')] }))).toEqual([])

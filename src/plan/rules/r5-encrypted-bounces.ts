@@ -31,13 +31,13 @@ export const writeEncryptedMessage = <R extends string, D extends string, S exte
   `R5: ${region} is private memory of a confidential guest: ${device} reaches it only through a swiotlb bounce, which ${strategy} never does. Use page, sg, blk or auto, or share the memory.`
 
 export type writeEncryptedIommuMessage<R extends string, D extends string, S extends string> =
-  `R5: ${R} is private memory of a confidential guest, and behind the IOMMU ${S} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${D} would read ciphertext. Share the memory, or allocate it with coherent.`
+  `R5: ${R} is private memory of a confidential guest, and behind the IOMMU ${S} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${D} would read ciphertext. Share the memory with the host (shared: true).`
 export const writeEncryptedIommuMessage = <R extends string, D extends string, S extends string>(
   region: R,
   device: D,
   strategy: S,
 ): writeEncryptedIommuMessage<R, D, S> =>
-  `R5: ${region} is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${device} would read ciphertext. Share the memory, or allocate it with coherent.`
+  `R5: ${region} is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${device} would read ciphertext. Share the memory with the host (shared: true).`
 
 export type writeHmmRefusesMessage<D extends string, W extends HmmRefusal> =
   `R5: hmm refuses ${D}: ${HmmRefusalWords[W]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`

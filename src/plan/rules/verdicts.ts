@@ -36,7 +36,9 @@ export type RegionVerdict = KindVerdict | 'encrypted-iommu'
  * untrusted devices and kmalloc alignment, where dma-direct asks
  * force_dma_unencrypted()), so a strategy that would bounce it on dma-direct
  * hands the device ciphertext there (R5). dma_alloc_coherent() decrypts its
- * own allocation, so a strategy that allocates is not affected.
+ * own allocation, so a strategy that allocates is not affected here (from 7.3
+ * IOMMU-DMA refuses that allocation instead: cc-iommu-alloc-coherent-refused,
+ * docs/kernel-releases.md, which the simulator models and no rule refuses yet).
  */
 export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR): RegionVerdict {
   const verdict: KindVerdict = KIND_VERDICTS[strategy][kind]
