@@ -12,13 +12,17 @@ describe('R5 at run time', () => {
       'R5: hmm refuses dev0: it is not DMA-coherent, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.',
     )
   })
-  it('R5 behind a translating IOMMU nothing bounces private memory (dev_use_swiotlb()): every streaming strategy is refused, coherent is not', () => {
+  it('R5 behind a translating IOMMU nothing bounces private memory (dev_use_swiotlb()): every streaming strategy is refused, and coherent from 7.3', () => {
     const plan = { platform: { coco: true, iommu: { mode: 'translated' } }, regions: [{ name: 'buf', memory: 'ram', encrypted: true, bytes: '0x1000' }] }
     for (const strategy of ['page', 'sg', 'blk', 'auto'])
       expect(violations(jsonPlan({ ...plan, steps: [map('t', strategy, 'to-device', ['buf']), unmap('t')] }))).toEqual([
         `R5: buf is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so dev0 would read ciphertext. Share the memory with the host (shared: true).`,
       ])
-    expect(violations(jsonPlan({ ...plan, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
+    expect(violations(jsonPlan({ ...plan, platform: { ...plan.platform, kernel: '7.0' }, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
+    // From 7.3 IOMMU-DMA refuses the shared allocation too (cc-iommu-alloc-coherent-refused).
+    expect(violations(jsonPlan({ ...plan, platform: { ...plan.platform, kernel: '7.3' }, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))).toEqual([
+      'R5: coherent allocates buf shared, as a confidential guest must, and from 7.3 IOMMU-DMA refuses that behind a translating IOMMU: dma_alloc_coherent() returns NULL for dev0 on 7.3. Nothing maps private memory there; use an IOMMU in passthrough or none.',
+    ])
     expect(violations(jsonPlan({ ...plan, platform: { coco: true, iommu: { mode: 'passthrough' } }, steps: [map('t', 'page', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
   })
 })

@@ -122,6 +122,7 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   'bus-only': m.writeBusOnlyMessage<Rg['name'], Kind, C['dev']>
   encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu': r5.writeEncryptedIommuMessage<Rg['name'], C['dev'], S>
+  'encrypted-iommu-alloc': r5.writeEncryptedIommuAllocMessage<Rg['name'], C['dev'], S, C['kernel']>
   'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind>
   mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], S, C['kernel']>
   ok: 'ok'

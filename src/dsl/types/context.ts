@@ -97,7 +97,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
     AttrWhy<F>,
-    RegionVerdicts<F['mode']>
+    RegionVerdicts<F['mode'], F['kernel']>
   >
   attrWhy: AttrTable<
     r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
@@ -171,7 +171,7 @@ export interface Ctx<
   Own extends string = string,
   Ok extends string = string,
   AttrWhy extends AttrTable = AttrTable,
-  Verdicts extends RegionVerdicts<IommuMode> = RegionVerdicts<IommuMode>,
+  Verdicts extends RegionVerdicts<IommuMode, KernelVersion> = RegionVerdicts<IommuMode, KernelVersion>,
 > {
   readonly kernel: Kernel
   readonly granule: Gran
@@ -304,9 +304,9 @@ type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFac
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {
-    [K in MemoryKind]: RegionVerdicts<F['mode']>[S][K] extends 'ok'
+    [K in MemoryKind]: RegionVerdicts<F['mode'], F['kernel']>[S][K] extends 'ok'
       ? K
-      : RegionVerdicts<F['mode']>[S][K] extends 'mmio'
+      : RegionVerdicts<F['mode'], F['kernel']>[S][K] extends 'mmio'
         ? AtLeast<F, Since<'attr-mmio'>> extends true
           ? K
           : never

@@ -39,6 +39,16 @@ export const writeEncryptedIommuMessage = <R extends string, D extends string, S
 ): writeEncryptedIommuMessage<R, D, S> =>
   `R5: ${region} is private memory of a confidential guest, and behind the IOMMU ${strategy} maps it without a bounce (iommu-dma bounces only for untrusted devices and unaligned kmalloc buffers), so ${device} would read ciphertext. Share the memory with the host (shared: true).`
 
+export type writeEncryptedIommuAllocMessage<R extends string, D extends string, S extends string, K extends string> =
+  `R5: ${S} allocates ${R} shared, as a confidential guest must, and from 7.3 IOMMU-DMA refuses that behind a translating IOMMU: dma_alloc_coherent() returns NULL for ${D} on ${K}. Nothing maps private memory there; use an IOMMU in passthrough or none.`
+export const writeEncryptedIommuAllocMessage = <R extends string, D extends string, S extends string, K extends string>(
+  region: R,
+  device: D,
+  strategy: S,
+  kernel: K,
+): writeEncryptedIommuAllocMessage<R, D, S, K> =>
+  `R5: ${strategy} allocates ${region} shared, as a confidential guest must, and from 7.3 IOMMU-DMA refuses that behind a translating IOMMU: dma_alloc_coherent() returns NULL for ${device} on ${kernel}. Nothing maps private memory there; use an IOMMU in passthrough or none.`
+
 export type writeHmmRefusesMessage<D extends string, W extends HmmRefusal> =
   `R5: hmm refuses ${D}: ${HmmRefusalWords[W]}, and HMM refuses devices that need bouncing or cache maintenance. Use page or sg.`
 export const writeHmmRefusesMessage = <D extends string, W extends HmmRefusal>(device: D, why: W): writeHmmRefusesMessage<D, W> =>
@@ -57,6 +67,8 @@ export function checkEncrypted(at: MappedRegion): Finding<'R5'> | undefined {
   if (at.verdict === 'encrypted') return { rule: R5.id, text: writeEncryptedMessage(at.region.name, at.client.name, at.step.strategy) }
   // Behind a translating IOMMU nothing bounces it (drivers/iommu/dma-iommu.c dev_use_swiotlb()): regionVerdict().
   if (at.verdict === 'encrypted-iommu') return { rule: R5.id, text: writeEncryptedIommuMessage(at.region.name, at.client.name, at.step.strategy) }
+  if (at.verdict === 'encrypted-iommu-alloc')
+    return { rule: R5.id, text: writeEncryptedIommuAllocMessage(at.region.name, at.client.name, at.step.strategy, at.plan.platform.kernel) }
   return undefined
 }
 

@@ -17,6 +17,8 @@ import { DESCRIPTOR, DESCRIPTORS } from '../../strategies/index.js'
 import type { DescriptorOf, KindVerdict, StrategyName } from '../../strategies/index.js'
 import type { PlatformIR } from '../ir.js'
 import type { MemoryKind } from '../memory-kind.js'
+import { KERNEL_CHANGES, kernelHas } from '../kernel-changes.js'
+import type { KernelAtLeast, KernelVersion } from '../kernel.js'
 
 export type { KindVerdict } from '../../strategies/index.js'
 
@@ -27,7 +29,7 @@ export const KIND_VERDICTS = Object.fromEntries(DESCRIPTORS.map((d) => [d.name, 
 export type KindVerdicts = typeof KIND_VERDICTS
 
 /** A region's verdict on a platform: its cell of the kind table, or one the platform adds. */
-export type RegionVerdict = KindVerdict | 'encrypted-iommu'
+export type RegionVerdict = KindVerdict | 'encrypted-iommu' | 'encrypted-iommu-alloc'
 
 /**
  * The verdict of a region of kind `kind` under `strategy` on `platform`.
@@ -36,22 +38,34 @@ export type RegionVerdict = KindVerdict | 'encrypted-iommu'
  * untrusted devices and kmalloc alignment, where dma-direct asks
  * force_dma_unencrypted()), so a strategy that would bounce it on dma-direct
  * hands the device ciphertext there (R5). dma_alloc_coherent() decrypts its
- * own allocation, so a strategy that allocates is not affected here (from 7.3
- * IOMMU-DMA refuses that allocation instead: cc-iommu-alloc-coherent-refused,
- * docs/kernel-releases.md, which the simulator models and no rule refuses yet).
+ * own allocation, so a strategy that allocates is not affected, until 7.3,
+ * where IOMMU-DMA refuses that shared allocation (cc-iommu-alloc-coherent-refused,
+ * docs/kernel-releases.md: dma_alloc_coherent() returns NULL).
  */
 export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR): RegionVerdict {
   const verdict: KindVerdict = KIND_VERDICTS[strategy][kind]
-  if (verdict === 'ok' && kind === 'encrypted' && platform.iommu.mode === 'translated' && !DESCRIPTOR[strategy].allocates) return 'encrypted-iommu'
-  return verdict
+  if (verdict !== 'ok' || kind !== 'encrypted' || platform.iommu.mode !== 'translated') return verdict
+  if (!DESCRIPTOR[strategy].allocates) return 'encrypted-iommu'
+  return kernelHas(platform.kernel, 'cc-iommu-alloc-coherent-refused') ? 'encrypted-iommu-alloc' : verdict
 }
 
-/** regionVerdict() at the type level, for a platform whose IOMMU is in mode M: every strategy's row, computed once per platform. */
-export type RegionVerdicts<M extends string> = {
+/** The first release where IOMMU-DMA refuses a confidential guest's shared allocation. */
+type AllocRefusedSince = (typeof KERNEL_CHANGES)['cc-iommu-alloc-coherent-refused']['first']
+
+/**
+ * regionVerdict() at the type level, for a platform whose IOMMU is in mode M
+ * and whose kernel is R: every strategy's row, computed once per platform. A
+ * kernel the compiler cannot see is left to the run time.
+ */
+export type RegionVerdicts<M extends string, R extends KernelVersion> = {
   readonly [S in StrategyName]: {
     readonly [K in MemoryKind]: K extends 'encrypted'
-      ? [M, KindVerdicts[S][K], DescriptorOf[S]['allocates']] extends ['translated', 'ok', false]
-        ? 'encrypted-iommu'
+      ? [M, KindVerdicts[S][K]] extends ['translated', 'ok']
+        ? DescriptorOf[S]['allocates'] extends false
+          ? 'encrypted-iommu'
+          : [R] extends [KernelAtLeast[AllocRefusedSince]]
+            ? 'encrypted-iommu-alloc'
+            : 'ok'
         : KindVerdicts[S][K]
       : KindVerdicts[S][K]
   }
