@@ -32,7 +32,6 @@ export interface TxModel extends Omit<L.TxLayout, 'regions' | 'links'> {
   readonly notes: readonly string[]
 }
 
-
 function notesOf(result: SimResult, tx: TransactionResult, m: L.TxLayout): string[] {
   const notes: string[] = []
   const total = m.regions.reduce((n, r) => n + r.bytes, 0n)

@@ -37,15 +37,16 @@ export function bounceSlots(tx: TransactionResult, pool: SwiotlbPool | undefined
   return out
 }
 
-/** The bounce address of physical address phys, if one of the transaction's slot runs holds a copy of it: the last to take it. */
-export function bouncedAt(tx: TransactionResult, phys: bigint, len: bigint, dma?: bigint): bigint | undefined {
-  let found: bigint | undefined
-  for (const a of tx.allocations.swiotlb) {
-    const orig = BigInt(a.orig)
-    if (phys < orig || phys + len > orig + BigInt(a.size)) continue
-    const at = BigInt(a.addr) + (phys - orig)
-    if (at === dma) return at
-    found = at
+/**
+ * Where the transaction's slot runs hold copies of memory: for [phys, phys +
+ * len), the bounce address of the last run that took all of it. The runs are
+ * read from the result once.
+ */
+export function bounceAddresses(tx: TransactionResult): (phys: bigint, len: bigint) => bigint | undefined {
+  const runs = tx.allocations.swiotlb.map((a) => ({ orig: BigInt(a.orig), size: BigInt(a.size), addr: BigInt(a.addr) }))
+  return (phys, len) => {
+    let found: bigint | undefined
+    for (const r of runs) if (phys >= r.orig && phys + len <= r.orig + r.size) found = r.addr + (phys - r.orig)
+    return found
   }
-  return found
 }

@@ -16,7 +16,7 @@ import type { MapStep, Plan } from '../../../plan/ir.js'
 import { alignDown, alignUp } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { SimResult, TransactionResult } from '../schema.js'
-import { bouncedAt, bounceSlots, swiotlbPool } from './bounce-slots.js'
+import { bounceAddresses, bounceSlots, swiotlbPool } from './bounce-slots.js'
 import { deviceView } from './device-view.js'
 import { iovaRanges } from './iova-ranges.js'
 import { holes } from './span.js'
@@ -88,6 +88,7 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
   const iova = viaIommu ? iovaRanges(tx, granule) : []
   const bounce = bounceSlots(tx, pool)
   const slotAt = (addr: bigint, len: bigint): BounceSlots | undefined => bounce.find((b) => addr >= b.start && addr + len <= b.start + b.len)
+  const bouncedAt = bounceAddresses(tx)
 
   const links: Link[] = []
   const link = (kind: LinkKind, from: End, to: End, p: Piece): void => {
@@ -107,7 +108,7 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
       }
       const at: End = { id: range.id, band: 'iova', addr: p.dma }
       // Behind the IOMMU a bounced piece goes memory -> slot -> IOVA (iommu_dma_map_phys() maps the slot).
-      const b = bouncedAt(tx, p.phys, p.len)
+      const b = bouncedAt(p.phys, p.len)
       const slots = b === undefined ? undefined : slotAt(b, p.len)
       if (b !== undefined && slots !== undefined) {
         const slot: End = { id: slots.id, band: 'bounce', addr: b }
