@@ -54,9 +54,9 @@ export async function check(files: readonly string[], out: Output): Promise<numb
       runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
     } catch (e) {
       if (!(e instanceof InputError)) throw e
-      // A literal the compiler already refused with the same sentence is one mistake: say it once.
-      const sentence = e.message.slice((e.where?.length ?? -2) + 2).split(/ (?:Perhaps|Did you mean) /)[0] ?? e.message
-      if (!typeViolations.some((t) => t.message.includes(sentence))) {
+      // A literal the compiler already refused with the same sentence (the run time adds a suggestion) is one mistake: say it once.
+      const sentence = e.sentence?.split(/ (?:Perhaps|Did you mean) /)[0]
+      if (sentence === undefined || !typeViolations.some((t) => t.message.includes(sentence))) {
         error = { where: e.where ?? file, cause: e.why, message: e.message }
         out.error(e.message)
         status = EXIT.input

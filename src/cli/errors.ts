@@ -15,10 +15,13 @@ export class InputError extends Error {
   /** file:line:col of the cause, where one is known. */
   readonly where: string | undefined
   readonly why: InputWhy
-  constructor(message: string, options: { readonly where?: string; readonly why?: InputWhy } = {}) {
+  /** The sentence about the value itself, without where it was written, when a builder call refused one. */
+  readonly sentence: string | undefined
+  constructor(message: string, options: { readonly where?: string; readonly why?: InputWhy; readonly sentence?: string } = {}) {
     super(message)
     this.where = options.where
     this.why = options.why ?? 'read'
+    this.sentence = options.sentence
   }
 }
 

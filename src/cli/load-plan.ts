@@ -7,7 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
-import { captureSource } from '../dsl/source.js'
+import { captureSource, frameAt } from '../dsl/source.js'
 import type { Plan } from '../plan/ir.js'
 import { PLAN_FORMAT } from '../plan/ir.js'
 import { decodePlan, encodePlan } from '../plan/load.js'
@@ -71,9 +71,8 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   const decoded = decodePlan(json)
   if (!decoded.ok) {
     const first = decoded.issues[0]
-    const more = decoded.issues.length > 1 ? ` (and ${decoded.issues.length - 1} more problem${decoded.issues.length > 2 ? 's' : ''})` : ''
     const where = at(first?.path ?? '')
-    throw new InputError(`${where}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'not a plan'}${more}`, { where, why: 'shape' })
+    throw new InputError(`${where}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'not a plan'}${andMore(decoded.issues.length)}`, { where, why: 'shape' })
   }
   const violations = validatePlan(decoded.plan).map((v) => located(v, at(`steps.${Math.min(v.step, decoded.plan.steps.length - 1)}`)))
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
@@ -111,7 +110,8 @@ async function fromThrown(e: unknown, file: string, shown: string): Promise<Load
   if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: err.violations.map((v) => located(v, showAt(v.at, shown))) }
   if (err?.name === 'PlanShapeError' && err.issues) {
     const where = showAt(err.at ?? frameIn(err.stack, file), shown)
-    throw new InputError(`${where}: ${String(err.issues[0])}${andMore(err.issues.length)}`, { where, why: 'shape' })
+    const sentence = String(err.issues[0])
+    throw new InputError(`${where}: ${sentence}${andMore(err.issues.length)}`, { where, why: 'shape', sentence })
   }
   const message = oneLine(err)
   if (err?.name === 'SyntaxError' || /Unexpected token|ParseError|SyntaxError/.test(message)) {
@@ -129,10 +129,8 @@ async function fromThrown(e: unknown, file: string, shown: string): Promise<Load
 /** The first frame of a stack that is in the plan file: where its code threw. */
 function frameIn(stack: string | undefined, file: string): string | undefined {
   for (const line of stack?.split('\n') ?? []) {
-    const m = line.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/)
-    if (m === null) continue
-    const path = decodeURIComponent((m[1] as string).replace(/^file:\/\//, '').replace(/\?.*$/, ''))
-    if (path === file) return `${path}:${m[2]}:${m[3]}`
+    const at = frameAt(line)
+    if (at?.file === file) return `${at.file}:${at.line}:${at.column}`
   }
   return undefined
 }

@@ -28,6 +28,7 @@ import type { DeviceFacts, PlatformFacts, SwitchNames, ToCtx, ToDeviceFacts, ToP
 import { checkIdentifier } from '../plan/names.js'
 import type { CheckIdentifier, NameKind } from '../plan/names.js'
 import { callSite } from './source.js'
+import type { Fn } from './source.js'
 
 /**
  * RAM is private memory on a confidential guest unless the guest shared it.
@@ -105,8 +106,7 @@ export function platform<const P extends PlatformSpec>(spec: P): Platform<ToPlat
 }
 
 /** A name must be a C identifier (names.ts): else the sentence, at the call that gave it. */
-// biome-ignore lint: the frame filter must accept any function
-function named(kind: NameKind, name: unknown, method: (...args: any[]) => unknown): void {
+function named(kind: NameKind, name: unknown, method: Fn): void {
   const wrong = checkIdentifier(kind, name)
   if (wrong !== undefined) throw new PlanShapeError([wrong], callSite(method).at)
 }

@@ -10,15 +10,19 @@ export function captureSource(on: boolean): void {
 }
 
 // biome-ignore lint: the frame filter must accept any function
-type Fn = (...args: any[]) => unknown
+export type Fn = (...args: any[]) => unknown
 
 export function callSite(method: Fn): { at?: string } {
   if ((globalThis as Record<symbol, unknown>)[FLAG] !== true) return {}
   const holder: { stack?: string } = {}
   Error.captureStackTrace(holder, method)
-  const frame = holder.stack?.split('\n')[1]
-  const m = frame?.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/)
-  if (!m) return {}
-  const file = decodeURIComponent((m[1] as string).replace(/^file:\/\//, '').replace(/\?.*$/, ''))
-  return { at: `${file}:${m[2]}:${m[3]}` }
+  const at = frameAt(holder.stack?.split('\n')[1] ?? '')
+  return at !== undefined ? { at: `${at.file}:${at.line}:${at.column}` } : {}
+}
+
+/** The file (a path, without a loader's query) and position of one line of a V8 stack. */
+export function frameAt(frame: string): { file: string; line: string; column: string } | undefined {
+  const m = frame.match(/\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/)
+  if (!m) return undefined
+  return { file: decodeURIComponent((m[1] as string).replace(/^file:\/\//, '').replace(/\?.*$/, '')), line: m[2] as string, column: m[3] as string }
 }
