@@ -9,12 +9,8 @@
  * kernel macros cannot collide with it.
  */
 import type { Plan } from '../plan/ir.js'
-import { IDENTIFIER } from '../plan/schema.js'
+import { IDENTIFIER_RULE, isIdentifier } from '../plan/names.js'
 import { PlanShapeError } from './errors.js'
-
-export function isCIdentifier(name: unknown): name is string {
-  return typeof name === 'string' && IDENTIFIER.test(name)
-}
 
 function show(name: unknown): string {
   const text = typeof name === 'string' ? JSON.stringify(name) : String(name)
@@ -25,8 +21,7 @@ function show(name: unknown): string {
 export function checkIdentifiers(plan: Plan): void {
   const issues: string[] = []
   const check = (what: string, name: unknown) => {
-    if (!isCIdentifier(name))
-      issues.push(`${what} ${show(name)} is not a C identifier (a letter or _, then letters, digits or _, at most 48 characters); the generator writes no code for it`)
+    if (!isIdentifier(name)) issues.push(`${what} ${show(name)} is not a C identifier (${IDENTIFIER_RULE}); the generator writes no code for it`)
   }
   check('plan name', plan.name)
   check('device', plan.device)

@@ -11,6 +11,12 @@
 /** A letter or _, then letters, digits or _, at most 48 characters (the generator adds prefixes). */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/
 export const IDENTIFIER_MAX = 48
+/** IDENTIFIER in words, for the schema's and the generator's refusals. */
+export const IDENTIFIER_RULE = 'a letter or _, then letters, digits or _, at most 48 characters'
+
+export function isIdentifier(name: unknown): name is string {
+  return typeof name === 'string' && IDENTIFIER.test(name)
+}
 
 export type NameKind = 'plan' | 'device' | 'region' | 'transaction'
 
@@ -27,7 +33,7 @@ export const writeNotIdentifierMessage = <K extends NameKind, N extends string>(
 
 /** The run-time test: the sentence, with a name to use instead, or undefined for a good name. */
 export function checkIdentifier(kind: NameKind, name: unknown): string | undefined {
-  if (typeof name === 'string' && IDENTIFIER.test(name)) return undefined
+  if (isIdentifier(name)) return undefined
   const shown = typeof name === 'string' ? name : String(name)
   return `${writeNotIdentifierMessage(kind, shown)} Perhaps ${identifierLike(shown)}.`
 }

@@ -10,7 +10,7 @@ import { PLAN_FORMAT } from './ir.js'
 import type { Plan } from './ir.js'
 import { PAGE_SIZE_N } from './kernel-consts.js'
 import { formatU64, parseU64, U64_MAX } from './u64.js'
-import { IDENTIFIER } from './names.js'
+import { IDENTIFIER, IDENTIFIER_RULE } from './names.js'
 import { DIRECTIONS } from './ir.js'
 
 /** A 64-bit unsigned value: hex or decimal string (or a safe integer) in JSON, bigint in memory. */
@@ -33,10 +33,7 @@ export const u64 = z.codec(
 )
 
 /** Names end up as C identifiers in generated code, so they must be C identifiers already (names.ts). */
-export { IDENTIFIER }
-export const identifier = z
-  .string()
-  .regex(IDENTIFIER, 'must be a C identifier: a letter or _, then letters, digits or _, at most 48 characters')
+export const identifier = z.string().regex(IDENTIFIER, `must be a C identifier: ${IDENTIFIER_RULE}`)
 
 export const kernelVersion = z.enum(KERNEL_VERSIONS)
 export const strategy = z.enum(STRATEGY_NAMES)
