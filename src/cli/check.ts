@@ -6,12 +6,11 @@ import { statSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { EXIT, InputError } from './errors.js'
 import type { InputWhy } from './errors.js'
-import { loadPlanFile } from './load-plan.js'
+import { loadPlanFile, violationLine } from './load-plan.js'
 import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
 import { typecheckPlan } from './typecheck.js'
-import { withoutRuleId } from '../plan/rules/sentence.js'
 
 /** A file the compiler can read; anything else is for the loader to name. */
 function isFile(path: string): boolean {
@@ -67,6 +66,6 @@ export async function check(files: readonly string[], out: Output): Promise<numb
     if (violations.length > 0 && status !== EXIT.input) status = Math.max(status, EXIT.defect)
   }
   if (out.json) out.print(JSON.stringify({ files: results }, null, 2))
-  else for (const r of results) for (const v of r.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
+  else for (const r of results) for (const v of r.violations) out.print(violationLine(v))
   return status
 }

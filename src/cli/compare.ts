@@ -7,10 +7,9 @@ import { freezePlan } from '../plan/load.js'
 import { compareStrategies, SimError } from '../sim/index.js'
 import type { SimOptions, StrategyRow, TransactionComparison } from '../sim/index.js'
 import { EXIT, InputError } from './errors.js'
-import { loadPlanFile } from './load-plan.js'
+import { loadPlanFile, violationLine } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
-import { withoutRuleId } from '../plan/rules/sentence.js'
 
 const METRICS: readonly [keyof StrategyRow, string][] = [
   ['status', 'status'],
@@ -44,7 +43,7 @@ export function formatComparison(comparisons: readonly TransactionComparison[]):
 export async function compare(file: string, options: SimOptions, out: Output, kernel?: KernelVersion): Promise<number> {
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
+    for (const v of loaded.violations) out.print(violationLine(v))
     return EXIT.defect
   }
   let comparisons

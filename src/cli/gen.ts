@@ -11,7 +11,7 @@ import type { Strategy } from '../plan/ir.js'
 import { STRATEGY_NAMES } from '../strategies/index.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { kernelOption } from './kernel-option.js'
-import { loadPlanFile } from './load-plan.js'
+import { loadPlanFile, violationLine } from './load-plan.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { writeTree } from './write-output.js'
@@ -38,7 +38,7 @@ export async function gen(file: string, values: Record<string, string | boolean 
 
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
+    for (const v of loaded.violations) out.print(violationLine(v))
     return EXIT.defect
   }
   let files

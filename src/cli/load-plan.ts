@@ -18,6 +18,7 @@ import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
 import type { Located } from './location.js'
 import { importTypeScript } from './import-ts.js'
+import { withoutRuleId } from '../plan/rules/sentence.js'
 
 /** A broken rule, located. */
 export type { Located } from './location.js'
@@ -147,6 +148,11 @@ function oneLine(err: { name?: string; message?: string; issues?: readonly unkno
 }
 
 const andMore = (n: number): string => (n > 1 ? ` (and ${n - 1} more problem${n > 2 ? 's' : ''})` : '')
+
+/** A violation as every verb prints it: file:line:col, the rule, its sentence. */
+export function violationLine(v: Located): string {
+  return `${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`
+}
 
 function located(v: Violation, where: string): Located {
   return { where, rule: v.rule, message: v.text }

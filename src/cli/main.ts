@@ -17,7 +17,7 @@ import { consoleOutput } from './output.js'
 import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
 import { RULE_RANGE } from '../plan/rules/registry.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import { DESCRIPTORS } from '../strategies/index.js'
+import { DESCRIPTORS, summaryText } from '../strategies/index.js'
 import { planVerb } from './plan.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -42,7 +42,7 @@ function strategyHelp(): string {
   return DESCRIPTORS.map((d) => {
     // Wrapped at 100 columns, continuation lines under the text.
     const lines: string[] = []
-    for (const word of d.summary.slice(d.name.length + 2).split(' ')) {
+    for (const word of summaryText(d).split(' ')) {
       const last = lines.length - 1
       if (last >= 0 && indent.length + (lines[last] as string).length + 1 + word.length <= 100) lines[last] += ` ${word}`
       else lines.push(word)

@@ -6,14 +6,13 @@ import type { ParseArgsConfig } from 'node:util'
 import { simulate, formatSummary, resultToJson, SimError } from '../sim/index.js'
 import type { SimOptions } from '../sim/index.js'
 import { EXIT, InputError, UsageError } from './errors.js'
-import { loadPlanFile } from './load-plan.js'
+import { loadPlanFile, violationLine } from './load-plan.js'
 import type { Output } from './output.js'
 import { showPath } from './location.js'
 import { progress } from './progress.js'
 import { writeFileAtomic } from './write-output.js'
 import { renderHtml } from '../report/index.js'
 import { resolve } from 'node:path'
-import { withoutRuleId } from '../plan/rules/sentence.js'
 
 export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'fail-at-call': { type: 'string' },
@@ -58,7 +57,7 @@ export async function simulateVerb(file: string, values: Record<string, string |
   const options = simOptions(values)
   const loaded = await loadPlanFile(file)
   if (loaded.plan === undefined) {
-    for (const v of loaded.violations) out.print(`${v.where} ${v.rule} ${withoutRuleId(v.rule, v.message)}`)
+    for (const v of loaded.violations) out.print(violationLine(v))
     return EXIT.defect
   }
   let result

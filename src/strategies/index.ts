@@ -38,6 +38,11 @@ export const STRATEGY_NAMES = DESCRIPTORS.map((d) => d.name) as unknown as reado
 
 export const DESCRIPTOR: DescriptorOf = Object.fromEntries(DESCRIPTORS.map((d) => [d.name, d])) as unknown as DescriptorOf
 
+/** A descriptor's summary without the leading `name: ` it carries for the generated C's comment. */
+export function summaryText(d: StrategyDescriptor): string {
+  return d.summary.slice(d.name.length + 2)
+}
+
 /** The descriptor of a strategy, typed by what every descriptor has. */
 export function descriptor(name: StrategyName): StrategyDescriptor {
   return DESCRIPTOR[name]

@@ -5,7 +5,7 @@
  */
 import { KERNEL_FEATURES } from '../plan/kernel-changes.js'
 import type { MemoryKind } from '../plan/memory-kind.js'
-import { DESCRIPTORS } from './index.js'
+import { DESCRIPTORS, summaryText } from './index.js'
 import type { KindVerdict, StrategyDescriptor } from './descriptor.js'
 
 const KINDS: readonly MemoryKind[] = ['normal', 'p2p-bus', 'p2p-host-bridge', 'p2p-unsupported', 'encrypted']
@@ -38,7 +38,7 @@ const section = (d: StrategyDescriptor): string[] => {
   return [
     `## ${d.name}`,
     '',
-    `${sentence(d.summary.slice(d.name.length + 2))}.`,
+    `${sentence(summaryText(d))}.`,
     '',
     `- Kernel: ${d.kernel.map((k) => `\`${k}\``).join(', ')}`,
     `- Needs: ${feature === undefined ? 'any modelled release' : `${feature.what}, from ${feature.since} (${d.feature === 'dma-iova' ? 'R1' : 'R9'})`}`,

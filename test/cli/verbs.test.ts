@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { dmaplan } from '../support/cli.js'
-import { DESCRIPTORS } from '../../src/strategies/index.js'
+import { DESCRIPTORS, summaryText } from '../../src/strategies/index.js'
 
 const out = mkdtempSync(join(tmpdir(), 'dmaplan-verbs-'))
 const runs: Record<string, string[]> = {
@@ -24,7 +24,7 @@ describe('every verb', () => {
   })
   it('gen --help gives every strategy its descriptor\'s summary', () => {
     const help = dmaplan(['gen', '--help']).stdout.replace(/\n {4,}/g, ' ')
-    for (const d of DESCRIPTORS) expect(help).toMatch(new RegExp(`^  ${d.name} +${d.summary.slice(d.name.length + 2).replace(/[()]/g, '\\$&')}$`, 'm'))
+    for (const d of DESCRIPTORS) expect(help).toMatch(new RegExp(`^  ${d.name} +${summaryText(d).replace(/[()]/g, '\\$&')}$`, 'm'))
   })
   for (const [verb, args] of Object.entries(runs)) {
     it(`${verb} --help`, () => {
