@@ -45,7 +45,7 @@ const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEn
 
 /**
  * A region's checks in the order of the type-level check: its memory kind
- * under the strategy (one verdict of KIND_VERDICTS, so at most one of the
+ * under the strategy (one verdict of regionVerdict(), so at most one of the
  * first five speaks), then the other regions of a uniform transaction (R2),
  * then the IOVA granule (R6), then the other transactions of the region (R11).
  */
