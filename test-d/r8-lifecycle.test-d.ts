@@ -65,3 +65,15 @@ expectError(mirror.hmmFault('mr', 0).build())
 expectError(mapped.transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [other]).keep('ring').build())
 expectType<Plan>(mapped.transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [other]).keep('ring').unmap('tx').build())
 expectType<Plan>(mapped.keep('tx').unmap('tx').build())
+
+// driver steps leave every transaction's state as it was: what is mapped stays mapped (and must still be unmapped), what the device wrote still needs its sync
+{
+  const host2 = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+  const dev = host2.device('dev0', { dmaMask: 64, coherent: false })
+  const rx = host2.ram('rx', { pages: 1 })
+  const mapped = host2.plan(dev).transaction('rx', { strategy: 'page', dir: 'from-device' }, [rx]).deviceWrites('rx', rx)
+  const narrowed = mapped.setDmaMask(32).setMaxSegmentSize(0x1000).setSegmentBoundary(0xffff).setMinAlignMask(0xfff)
+  expectType<Plan>(narrowed.syncForCpu('rx').cpuReads(rx).unmap('rx').build())
+  expectError(narrowed.cpuReads(rx))
+  expectError(narrowed.build())
+}

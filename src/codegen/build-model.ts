@@ -6,6 +6,7 @@
 import type { DeviceIR, MapStep, Plan, RegionIR } from '../plan/ir.js'
 import { PAGE_SIZE_N as PAGE } from '../plan/kernel-consts.js'
 import { pagesOf } from '../plan/schema.js'
+import { deviceBySteps } from '../plan/driver-steps.js'
 import { deviceByName, resolveKind } from '../plan/topology.js'
 import { unreachable } from '../plan/unreachable.js'
 import { kernelShape } from './kernel-shape.js'
@@ -38,11 +39,14 @@ export function buildModel(plan: Plan): CodegenModel {
   for (const b of bufs)
     if (b.peer !== undefined && !peers.some((p) => p.name === b.peer)) peers.push(deviceByName(plan, b.peer))
 
+  // A transaction is sized for the device as the driver steps before it left it (its segment limits, its swiotlb alignment).
+  const setUp = deviceBySteps(plan, device)
   const txs = new Map<string, TxModel>()
-  for (const m of maps) {
-    const ctx: StrategyContext = { platform: plan.platform, kernel, device, tx: m.tx, dir: m.dir, attrs: [...m.attrs] }
+  plan.steps.forEach((m, i) => {
+    if (m.op !== 'map') return
+    const ctx: StrategyContext = { platform: plan.platform, kernel, device: setUp[i] ?? device, tx: m.tx, dir: m.dir, attrs: [...m.attrs] }
     txs.set(m.tx, txModel(m, m.regions.map(buf), ctx))
-  }
+  })
 
   const { actions, kept } = resolveSteps(plan, txs, buf)
   return { plan, platform: plan.platform, kernel, device, bufs, peers, txs: [...txs.values()], actions, kept }
@@ -176,6 +180,12 @@ function resolveSteps(plan: Plan, txs: ReadonlyMap<string, TxModel>, buf: (name:
         break
       case 'wait':
         actions.push({ op: 'wait', ms: s.ms })
+        break
+      case 'set-dma-mask':
+      case 'set-segment-boundary':
+      case 'set-max-segment-size':
+      case 'set-min-align-mask':
+        actions.push({ op: 'dma-set', step: s, cleanup: [...live].reverse() })
         break
       default:
         unreachable(s)

@@ -3,7 +3,7 @@
  * every transaction cut into slices (a run of buffers mapped one way, by one
  * part), and the steps as actions with what to unwind if they fail.
  */
-import type { DeviceIR, Direction, DmaAttr, Plan, PlatformIR, RegionIR, Strategy } from '../plan/ir.js'
+import type { DeviceIR, Direction, DmaAttr, DriverStep, Plan, PlatformIR, RegionIR, Strategy } from '../plan/ir.js'
 import type { MemoryKind } from '../plan/rules/messages.js'
 import type { KernelShape } from './kernel-shape.js'
 import type { Feature } from './features.js'
@@ -82,6 +82,8 @@ export type Action =
   | { readonly op: 'unmap'; readonly tx: TxModel }
   | { readonly op: 'keep'; readonly tx: TxModel }
   | { readonly op: 'wait'; readonly ms: number }
+  /** A driver step: a dma_set_*() call; a refused mask unwinds `cleanup`. */
+  | { readonly op: 'dma-set'; readonly step: DriverStep; readonly cleanup: readonly TxModel[] }
 
 export interface CodegenModel {
   /** The plan, overrides applied. */

@@ -5,15 +5,15 @@
  *
  * The public surface is the PlanBuilder interface; the class stays private.
  */
-import type { DeviceIR, Direction, DmaAttr, Plan, PlatformIR, RegionIR, Step, Strategy } from '../plan/ir.js'
+import type { DeviceIR, Direction, DmaAttr, DriverStep, Plan, PlatformIR, RegionIR, Step, Strategy } from '../plan/ir.js'
 import { DIRECTIONS, PLAN_FORMAT } from '../plan/ir.js'
-import { decodePlan, encodePlan } from '../plan/load.js'
+import { decodePlan, driverStepIssues, encodePlan } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import { toU64 } from '../plan/u64.js'
 import { PlanRuleError, PlanShapeError } from './errors.js'
 import { callSite } from './source.js'
 import type { AnyRegion } from './region.js'
-import type { ByteRange, TxOptions } from './spec.js'
+import type { ByteRange, TxOptions, U64 } from './spec.js'
 import type {
   CheckCpuRead,
   CheckDeviceRead,
@@ -134,6 +134,25 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
   wait(ms: number): PlanBuilder<C, F, S>
 
   /**
+   * dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits)): IOVAs, bounce
+   * decisions and coherent allocations from here on follow the new mask.
+   *
+   * @example
+   * // a probe whose 64-bit mask the platform refused, falling back to 32 bits
+   * plan.setDmaMask(32).transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
+   */
+  setDmaMask(bits: number): PlanBuilder<C, F, S>
+
+  /** dma_set_seg_boundary(dev, mask): from here on no DMA segment crosses a multiple of mask + 1 (mask is 2^n - 1). */
+  setSegmentBoundary(mask: U64): PlanBuilder<C, F, S>
+
+  /** dma_set_max_seg_size(dev, bytes): from here on scatterlists are cut and merged into segments of at most this size. */
+  setMaxSegmentSize(bytes: number): PlanBuilder<C, F, S>
+
+  /** dma_set_min_align_mask(dev, mask): from here on swiotlb keeps these low bits of each address in its bounce slots. */
+  setMinAlignMask(mask: number): PlanBuilder<C, F, S>
+
+  /**
    * The frozen plan IR. Not callable while a transaction is still mapped and
    * not kept (R8). Throws PlanRuleError if a rule the types could not see is broken.
    */
@@ -243,6 +262,30 @@ class PlanBuilderImpl {
 
   wait(ms: number): PlanBuilderImpl {
     return this.#with({ op: 'wait', ms, ...callSite(PlanBuilderImpl.prototype.wait) })
+  }
+
+  setDmaMask(bits: number): PlanBuilderImpl {
+    return this.#driver({ op: 'set-dma-mask', bits, ...callSite(PlanBuilderImpl.prototype.setDmaMask) })
+  }
+
+  setSegmentBoundary(mask: U64): PlanBuilderImpl {
+    const at = callSite(PlanBuilderImpl.prototype.setSegmentBoundary)
+    return this.#driver({ op: 'set-segment-boundary', mask: toU64(mask, 'segment boundary mask'), ...at })
+  }
+
+  setMaxSegmentSize(bytes: number): PlanBuilderImpl {
+    return this.#driver({ op: 'set-max-segment-size', bytes, ...callSite(PlanBuilderImpl.prototype.setMaxSegmentSize) })
+  }
+
+  setMinAlignMask(mask: number): PlanBuilderImpl {
+    return this.#driver({ op: 'set-min-align-mask', mask, ...callSite(PlanBuilderImpl.prototype.setMinAlignMask) })
+  }
+
+  /** A driver step's value is refused where it is written, with the schema's sentence (a JSON plan's are refused by the same schema). */
+  #driver(step: DriverStep): PlanBuilderImpl {
+    const wrong = driverStepIssues(step)
+    if (wrong.length > 0) throw new PlanShapeError(wrong, step.at)
+    return this.#with(step)
   }
 
   /** Assemble, decode (the same checks as a JSON plan), validate every rule, freeze. */

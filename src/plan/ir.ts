@@ -226,7 +226,41 @@ export interface WaitStep extends StepBase {
   readonly fqTimer?: boolean
 }
 
-export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnlinkStep | UnmapStep | KeepStep | WaitStep
+/*
+ * Driver steps: what a driver changes in its device's DMA constraints while
+ * it probes, between transactions (a 64-bit mask that falls back to 32
+ * bits, a segment boundary or size a later part of the driver needs). Each
+ * stores what the kernel call stores in struct device; mappings made from
+ * then on follow it, mappings already made keep what they got.
+ */
+
+/** dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits)): the streaming and the coherent mask. */
+export interface SetDmaMaskStep extends StepBase {
+  readonly op: 'set-dma-mask'
+  readonly bits: number
+}
+
+/** dma_set_seg_boundary(dev, mask): no DMA segment may cross a multiple of mask + 1. */
+export interface SetSegmentBoundaryStep extends StepBase {
+  readonly op: 'set-segment-boundary'
+  readonly mask: bigint
+}
+
+/** dma_set_max_seg_size(dev, bytes): the longest DMA segment the device takes. */
+export interface SetMaxSegmentSizeStep extends StepBase {
+  readonly op: 'set-max-segment-size'
+  readonly bytes: number
+}
+
+/** dma_set_min_align_mask(dev, mask): swiotlb keeps these low address bits of the original in the bounce slot. */
+export interface SetMinAlignMaskStep extends StepBase {
+  readonly op: 'set-min-align-mask'
+  readonly mask: number
+}
+
+export type DriverStep = SetDmaMaskStep | SetSegmentBoundaryStep | SetMaxSegmentSizeStep | SetMinAlignMaskStep
+
+export type Step = MapStep | DeviceAccessStep | CpuAccessStep | SyncStep | HmmStep | UnlinkStep | UnmapStep | KeepStep | WaitStep | DriverStep
 export type StepOp = Step['op']
 
 export interface Plan {

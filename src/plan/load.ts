@@ -4,8 +4,8 @@
  * steps without a length reach the end of their region) and deeply frozen.
  */
 import { z } from 'zod'
-import type { Plan, Step } from './ir.js'
-import { planSchema } from './schema.js'
+import type { DriverStep, Plan, Step } from './ir.js'
+import { planSchema, stepSchema } from './schema.js'
 import { unreachable } from './unreachable.js'
 
 export interface PlanIssue {
@@ -23,6 +23,13 @@ export function decodePlan(json: unknown): DecodeResult {
   }
   const { $schema: _, ...decoded } = r.data
   return { ok: true, plan: freezePlan(complete(decoded as Plan)) }
+}
+
+/** What is wrong with one step's values, in the words decodePlan() uses for the same step of a JSON plan. */
+export function driverStepIssues(step: DriverStep): string[] {
+  const e = stepSchema.safeEncode(step as z.output<typeof stepSchema>)
+  const r = e.success ? stepSchema.safeDecode(e.data) : e
+  return r.success ? [] : r.error.issues.map((i) => `${step.op} ${i.path.map(String).join('.')}: ${issueText(i)}`)
 }
 
 /** zod's issues in the words of a plan: what is missing, unknown or of the wrong kind. */

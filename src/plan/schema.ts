@@ -81,16 +81,31 @@ export const platformSchema = z.strictObject({
   ramBytes: u64.prefault('0x200000000'),
 })
 
+/*
+ * The DMA constraints a driver sets in struct device, as a device declares
+ * them and as driver steps change them (one schema for both).
+ */
+/** DMA_BIT_MASK(bits). */
+const dmaMaskBits = z.number().int().min(12).max(64)
+/** dma_parms->max_segment_size, an unsigned int. */
+const maxSegmentSize = z.number().int().min(512).max(0xffffffff)
+/** dma_parms->segment_boundary_mask: 2^n - 1, at least a page (dma_get_seg_boundary_nr_pages() shifts it). */
+const segmentBoundary = u64.refine((m) => m >= PAGE_SIZE_N - 1n && (m & (m + 1n)) === 0n, {
+  message: 'a segment boundary mask is 2^n - 1 and at least 0xfff',
+})
+/** dma_parms->min_align_mask: NVMe sets 4 KiB - 1 (the NVMe PRP page); swiotlb keeps these bits of the address in the slot. */
+const minAlignMask = z.number().int().min(0).max(0xffff)
+
 export const deviceSchema = z.strictObject({
   name: identifier,
   at: identifier.optional(),
   pci: z.boolean().default(true),
-  dmaMask: z.number().int().min(12).max(64).default(32),
+  dmaMask: dmaMaskBits.default(32),
   coherent: z.boolean().default(true),
   trusted: z.boolean().default(true),
-  maxSegmentSize: z.number().int().min(512).max(0xffffffff).default(65536),
-  segmentBoundary: u64.prefault('0xffffffff'),
-  minAlignMask: z.number().int().min(0).max(0xffff).default(0),
+  maxSegmentSize: maxSegmentSize.default(65536),
+  segmentBoundary: segmentBoundary.prefault('0xffffffff'),
+  minAlignMask: minAlignMask.default(0),
   p2pMemory: z
     .strictObject({
       bytes: u64,
@@ -162,6 +177,11 @@ export const unmapStepSchema = z.strictObject({ op: z.literal('unmap'), tx: iden
 export const keepStepSchema = z.strictObject({ op: z.literal('keep'), tx: identifier, ...at })
 export const waitStepSchema = z.strictObject({ op: z.literal('wait'), ms: z.number().min(0).max(3_600_000), fqTimer: z.boolean().optional(), ...at })
 
+export const setDmaMaskStepSchema = z.strictObject({ op: z.literal('set-dma-mask'), bits: dmaMaskBits, ...at })
+export const setSegmentBoundaryStepSchema = z.strictObject({ op: z.literal('set-segment-boundary'), mask: segmentBoundary, ...at })
+export const setMaxSegmentSizeStepSchema = z.strictObject({ op: z.literal('set-max-segment-size'), bytes: maxSegmentSize, ...at })
+export const setMinAlignMaskStepSchema = z.strictObject({ op: z.literal('set-min-align-mask'), mask: minAlignMask, ...at })
+
 export const stepSchema = z.discriminatedUnion('op', [
   mapStepSchema,
   deviceAccessStepSchema,
@@ -172,6 +192,10 @@ export const stepSchema = z.discriminatedUnion('op', [
   unmapStepSchema,
   keepStepSchema,
   waitStepSchema,
+  setDmaMaskStepSchema,
+  setSegmentBoundaryStepSchema,
+  setMaxSegmentSizeStepSchema,
+  setMinAlignMaskStepSchema,
 ])
 
 export const planSchema = z

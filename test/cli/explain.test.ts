@@ -33,7 +33,7 @@ describe('dmaplan explain', () => {
       for (const m of text.matchAll(/(?:report|#err|warnOnce)\(\s*(?:'[^']*',\s*)?'([A-Z][A-Z0-9-]*)'/g)) ids.add(findingId(m[1] as string))
       for (const m of text.matchAll(/\.report\(\s*\n\s*'([A-Z][A-Z0-9-]*)'/g)) ids.add(findingId(m[1] as string))
     }
-    expect(ids.size).toBe(50)
+    expect(ids.size).toBe(51)
     const unknown = [...ids].filter((id) => lookup(id) === undefined)
     expect(unknown).toEqual([])
   })

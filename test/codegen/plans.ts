@@ -191,6 +191,27 @@ function iovaUnlink(): Plan {
     .build()
 }
 
+/** A probe that falls back to a 32-bit mask and narrows its segments between transactions: each dma_set_*() call in the run, the fallible ones unwinding what is mapped. */
+function probeFallback(): Plan {
+  const host = platform({ kernel: '6.12', iommu: { mode: 'none' } })
+  const dev = host.device('nic0', { dmaMask: 64 })
+  const ring = host.ram('ring', { pages: 1 })
+  const rx = host.ram('rx', { pages: 4 })
+  return host
+    .plan(dev, { name: 'probe_fallback' })
+    .transaction('desc', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
+    .setDmaMask(32)
+    .setMaxSegmentSize(0x1000)
+    .setSegmentBoundary(0xffff)
+    .setMinAlignMask(0xfff)
+    .transaction('rxq', { strategy: 'sg', dir: 'from-device' }, [rx])
+    .deviceWrites('rxq', rx)
+    .unmap('rxq')
+    .cpuReads(rx)
+    .unmap('desc')
+    .build()
+}
+
 export const TEST_PLANS: readonly TestPlan[] = [
   { plan: iovaSync(), why: 'IOVA with unaligned ends, non-coherent device, syncs both ways', kernels: ['6.16'] },
   { plan: reorder(), why: 'non-LIFO unmaps: a ladder with gotos' },
@@ -201,4 +222,5 @@ export const TEST_PLANS: readonly TestPlan[] = [
   { plan: bus616(), why: 'p2p-bus and HMM on 6.16' },
   { plan: keepMany(), why: 'kept mappings released at unbind' },
   { plan: iovaUnlink(), why: 'part of an IOVA range unlinked before the unmap', kernels: ['6.16'] },
+  { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, a refused mask unwinding the coherent ring' },
 ]

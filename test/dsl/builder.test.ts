@@ -69,4 +69,42 @@ describe('the plan builder', () => {
     const other = platform({ iommu: { mode: 'none' } }).device('x')
     expect(() => host.plan(other as never)).toThrow(/belongs to another platform/)
   })
+
+  it('records driver steps between transactions and refuses a value the kernel would not take where it is written', () => {
+    const plan = host
+      .plan(nic)
+      .setDmaMask(32)
+      .setMaxSegmentSize(0x1000)
+      .setSegmentBoundary(0xffffn)
+      .setMinAlignMask(0xfff)
+      .transaction('t', { strategy: 'sg', dir: 'to-device' }, [buf])
+      .unmap('t')
+      .build()
+    expect(plan.steps.slice(0, 4)).toEqual([
+      { op: 'set-dma-mask', bits: 32 },
+      { op: 'set-max-segment-size', bytes: 0x1000 },
+      { op: 'set-segment-boundary', mask: 0xffffn },
+      { op: 'set-min-align-mask', mask: 0xfff },
+    ])
+    expect(decodePlan(JSON.parse(planToJson(plan)))).toEqual({ ok: true, plan })
+    captureSource(true)
+    try {
+      const refused = (f: () => unknown) => {
+        try {
+          f()
+        } catch (e) {
+          return e
+        }
+        return undefined
+      }
+      const mask = refused(() => host.plan(nic).setDmaMask(65)) as PlanShapeError
+      expect(mask).toBeInstanceOf(PlanShapeError)
+      expect(mask.issues).toEqual(['set-dma-mask bits: Too big: expected number to be <=64'])
+      expect(mask.at).toMatch(/builder\.test\.ts:\d+:\d+$/)
+      expect((refused(() => host.plan(nic).setSegmentBoundary(0x1234)) as PlanShapeError).issues).toEqual(['set-segment-boundary mask: a segment boundary mask is 2^n - 1 and at least 0xfff'])
+      expect(refused(() => host.plan(nic).setMaxSegmentSize(0x1000))).toBeUndefined()
+    } finally {
+      captureSource(false)
+    }
+  })
 })

@@ -5,11 +5,12 @@
  * doing nothing else). Strategy modules call only these, in the order the
  * generated C does.
  */
-import { hex } from '../addr.js'
+import { DMA_BIT_MASK, hex } from '../addr.js'
 import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName, offsetInPage, physPfn } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Trace } from '../trace.js'
 import { attrNames } from './attrs.js'
+import * as parms from './dma-parms.js'
 import type { Env } from './env.js'
 import * as iova from './iova-api.js'
 import type { DmaIovaState } from './iova-api.js'
@@ -289,6 +290,30 @@ export class DmaApi {
     const ret = this.env.p2p.busAddr(st, phys)
     this.#t.record('pci_p2pdma_bus_addr_map', { phys }, ret)
     return ret
+  }
+
+  // ---- device set-up (dma-parms.ts) ------------------------------------------------------
+
+  dma_set_mask_and_coherent(bits: number): number {
+    const ret = parms.setMaskAndCoherent(this.env, bits)
+    this.#t.record('dma_set_mask_and_coherent', { mask: DMA_BIT_MASK(bits) }, ret, ret ? { errno: errnoName(ret) } : undefined)
+    return ret
+  }
+
+  dma_set_seg_boundary(mask: bigint): number {
+    const ret = parms.setSegBoundary(this.env, mask)
+    this.#t.record('dma_set_seg_boundary', { mask }, ret)
+    return ret
+  }
+
+  dma_set_max_seg_size(size: number): void {
+    parms.setMaxSegSize(this.env, size)
+    this.#t.record('dma_set_max_seg_size', { size }, null)
+  }
+
+  dma_set_min_align_mask(mask: number): void {
+    parms.setMinAlignMask(this.env, mask)
+    this.#t.record('dma_set_min_align_mask', { min_align_mask: mask }, null)
   }
 
   // ---- helpers --------------------------------------------------------------------------

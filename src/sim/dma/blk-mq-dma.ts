@@ -158,14 +158,19 @@ export class BlkMqDma {
     this.#api = api
   }
 
+  /*
+   * The request queue's limits are the device's as the driver declared them
+   * when it made the queue (queue_limits at probe); a driver step changes
+   * the device's dma_parms, not a queue already made.
+   */
   newRequest(bvecs: readonly Bvec[], dir: DmaDir): Request {
-    const env = this.#api.env
-    return { bvecs, dir, segs: physSegments(bvecs, env.dev.maxSegSize, env.dev.segBoundary), next: 0, bus: [] }
+    const queue = this.#api.env.dev.ir
+    return { bvecs, dir, segs: physSegments(bvecs, queue.maxSegmentSize, queue.segmentBoundary), next: 0, bus: [] }
   }
 
   /** blk_rq_append_bio() of the request's bio: 0, or why the queue refuses it. */
   blk_rq_append_bio(req: Request): number {
-    const err = appendBioError(req.bvecs, BigInt(this.#api.env.dev.minAlignMask))
+    const err = appendBioError(req.bvecs, BigInt(this.#api.env.dev.ir.minAlignMask))
     this.#api.env.trace.record('blk_rq_append_bio', { nr_bvecs: bioBvecs(req.bvecs).length }, err, err ? { errno: errnoName(err) } : undefined)
     return err
   }

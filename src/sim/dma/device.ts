@@ -24,9 +24,10 @@ export interface Device {
   pci32bitWorkaround: boolean
   /** dev->dma_iommu: streaming DMA goes through IOMMU-DMA. */
   readonly dmaIommu: boolean
-  readonly maxSegSize: number
-  readonly segBoundary: bigint
-  readonly minAlignMask: number
+  /* dma_parms: what dma_set_max_seg_size() and friends stored (dma-parms.ts). */
+  maxSegSize: number
+  segBoundary: bigint
+  minAlignMask: number
 }
 
 /** A stable PCI address per device: bus 0 for root ports, one bus per switch below. */

@@ -9,12 +9,14 @@ import { kernelAtLeast } from '../../plan/kernel.js'
 import type { KernelChangeId } from '../../plan/kernel-changes.js'
 import { kernelHas } from '../../plan/kernel-changes.js'
 import { p2pDecision } from '../../plan/topology.js'
+import { DMA_BIT_MASK } from '../addr.js'
 import { Clock } from '../clock.js'
 import { FOUR_GIB, PAGE_SIZE } from '../consts.js'
 import { DmaApi } from '../dma/api.js'
 import { BlkMqDma } from '../dma/blk-mq-dma.js'
 import { DmaDebug } from '../dma/debug.js'
 import { makeDevice } from '../dma/device.js'
+import { dmaSupported } from '../dma/dma-parms.js'
 import type { Device } from '../dma/device.js'
 import type { Env } from '../dma/env.js'
 import { Hmm } from '../dma/hmm.js'
@@ -96,9 +98,15 @@ export class Machine implements Env {
     const ram = ramRanges(p.ramBytes)
     this.topOfRam = ram.reduce((t, r) => (r.end > t ? r.end : t), 0n)
     const swiotlbExists = this.topOfRam > FOUR_GIB || this.forceBounce || kmallocBounceEnabled(this.dev)
+    // dma-direct allocates coherent memory below the coherent mask the driver has set by then (a driver step may change it).
     const coherentLimit = new Map<string, bigint>()
-    if (!translated)
-      for (const s of plan.steps) if (s.op === 'map' && descriptor(s.strategy).allocates) for (const r of s.regions) coherentLimit.set(r, this.dev.coherentDmaMask)
+    if (!translated) {
+      let mask = this.dev.coherentDmaMask
+      for (const s of plan.steps) {
+        if (s.op === 'set-dma-mask' && dmaSupported({ dev: this.dev, topOfRam: this.topOfRam }, DMA_BIT_MASK(s.bits))) mask = DMA_BIT_MASK(s.bits)
+        if (s.op === 'map' && descriptor(s.strategy).allocates) for (const r of s.regions) coherentLimit.set(r, mask)
+      }
+    }
     this.layout = computeLayout(plan, { swiotlb: swiotlbExists, coherentLimit, granule: BigInt(Math.max(p.iommu.granule, PAGE_SIZE)) })
     this.mem = new PhysMem([...ram, ...this.layout.bars.map((b) => ({ start: b.bar, end: b.bar + b.size }))])
     this.cache = this.dev.coherent ? undefined : new CpuCache(this.mem)

@@ -171,6 +171,27 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         m.clock.advance(s.ms)
         if (s.fqTimer === true) m.domain?.fq?.timeout()
         return
+      case 'set-dma-mask': {
+        const ret = m.api.dma_set_mask_and_coherent(s.bits)
+        // The driver's probe fails here; the model goes on with the mask it had, to show the rest of the plan.
+        if (ret !== 0)
+          m.reporter.report(
+            'R45',
+            'error',
+            'kernel',
+            `${s.at ?? `step ${index}`}: dma_set_mask_and_coherent(DMA_BIT_MASK(${s.bits})) = -EIO: dma-direct cannot reach all of ZONE_DMA (below 16 MiB) with a ${s.bits}-bit mask; the device keeps its ${(m.dev.dmaMask ?? 0n).toString(2).length}-bit mask and the driver's probe fails`,
+          )
+        return
+      }
+      case 'set-segment-boundary':
+        m.api.dma_set_seg_boundary(s.mask)
+        return
+      case 'set-max-segment-size':
+        m.api.dma_set_max_seg_size(s.bytes)
+        return
+      case 'set-min-align-mask':
+        m.api.dma_set_min_align_mask(s.mask)
+        return
       case 'cpu-read':
       case 'cpu-write': {
         const region = m.regions.get(s.region)

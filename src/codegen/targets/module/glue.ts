@@ -10,6 +10,7 @@ import { Ladder } from '../../c/ladder.js'
 import type { Undo } from '../../c/ladder.js'
 import type { CWriter } from '../../c/writer.js'
 import { dirMacro, hexOf, noSyncReason, syncable } from '../../describe.js'
+import { dmaSetCall, dmaSetExpr } from '../../dma-set.js'
 import type { BufModel, CodegenModel, SliceModel, TxModel } from '../../model.js'
 import type { CallSite, CallSpec } from '../../parts/part.js'
 import type { EngineFlavour } from './flavour.js'
@@ -222,7 +223,7 @@ export class Glue {
     const ladder = new Ladder<TxModel>((t) => t.name)
     const undo = (t: TxModel): Undo<TxModel> => ({ item: t, stem: `unmap_${t.name}`, stmt: `${n.txFn(t.name, 'unmap')}(pd);` })
     const jumps: (() => string)[] = []
-    const fails = this.m.actions.some((a) => a.op === 'map' || a.op === 'fault')
+    const fails = this.m.actions.some((a) => a.op === 'map' || a.op === 'fault' || (a.op === 'dma-set' && dmaSetCall(a.step).fallible))
     w.blank()
     w.comment(
       this.m.kept.length > 0
@@ -290,6 +291,17 @@ export class Glue {
           case 'wait':
             w.line(`fsleep(${a.ms * 1000});`)
             break
+          case 'dma-set': {
+            const call = dmaSetCall(a.step)
+            if (!call.fallible) {
+              w.line(`${dmaSetExpr(call, 'pd->dev')};`)
+              break
+            }
+            w.line(`ret = ${dmaSetExpr(call, 'pd->dev')};`)
+            jumps.push(ladder.failure(a.cleanup.map(undo)))
+            w.if('ret', `\u0000${jumps.length - 1}`)
+            break
+          }
           default:
             unreachable(a)
         }

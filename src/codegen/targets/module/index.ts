@@ -9,9 +9,10 @@
  */
 import { clangFormat } from '../../c/clang-format.js'
 import { PAGE_SIZE, PAGE_SIZE_N, SECTOR_SIZE_N } from '../../../plan/kernel-consts.js'
-import { U64_MAX } from '../../../plan/u64.js'
 import { CWriter } from '../../c/writer.js'
 import { describeBuf, describeDevice, describePlatform, describeTx, hexOf } from '../../describe.js'
+import { boundaryLiteral, dmaSetCall, dmaSetExpr, sizeLiteral } from '../../dma-set.js'
+import type { DriverStep } from '../../../plan/ir.js'
 import { CodegenError } from '../../errors.js'
 import type { CodegenModel } from '../../model.js'
 import type { GenerateOptions } from '../../options.js'
@@ -132,18 +133,6 @@ function includes(m: CodegenModel, glue: Glue, flavour: ModuleFlavour): string[]
   return [...set].sort()
 }
 
-const SIZES: Readonly<Record<number, string>> = Object.fromEntries(
-  Array.from({ length: 22 }, (_, i) => 512 * 2 ** i).map((v) => [v, v < 1024 ? `SZ_${v}` : v < 1 << 20 ? `SZ_${v / 1024}K` : v < 1 << 30 ? `SZ_${v / (1 << 20)}M` : `SZ_${v / (1 << 30)}G`]),
-)
-
-function size(v: number): string {
-  return SIZES[v] ?? hexOf(v)
-}
-
-function boundary(v: bigint): string {
-  return v === U64_MAX ? 'ULONG_MAX' : hexOf(v)
-}
-
 /** blk_validate_limits()'s defaults of max_hw_sectors and max_segments (block/blk-settings.c). */
 const BLK_SAFE_MAX_SECTORS = 255
 const BLK_MAX_SEGMENTS = 128
@@ -171,8 +160,8 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
     if (blk) {
       const { sectors, segments } = blkRequests(m)
       w.block('struct queue_limits lim =', () => {
-        if (d.maxSegmentSize >= PAGE_SIZE) w.line(`.max_segment_size = ${size(d.maxSegmentSize)},`)
-        if (d.segmentBoundary >= PAGE_SIZE_N - 1n) w.line(`.seg_boundary_mask = ${boundary(d.segmentBoundary)},`)
+        if (d.maxSegmentSize >= PAGE_SIZE) w.line(`.max_segment_size = ${sizeLiteral(d.maxSegmentSize)},`)
+        if (d.segmentBoundary >= PAGE_SIZE_N - 1n) w.line(`.seg_boundary_mask = ${boundaryLiteral(d.segmentBoundary)},`)
         if (d.minAlignMask !== 0) w.line(`.virt_boundary_mask = ${hexOf(d.minAlignMask)},`)
         // The plan's requests must fit whole: blk_rq_append_bio() refuses a bio that would need a split.
         if (sectors > BLK_SAFE_MAX_SECTORS) w.line(`.max_hw_sectors = ${sectors},`)
@@ -192,11 +181,12 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
     w.line('pci_set_master(pdev);')
     w.blank()
     w.comment(`What ${d.name} can address and how it takes scatter-gather segments: the DMA layer maps, merges and bounces by these.`)
-    w.line(`ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(${d.dmaMask}));`)
+    const set = (step: DriverStep) => dmaSetExpr(dmaSetCall(step), 'dev')
+    w.line(`ret = ${set({ op: 'set-dma-mask', bits: d.dmaMask })};`)
     w.if('ret', `return dev_err_probe(dev, ret, "no ${d.dmaMask}-bit DMA mask\\n");`)
-    w.line(`dma_set_max_seg_size(dev, ${size(d.maxSegmentSize)});`)
-    w.line(`dma_set_seg_boundary(dev, ${boundary(d.segmentBoundary)});`)
-    if (d.minAlignMask !== 0) w.line(`dma_set_min_align_mask(dev, ${hexOf(d.minAlignMask)});`)
+    w.line(`${set({ op: 'set-max-segment-size', bytes: d.maxSegmentSize })};`)
+    w.line(`${set({ op: 'set-segment-boundary', mask: d.segmentBoundary })};`)
+    if (d.minAlignMask !== 0) w.line(`${set({ op: 'set-min-align-mask', mask: d.minAlignMask })};`)
     w.blank()
     if (engine !== undefined) {
       w.line(`ret = dmaplan_engine_init(&pd->engine, pdev, &pd->${n.bufField(engine.scratch)}, ${m.bufs.length}, ${glue.paged.length});`)

@@ -5,6 +5,7 @@
  * calls, their order and the unwinding are the ones in the C.
  */
 import { describeBuf, describeDevice, describePlatform, describeTx, dirMacro, hexOf, noSyncReason, syncable } from '../../describe.js'
+import { dmaSetCall, dmaSetExpr } from '../../dma-set.js'
 import type { Action, CodegenModel, SliceModel, TxModel } from '../../model.js'
 import type { PseudoSite } from '../../parts/part.js'
 import { attrsExpr } from '../../parts/part.js'
@@ -126,6 +127,10 @@ function step(m: CodegenModel, a: Action, i: number): string[] {
       return [`${i}. Unmap ${a.tx.name}.`]
     case 'keep':
       return [`${i}. Keep ${a.tx.name} mapped until the driver is unbound.`]
+    case 'dma-set': {
+      const call = dmaSetCall(a.step)
+      return [`${i}. ${dmaSetExpr(call, 'dev')}${call.fallible ? ` (${undo(a.cleanup)})` : ''}.`]
+    }
     case 'wait':
       return [`${i}. Wait ${a.ms} ms (fsleep).`]
     default:

@@ -174,6 +174,14 @@ function stepCall(plan: Plan, s: Step, region: (name: string) => string): string
       return `.keep(${literal(s.tx)})`
     case 'wait':
       return `.wait(${s.ms})`
+    case 'set-dma-mask':
+      return `.setDmaMask(${s.bits})`
+    case 'set-segment-boundary':
+      return `.setSegmentBoundary(${literal(u64(s.mask))})`
+    case 'set-max-segment-size':
+      return `.setMaxSegmentSize(${literal(hexNumber(s.bytes))})`
+    case 'set-min-align-mask':
+      return `.setMinAlignMask(${literal(hexNumber(s.mask))})`
     default:
       return unreachable(s)
   }
