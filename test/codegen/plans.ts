@@ -191,7 +191,7 @@ function iovaUnlink(): Plan {
     .build()
 }
 
-/** A probe that falls back to a 32-bit mask and narrows its segments between transactions: each dma_set_*() call in the run, the fallible ones unwinding what is mapped. */
+/** A probe that falls back to a 32-bit mask, then narrows its segments between transactions: each dma_set_*() call in the run, a fallible one unwinding what is mapped. */
 function probeFallback(): Plan {
   const host = platform({ kernel: '6.12', iommu: { mode: 'none' } })
   const dev = host.device('nic0', { dmaMask: 64 })
@@ -199,8 +199,8 @@ function probeFallback(): Plan {
   const rx = host.ram('rx', { pages: 4 })
   return host
     .plan(dev, { name: 'probe_fallback' })
-    .transaction('desc', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
     .setDmaMask(32)
+    .transaction('desc', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
     .setMaxSegmentSize(0x1000)
     .setSegmentBoundary(0xffff)
     .setMinAlignMask(0xfff)
@@ -222,5 +222,5 @@ export const TEST_PLANS: readonly TestPlan[] = [
   { plan: bus616(), why: 'p2p-bus and HMM on 6.16' },
   { plan: keepMany(), why: 'kept mappings released at unbind' },
   { plan: iovaUnlink(), why: 'part of an IOVA range unlinked before the unmap', kernels: ['6.16'] },
-  { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, a refused mask unwinding the coherent ring' },
+  { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, a refused segment boundary unwinding the coherent ring' },
 ]

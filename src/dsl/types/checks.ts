@@ -244,7 +244,7 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
 // ---- steps: R7, R8 (their files hold the checks) -----------------------------------------
 
 export type { Facts, State }
-export type { CheckNewTx, CheckLive, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
+export type { CheckNewTx, CheckLive, CheckMaskChange, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
 export type { CheckDeviceWrite } from '../../plan/rules/r7-direction-ownership.js'
 
 /** The device reads Rg through N (R7, R8). */

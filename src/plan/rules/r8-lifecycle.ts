@@ -14,9 +14,9 @@ import type { Facts, IsAny, NamedRegion, State } from './type-facts.js'
 export const R8 = {
   id: 'R8',
   title: 'lifecycle',
-  rule: 'Lifecycle: no access, sync or unmap of a transaction that is not mapped; no double unmap; one name per mapping; the device touches only what a transaction maps; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping (.keep()).',
-  why: 'dma-debug reports a sync or unmap of memory that is not mapped ("tries to free DMA memory it has not allocated") and pending mappings at unbind; the IOVA API is not tracked at all, so a double dma_iova_destroy() corrupts someone else\'s IOVA.',
-  kernel: ['kernel/dma/debug.c: check_unmap(), check_sync(), dma_debug_device_change()'],
+  rule: 'Lifecycle: no access, sync or unmap of a transaction that is not mapped; no double unmap; one name per mapping; the device touches only what a transaction maps; no change of the DMA mask while a transaction is mapped; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping (.keep()).',
+  why: 'dma-debug reports a sync or unmap of memory that is not mapped ("tries to free DMA memory it has not allocated") and pending mappings at unbind; the IOVA API is not tracked at all, so a double dma_iova_destroy() corrupts someone else\'s IOVA. dma_set_mask() decides afresh, from coherence alone, whether the device needs syncs: a coherent device whose live mapping bounced then has its syncs skipped.',
+  kernel: ['kernel/dma/debug.c: check_unmap(), check_sync(), dma_debug_device_change()', 'kernel/dma/mapping.c: dma_set_mask(), dma_setup_need_sync()'],
   instead: 'Unmap every transaction once, after its last access, or keep it on purpose with .keep().',
 } as const
 
@@ -39,6 +39,11 @@ export type writeStillMappedMessage<T extends string> =
   `R8: the plan ends with transaction ${T} still mapped; unmap it, or call .keep('${T}') to keep the mapping on purpose.`
 export const writeStillMappedMessage = <T extends string>(tx: T): writeStillMappedMessage<T> =>
   `R8: the plan ends with transaction ${tx} still mapped; unmap it, or call .keep('${tx}') to keep the mapping on purpose.`
+
+export type writeMaskWhileMappedMessage<T extends string> =
+  `R8: transaction ${T} is still mapped at this DMA mask change; dma_set_mask() decides afresh whether the device needs syncs, as if nothing had bounced (dma_setup_need_sync()): set the mask before mapping, or unmap ${T} first.`
+export const writeMaskWhileMappedMessage = <T extends string>(tx: T): writeMaskWhileMappedMessage<T> =>
+  `R8: transaction ${tx} is still mapped at this DMA mask change; dma_set_mask() decides afresh whether the device needs syncs, as if nothing had bounced (dma_setup_need_sync()): set the mask before mapping, or unmap ${tx} first.`
 
 export type writeNotInTxMessage<R extends string, T extends string> =
   `R8: ${R} is not mapped by transaction ${T}; the device reaches memory only through a transaction that maps it.`
@@ -100,6 +105,12 @@ export function checkUnlink(tx: TxState, region: string): R8Finding | undefined 
   return checkInTx(tx, region) ?? checkNotUnlinked(tx, region, 'it cannot be unlinked again')
 }
 
+/** The run-time check of a DMA mask change: nothing is mapped (kept mappings are mapped too). */
+export function checkMaskChange(txs: Iterable<TxState>): R8Finding | undefined {
+  for (const tx of txs) if (tx.live) return found(writeMaskWhileMappedMessage(tx.map.tx))
+  return undefined
+}
+
 /**
  * The run-time check at the plan's end: nothing is still mapped unless kept
  * on purpose (kernel/dma/debug.c dma_debug_device_change()). A map a trace
@@ -153,6 +164,11 @@ export type CheckHmm<N extends string, F extends Facts, S extends State> = Check
 
 /** dma_iova_unlink() needs a live iova transaction. Unlinking twice, and using what was unlinked, are checked at run time. */
 export type CheckIova<N extends string, F extends Facts, S extends State> = CheckStrategyStep<N, F, S, 'iova'>
+
+/** A DMA mask change, while nothing is mapped. */
+export type CheckMaskChange<B extends number, S extends State> =
+  IsAny<S> extends true ? B : [LiveTx<S>] extends [never] ? B : NoInfer<writeMaskWhileMappedMessage<LiveTx<S>>>
+type LiveTx<S extends State> = S extends `l:${infer N}` ? N : never
 
 /** Live transactions that are not kept: what makes the terminal uncallable. */
 export type Unfinished<S extends State> = LiveNotKept<S, S>

@@ -18,7 +18,7 @@ import { checkUnreachable } from './r4-unreachable-p2p.js'
 import { checkEncrypted, checkHmmDevice } from './r5-encrypted-bounces.js'
 import { checkInteriorGranule } from './r6-iova-granule.js'
 import { checkCpuRead, checkDeviceAccess, checkHmmDirection } from './r7-direction-ownership.js'
-import { checkHmmTx, checkInTx, checkLiveTx, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
+import { checkHmmTx, checkInTx, checkLiveTx, checkMaskChange, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { checkCoherentOwnRegion } from './r11-coherent-own-region.js'
@@ -84,9 +84,10 @@ export function validatePlan(plan: Plan): Violation[] {
 
 function checkStep(walk: Walk, step: Step, index: number, report: Report): void {
   switch (step.op) {
-    case 'wait':
-    // No rule reads the device's limits: they decide where a mapping lands, not whether the plan may make it.
     case 'set-dma-mask':
+      return report(checkMaskChange(walk.txs.values()))
+    case 'wait':
+    // The segment limits decide where a mapping lands and how it is cut, not whether the plan may make it.
     case 'set-segment-boundary':
     case 'set-max-segment-size':
     case 'set-min-align-mask':

@@ -1,4 +1,4 @@
-// A driver narrows its device between transactions (K-R45, K-R46): IOVAs come from below the new 24-bit mask, and a 32 KiB maximum segment size splits what VT-d would coalesce into one 64 KiB segment.
+// A driver narrows its device between transactions (K-R45, K-R46): IOVAs come from below the new 24-bit mask (the IOVA the first map freed to the per-CPU cache lies above it), and a 32 KiB maximum segment size splits what VT-d would coalesce into one 64 KiB segment.
 import { platform } from 'dmaplan'
 import { scenario } from '../support/scenario.js'
 import { EDU, VTD_STRICT } from './platforms.js'
@@ -18,14 +18,14 @@ export default scenario({
     .plan(edu, { name: 'strict_driver_steps' })
     .transaction('before', { strategy: 'page', dir: 'from-device' }, [first])
     .deviceWrites('before', first)
+    .unmap('before')
+    .cpuReads(first)
     .setDmaMask(24)
     .setMaxSegmentSize(0x8000)
     .transaction('io', { strategy: 'sg', dir: 'from-device' }, [a, b, c, d])
     .deviceWrites('io', a)
     .deviceWrites('io', d)
     .unmap('io')
-    .unmap('before')
-    .cpuReads(first)
     .cpuReads(a)
     .cpuReads(d)
     .build(),
