@@ -27,6 +27,10 @@ expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'coherent', dir:
 // ... until 7.3, where IOMMU-DMA refuses the shared allocation (cc-iommu-alloc-coherent-refused)
 const guest73 = platform({ kernel: '7.3', iommu: { mode: 'translated' }, coco: true })
 expectError(guest73.plan(guest73.device('vdev0')).transaction('tx', { strategy: 'coherent', dir: 'to-device' }, [guest73.ram('s', { pages: 1 })]).unmap('tx').build())
+// ... whatever the region: the allocation is the kernel's, and shared memory is what it refuses
+expectError(guest73.plan(guest73.device('vdev0')).transaction('tx', { strategy: 'coherent', dir: 'to-device' }, [guest73.ram('s', { pages: 1, shared: true })]).unmap('tx').build())
+const host73 = platform({ kernel: '7.3', iommu: { mode: 'translated' } })
+expectType<Plan>(host73.plan(host73.device('dev0')).transaction('tx', { strategy: 'coherent', dir: 'to-device' }, [host73.ram('s', { pages: 1 })]).unmap('tx').build())
 expectType<Plan>(guest.plan(vdev).transaction('tx', { strategy: 'iova', dir: 'to-device' }, [shared]).deviceReads('tx', shared).unmap('tx').build())
 
 // private memory after shared memory: R5 is tested before uniformity (R2)

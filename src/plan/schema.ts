@@ -279,6 +279,9 @@ function referenceIssues(plan: Omit<Decoded, '$schema'>): ReferenceIssue[] {
       else if (provider === undefined) out.push({ message: `P2P region ${r.name} comes from device ${r.provider}, which the plan does not declare`, path: [...path, 'provider'] })
       else if (provider.p2pMemory === undefined) out.push({ message: `P2P region ${r.name} comes from device ${r.provider}, which provides no P2P memory`, path: [...path, 'provider'] })
       if (r.encrypted) out.push({ message: `P2P region ${r.name} cannot be encrypted guest memory`, path: [...path, 'encrypted'] })
+    } else if (r.encrypted && !plan.platform.coco) {
+      // Only a confidential guest has private memory a device cannot read (docs/memory-kinds.md).
+      out.push({ message: `region ${r.name} is encrypted guest memory, but the platform is not a confidential guest; set platform.coco, or leave the region unencrypted`, path: [...path, 'encrypted'] })
     } else if (r.provider !== undefined) {
       out.push({ message: `region ${r.name} is ${r.memory} memory and has no provider device`, path: [...path, 'provider'] })
     }

@@ -40,6 +40,11 @@ describe('plan decoding', () => {
     expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['nope'])] }))[0]).toBe('steps.0.regions.0: step 1 (map) names region nope, which the plan does not declare')
     expect(issues(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('device-read', { tx: 't', region: 'buf', offset: '0x8000' })] }))[0]).toBe('steps.1.offset: step 2 (device-read) starts at byte 0x8000 of region buf, which has 0x4000 bytes')
     expect(issues(jsonPlan({ steps: [map('t', 'hmm', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 9 })] }))[0]).toBe('steps.1.index: step 2 (hmm-fault) names page 9 of hmm transaction t, which mirrors 4 pages')
+    // Only a confidential guest has private memory: elsewhere the model would encrypt what no rule expects to be.
+    expect(issues(jsonPlan({ regions: [{ name: 'buf', memory: 'ram', encrypted: true, bytes: '0x1000' }], steps: [] }))[0]).toBe(
+      'regions.0.encrypted: region buf is encrypted guest memory, but the platform is not a confidential guest; set platform.coco, or leave the region unencrypted',
+    )
+    expect(issues(jsonPlan({ platform: { coco: true }, regions: [{ name: 'buf', memory: 'ram', encrypted: true, bytes: '0x1000' }], steps: [] }))).toEqual([])
   })
   it('the committed JSON Schemas are the ones the schemas produce', () => {
     const committed = (name: string) => {

@@ -25,4 +25,10 @@ describe('R5 at run time', () => {
     ])
     expect(violations(jsonPlan({ ...plan, platform: { coco: true, iommu: { mode: 'passthrough' } }, steps: [map('t', 'page', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
   })
+  it('R5 from 7.3 the refused shared allocation is refused for a shared region too: the memory is the allocation, not the region', () => {
+    const plan = { platform: { coco: true, kernel: '7.3', iommu: { mode: 'translated' } }, regions: [{ name: 'buf', memory: 'ram', encrypted: false, bytes: '0x1000' }] }
+    expect(violations(jsonPlan({ ...plan, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))[0]).toMatch(/^R5: coherent allocates buf shared, as a confidential guest must, and from 7.3 IOMMU-DMA refuses that/)
+    expect(violations(jsonPlan({ ...plan, steps: [map('t', 'page', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
+    expect(violations(jsonPlan({ ...plan, platform: { kernel: '7.3', iommu: { mode: 'translated' } }, steps: [map('t', 'coherent', 'to-device', ['buf']), unmap('t')] }))).toEqual([])
+  })
 })

@@ -51,6 +51,36 @@ describe('dispatch', () => {
   })
 })
 
+describe('coherent allocations', () => {
+  it('dma_alloc_coherent() memory is zero where a non-coherent CPU had dirty lines before (memset, then arch_dma_prep_coherent())', () => {
+    for (const iommu of ['none', 'translated'] as const) {
+      const { result } = run({
+        iommu,
+        device: { coherent: false },
+        regions: [ram('ring', 0x2000)],
+        steps: [{ op: 'cpu-write', region: 'ring' }, map('t', 'coherent', ['ring']), { op: 'device-read', tx: 't', region: 'ring' }, unmap('t')],
+      })
+      expect(result.data.errors, iommu).toEqual([])
+    }
+  })
+
+  it('a map that fails for memory beyond the mask says so: a P2P BAR above a 32-bit mask through the host bridge, on dma-direct', () => {
+    const { result } = run({
+      // 6.13: dma_direct_map_page() refuses to bounce a P2P page (before 6.18), and maps its entry (6.17 to 6.19 left it unmapped).
+      kernel: '6.13',
+      iommu: 'none',
+      hostBridgeP2P: true,
+      device: { dmaMask: 32 },
+      devices: [provider],
+      regions: [{ name: 'v', memory: 'p2p', provider: 'gpu', bytes: '0x1000' }],
+      steps: [map('t', 'sg', ['v'], 'to-device'), unmap('t')],
+    })
+    expect(result.findings.find((f) => f.id === 'MAP')?.message).toBe(
+      "transaction t (sg) could not be mapped: dma_map_sgtable() failed (-5); v lies at 0x38000000000, above the device's 32-bit DMA mask, and P2P memory cannot bounce (where memory lies, not what the plan does)",
+    )
+  })
+})
+
 describe('dma-direct', () => {
   it('K-R4 forced bouncing: RAM bounces, MMIO (and 7.0 REQUIRE_COHERENT) fails', () => {
     const m = machine({ iommu: 'none', swiotlb: { force: true } })

@@ -159,8 +159,10 @@ export type FastOk<R extends readonly AnyRegion[], S extends Strategy, C extends
   Region<string, 'ram', 'aligned' | 'unknown'>,
   Exclude<Strategy, 'p2p-bus'>,
 ]
-  ? // Host memory on the granule: every strategy but p2p-bus maps it (the most common transaction, decided first).
-    true
+  ? // Host memory on the granule: every strategy but p2p-bus maps it (the most common transaction, decided first), but coherent in a 7.3 guest behind an IOMMU.
+    'ram' extends C['accept'][S]
+    ? true
+    : false
   : FastOkAnyMemory<R, S, C>
 
 type FastOkAnyMemory<R extends readonly AnyRegion[], S extends Strategy, C extends Ctx> = [

@@ -97,7 +97,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
     AttrWhy<F>,
-    RegionVerdicts<F['mode'], F['kernel']>
+    RegionVerdicts<F['mode'], F['kernel'], F['coco']>
   >
   attrWhy: AttrTable<
     r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
@@ -304,9 +304,9 @@ type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFac
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {
-    [K in MemoryKind]: RegionVerdicts<F['mode'], F['kernel']>[S][K] extends 'ok'
+    [K in MemoryKind]: RegionVerdicts<F['mode'], F['kernel'], F['coco']>[S][K] extends 'ok'
       ? K
-      : RegionVerdicts<F['mode'], F['kernel']>[S][K] extends 'mmio'
+      : RegionVerdicts<F['mode'], F['kernel'], F['coco']>[S][K] extends 'mmio'
         ? AtLeast<F, Since<'attr-mmio'>> extends true
           ? K
           : never

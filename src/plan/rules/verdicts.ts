@@ -44,8 +44,9 @@ export type RegionVerdict = KindVerdict | 'encrypted-iommu' | 'encrypted-iommu-a
  */
 export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR): RegionVerdict {
   const verdict: KindVerdict = KIND_VERDICTS[strategy][kind]
-  if (verdict !== 'ok' || kind !== 'encrypted' || platform.iommu.mode !== 'translated') return verdict
-  if (!DESCRIPTOR[strategy].allocates) return 'encrypted-iommu'
+  if (verdict !== 'ok' || !platform.coco || platform.iommu.mode !== 'translated') return verdict
+  if (!DESCRIPTOR[strategy].allocates) return kind === 'encrypted' ? 'encrypted-iommu' : verdict
+  // The allocation is the kernel's, whatever the region was: refused for shared memory of either kind.
   return kernelHas(platform.kernel, 'cc-iommu-alloc-coherent-refused') ? 'encrypted-iommu-alloc' : verdict
 }
 
@@ -53,16 +54,20 @@ export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform
 type AllocRefusedSince = (typeof KERNEL_CHANGES)['cc-iommu-alloc-coherent-refused']['first']
 
 /**
- * regionVerdict() at the type level, for a platform whose IOMMU is in mode M
- * and whose kernel is R: every strategy's row, computed once per platform. A
- * kernel the compiler cannot see is left to the run time.
+ * regionVerdict() at the type level, for a platform whose IOMMU is in mode M,
+ * whose kernel is R and that is a confidential guest or not (Coco): every
+ * strategy's row, computed once per platform. A kernel or a guest the
+ * compiler cannot see is left to the run time.
  */
-export type RegionVerdicts<M extends string, R extends KernelVersion> = {
+export type RegionVerdicts<M extends string, R extends KernelVersion, Coco extends boolean = boolean> = {
   readonly [S in StrategyName]: {
-    readonly [K in MemoryKind]: K extends 'encrypted'
+    // Encrypted memory exists only in a confidential guest; shared memory is refused only where the guest is known to be one.
+    readonly [K in MemoryKind]: [K extends 'encrypted' ? true : Coco] extends [true]
       ? [M, KindVerdicts[S][K]] extends ['translated', 'ok']
         ? DescriptorOf[S]['allocates'] extends false
-          ? 'encrypted-iommu'
+          ? K extends 'encrypted'
+            ? 'encrypted-iommu'
+            : 'ok'
           : [R] extends [KernelAtLeast[AllocRefusedSince]]
             ? 'encrypted-iommu-alloc'
             : 'ok'

@@ -209,8 +209,9 @@ export function directSyncSgForDevice(env: Env, sgt: SgTable, nents: number, dir
 export function directAlloc(env: Env, phys: bigint, size: bigint): bigint {
   const mask = minNotZero(env.dev.coherentDmaMask, env.dev.busDmaLimit)
   if (phys + size - 1n > mask) return DMA_MAPPING_ERROR
-  env.mem.zero(phys, size)
+  // memset() through the cache, then arch_dma_prep_coherent() writes it back: what the CPU had dirty there before is gone (kernel/dma/direct.c dma_direct_alloc()).
   env.cache?.markUncached(phys, size)
+  env.mem.zero(phys, size)
   env.windows.open(phys, size, 'coherent')
   return phys
 }

@@ -401,8 +401,9 @@ export function iommuDmaAlloc(env: Env, phys: bigint, size: bigint): bigint {
     iommuDmaFreeIova(env, iova, len, false)
     return DMA_MAPPING_ERROR
   }
-  env.mem.zero(phys, size)
+  // Zeroed pages (__GFP_ZERO), flushed for a non-coherent device: older dirty lines do not come back (drivers/iommu/dma-iommu.c iommu_dma_alloc_remap()).
   env.cache?.markUncached(phys, size)
+  env.mem.zero(phys, size)
   return iova
 }
 

@@ -21,6 +21,7 @@ import type { DataError, SimKernelCall, SimResult, TransactionResult } from '../
 import { SIM_RESULT_FORMAT } from '../result/schema.js'
 import { Allocations } from '../allocations.js'
 import { Machine } from './machine.js'
+import { placementReason } from './placement.js'
 import type { RegionInfo } from './regions.js'
 import { Shadow } from './shadow.js'
 import { descriptor } from '../../strategies/index.js'
@@ -251,7 +252,8 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
         } else {
           tx.error = outcome.error
           m.reporter.context.tx = s.tx
-          m.reporter.report('MAP', 'error', 'dmaplan', `transaction ${s.tx} (${s.strategy}) could not be mapped: ${outcome.error}`)
+          const placed = placementReason(m, s.strategy, regions)
+          m.reporter.report('MAP', 'error', 'dmaplan', `transaction ${s.tx} (${s.strategy}) could not be mapped: ${outcome.error}${placed !== undefined ? `; ${placed}` : ''}`)
         }
         if (s.observed) compareObserved(m, s, tx)
         return
