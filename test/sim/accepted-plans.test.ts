@@ -45,8 +45,8 @@ const DEFECTS = new Set(['DATA', 'MAP', 'LEAK', 'DMA', 'DMAR'])
  */
 const KNOWN: readonly { readonly why: string; readonly matches: (c: Combo, finding: string) => boolean }[] = [
   {
-    why: "the rules do not check a block request's buffers against the queue's limits (dma_alignment 511, virt_boundary_mask from min_align_mask): blk_rq_append_bio() refuses the bio",
-    matches: (c, f) => c.strategy === 'blk' && /blk_rq_append_bio\(\) refused the bio|blk_rq_dma_map_iter_start\(\) failed \(BLK_STS_INVAL\)/.test(f),
+    why: 'dma_iova_link() of a range that starts off the granule, for an untrusted device without min_align_mask: the bounce slot starts on the granule (swiotlb_align_offset() keeps no offset), so linking it at the range offset is unaligned and iommu_map() refuses it (-EINVAL); the rules let the IOVA path take such a range',
+    matches: (c, f) => c.iommu === 'translated' && /BLK_STS_INVAL|dma_iova_link\(\)[^|]*(-22|-EINVAL)/.test(f),
   },
   {
     why: "iommu_dma_map_sg() sends an untrusted device's scatterlist down the swiotlb path (dev_use_sg_swiotlb()), which maps P2P pages by CPU address, not bus address; the rules still let p2p-bus map them",

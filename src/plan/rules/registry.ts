@@ -15,6 +15,7 @@ import { R8 } from './r8-lifecycle.js'
 import { R9 } from './r9-kernel-features.js'
 import { R10 } from './r10-blk-one-way.js'
 import { R11 } from './r11-coherent-own-region.js'
+import { R12 } from './r12-blk-queue-limits.js'
 
 export interface RuleInfo<Id extends string = RuleId> {
   readonly id: Id
@@ -23,10 +24,12 @@ export interface RuleInfo<Id extends string = RuleId> {
   readonly why: string
   readonly kernel: readonly string[]
   readonly instead: string
+  /** Only the run time checks the rule: the types do not carry what it reads. */
+  readonly runTimeOnly?: true
 }
 
 /** Every rule by its id, in the order of the ids. */
-export const RULES = { R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11 } as const satisfies { readonly [Id in string]: RuleInfo<Id> }
+export const RULES = { R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12 } as const satisfies { readonly [Id in string]: RuleInfo<Id> }
 
 export type RuleId = keyof typeof RULES
 export const RULE_IDS = Object.keys(RULES) as readonly RuleId[]

@@ -22,6 +22,7 @@ import { checkHmmTx, checkInTx, checkLiveTx, checkMaskChange, checkNewTx, checkN
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
 import { checkBlkOneWay } from './r10-blk-one-way.js'
 import { checkCoherentOwnRegion } from './r11-coherent-own-region.js'
+import { checkBlkQueueLimits } from './r12-blk-queue-limits.js'
 import { regionVerdict } from './verdicts.js'
 import { descriptor, DESCRIPTORS } from '../../strategies/index.js'
 import type { MappedRegion, TxState } from './walk.js'
@@ -47,7 +48,8 @@ const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEn
  * A region's checks in the order of the type-level check: its memory kind
  * under the strategy (one verdict of regionVerdict(), so at most one of the
  * first five speaks), then the other regions of a uniform transaction (R2),
- * then the IOVA granule (R6), then the other transactions of the region (R11).
+ * then the IOVA granule (R6), then the other transactions of the region (R11),
+ * then the block queue's limits (R12, which only the run time checks).
  */
 const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkUnreachable,
@@ -58,6 +60,8 @@ const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkMixedKinds,
   checkInteriorGranule,
   checkCoherentOwnRegion,
+  // Run time only: the region types do not carry the offsets it reads.
+  checkBlkQueueLimits,
 ]
 
 interface Walk {
