@@ -49,8 +49,8 @@ const KNOWN: readonly { readonly why: string; readonly matches: (c: Combo, findi
     matches: (c, f) => c.iommu === 'translated' && /BLK_STS_INVAL|dma_iova_link\(\)[^|]*(-22|-EINVAL)/.test(f),
   },
   {
-    why: "iommu_dma_map_sg() sends an untrusted device's scatterlist down the swiotlb path (dev_use_sg_swiotlb()), which maps P2P pages by CPU address, not bus address; the rules still let p2p-bus map them",
-    matches: (c, f) => c.strategy === 'p2p-bus' && c.iommu === 'translated' && /are not PCI bus addresses/.test(f),
+    why: "iommu_dma_map_sg() sends an untrusted device's scatterlist down the swiotlb path (dev_use_sg_swiotlb()), which maps P2P pages by CPU address, not bus address; the rules still let p2p-bus (and auto, for its peer memory) map them",
+    matches: (c, f) => (c.strategy === 'p2p-bus' || c.strategy === 'auto') && c.iommu === 'translated' && /are not PCI bus addresses/.test(f),
   },
 ]
 

@@ -12,8 +12,8 @@ import type { MemoryKind } from '../../src/plan/memory-kind.js'
 import type { IommuMode, Plan, Strategy } from '../../src/plan/ir.js'
 import type { KernelVersion } from '../../src/plan/kernel.js'
 import { resolveKind } from '../../src/plan/topology.js'
-import { fmix32 } from '../../src/sim/mem/pattern.js'
 import { mkPlan } from './helpers.js'
+import { Rng } from './plan-gen.js'
 
 export interface Combo {
   readonly kernel: KernelVersion
@@ -21,27 +21,6 @@ export interface Combo {
   readonly coco: boolean
   readonly strategy: Strategy
   readonly kind: MemoryKind
-}
-
-/** A small deterministic generator (the plan must be the same for the same combination and seed). */
-class Draw {
-  #s: number
-  constructor(seed: number) {
-    this.#s = fmix32(seed >>> 0) || 0x9e3779b9
-  }
-  next(): number {
-    this.#s = fmix32((this.#s + 0x6d2b79f5) >>> 0)
-    return this.#s / 2 ** 32
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1))
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)] as T
-  }
-  chance(p: number): boolean {
-    return this.next() < p
-  }
 }
 
 type Json = Record<string, unknown>
@@ -63,7 +42,7 @@ function topology(kind: MemoryKind): { switches: Json[]; hostBridgeP2P: boolean;
 
 /** The plan of a combination, or why none can be written (a kind the platform cannot have). */
 export function comboPlan(c: Combo, seed: number): { plan: Plan } | { impossible: string } {
-  const d = new Draw(seed)
+  const d = new Rng(seed)
   const p2p = c.kind.startsWith('p2p')
   const topo = topology(c.kind)
   const device: Json = {

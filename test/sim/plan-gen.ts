@@ -15,7 +15,8 @@ import { validatePlan } from '../../src/plan/rules/validate.js'
 import { mkPlan } from './helpers.js'
 import { fmix32 } from '../../src/sim/mem/pattern.js'
 
-class Rng {
+/** A seeded generator (xorshift) for the random plans of the property tests. */
+export class Rng {
   #s: number
   constructor(seed: number) {
     // Scramble the seed: xorshift's first outputs from small seeds are all tiny.
