@@ -7,6 +7,7 @@
 import type * as TS from 'typescript'
 import { completions } from './completions.js'
 import { rewriteDiagnostics } from './diagnostics.js'
+import { quickInfo } from './hover.js'
 
 export interface PluginModules {
   readonly typescript: typeof TS
@@ -29,6 +30,18 @@ export function decorate(ts: typeof TS, ls: TS.LanguageService): TS.LanguageServ
     const prior = ls.getCompletionsAtPosition(fileName, pos, options, formatting)
     const p = program()
     return p === undefined ? prior : completions(ts, p, fileName, pos, prior)
+  }
+  proxy.getQuickInfoAtPosition = (fileName, pos, maximumLength) => {
+    const prior = ls.getQuickInfoAtPosition(fileName, pos, maximumLength)
+    const p = program()
+    if (p === undefined) return prior
+    // The rule a diagnostic inside the call names (the plugin's own rewrite, so the sentence comes first).
+    const ruleAt = (start: number, end: number): string | undefined => {
+      const d = proxy.getSemanticDiagnostics(fileName).find((x) => x.start !== undefined && x.start >= start && x.start < end)
+      const text = d === undefined ? undefined : ts.flattenDiagnosticMessageText(d.messageText, '\n')
+      return text !== undefined && /^R\d+: /.test(text) ? text : undefined
+    }
+    return quickInfo(ts, p, fileName, pos, prior, ruleAt)
   }
   return proxy
 }
