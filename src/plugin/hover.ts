@@ -7,7 +7,7 @@
 import type * as TS from 'typescript'
 import type { StrategyDescriptor } from '../strategies/descriptor.js'
 import { DESCRIPTOR, summaryText } from '../strategies/index.js'
-import { ctxFacts } from './context.js'
+import { regionFacts, regionKind, sourceWords } from './context.js'
 import { asBuilderCall, chainCalls, chainTop, nodeAt, transactions } from './syntax.js'
 import type { BuilderCall, TxLiteral } from './syntax.js'
 
@@ -84,41 +84,4 @@ function descriptorOf(tx: TxLiteral | undefined): StrategyDescriptor | undefined
 /** The descriptor's kernel functions, without the files the first ones name. */
 function calls(d: StrategyDescriptor): string {
   return d.kernel.map((k) => k.split(' ').filter((w) => w.includes('(')).join(' ')).join(', ')
-}
-
-interface RegionFacts {
-  readonly name: string
-  readonly source: string
-  readonly alignment: string
-}
-
-/** A Region<N, K, A>'s literal type arguments. */
-function regionFacts(ts: typeof TS, checker: TS.TypeChecker, node: TS.Node): RegionFacts | undefined {
-  const t = checker.getTypeAtLocation(node)
-  if (t.getSymbol()?.getName() !== 'Region' || !(t.flags & ts.TypeFlags.Object)) return undefined
-  const args = checker.getTypeArguments(t as TS.TypeReference).map((a) => (a.isStringLiteral() ? a.value : undefined))
-  const [name, source, alignment] = args
-  return name === undefined || source === undefined ? undefined : { name, source, alignment: alignment ?? 'alignment unknown' }
-}
-
-function sourceWords(source: string): string {
-  if (source === 'ram') return 'host RAM'
-  if (source === 'encrypted') return 'private memory of a confidential guest'
-  const m = source.match(/^p2p:(.+)@(.+)$/)
-  return m === null ? source : `P2P memory of ${m[1] as string} below ${m[2] as string}`
-}
-
-/** The memory kind for the plan's device (docs/memory-kinds.md), read from the builder's p2p facts. */
-function regionKind(ts: typeof TS, checker: TS.TypeChecker, node: TS.Node, source: string, receiver?: TS.Expression): string | undefined {
-  if (source === 'ram') return 'normal (host RAM)'
-  if (source === 'encrypted') return 'encrypted (private memory of a confidential guest)'
-  let builder = receiver
-  for (let n: TS.Node | undefined = node; builder === undefined && n !== undefined; n = n.parent) {
-    const c = asBuilderCall(ts, n)
-    if (c !== undefined) builder = c.receiver
-  }
-  const at = source.match(/@(.+)$/)?.[1]
-  if (builder === undefined || at === undefined) return undefined
-  const fact = ctxFacts(ts, checker, builder, 'p2p')?.find((f) => f.startsWith(`${at}=`))
-  return fact === undefined ? undefined : `${fact.slice(at.length + 1)} (${sourceWords(source)})`
 }

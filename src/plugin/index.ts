@@ -7,6 +7,7 @@
 import type * as TS from 'typescript'
 import { completions } from './completions.js'
 import { rewriteDiagnostics } from './diagnostics.js'
+import { codeFixes } from './fixes.js'
 import { quickInfo } from './hover.js'
 
 export interface PluginModules {
@@ -42,6 +43,16 @@ export function decorate(ts: typeof TS, ls: TS.LanguageService): TS.LanguageServ
       return text !== undefined && /^R\d+: /.test(text) ? text : undefined
     }
     return quickInfo(ts, p, fileName, pos, prior, ruleAt)
+  }
+  proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) => {
+    const prior = ls.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences)
+    const p = program()
+    if (p === undefined) return prior
+    const ours = proxy
+      .getSemanticDiagnostics(fileName)
+      .filter((d) => d.start !== undefined && d.start <= end && d.start + (d.length ?? 0) >= start && errorCodes.includes(d.code))
+      .flatMap((d) => codeFixes(ts, p, fileName, d))
+    return [...ours, ...prior]
   }
   return proxy
 }
