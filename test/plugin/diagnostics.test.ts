@@ -65,3 +65,15 @@ describe('one mistake, one diagnostic', () => {
     }
   })
 })
+
+describe('on TypeScript 5.9 (the one tsd bundles)', () => {
+  it('the same sentence first, and the same hover', async () => {
+    const { createRequire } = await import('node:module')
+    const ts59 = createRequire(import.meta.url)('@tsd/typescript') as typeof ts
+    expect(ts59.version).toMatch(/^5\.9\./)
+    const file = join(ROOT, 'examples/invalid/r6-magic-coalescing.ts')
+    const s = planService([file], ts59)
+    expect(s.ls.getSemanticDiagnostics(file).map(text)).toEqual([expect.stringMatching(/^R6: hdr starts off the 4096-byte IOMMU granule/)])
+    expect(ts59.displayPartsToString(s.ls.getQuickInfoAtPosition(file, s.after(file, '.transac') - 1)?.displayParts)).toMatch(/^transaction mr: iova, bidirectional: /)
+  })
+})
