@@ -1,6 +1,7 @@
 /**
  * Completions inside a builder call's string literals: the transaction names,
- * strategies and directions valid at that point. The compiler's own list
+ * strategies and directions valid at that point (a strategy the platform
+ * allows in that direction and that maps every region's kind). The compiler's own list
  * there comes from the parameter types, whose members are the current
  * literal and the rules' sentences; a sentence is never offered.
  */
@@ -8,6 +9,7 @@ import type * as TS from 'typescript'
 import { DIRECTIONS } from '../plan/ir.js'
 import { STRATEGY_NAMES } from '../strategies/index.js'
 import { allowedPairs } from './context.js'
+import { strategiesFor } from './strategies.js'
 import { asBuilderCall, chainCalls, chainTop, literalProperty, nodeAt, transactions, TX_METHODS } from './syntax.js'
 import type { BuilderCall } from './syntax.js'
 
@@ -48,6 +50,8 @@ function validNames(ts: typeof TS, checker: TS.TypeChecker, lit: TS.StringLitera
     const pairs = allowedPairs(ts, checker, call.receiver)
     if (parent.name.text === 'strategy') {
       const dir = literalProperty(ts, parent.parent, 'dir')?.text
+      const mapsAll = strategiesFor(ts, checker, call, dir)
+      if (mapsAll !== undefined) return mapsAll.map((d) => d.name)
       const ok = pairs?.filter(([, d]) => dir === undefined || !DIRECTIONS.includes(dir as never) || d === dir).map(([s]) => s)
       return STRATEGY_NAMES.filter((s) => ok === undefined || ok.includes(s))
     }

@@ -7,10 +7,7 @@
  * granule), and no second unmap (R8).
  */
 import type * as TS from 'typescript'
-import { DIRECTIONS } from '../plan/ir.js'
-import type { StrategyDescriptor } from '../strategies/descriptor.js'
-import { DESCRIPTORS } from '../strategies/index.js'
-import { allowedPairs, memoryKind, regionFacts } from './context.js'
+import { strategiesFor } from './strategies.js'
 import { asBuilderCall, chainCalls, chainTop, literalProperty, nodeAt, transactions } from './syntax.js'
 import type { BuilderCall } from './syntax.js'
 
@@ -49,7 +46,7 @@ export function codeFixes(ts: typeof TS, program: TS.Program, fileName: string, 
   }
   if (tx?.strategy !== undefined && ['R1', 'R3', 'R5', 'R7', 'R9', 'R10'].includes(rule) && /^R7: hmm|^R(1|3|5|9|10): /.test(sentence)) {
     const txCall = asBuilderCall(ts, tx.call) as BuilderCall
-    for (const d of strategiesFor(ts, program.getTypeChecker(), txCall, tx.dir?.text))
+    for (const d of strategiesFor(ts, program.getTypeChecker(), txCall, tx.dir?.text) ?? [])
       if (d.name !== tx.strategy.text) out.push(fix(`Map ${tx.name} with ${d.name} (${d.kernel.map((k) => k.split(' ').find((w) => w.includes('('))).join(', ')})`, [replace(sf, tx.strategy, d.name)]))
   }
   if (/^R8: transaction \w+ is already unmapped/.test(sentence) && call.method === 'unmap') {
@@ -92,25 +89,6 @@ function before(sf: TS.SourceFile, call: BuilderCall, step: string): TS.TextChan
 
 function replace(sf: TS.SourceFile, literal: TS.StringLiteral, value: string): TS.TextChange {
   return { span: { start: literal.getStart(sf) + 1, length: literal.text.length }, newText: value }
-}
-
-/** The strategies the platform allows in this direction whose verdict on every region's kind is ok (uniform ones need one kind, R2). */
-function strategiesFor(ts: typeof TS, checker: TS.TypeChecker, call: BuilderCall, dir: string | undefined): StrategyDescriptor[] {
-  const pairs = allowedPairs(ts, checker, call.receiver)
-  const list = call.call.arguments[2]
-  if (pairs === undefined || list === undefined || !ts.isArrayLiteralExpression(list)) return []
-  const kinds = list.elements.map((e) => {
-    const r = regionFacts(ts, checker, e)
-    return r === undefined ? undefined : memoryKind(ts, checker, e, r.source, call.receiver)
-  })
-  if (kinds.some((k) => k === undefined)) return []
-  const oneKind = new Set(kinds).size <= 1
-  return (DESCRIPTORS as readonly StrategyDescriptor[]).filter(
-    (d) =>
-      pairs.some(([s, dd]) => s === d.name && (dir === undefined || !DIRECTIONS.includes(dir as never) || dd === dir)) &&
-      kinds.every((k) => k !== undefined && d.verdicts[k] === 'ok') &&
-      (oneKind || !d.uniform),
-  )
 }
 
 /** R2, R6: the region the diagnostic names leaves the array for a transaction of its own, with the same options. */

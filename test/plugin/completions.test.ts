@@ -17,10 +17,14 @@ describe('completions in a plan', () => {
   it('offer strategies the platform allows, not sentences', () => {
     const at = service.after(r6, "strategy: '")
     expect(service.plain.getCompletionsAtPosition(r6, at, {})?.entries.some((e) => /^R\d+: /.test(e.name))).toBe(true)
-    // The platform's and the direction's verdict (blk maps one way, R10); the regions' kinds are judged after.
-    expect(names(r6, at)).toEqual(['iova', 'page', 'sg', 'p2p-bus', 'hmm', 'coherent', 'auto'])
+    // Host RAM, bidirectional: not blk (one way, R10) nor p2p-bus (bus-address P2P memory only, R3).
+    expect(names(r6, at)).toEqual(['iova', 'page', 'sg', 'hmm', 'coherent', 'auto'])
     // Without an IOMMU there is no iova (R1).
-    expect(names(r1, service.after(r1, "strategy: '"))).not.toContain('iova')
+    expect(names(r1, service.after(r1, "strategy: '"))).toEqual(['page', 'sg', 'blk', 'coherent', 'auto'])
+    // Host memory beside bus-address P2P memory, to-device: auto takes both (hmm would, but maps bidirectionally, R7).
+    const r2 = join(ROOT, 'examples/invalid/r2-mixed-kinds.ts')
+    const mixed = planService([r2])
+    expect(mixed.ls.getCompletionsAtPosition(r2, mixed.after(r2, "strategy: '"), {})?.entries.map((e) => e.name)).toEqual(['auto'])
   })
 
   it('offer the directions the strategy maps', () => {
