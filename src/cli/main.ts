@@ -184,6 +184,23 @@ Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`
       return importVerb(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
+  init: {
+    summary: 'init <DIR> [--from PATH]          a plans project: package.json, tsconfig with the editor plugin, an example',
+    usage: `usage: dmaplan init <DIR> [--from PATH] [--json]
+
+Writes a plans project into DIR: package.json depending on dmaplan (from npm,
+or from PATH, a checkout or a packed .tgz) and on the TypeScript the rules are
+tested on, tsconfig.json with dmaplan's language-service plugin enabled
+(docs/editor.md), plans/rdma-mr.ts and a README of the next commands.
+Exit 0 written, 2 bad usage or a file of the project already exists (nothing
+is written over it).`,
+    options: { from: { type: 'string' } },
+    async run(args, values) {
+      if (args.length !== 1) throw new UsageError('init takes one directory')
+      const { initVerb } = await import('./init.js')
+      return initVerb(args[0] as string, typeof values.from === 'string' ? values.from : undefined, consoleOutput(values.json === true))
+    },
+  },
   explain: {
     summary: 'explain <rule-or-finding ...>     a rule or a finding in plain words, its kernel code, what to do',
     usage: `usage: dmaplan explain <rule-or-finding ...> [--json]
