@@ -71,6 +71,7 @@ svg .link-bus { stroke-dasharray: 5 3; stroke-width: 1.3; }
 svg .link-bounce { stroke-dasharray: 4 2; stroke-width: 1.3; stroke-opacity: 1; }
 svg .link:hover { fill-opacity: .6; }
 svg .bypass { fill: none; stroke-width: 1; stroke-dasharray: 2 3; stroke-opacity: .55; }
+svg .overlay-label { font: italic 10px system-ui, "DejaVu Sans", sans-serif; fill: #2f4a6b; paint-order: stroke; stroke: #f3f6fa; stroke-width: 3px; stroke-linejoin: round; pointer-events: none; }
 svg .empty { fill: #fafbfc; stroke: #b8c0ca; stroke-dasharray: 5 4; }
 svg .empty-text { font: italic 12px system-ui, "DejaVu Sans", sans-serif; fill: ${COLORS.muted}; }
 svg .empty-text.failed { fill: ${COLORS.error}; font-style: normal; font-weight: 600; }

@@ -20,6 +20,10 @@ export interface Overlay {
   readonly kind?: string
   /** Only a strip along the bottom edge (slots keep their own colour). */
   readonly strip?: boolean
+  /** More data-* attributes (an overlay that stands for something of its own, like reserved IOVA). */
+  readonly data?: Attrs
+  /** A word written in it, when it is wide enough and clear of the box's own label. */
+  readonly label?: string
 }
 
 /** One element of a band (a region, slots, an IOVA range, an entry), with its label lines and data-* attributes. */
