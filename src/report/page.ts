@@ -15,6 +15,7 @@ import type { TxModel } from './model.js'
 import type { ReportOptions } from './options.js'
 import { txPicture } from './picture/picture.js'
 import { STYLE } from './style.js'
+import { timelineSection } from './timeline.js'
 import { descriptor } from '../strategies/index.js'
 
 /** Table rows past this are summarised (a million-page HMM mirror folds into runs, but a list can still be long). */
@@ -238,6 +239,7 @@ export function renderPage(result: SimResult, plan: Plan, options: ReportOptions
 ${sharedDefs()}
 ${header(result, plan, options, toc)}
 ${models.map((m) => txSection(result, m)).join('\n')}
+${timelineSection(result, plan, anchor)}
 <section id="legend"><h2>How to read the pictures</h2><p class="sub">Each transaction is drawn from the CPU's side (top) to the device's (bottom). Addresses are exact 64-bit hex; each axis is linear between its breaks. Hover over a box or link for its exact range.</p>${legend()}</section>
 ${findingsSection(result)}
 ${dataSection(result)}
