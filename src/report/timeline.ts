@@ -10,10 +10,12 @@
  * transaction's picture and not here.
  */
 import type { Plan, Step } from '../plan/ir.js'
+import { unreachable } from '../plan/unreachable.js'
 import type { SimResult } from '../sim/result/schema.js'
 import { esc } from './escape.js'
 import { hex } from './hex.js'
 
+/** The words for each op the plan's type lists; an op not here is printed as its fields. */
 const VERB: Readonly<Record<string, string>> = {
   map: 'map',
   'device-read': 'device reads',
@@ -54,6 +56,11 @@ export function stepWhat(step: Step, plan: Plan): { tx: string | undefined; what
     const r = plan.regions.find((x) => x.name === name)
     return r !== undefined ? bytes(name, 0n, r.bytes) : name
   }
+  // An op the plan's type does not list yet (a plan of a later version): its fields as they are.
+  if (!Object.hasOwn(VERB, step.op)) {
+    const g = step as unknown as Readonly<Record<string, unknown>>
+    return { tx: typeof g['tx'] === 'string' ? g['tx'] : undefined, what: genericFields(g) }
+  }
   switch (step.op) {
     case 'map':
       return { tx: step.tx, what: `${step.strategy}: ${step.regions.map(size).join(', ')}` }
@@ -76,11 +83,8 @@ export function stepWhat(step: Step, plan: Plan): { tx: string | undefined; what
       return { tx: step.tx, what: 'the whole transaction' }
     case 'wait':
       return { tx: undefined, what: `${step.ms} ms${step.fqTimer ? ', flush queue timer ran' : ''}` }
-    default: {
-      // An op the plan's type does not list yet (a plan of a later version): its fields as they are.
-      const g = step as unknown as Readonly<Record<string, unknown>>
-      return { tx: typeof g['tx'] === 'string' ? g['tx'] : undefined, what: genericFields(g) }
-    }
+    default:
+      return unreachable(step)
   }
 }
 
