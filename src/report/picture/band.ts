@@ -38,7 +38,7 @@ export interface Box {
   readonly stroke: string
   readonly dash?: string
   readonly pattern?: string
-  /** Hatch only where nothing is linked (IOVA granules allocated but not linked). */
+  /** Hatch only where nothing is linked (the bytes of a scatter-gather entry no region holds). */
   readonly patternWhereUnused?: boolean
   readonly overlays: readonly Overlay[]
   readonly ticks: readonly number[]
