@@ -22,7 +22,7 @@ export function sharedDefs(): string {
       'defs',
       {},
       [
-        hatch('dp-unused', '#9fb3c8', 1, 6, 45),
+        hatch('dp-reserved', '#6f8fb3', 1.4, 6, 45, '#f3f6fa'),
         hatch('dp-unreached', '#8a94a3', 1.2, 5, -45, '#f4f5f7'),
         hatch('dp-private', '#7a4b9c', 0.8, 4, 45),
         hatch('dp-bounce', '#f0b57a', 1, 6, -45),
@@ -51,11 +51,12 @@ export function legend(): string {
     { swatch: box(`${regionColor(2)}33`, regionColor(2), '6 3'), text: 'P2P memory in a peer device\'s BAR (dashed)' },
     { swatch: box(`${regionColor(1)}33`, regionColor(1), '', tag('rect', { x: 1, y: 3, width: 44, height: 16, fill: 'url(#dp-private)' })), text: 'private (encrypted) memory of a confidential guest' },
     { swatch: box(COLORS.bounceFill, COLORS.bounce, '', tag('rect', { x: 1, y: 3, width: 44, height: 16, fill: 'url(#dp-bounce)' })), text: 'swiotlb bounce slots (2 KiB each) in the pool' },
-    { swatch: box(COLORS.iovaFill, COLORS.iova, '', tag('rect', { x: 1, y: 3, width: 44, height: 16, fill: 'url(#dp-unused)' }) + tag('rect', { x: 2, y: 4, width: 20, height: 14, fill: c, 'fill-opacity': 0.38 })), text: 'IOVA range: coloured where linked to memory, hatched where allocated but not linked; ticks at each granule' },
+    { swatch: box(COLORS.iovaFill, COLORS.iova, '', tag('rect', { x: 2, y: 4, width: 42, height: 14, fill: c, 'fill-opacity': 0.38 })), text: 'IOVA range, coloured where linked to memory; ticks at each granule' },
+    { swatch: box(COLORS.iovaFill, COLORS.iova, '', tag('rect', { x: 1, y: 3, width: 44, height: 16, fill: 'url(#dp-reserved)' })), text: 'IOVA reserved but not linked: allocated for the range, no memory behind it' },
     { swatch: box('#ffffff', COLORS.segment), text: 'scatter-gather entry: DMA address and length the device is programmed with' },
     { swatch: box('#f4f5f7', '#8a94a3', '', tag('rect', { x: 1, y: 3, width: 44, height: 16, fill: 'url(#dp-unreached)' })), text: 'bytes no entry reaches (HMM page not faulted in, or a short list)' },
     { swatch: ribbon(c, c), text: 'link: IOMMU page table (physical -> IOVA), or the DMA address of an entry' },
-    { swatch: ribbon(c, COLORS.bus, '4 2'), text: 'PCI bus address: P2P straight to the entry, no IOVA' },
+    { swatch: ribbon(c, COLORS.bus, '4 2'), text: 'PCI bus address: P2P straight to the entry, around the IOVA space (dotted beside it)' },
     { swatch: ribbon(regionColor(4), COLORS.bounce, '4 2'), text: 'bounce copy between the memory and its swiotlb slots (dashed orange)' },
     {
       swatch: `<svg ${SW} aria-hidden="true">${tag('line', { x1: 2, y1: 11, x2: 17, y2: 11, class: 'axis' })}${tag('path', { d: 'M16 16L21 6M24 16L29 6', class: 'break' })}${tag('line', { x1: 29, y1: 11, x2: 44, y2: 11, class: 'axis' })}</svg>`,

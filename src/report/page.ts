@@ -15,6 +15,7 @@ import type { TxModel } from './model.js'
 import type { ReportOptions } from './options.js'
 import { txPicture } from './picture/picture.js'
 import { STYLE } from './style.js'
+import { timelineSection } from './timeline.js'
 import { descriptor } from '../strategies/index.js'
 
 /** Table rows past this are summarised (a million-page HMM mirror folds into runs, but a list can still be long). */
@@ -28,7 +29,8 @@ function kernelDir(dir: TransactionResult['dir']): string {
   return { 'to-device': 'DMA_TO_DEVICE', 'from-device': 'DMA_FROM_DEVICE', bidirectional: 'DMA_BIDIRECTIONAL' }[dir]
 }
 
-function header(r: SimResult, plan: Plan, o: ReportOptions): string {
+/** The header: the verdict, what was simulated on what, and links to the transactions (their pictures come right after it, on the first screen). */
+function header(r: SimResult, plan: Plan, o: ReportOptions, toc: string): string {
   const problems = r.findings.filter((f) => f.severity === 'error').length + r.data.errors.length
   const p = r.platform
   const iommu =
@@ -64,8 +66,9 @@ function header(r: SimResult, plan: Plan, o: ReportOptions): string {
   ]
   return `<header data-kind="header" data-plan="${esc(r.plan)}" data-ok="${r.ok}">
 <h1>${esc(o.title ?? `dmaplan mapping report: ${r.plan}`)} ${r.ok ? badge('ok', 'OK') : badge('bad', `${problems} problem${problems === 1 ? '' : 's'}`)}</h1>
-<div class="sub">plan <code>${esc(plan.name)}</code>: ${r.transactions.length} transaction${r.transactions.length === 1 ? '' : 's'}, ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}, ${r.data.checks} read${r.data.checks === 1 ? '' : 's'} checked${r.aborted ? `; aborted: ${esc(r.aborted)}` : ''}</div>
+<div class="sub">plan <code>${esc(plan.name)}</code>: ${r.transactions.length} transaction${r.transactions.length === 1 ? '' : 's'}, <a href="#findings">${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}</a>, <a href="#data">${r.data.checks} read${r.data.checks === 1 ? '' : 's'} checked</a>${r.aborted ? `; aborted: ${esc(r.aborted)}` : ''}; <a href="#legend">how to read the pictures</a></div>
 <dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
+${toc}
 </header>`
 }
 
@@ -78,19 +81,19 @@ function findingsSection(r: SimResult): string {
     )
     .join('\n')
   return `<section id="findings" data-kind="findings" data-count="${r.findings.length}"><h2>Findings (${r.findings.length})</h2>
-<table><thead><tr><th>severity</th><th>id</th><th>reported by</th><th>transaction</th><th>step</th><th>message</th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>severity</th><th>id</th><th>reported by</th><th>transaction</th><th>step</th><th>message</th></tr></thead><tbody>
 ${rows}
-</tbody></table></section>`
+</tbody></table></div></section>`
 }
 
 function dataErrorsTable(errors: SimResult['data']['errors']): string {
   if (errors.length === 0) return ''
-  return `<table><thead><tr><th>step</th><th>read</th><th>transaction</th><th>region</th><th>offset</th><th>bytes</th><th>wrong bytes</th><th>first at</th><th>expected</th><th>got</th></tr></thead><tbody>${errors
+  return `<div class="scroll"><table><thead><tr><th>step</th><th>read</th><th>transaction</th><th>region</th><th>offset</th><th>bytes</th><th>wrong bytes</th><th>first at</th><th>expected</th><th>got</th></tr></thead><tbody>${errors
     .map(
       (e) =>
         `<tr class="error" data-kind="data-error" data-step="${e.step}" data-region="${esc(e.region)}"${e.tx !== undefined ? ` data-tx="${esc(e.tx)}"` : ''}><td class="num">${e.step + 1}</td><td>${esc(e.op)}</td><td>${esc(e.tx ?? '')}</td><td>${esc(e.region)}</td><td class="addr">${esc(e.offset)}</td><td class="addr">${esc(e.bytes)}</td><td class="num">${e.mismatches}</td><td class="addr">${esc(e.firstMismatch)}</td><td class="num">0x${e.expected.toString(16).padStart(2, '0')}</td><td class="num">0x${e.got.toString(16).padStart(2, '0')}</td></tr>`,
     )
-    .join('')}</tbody></table>`
+    .join('')}</tbody></table></div>`
 }
 
 function dataSection(r: SimResult): string {
@@ -119,7 +122,7 @@ function callsTable(t: TransactionResult): string {
     })
     .join('')
   const more = t.calls.length > MAX_ROWS ? `<p class="sub">... ${t.calls.length - MAX_ROWS} more records.</p>` : ''
-  return `<details${open ? ' open' : ''}><summary>Kernel calls (${total})</summary><table><thead><tr><th>#</th><th>call</th><th>returned</th><th>error</th></tr></thead><tbody>${rows}</tbody></table>${more}</details>`
+  return `<details${open ? ' open' : ''}><summary>Kernel calls (${total})</summary><div class="scroll"><table><thead><tr><th>#</th><th>call</th><th>returned</th><th>error</th></tr></thead><tbody>${rows}</tbody></table></div>${more}</details>`
 }
 
 function segmentsTable(m: TxModel): string {
@@ -234,11 +237,12 @@ export function renderPage(result: SimResult, plan: Plan, options: ReportOptions
 </head>
 <body>
 ${sharedDefs()}
-${header(result, plan, options)}
-<section id="legend"><h2>How to read the pictures</h2><p class="sub">Each transaction is drawn from the CPU's side (top) to the device's (bottom). Addresses are exact 64-bit hex; each axis is linear between its breaks. Hover over a box or link for its exact range.</p>${legend()}${toc}</section>
+${header(result, plan, options, toc)}
+${models.map((m) => txSection(result, m)).join('\n')}
+${timelineSection(result, plan, anchor)}
+<section id="legend"><h2>How to read the pictures</h2><p class="sub">Each transaction is drawn from the CPU's side (top) to the device's (bottom). Addresses are exact 64-bit hex; each axis is linear between its breaks. Hover over a box or link for its exact range.</p>${legend()}</section>
 ${findingsSection(result)}
 ${dataSection(result)}
-${models.map((m) => txSection(result, m)).join('\n')}
 ${teardownSection(result)}
 <footer>dmaplan ${esc(result.format)} result of plan ${esc(result.plan)}, simulated on Linux ${esc(result.kernel)}; the pictures show each mapping while it was live.</footer>
 </body>

@@ -35,8 +35,16 @@ tr.warning td.sev { color: ${COLORS.warning}; font-weight: 700; }
 tr.info td.sev { color: ${COLORS.info}; font-weight: 700; }
 tr.failed td { background: #fdf0f0; }
 tr.injected td { background: #fde8e8; }
-.picture { overflow-x: auto; margin: 12px 0 4px; border: 1px solid #eef0f3; border-radius: 6px; background: #fff; }
-.picture svg { display: block; }
+.picture { margin: 12px 0 4px; border: 1px solid #eef0f3; border-radius: 6px; background: #fff; }
+/* The picture scales down with the page (viewBox), never past its own width. */
+.picture svg { display: block; width: 100%; max-width: 1120px; height: auto; }
+.scroll { max-width: 100%; overflow-x: auto; }
+dd { overflow-wrap: anywhere; }
+@media (max-width: 900px) {
+  body { padding: 10px 8px 24px; }
+  header, section { padding: 12px 10px; }
+  ul.legend { grid-template-columns: 1fr; }
+}
 .note { margin: 6px 0; padding: 6px 10px; border-left: 3px solid ${COLORS.warning}; background: #fffaf0; font-size: 13px; }
 .note.failed { border-left-color: ${COLORS.error}; background: #fdf3f3; }
 .grid { display: flex; flex-wrap: wrap; gap: 6px 36px; align-items: flex-start; }
@@ -71,6 +79,7 @@ svg .link-bus { stroke-dasharray: 5 3; stroke-width: 1.3; }
 svg .link-bounce { stroke-dasharray: 4 2; stroke-width: 1.3; stroke-opacity: 1; }
 svg .link:hover { fill-opacity: .6; }
 svg .bypass { fill: none; stroke-width: 1; stroke-dasharray: 2 3; stroke-opacity: .55; }
+svg .overlay-label { font: italic 10px system-ui, "DejaVu Sans", sans-serif; fill: #2f4a6b; paint-order: stroke; stroke: #f3f6fa; stroke-width: 3px; stroke-linejoin: round; pointer-events: none; }
 svg .empty { fill: #fafbfc; stroke: #b8c0ca; stroke-dasharray: 5 4; }
 svg .empty-text { font: italic 12px system-ui, "DejaVu Sans", sans-serif; fill: ${COLORS.muted}; }
 svg .empty-text.failed { fill: ${COLORS.error}; font-style: normal; font-weight: 600; }

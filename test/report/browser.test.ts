@@ -4,7 +4,10 @@
  * elements (found through the DOM) must match the simulation result, be
  * visible and lie inside their picture; no network request may be
  * attempted. A full-page screenshot of each report is kept under
- * artifacts/ (report-<example>.png).
+ * artifacts/ (report-<example>.png), and of three reports the first
+ * screen at 1400x1000 and 800x1000 (report-<example>-<width>x1000.png):
+ * there the first picture must start on the first screen, scale with the
+ * window, and nothing may stick out past the window's right edge.
  *
  * Without chromium the test is skipped with a line saying so, except on CI
  * (process.env.CI), where it fails: there the browser is part of the job.
@@ -190,6 +193,60 @@ if (needTools('test/report/browser.test.ts', SUITE, missing)) {
         await page.close()
         if (c.id === 'rdma-mr') await readmePicture(browser, url)
         expect(network, `${c.id}: network requests`).toEqual([])
+      }
+    })
+
+    it('shows the picture on the first screen at 1400x1000 and nothing wider than the window at 800x1000', async () => {
+      if (browser === undefined) throw new Error('no browser')
+      const shown = ['rdma-mr', 'gpu-direct', 'coco-bounce']
+      for (const id of shown) {
+        const c = cases.find((x) => x.id === id)
+        if (c === undefined) throw new Error(`no case ${id}`)
+        const file = join(ARTIFACTS, `report-${id}.html`)
+        writeFileSync(file, c.html)
+        for (const width of [1400, 800]) {
+          const ctx = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 })
+          const page = await ctx.newPage()
+          await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()))
+          await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
+          const m = (await page.evaluate(() => {
+            // Runs in the page; the little of the DOM used is declared here (the project has no DOM library).
+            interface El {
+              getBoundingClientRect(): { left: number; right: number; top: number; width: number }
+              readonly parentElement: El | null
+              readonly tagName: string
+              getAttribute(n: string): string | null
+            }
+            const w = globalThis as unknown as {
+              innerWidth: number
+              document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<El>; querySelector(s: string): El | null }
+              getComputedStyle(e: El): { overflowX: string; display: string }
+            }
+            // An element inside a box that scrolls on its own (a wide table) does not widen the page.
+            const scrolled = (e: El): boolean => {
+              for (let p = e.parentElement; p !== null; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(w.getComputedStyle(p).overflowX)) return true
+              return false
+            }
+            const over = Array.from(w.document.querySelectorAll('body *'))
+              .filter((e) => w.getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0)
+              .filter((e) => e.getBoundingClientRect().right > w.innerWidth + 0.5 && !scrolled(e))
+              .map((e) => `${e.tagName}${e.getAttribute('class') ? `.${e.getAttribute('class')}` : ''}`)
+            const svg = w.document.querySelector('svg.tx-picture')
+            const box = svg?.getBoundingClientRect()
+            const viewBox = Number(svg?.getAttribute('viewBox')?.split(' ')[2] ?? 'NaN')
+            return { over, page: w.document.documentElement.scrollWidth, window: w.document.documentElement.clientWidth, svgTop: box?.top ?? NaN, svgRight: box?.right ?? NaN, scale: (box?.width ?? NaN) / viewBox }
+          })) as { over: string[]; page: number; window: number; svgTop: number; svgRight: number; scale: number }
+          const where = `${id} at ${width}px`
+          await page.screenshot({ path: join(ARTIFACTS, `report-${id}-${width}x1000.png`) })
+          await ctx.close()
+          expect(m.page, `${where}: page width`).toBeLessThanOrEqual(m.window)
+          expect(m.over, `${where}: elements past the right edge`).toEqual([])
+          expect(m.svgRight, `${where}: picture's right edge`).toBeLessThanOrEqual(m.window)
+          // The first picture starts on the first screen, and scales rather than overflowing.
+          expect(m.svgTop, `${where}: picture's top`).toBeLessThan(width === 1400 ? 500 : 1000)
+          // Its smallest text (10 px in the viewBox) stays at least 6.5 px on the screen at 800 px.
+          expect(m.scale * 10, `${where}: smallest picture text in px`).toBeGreaterThanOrEqual(width === 1400 ? 10 : 6.5)
+        }
       }
     })
   })

@@ -14,6 +14,7 @@ import { descriptor } from '../../src/strategies/index.js'
 import { allCases, loadExample, randomCases, renderCase } from './cases.js'
 import type { ReportCase } from './cases.js'
 import { attr, big, drawn, ofKind, unescape } from './markup.js'
+import type { Drawn } from './markup.js'
 
 let cases: ReportCase[] = []
 /** The examples, then random plans: the structural checks run over both. */
@@ -201,6 +202,55 @@ describe('renderHtml: the drawing is the result', () => {
         const seg = ofKind(all, 'segment').find((s) => attr(s, 'data-id') === attr(l, 'data-to'))
         expect(seg && attr(seg, 'data-addr')).toBe('bus')
       }
+    }
+  })
+
+  it(
+    'marks the IOVA a range reserves but never links: the runs no link reaches, no more, no less',
+    each((c) => {
+      const all = drawn(c.html)
+      for (const t of c.result.transactions)
+        for (const r of ofKind(all, 'iova-range', t.name)) {
+          const start = big(r, 'data-iova')
+          const end = start + big(r, 'data-len')
+          const inside = (d: Drawn, a: string) => big(d, a) >= start && big(d, a) < end
+          const linked = ofKind(all, 'link', t.name)
+            .filter((l) => attr(l, 'data-to') === attr(r, 'data-id'))
+            .map((l) => [big(l, 'data-to-addr'), big(l, 'data-to-addr') + big(l, 'data-len')] as const)
+          const reserved = ofKind(all, 'iova-reserved', t.name)
+            .filter((x) => inside(x, 'data-iova'))
+            .map((x) => [big(x, 'data-iova'), big(x, 'data-iova') + big(x, 'data-len')] as const)
+          // Linked and reserved runs tile the range: every byte is one or the other, none both.
+          let covered = 0n
+          for (const [a, b] of reserved) {
+            for (const [p, q] of linked) expect(a < q && p < b, `${attr(r, 'data-id')} reserved ${hex(a)} overlaps a link`).toBe(false)
+            covered += b - a
+          }
+          const runs = [...linked].sort((x, y) => (x[0] < y[0] ? -1 : 1))
+          let at = start
+          for (const [p, q] of runs) {
+            if (q > at) covered += q - (p > at ? p : at)
+            if (q > at) at = q
+          }
+          expect(covered, attr(r, 'data-id')).toBe(end - start)
+        }
+    }),
+  )
+
+  it('routes a bus address around the IOVA row of rdma-mr, whose mirror reserves granules for the GPU pages it never links', () => {
+    const c = cases.find((x) => x.id === 'rdma-mr')
+    if (c === undefined) throw new Error('no case rdma-mr')
+    const all = drawn(c.html)
+    expect(ofKind(all, 'iova-reserved').map((x) => [attr(x, 'data-iova'), attr(x, 'data-len')])).toEqual([['0xffff8000', '0x4000']])
+    expect(c.html).toContain('IOVA reserved but not linked')
+    const rows = ofKind(all, 'iova-range').map((r) => ({ x1: Number(attr(r, 'x')) + Number(attr(r, 'width')), y0: Number(attr(r, 'y')) - 2, y1: Number(attr(r, 'y')) + Number(attr(r, 'height')) + 2 }))
+    const bus = ofKind(all, 'link').filter((l) => attr(l, 'data-link') === 'bus')
+    expect(bus).toHaveLength(1)
+    for (const l of bus) {
+      const points = [...attr(l, 'd').matchAll(/(-?[\d.]+) (-?[\d.]+)/g)].map((p) => [Number(p[1]), Number(p[2])] as const)
+      const across = points.filter(([, y]) => rows.some((r) => y >= r.y0 && y <= r.y1))
+      expect(across.length).toBeGreaterThan(0)
+      for (const [x, y] of across) for (const r of rows) if (y >= r.y0 && y <= r.y1) expect(x, `bus link at y=${y}`).toBeGreaterThan(r.x1)
     }
   })
 

@@ -20,6 +20,10 @@ export interface Overlay {
   readonly kind?: string
   /** Only a strip along the bottom edge (slots keep their own colour). */
   readonly strip?: boolean
+  /** More data-* attributes (an overlay that stands for something of its own, like reserved IOVA). */
+  readonly data?: Attrs
+  /** A word written in it, when it is wide enough and clear of the box's own label. */
+  readonly label?: string
 }
 
 /** One element of a band (a region, slots, an IOVA range, an entry), with its label lines and data-* attributes. */
@@ -34,7 +38,7 @@ export interface Box {
   readonly stroke: string
   readonly dash?: string
   readonly pattern?: string
-  /** Hatch only where nothing is linked (IOVA granules allocated but not linked). */
+  /** Hatch only where nothing is linked (the bytes of a scatter-gather entry no region holds). */
   readonly patternWhereUnused?: boolean
   readonly overlays: readonly Overlay[]
   readonly ticks: readonly number[]

@@ -1,9 +1,9 @@
 /** One band drawn: its axis (islands, ticks, breaks), axis texts, boxes with overlays and ticks, and the labels of narrow boxes outside them. */
 import type { TxModel } from '../model.js'
-import { num, tag, text } from '../svg.js'
+import { num, tag, text, textWidth } from '../svg.js'
 import type { BandDraw } from './band.js'
 import { xHoles } from './band.js'
-import { AXIS_ROW, BOX_H, LABEL_ROW, X0, X1 } from './geometry.js'
+import { AXIS_ROW, BOX_H, FONT, LABEL_ROW, SMALL, X0, X1 } from './geometry.js'
 import { labelFits } from './stack.js'
 import type { Stack } from './stack.js'
 
@@ -73,10 +73,14 @@ export function drawBand(b: BandDraw, m: TxModel, stack: Stack): string[] {
       parts.push(
         tag(
           'rect',
-          { x: o.x0, y: y0, width: Math.max(o.x1 - o.x0, 1), height: o.strip ? 6 : BOX_H - 2, fill: o.fill, 'fill-opacity': o.opacity, class: 'use', 'data-kind': o.kind },
+          { x: o.x0, y: y0, width: Math.max(o.x1 - o.x0, 1), height: o.strip ? 6 : BOX_H - 2, fill: o.fill, 'fill-opacity': o.opacity, class: o.kind !== undefined ? `use ${o.kind}` : 'use', 'data-kind': o.kind, ...o.data },
           o.title !== undefined ? tag('title', {}, o.title) : undefined,
         ),
       )
+      // The box's own label takes its first columns; a word goes only where it is clear of them.
+      const clear = labelFits(box) ? box.x0 + Math.max(textWidth(box.lines[0], FONT), textWidth(box.lines[1], SMALL)) + 12 : box.x0
+      if (o.label !== undefined && o.x0 >= clear && o.x1 - o.x0 >= textWidth(o.label, SMALL) + 8)
+        parts.push(text({ x: (o.x0 + o.x1) / 2, y: boxTop + BOX_H / 2 + 4, 'text-anchor': 'middle', class: 'overlay-label' }, o.label))
     }
     for (const t of box.ticks) parts.push(tag('line', { x1: t, y1: boxTop + 1, x2: t, y2: boxTop + 7, class: 'inner-tick' }))
     if (labelFits(box)) {

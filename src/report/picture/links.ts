@@ -5,7 +5,8 @@ import { COLORS, regionColor } from '../palette.js'
 import { tag } from '../svg.js'
 import type { BandDraw } from './band.js'
 import { segX } from './band-seg.js'
-import { BOX_H, X0 } from './geometry.js'
+import { BOX_H, X0, X1 } from './geometry.js'
+import { BYPASS_LANE } from './band-iova.js'
 import { bypass, ribbon } from './ribbon.js'
 import { LINK_TITLE } from './words.js'
 
@@ -32,7 +33,10 @@ export function drawLinks(bands: readonly BandDraw[], m: TxModel): { readonly li
     const b0 = xOf(l.to)
     const b1 = xOf({ ...l.to, addr: l.to.addr + l.len })
     const color = regionColor(l.color)
-    const skipped = bands.slice(index(l.from.band) + 1, index(l.to.band)).map((b) => ({ top: b.boxTop - 2, bottom: b.boxTop + BOX_H + 2 }))
+    // Past the IOVA band a link goes through the lane beside its ranges (iovaBand()), not over granules it never used.
+    const skipped = bands
+      .slice(index(l.from.band) + 1, index(l.to.band))
+      .map((b) => ({ top: b.boxTop - 2, bottom: b.boxTop + BOX_H + 2, ...(b.key === 'iova' && b.boxes.length > 0 ? { lane: { x0: X1 - BYPASS_LANE + 10, x1: X1 - 6 } } : {}) }))
     const shape = skipped.length
       ? bypass(a0, a1, from.boxTop + BOX_H, b0, b1, to.boxTop, skipped)
       : { fill: ribbon(a0, a1, from.boxTop + BOX_H, b0, b1, to.boxTop), edges: '' }

@@ -24,7 +24,8 @@ import { stackBands } from './stack.js'
 export function txPicture(result: SimResult, m: TxModel): string {
   const bands: BandDraw[] = [physBand(result, m)]
   if (m.pool !== undefined && m.bounce.length > 0) bands.push(bounceBand(m, m.pool))
-  if (result.device.path === 'iommu') bands.push(iovaBand(m))
+  // A link by bus address passes the IOVA band by, through a lane beside its ranges.
+  if (result.device.path === 'iommu') bands.push(iovaBand(m, m.iova.length > 0 && m.links.some((l) => l.kind === 'bus')))
   bands.push(segBand(m))
 
   const stack = stackBands(bands)

@@ -13,11 +13,12 @@ export function ribbon(a0: number, a1: number, y1: number, b0: number, b1: numbe
 
 /**
  * A link that skips bands (a bus address passes the IOVA band): ribbons in
- * the gaps only, joined by dashed edges across the skipped bands, so it
- * never looks as if it went through them. Returns the filled path and the
+ * the gaps only, joined by dashed edges across the skipped bands (through
+ * a lane beside a band when it has one), so it never looks as if it went
+ * through them. Returns the filled path and the
  * dashed edges.
  */
-export function bypass(a0: number, a1: number, y1: number, b0: number, b1: number, y2: number, skipped: readonly { top: number; bottom: number }[]): { fill: string; edges: string } {
+export function bypass(a0: number, a1: number, y1: number, b0: number, b1: number, y2: number, skipped: readonly { top: number; bottom: number; lane?: { x0: number; x1: number } }[]): { fill: string; edges: string } {
   let fill = ''
   let edges = ''
   let [p0, p1] = widen(a0, a1)
@@ -25,8 +26,9 @@ export function bypass(a0: number, a1: number, y1: number, b0: number, b1: numbe
   const [q0, q1] = widen(b0, b1)
   for (const s of skipped) {
     const t = ((s.top + s.bottom) / 2 - y1) / (y2 - y1)
-    const m0 = a0 + (b0 - a0) * t
-    const m1 = Math.max(a1 + (b1 - a1) * t, m0 + 1.5)
+    // A lane beside the band, when it has one; else where the straight ribbon would cross it.
+    const m0 = s.lane?.x0 ?? a0 + (b0 - a0) * t
+    const m1 = s.lane?.x1 ?? Math.max(a1 + (b1 - a1) * t, m0 + 1.5)
     fill += ribbon(p0, p1, y, m0, m1, s.top)
     edges += `M${num(m0)} ${num(s.top)}V${num(s.bottom)}M${num(m1)} ${num(s.top)}V${num(s.bottom)}`
     ;[p0, p1] = [m0, m1]
