@@ -5,9 +5,9 @@
  * to it (their `step`). A step whose op this file does not know (a later
  * driver step such as set-dma-mask) is printed as its op and its fields.
  *
- * The result records the kernel calls per transaction with their sequence
- * numbers, not the step that made them, so the calls are listed under each
- * transaction's picture and not here.
+ * Each row also names the kernel calls the step made (a call records its
+ * step), the driver steps' dma_set_*() among them; the calls' arguments are
+ * in each transaction's table under its picture.
  */
 import type { Plan, Step } from '../plan/ir.js'
 import { unreachable } from '../plan/unreachable.js'
@@ -30,6 +30,10 @@ const VERB: Readonly<Record<string, string>> = {
   unmap: 'unmap',
   keep: 'keep mapped',
   wait: 'wait',
+  'set-dma-mask': 'set DMA mask',
+  'set-segment-boundary': 'set segment boundary',
+  'set-max-segment-size': 'set max segment size',
+  'set-min-align-mask': 'set min_align_mask',
 }
 
 const bytes = (region: string, offset: bigint, len: bigint): string => `${region} [${hex(offset)}, ${hex(offset + len)})`
@@ -83,12 +87,40 @@ export function stepWhat(step: Step, plan: Plan): { tx: string | undefined; what
       return { tx: step.tx, what: 'the whole transaction' }
     case 'wait':
       return { tx: undefined, what: `${step.ms} ms${step.fqTimer ? ', flush queue timer ran' : ''}` }
+    case 'set-dma-mask':
+      return { tx: undefined, what: `DMA_BIT_MASK(${step.bits})` }
+    case 'set-segment-boundary':
+      return { tx: undefined, what: hex(step.mask) }
+    case 'set-max-segment-size':
+      return { tx: undefined, what: hex(BigInt(step.bytes)) }
+    case 'set-min-align-mask':
+      return { tx: undefined, what: hex(BigInt(step.mask)) }
     default:
       return unreachable(step)
   }
 }
 
+/** How many calls a step shows by name before it says how many more it made. */
+const SHOWN_CALLS = 6
+
+/** The kernel calls each step made, in order: a folded loop once, with its count. */
+function callsByStep(r: SimResult): Map<number, string[]> {
+  const by = new Map<number, { seq: number; text: string }[]>()
+  for (const c of [...r.transactions.flatMap((t) => t.calls), ...r.driverCalls]) {
+    if (c.step === undefined) continue
+    const text = `${c.fn}${c.repeat !== undefined ? ` ×${c.repeat.count}` : ''}${c.errno !== undefined ? ` ${c.errno}` : ''}`
+    by.set(c.step, [...(by.get(c.step) ?? []), { seq: c.seq, text }])
+  }
+  return new Map([...by].map(([step, calls]) => [step, calls.sort((a, b) => a.seq - b.seq).map((c) => c.text)]))
+}
+
+function callsText(calls: readonly string[]): string {
+  if (calls.length <= SHOWN_CALLS) return calls.join(', ')
+  return `${calls.slice(0, SHOWN_CALLS).join(', ')} and ${calls.length - SHOWN_CALLS} more`
+}
+
 export function timelineSection(r: SimResult, plan: Plan, anchor: (tx: string) => string): string {
+  const byStep = callsByStep(r)
   const rows = plan.steps.map((step, i) => {
     const { tx, what } = stepWhat(step, plan)
     const found = r.findings.map((f, n) => ({ f, n })).filter(({ f }) => f.step === i)
@@ -99,9 +131,9 @@ export function timelineSection(r: SimResult, plan: Plan, anchor: (tx: string) =
       ...wrong.map((e) => `wrong data: ${e.mismatches} byte${e.mismatches === 1 ? '' : 's'} of ${esc(e.region)}`),
     ].join(', ')
     const op: string = step.op
-    return `<tr class="${cls}" data-kind="step" data-step="${i}" data-op="${esc(op)}"${tx !== undefined ? ` data-tx="${esc(tx)}"` : ''}><td class="num">${i + 1}</td><td class="nowrap">${esc(VERB[op] ?? op)}</td><td>${tx !== undefined ? `<a href="#${anchor(tx)}">${esc(tx)}</a>` : ''}</td><td class="mono">${esc(what)}</td><td>${notes}</td></tr>`
+    return `<tr class="${cls}" data-kind="step" data-step="${i}" data-op="${esc(op)}"${tx !== undefined ? ` data-tx="${esc(tx)}"` : ''}><td class="num">${i + 1}</td><td class="nowrap">${esc(VERB[op] ?? op)}</td><td>${tx !== undefined ? `<a href="#${anchor(tx)}">${esc(tx)}</a>` : ''}</td><td class="mono">${esc(what)}</td><td class="mono">${esc(callsText(byStep.get(i) ?? []))}</td><td>${notes}</td></tr>`
   })
   return `<section id="timeline" data-kind="timeline" data-steps="${plan.steps.length}"><h2>Steps (${plan.steps.length})</h2>
-<p class="sub">The plan's steps in order, with the bytes each touched ([start, end) of the region) and what the checks said at that step. The kernel calls are listed per transaction, in order, under its picture: the result numbers them but does not say which step made each.</p>
-<div class="scroll"><table><thead><tr><th>#</th><th>step</th><th>transaction</th><th>bytes</th><th>findings</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`
+<p class="sub">The plan's steps in order, with the bytes each touched ([start, end) of the region), the kernel calls it made and what the checks said at that step. Each call's arguments are in its transaction's table, under the picture.</p>
+<div class="scroll"><table><thead><tr><th>#</th><th>step</th><th>transaction</th><th>bytes</th><th>kernel calls</th><th>findings</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`
 }

@@ -15,6 +15,8 @@ export interface KernelCall {
   readonly seq: number
   readonly fn: string
   readonly tx: string | undefined
+  /** The plan step that made the call; undefined for calls after the last step (unbind). */
+  readonly step: number | undefined
   readonly args: Args
   ret: ArgValue
   /** The errno the call reported (or that its result stands for). */
@@ -28,6 +30,7 @@ export interface KernelCall {
 export class Trace {
   readonly calls: KernelCall[] = []
   tx: string | undefined
+  step: number | undefined
   #seq = 0
   #fallible = 0
   #failAt: number | undefined
@@ -99,6 +102,7 @@ export class Trace {
       seq: ++this.#seq,
       fn,
       tx: this.tx,
+      step: this.step,
       args,
       ret,
       ...(extra?.errno ? { errno: extra.errno } : {}),

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
-import { ROOT, invalidFixtureFiles, markers } from '../support/fixtures.js'
+import { ROOT, invalidFixtureFiles, typeLevelMarkers } from '../support/fixtures.js'
 import { planService } from '../support/language-service.js'
 
 const examples = invalidFixtureFiles().filter((f) => f.includes('examples/invalid'))
@@ -16,7 +16,7 @@ const text = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText
 
 describe('rule diagnostics', () => {
   it.each(examples.map((f) => [f.slice(ROOT.length + 1), f]))('%s: the sentence first, and dmaplan explain', (_, file) => {
-    const want = markers(file)
+    const want = typeLevelMarkers(file)
     const diags = service.ls.getSemanticDiagnostics(file)
     expect(diags.length).toBe(want.length)
     const plain = service.plain.getSemanticDiagnostics(file)

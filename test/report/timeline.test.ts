@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Plan, Step } from '../../src/plan/ir.js'
-import { stepWhat } from '../../src/report/timeline.js'
+import { stepWhat, timelineSection } from '../../src/report/timeline.js'
+import { runPlan } from '../../src/sim/run/simulate.js'
 import { allCases, loadExample, renderCase } from './cases.js'
 import { attr, drawn, ofKind } from './markup.js'
 
@@ -37,8 +38,17 @@ describe('report timeline', () => {
 
   it('prints a step it does not know as its op and its fields', async () => {
     const plan = await loadExample('rdma-mr')
-    const later = { op: 'set-dma-mask', tx: 'mr', bits: 40, mask: 0xffffffffffn, at: 'plan.ts:3:4' } as unknown as Step
-    const withDriverStep: Plan = { ...plan, steps: [later, ...plan.steps] }
-    expect(stepWhat(later, withDriverStep)).toEqual({ tx: 'mr', what: 'tx=mr, bits=40, mask=0xffffffffff' })
+    const later = { op: 'set-dma-window', tx: 'mr', bits: 40, mask: 0xffffffffffn, at: 'plan.ts:3:4' } as unknown as Step
+    const withLaterStep: Plan = { ...plan, steps: [later, ...plan.steps] }
+    expect(stepWhat(later, withLaterStep)).toEqual({ tx: 'mr', what: 'tx=mr, bits=40, mask=0xffffffffff' })
+  })
+
+  it('names a driver step by the value it sets, and each step by the kernel calls it made', async () => {
+    const plan = await loadExample('rdma-mr')
+    const narrowed: Plan = { ...plan, steps: [{ op: 'set-dma-mask', bits: 40 }, ...plan.steps] }
+    expect(stepWhat({ op: 'set-dma-mask', bits: 40 }, narrowed)).toEqual({ tx: undefined, what: 'DMA_BIT_MASK(40)' })
+    const html = timelineSection(runPlan(narrowed).result, narrowed, (tx) => `tx-${tx}`)
+    expect(html).toMatch(/data-step="0" data-op="set-dma-mask">.*<td class="mono">dma_set_mask_and_coherent<\/td>/)
+    expect(html).toMatch(/data-step="1" data-op="map" data-tx="mr">.*<td class="mono">hmm_dma_map_alloc, /)
   })
 })

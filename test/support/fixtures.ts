@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createJiti } from 'jiti'
 import { PlanRuleError } from '../../src/dsl/errors.js'
+import { RULES } from '../../src/plan/rules/registry.js'
+import type { RuleInfo } from '../../src/plan/rules/registry.js'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -38,6 +40,11 @@ export function markers(file: string): Marker[] {
       const m = text.match(/\/\/ error: (R\d+)\b/)
       return m ? [{ file, line: i + 1, rule: m[1] as string }] : []
     })
+}
+
+/** The markers the compiler reports: a rule only the run time checks (RuleInfo.runTimeOnly) has markers it leaves alone. */
+export function typeLevelMarkers(file: string): Marker[] {
+  return markers(file).filter((m) => (RULES as Record<string, RuleInfo>)[m.rule]?.runTimeOnly !== true)
 }
 
 /** The sentences the run-time validator reports for each plan in a fixture file. */

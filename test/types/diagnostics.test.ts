@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { Project, ts } from 'ts-morph'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { invalidFixtureFiles, markers, ROOT, runtimeSentences } from '../support/fixtures.js'
-import { RULE_IDS, RULES } from '../../src/plan/rules/registry.js'
-import type { RuleInfo } from '../../src/plan/rules/registry.js'
+import { invalidFixtureFiles, markers, ROOT, runtimeSentences, typeLevelMarkers } from '../support/fixtures.js'
+import { RULE_IDS } from '../../src/plan/rules/registry.js'
 
 interface Diag {
   readonly file: string
@@ -104,8 +103,7 @@ describe('invalid plans are rejected at compile time with the run-time sentence'
     const name = relative(ROOT, file)
     describe(name, () => {
       it('TypeScript 6 reports each marker, on its line, with the sentence the run time reports', () => {
-        // A rule only the run time checks (RuleInfo.runTimeOnly) has markers the compiler leaves alone.
-        const expected = markers(file).filter((m) => (RULES as Record<string, RuleInfo>)[m.rule]?.runTimeOnly !== true)
+        const expected = typeLevelMarkers(file)
         const got = ts6.filter((d) => d.file === file)
         expect(got.map((d) => d.line).sort((a, b) => a - b)).toEqual(expected.map((m) => m.line))
         const runtime = sentences.get(file) ?? []

@@ -19,6 +19,7 @@ export const kernelCallSchema = z
   .object({
     seq: z.number().int().meta({ description: 'position among all kernel calls of the run (1-based)' }),
     fn: z.string().meta({ description: 'kernel function, e.g. dma_iova_link' }),
+    step: z.number().int().optional().meta({ description: 'the plan step (0-based) that made the call; absent for calls at unbind' }),
     args: z.record(z.string(), argValue).meta({ description: 'arguments; addresses and sizes as hex strings, directions and attributes by name' }),
     ret: argValue.meta({ description: 'return value (hex string for addresses, number for errors and counts, boolean, or null for void)' }),
     errno: z.string().optional().meta({ description: 'the error the result stands for (-ENOMEM, DMA_MAPPING_ERROR, BLK_STS_RESOURCE ...)' }),
@@ -157,6 +158,7 @@ export const simResultSchema = z
       }),
     ),
     transactions: z.array(transactionSchema),
+    driverCalls: z.array(kernelCallSchema).meta({ description: "calls the driver makes outside any transaction (the driver steps' dma_set_*())" }),
     findings: z.array(findingSchema),
     dmesg: z.array(z.string()).meta({ description: 'what the kernel would have printed' }),
     data: dataSchema,

@@ -157,6 +157,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
     options.onProgress?.(index, steps.length)
     const s = steps[index] as Step
     m.reporter.context.step = index
+    m.trace.step = index
     m.reporter.context.tx = undefined
     try {
       runStep(s, index)
@@ -314,6 +315,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
   }
 
   m.reporter.context.step = undefined
+  m.trace.step = undefined
   m.reporter.context.tx = undefined
   for (const tx of txs.values()) if (tx.status === 'mapped') snapshot(tx)
   if (options.unbind) {
@@ -372,6 +374,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       stateBytes: tx.stateBytes,
       data: tx.data,
     })),
+    driverCalls: calls.filter((c) => c.tx === undefined).map(formatCall),
     findings: m.reporter.findings.map((f) => ({ ...f })),
     dmesg: [...m.reporter.dmesg],
     data: totalData,
@@ -431,6 +434,7 @@ function formatCall(c: KernelCall): SimKernelCall {
   return {
     seq: c.seq,
     fn: c.fn,
+    ...(c.step !== undefined ? { step: c.step } : {}),
     args: formatArgs(c.args),
     ret: formatArg(c.ret),
     ...(c.errno !== undefined ? { errno: c.errno } : {}),
