@@ -80,4 +80,7 @@ expectType<Plan>(mapped.keep('tx').unmap('tx').build())
   expectError(mapped.setDmaMask(40))
   expectError(mapped.keep('rx').setDmaMask(40))
   expectType<Plan>(mapped.syncForCpu('rx').unmap('rx').setDmaMask(40).build())
+  // a coherent allocation never syncs
+  const ring = host2.ram('ring', { pages: 1 })
+  expectType<Plan>(host2.plan(dev).transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [ring]).setDmaMask(40).unmap('ring').build())
 }

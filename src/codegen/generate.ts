@@ -8,6 +8,8 @@
 import { decodePlan, encodePlan } from '../plan/load.js'
 import type { Plan } from '../plan/ir.js'
 import { validatePlan } from '../plan/rules/validate.js'
+import { RULES } from '../plan/rules/registry.js'
+import type { RuleInfo } from '../plan/rules/registry.js'
 import { buildModel } from './build-model.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
 import { CodegenError, PlanRuleError, PlanShapeError } from './errors.js'
@@ -28,7 +30,7 @@ export function generate(plan: Plan, options: GenerateOptions): GeneratedFiles {
   const checked = recheck(plan)
   const overridden = applyOverrides(checked, options)
   const effective = TARGET_PLANS[options.target]?.(overridden) ?? overridden
-  const violations = validatePlan(effective)
+  const violations = validatePlan(effective).filter((v) => options.kernelRefuses !== true || (RULES as Record<string, RuleInfo>)[v.rule]?.runTimeOnly !== true)
   if (violations.length > 0) throw new PlanRuleError(violations)
   return TARGET_RENDERERS[options.target](buildModel(effective), options)
 }
@@ -43,6 +45,7 @@ function checkOptions(options: GenerateOptions): void {
     issues.push(`kernel ${String(options.kernel)} is not one of ${KERNEL_VERSIONS.join(', ')}`)
   if (options.clangFormat !== undefined && !['auto', 'always', 'never'].includes(options.clangFormat))
     issues.push(`clangFormat ${String(options.clangFormat)} is not one of auto, always, never`)
+  if (options.kernelRefuses !== undefined && typeof options.kernelRefuses !== 'boolean') issues.push(`kernelRefuses ${String(options.kernelRefuses)} is not true or false`)
   if (issues.length > 0) throw new CodegenError(issues)
 }
 

@@ -25,6 +25,13 @@ export interface GenerateOptions {
    * 'never' leaves the generator's layout as it is.
    */
   readonly clangFormat?: 'auto' | 'always' | 'never'
+  /**
+   * Write the C of a plan that breaks rules only the run time checks
+   * (RuleInfo.runTimeOnly, such as R12), which the kernel itself refuses at
+   * run time: for a harness that is there to show the kernel refusing it.
+   * Every other rule must still hold.
+   */
+  readonly kernelRefuses?: boolean
 }
 
 /** Relative path to contents, in a fixed order; the same plan and options give the same bytes. */

@@ -138,14 +138,14 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
    * dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits)): IOVAs, bounce
    * decisions and coherent allocations from here on follow the new mask.
    *
-   * Only while nothing is mapped (R8): the kernel then decides afresh
-   * whether the device needs syncs.
+   * Only while no streaming transaction is mapped (R8): the kernel then
+   * decides afresh whether the device needs syncs.
    *
    * @example
    * // a probe whose 64-bit mask the platform refused, falling back to 32 bits
    * plan.setDmaMask(32).transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
    */
-  setDmaMask<B extends number>(bits: CheckMaskChange<B, S>): PlanBuilder<C, F, S>
+  setDmaMask<B extends number>(bits: CheckMaskChange<B, S, F>): PlanBuilder<C, F, S>
 
   /** dma_set_seg_boundary(dev, mask): from here on no DMA segment crosses a multiple of mask + 1 (mask is 2^n - 1). */
   setSegmentBoundary(mask: U64): PlanBuilder<C, F, S>

@@ -17,13 +17,15 @@ describe('R8 at run time', () => {
     expect(violations(jsonPlan({ steps: [map('t', 'page', 'bidirectional', ['buf']), op('hmm-fault', { tx: 't', index: 0 }), unmap('t')] }))[0]).toMatch(/^R8: HMM faults and invalidations need an hmm transaction, but t is mapped with page/)
   })
 
-  it('R8 the DMA mask changes only while nothing is mapped (dma_setup_need_sync()), kept mappings included', () => {
+  it('R8 the DMA mask changes only while no streaming transaction is mapped (dma_setup_need_sync()), kept mappings included', () => {
     const mask = op('set-dma-mask', { bits: 32 })
     expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), mask, unmap('t')] }))).toEqual([
       'R8: transaction t is still mapped at this DMA mask change; dma_set_mask() decides afresh whether the device needs syncs, as if nothing had bounced (dma_setup_need_sync()): set the mask before mapping, or unmap t first.',
     ])
     expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('keep', { tx: 't' }), mask] }))[0]).toMatch(/^R8: transaction t is still mapped at this DMA mask change/)
     expect(violations(jsonPlan({ steps: [mask, map('t', 'page', 'to-device', ['buf']), unmap('t'), mask] }))).toEqual([])
+    // A coherent allocation never syncs: what dma_setup_need_sync() decides does not reach it.
+    expect(violations(jsonPlan({ steps: [map('ring', 'coherent', 'bidirectional', ['buf']), mask, unmap('ring')] }))).toEqual([])
     // The segment limits may change under a live mapping: they decide only what later mappings look like.
     const limits = [op('set-max-segment-size', { bytes: 4096 }), op('set-segment-boundary', { mask: '0xffff' }), op('set-min-align-mask', { mask: 0xfff })]
     expect(violations(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), ...limits, unmap('t')] }))).toEqual([])

@@ -9,12 +9,13 @@
 import type { Finding } from './finding.js'
 import type { TxState } from './walk.js'
 import { descriptor } from '../../strategies/index.js'
+import type { DescriptorOf, StrategyName } from '../../strategies/index.js'
 import type { Facts, IsAny, NamedRegion, State } from './type-facts.js'
 
 export const R8 = {
   id: 'R8',
   title: 'lifecycle',
-  rule: 'Lifecycle: no access, sync or unmap of a transaction that is not mapped; no double unmap; one name per mapping; the device touches only what a transaction maps; no change of the DMA mask while a transaction is mapped; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping (.keep()).',
+  rule: 'Lifecycle: no access, sync or unmap of a transaction that is not mapped; no double unmap; one name per mapping; the device touches only what a transaction maps; no change of the DMA mask while a streaming transaction is mapped; a finished plan has unmapped everything it mapped, or says explicitly that it keeps a mapping (.keep()).',
   why: 'dma-debug reports a sync or unmap of memory that is not mapped ("tries to free DMA memory it has not allocated") and pending mappings at unbind; the IOVA API is not tracked at all, so a double dma_iova_destroy() corrupts someone else\'s IOVA. dma_set_mask() decides afresh, from coherence alone, whether the device needs syncs: a coherent device whose live mapping bounced then has its syncs skipped.',
   kernel: ['kernel/dma/debug.c: check_unmap(), check_sync(), dma_debug_device_change()', 'kernel/dma/mapping.c: dma_set_mask(), dma_setup_need_sync()'],
   instead: 'Unmap every transaction once, after its last access, or keep it on purpose with .keep().',
@@ -105,9 +106,13 @@ export function checkUnlink(tx: TxState, region: string): R8Finding | undefined 
   return checkInTx(tx, region) ?? checkNotUnlinked(tx, region, 'it cannot be unlinked again')
 }
 
-/** The run-time check of a DMA mask change: nothing is mapped (kept mappings are mapped too). */
+/**
+ * The run-time check of a DMA mask change: no streaming mapping is live
+ * (kept ones included). A coherent allocation never syncs, so what
+ * dma_setup_need_sync() decides does not reach it.
+ */
 export function checkMaskChange(txs: Iterable<TxState>): R8Finding | undefined {
-  for (const tx of txs) if (tx.live) return found(writeMaskWhileMappedMessage(tx.map.tx))
+  for (const tx of txs) if (tx.live && !descriptor(tx.map.strategy).allocates) return found(writeMaskWhileMappedMessage(tx.map.tx))
   return undefined
 }
 
@@ -165,10 +170,11 @@ export type CheckHmm<N extends string, F extends Facts, S extends State> = Check
 /** dma_iova_unlink() needs a live iova transaction. Unlinking twice, and using what was unlinked, are checked at run time. */
 export type CheckIova<N extends string, F extends Facts, S extends State> = CheckStrategyStep<N, F, S, 'iova'>
 
-/** A DMA mask change, while nothing is mapped. */
-export type CheckMaskChange<B extends number, S extends State> =
-  IsAny<S> extends true ? B : [LiveTx<S>] extends [never] ? B : NoInfer<writeMaskWhileMappedMessage<LiveTx<S>>>
-type LiveTx<S extends State> = S extends `l:${infer N}` ? N : never
+/** A DMA mask change, while no streaming transaction is mapped (a coherent allocation never syncs). */
+export type CheckMaskChange<B extends number, S extends State, F extends Facts> =
+  IsAny<S> extends true ? B : [LiveStreaming<S, F>] extends [never] ? B : NoInfer<writeMaskWhileMappedMessage<LiveStreaming<S, F>>>
+type LiveStreaming<S extends State, F extends Facts> = S extends `l:${infer N}` ? (`s:${N}:${Allocating}` extends F ? never : N) : never
+type Allocating = { [St in StrategyName]: DescriptorOf[St]['allocates'] extends true ? St : never }[StrategyName]
 
 /** Live transactions that are not kept: what makes the terminal uncallable. */
 export type Unfinished<S extends State> = LiveNotKept<S, S>

@@ -38,7 +38,7 @@ export async function buildHarnesses(line: KernelLine, plans: readonly Plan[], t
   for (const plan of plans) {
     const dir = join(tree, plan.name)
     mkdirSync(dir, { recursive: true })
-    for (const [path, text] of generate(plan, { target: 'harness' }))
+    for (const [path, text] of generate(plan, { target: 'harness', kernelRefuses: true }))
       writeFileSync(join(dir, path), edit !== undefined && path === `${plan.name}.c` ? edit(plan.name, text) : text)
   }
   const made = await makeModules(line, tree, [...plans.map((p) => p.name), ...(withProvider ? [PROVIDER] : [])])
