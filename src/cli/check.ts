@@ -6,11 +6,11 @@ import { statSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { EXIT, InputError } from './errors.js'
 import type { InputWhy } from './errors.js'
-import { loadPlanFile, violationLine } from './load-plan.js'
 import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
 import { compileNative, nativeViolations } from './native-typecheck.js'
+import type { NativeResult } from './native-typecheck.js'
 
 /** A file the compiler can read; anything else is for the loader to name. */
 function isFile(path: string): boolean {
@@ -30,11 +30,26 @@ interface FileError {
 
 export async function check(files: readonly string[], out: Output): Promise<number> {
   const typed = files.filter((f) => extname(f) === '.ts' || extname(f) === '.mts')
+  const compiled = typed.filter((f) => isFile(resolve(f)))
+  // The native compiler checks every file in one run and emits the plans to run (the loader's modules load meanwhile);
+  // without it, the TypeScript 6 API checks file by file.
+  const [native, loader] = await Promise.all([compileNative(compiled), import('./load-plan.js')])
+  try {
+    return await checkFiles(files, compiled, native?.results, loader, out)
+  } finally {
+    native?.remove()
+  }
+}
+
+async function checkFiles(
+  files: readonly string[],
+  compiled: readonly string[],
+  native: ReadonlyMap<string, NativeResult> | undefined,
+  { loadPlanFile, violationLine }: typeof import('./load-plan.js'),
+  out: Output,
+): Promise<number> {
   const results: { file: string; violations: Located[]; error?: FileError }[] = []
   let status: number = EXIT.clean
-  const compiled = typed.filter((f) => isFile(resolve(f)))
-  // The native compiler checks every file in one run and emits the plans to run; without it, the TypeScript 6 API checks file by file.
-  const native = compileNative(compiled)
   for (const file of files) {
     // The compiler's verdict first, whatever the plan's code does when it runs.
     let typeViolations: Located[] = []

@@ -6,8 +6,8 @@
  * parsed, a diagnostic per `file(line,col): error TSn: text` line, with the
  * indented lines below it as the chain of its elaborations.
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, parse, resolve } from 'node:path'
@@ -62,12 +62,19 @@ export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | 
   return out
 }
 
+/** What one tsc run gave, per file (absolute path); remove() deletes the emitted JavaScript once the plans have run. */
+export interface NativeCompilation {
+  readonly results: ReadonlyMap<string, NativeResult>
+  remove(): void
+}
+
 /**
- * Compiles the files as one program; undefined when the compiler could not
- * run or said something other than diagnostics (the caller falls back to
- * the TypeScript 6 compiler API).
+ * Compiles the files as one program, asynchronously (the caller loads what it
+ * needs meanwhile); undefined when the compiler could not run or said
+ * something other than diagnostics (the caller falls back to the TypeScript 6
+ * compiler API).
  */
-export function compileNative(files: readonly string[]): Map<string, NativeResult> | undefined {
+export async function compileNative(files: readonly string[]): Promise<NativeCompilation | undefined> {
   const tsc = tsc7Binary()
   if (tsc === undefined || files.length === 0) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
@@ -94,17 +101,25 @@ export function compileNative(files: readonly string[]): Map<string, NativeResul
     files: files.map((f) => resolve(f)),
   }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config))
-  const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 })
-  // 0: clean, 1 or 2: diagnostics (with or without output); anything else is a failure of the compiler itself.
-  if (r.error !== undefined || r.status === null || r.status > 2) return undefined
-  const diagnostics = parseTscReport(r.stdout, dir)
-  if (diagnostics === undefined) return undefined
-  const out = new Map<string, NativeResult>()
+  const remove = () => rmSync(dir, { recursive: true, force: true })
+  const report = await new Promise<string | undefined>((done) => {
+    execFile(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
+      // 0: clean, 1 or 2: diagnostics (with or without output); anything else is a failure of the compiler itself.
+      const code = error === null ? 0 : error.code
+      done(typeof code === 'number' && code <= 2 ? stdout : undefined)
+    })
+  })
+  const diagnostics = report === undefined ? undefined : parseTscReport(report, dir)
+  if (diagnostics === undefined) {
+    remove()
+    return undefined
+  }
+  const results = new Map<string, NativeResult>()
   for (const f of config.files) {
     const js = join(outDir, f.slice(root.length).replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs'))
-    out.set(f, { diagnostics: diagnostics.filter((d) => d.file === f), emitted: esModule(js) ? js : undefined })
+    results.set(f, { diagnostics: diagnostics.filter((d) => d.file === f), emitted: esModule(js) ? js : undefined })
   }
-  return out
+  return { results, remove }
 }
 
 /** An emitted file that is an ES module: a plan under a CommonJS package.json is left to the source loader. */
