@@ -49,8 +49,9 @@ const VERBS: Record<string, Verb> = {
     summary: 'check <plan.ts|plan.json ...>    type-check and validate plans; prints file:line:col rule sentence',
     usage: `usage: dmaplan check <plan.ts|plan.json ...> [--json]
 
-Type-checks .ts plans (TypeScript 6 compiler API) and validates every plan at
-run time; prints each violation as file:line:col rule sentence.
+Type-checks .ts plans (TypeScript 7's native tsc, one run for all the files,
+else the TypeScript 6 compiler API) and validates every plan at run time;
+prints each violation as file:line:col rule sentence.
 Exit 0 clean, 1 a rule is broken, 2 bad usage or unreadable input.`,
     options: {},
     async run(args, values) {
