@@ -6,11 +6,11 @@ import { statSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { EXIT, InputError } from './errors.js'
 import type { InputWhy } from './errors.js'
-import { loadPlanFile, violationLine } from './load-plan.js'
 import type { Located } from './load-plan.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
-import { typecheckPlan } from './typecheck.js'
+import { compileNative, nativeViolations } from './native-typecheck.js'
+import type { NativeResult } from './native-typecheck.js'
 
 /** A file the compiler can read; anything else is for the loader to name. */
 function isFile(path: string): boolean {
@@ -30,16 +30,37 @@ interface FileError {
 
 export async function check(files: readonly string[], out: Output): Promise<number> {
   const typed = files.filter((f) => extname(f) === '.ts' || extname(f) === '.mts')
+  const compiled = typed.filter((f) => isFile(resolve(f)))
+  // The native compiler checks every file in one run and emits the plans to run (the loader's modules load meanwhile);
+  // without it, the TypeScript 6 API checks file by file.
+  const [native, loader] = await Promise.all([compileNative(compiled), import('./load-plan.js')])
+  try {
+    return await checkFiles(files, compiled, native?.results, loader, out)
+  } finally {
+    native?.remove()
+  }
+}
+
+async function checkFiles(
+  files: readonly string[],
+  compiled: readonly string[],
+  native: ReadonlyMap<string, NativeResult> | undefined,
+  { loadPlanFile, violationLine }: typeof import('./load-plan.js'),
+  out: Output,
+): Promise<number> {
   const results: { file: string; violations: Located[]; error?: FileError }[] = []
   let status: number = EXIT.clean
   for (const file of files) {
     // The compiler's verdict first, whatever the plan's code does when it runs.
     let typeViolations: Located[] = []
-    if (typed.includes(file) && isFile(resolve(file))) {
+    const result = native?.get(resolve(file))
+    if (result !== undefined) typeViolations = await nativeViolations(resolve(file), result)
+    else if (compiled.includes(file)) {
       // The compiler takes a second or two to start: say so on a terminal.
       const shown = progress(`type-checking ${file}`, process.stderr, 0)
       shown.update(0)
       try {
+        const { typecheckPlan } = await import('./typecheck.js')
         typeViolations = typecheckPlan([resolve(file)]).get(resolve(file)) ?? []
       } finally {
         shown.done()
@@ -48,7 +69,7 @@ export async function check(files: readonly string[], out: Output): Promise<numb
     let runtime: Located[] = []
     let error: FileError | undefined
     try {
-      const loaded = await loadPlanFile(resolve(file))
+      const loaded = await loadPlanFile(resolve(file), result?.emitted)
       // The run time repeats what the types said: report each broken rule once, preferring the compiler's location.
       runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
     } catch (e) {

@@ -4,7 +4,6 @@
  * TypeScript module (sim-ts). A plan that breaks a rule produces no code,
  * only the rules' sentences.
  */
-import type { ParseArgsConfig } from 'node:util'
 import { CodegenError, generate, PlanRuleError, PlanShapeError, TARGETS } from '../codegen/index.js'
 import type { Target } from '../codegen/index.js'
 import type { Strategy } from '../plan/ir.js'
@@ -16,14 +15,6 @@ import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { writeTree } from './write-output.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
-
-export const GEN_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  out: { type: 'string' },
-  strategy: { type: 'string' },
-  kernel: { type: 'string' },
-  target: { type: 'string', default: 'module' },
-  force: { type: 'boolean', default: false },
-}
 
 const STRATEGIES: readonly Strategy[] = STRATEGY_NAMES
 

@@ -8,7 +8,6 @@
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import type { ParseArgsConfig } from 'node:util'
 import { basename, dirname, join } from 'node:path'
 import { readLines } from '../import/line-reader.js'
 import { PlanFileSink } from '../import/plan-file.js'
@@ -24,17 +23,6 @@ import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
 import { moveIntoPlace, prepareTarget } from './write-output.js'
-
-export const IMPORT_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  out: { type: 'string' },
-  force: { type: 'boolean', default: false },
-  platform: { type: 'string' },
-  kernel: { type: 'string' },
-  device: { type: 'string' },
-  name: { type: 'string' },
-  'dma-mask': { type: 'string' },
-  probes: { type: 'boolean', default: false },
-}
 
 export async function importVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
   const given = values.platform

@@ -45,3 +45,33 @@ export async function importTypeScript(file: string): Promise<{ module: unknown;
   process.setSourceMapsEnabled(true)
   return { module: await jiti.import(file), loader: 'jiti' }
 }
+
+/**
+ * Running a plan the native compiler emitted (native-typecheck.ts), stack
+ * frames mapped back to the .ts file through its inline source map. A plan
+ * importing what the emitted copy cannot reach (a package beside the plan)
+ * runs from its source instead.
+ */
+export async function importEmitted(js: string, file: string): Promise<unknown> {
+  process.setSourceMapsEnabled(true)
+  let ns: Record<string, unknown>
+  try {
+    ns = await import(pathToFileURL(js).href)
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e
+    return (await importTypeScript(file)).module
+  }
+  return nativeStripping() ? ns : jitiInterop(ns)
+}
+
+/**
+ * The module as jiti's default interop gives it, where jiti would run the
+ * source: a plan reads the same whichever way it was compiled. Its default
+ * is the module itself when it exports none, and a default's own function
+ * default is unwrapped.
+ */
+function jitiInterop(ns: Record<string, unknown>): unknown {
+  const given = ns.default as { default?: unknown } | null | undefined
+  const value = given === null || given === undefined ? ns : typeof given.default === 'function' ? given.default : given
+  return { ...ns, default: value }
+}

@@ -17,7 +17,7 @@ import { InputError } from './errors.js'
 import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
 import type { Located } from './location.js'
-import { importTypeScript } from './import-ts.js'
+import { importEmitted, importTypeScript } from './import-ts.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
 
 /** A broken rule, located. */
@@ -30,7 +30,8 @@ export interface LoadedPlan {
   readonly violations: readonly Located[]
 }
 
-export async function loadPlanFile(path: string): Promise<LoadedPlan> {
+/** emitted: the plan already compiled to JavaScript by the native compiler (check's one tsc run), run instead of the source. */
+export async function loadPlanFile(path: string, emitted?: string): Promise<LoadedPlan> {
   const file = resolve(path)
   const shown = showPath(file)
   let info
@@ -42,7 +43,7 @@ export async function loadPlanFile(path: string): Promise<LoadedPlan> {
   if (info.isDirectory()) throw new InputError(`${shown} is a directory, not a plan file`)
   const ext = extname(file)
   if (ext === '.json') return loadJson(file, shown)
-  if (ext === '.ts' || ext === '.mts') return loadTypeScript(file, shown)
+  if (ext === '.ts' || ext === '.mts') return loadTypeScript(file, shown, emitted)
   throw new InputError(`${shown}: a plan is a .ts or .json file`)
 }
 
@@ -79,11 +80,11 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
 }
 
-async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> {
+async function loadTypeScript(file: string, shown: string, emitted: string | undefined): Promise<LoadedPlan> {
   captureSource(true)
   let mod: unknown
   try {
-    mod = (await importTypeScript(file)).module
+    mod = emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module
   } catch (e) {
     return await fromThrown(e, file, shown)
   } finally {

@@ -5,20 +5,13 @@
  */
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
-import { check } from './check.js'
-import { compare } from './compare.js'
 import { EXIT, InputError, UsageError } from './errors.js'
-import { explain } from './explain.js'
-import { gen, GEN_OPTIONS } from './gen.js'
-import { importVerb, IMPORT_OPTIONS } from './import-trace.js'
 import { kernelOption } from './kernel-option.js'
-import { IOVA_PROBES } from '../import/iova-probes.js'
 import { consoleOutput } from './output.js'
-import { simOptions, simulateVerb, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './simulate.js'
+import { GEN_OPTIONS, IMPORT_OPTIONS, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './verb-options.js'
 import { RULE_RANGE } from '../plan/rules/registry.js'
 import { KERNEL_VERSIONS } from '../plan/kernel.js'
 import { DESCRIPTORS, summaryText } from '../strategies/index.js'
-import { planVerb } from './plan.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -56,12 +49,15 @@ const VERBS: Record<string, Verb> = {
     summary: 'check <plan.ts|plan.json ...>    type-check and validate plans; prints file:line:col rule sentence',
     usage: `usage: dmaplan check <plan.ts|plan.json ...> [--json]
 
-Type-checks .ts plans (TypeScript 6 compiler API) and validates every plan at
-run time; prints each violation as file:line:col rule sentence.
+Type-checks .ts plans (TypeScript 7's native tsc, one run for all the files,
+else the TypeScript 6 compiler API) and validates every plan at run time;
+prints each violation as file:line:col rule sentence.
 Exit 0 clean, 1 a rule is broken, 2 bad usage or unreadable input.`,
     options: {},
     async run(args, values) {
       if (args.length === 0) throw new UsageError('check needs at least one plan file')
+      // Each verb's module loads when it runs: --help and a plan check start without the others' dependencies.
+      const { check } = await import('./check.js')
       return check(args, consoleOutput(values.json === true))
     },
   },
@@ -90,6 +86,7 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
     options: SIMULATE_ONLY_OPTIONS,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('simulate takes one plan file')
+      const { simulateVerb } = await import('./simulate.js')
       return simulateVerb(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
@@ -111,6 +108,7 @@ breaks a rule produces no code, only its sentences (exit 1).`,
     options: GEN_OPTIONS,
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('gen takes one plan file')
+      const { gen } = await import('./gen.js')
       return gen(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
@@ -125,6 +123,7 @@ Exit 0 printed, 1 a rule is broken, 2 bad usage or unreadable input.`,
     options: {},
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('plan takes one plan file')
+      const { planVerb } = await import('./plan.js')
       return planVerb(args[0] as string, consoleOutput(values.json === true))
     },
   },
@@ -142,6 +141,7 @@ release than the plan's.`,
     options: { ...SIMULATE_OPTIONS, kernel: { type: 'string' } },
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('compare takes one plan file')
+      const [{ compare }, { simOptions }] = await Promise.all([import('./compare.js'), import('./simulate.js')])
       return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true), kernelOption(values.kernel))
     },
   },
@@ -177,10 +177,12 @@ Exit 0 imported, 2 bad usage or a trace that does not read (file:line and why).`
     async run(args, values) {
       if (values.probes === true) {
         if (args.length !== 0) throw new UsageError('import --probes takes no trace file')
+        const { IOVA_PROBES } = await import('../import/iova-probes.js')
         for (const p of IOVA_PROBES) consoleOutput(false).print(p)
         return EXIT.clean
       }
       if (args.length !== 1) throw new UsageError('import takes one trace file')
+      const { importVerb } = await import('./import-trace.js')
       return importVerb(args[0] as string, values, consoleOutput(values.json === true))
     },
   },
@@ -209,6 +211,7 @@ is written over it).`,
   K-R*/K-S*/K-P* from the kernel's behaviour, DMAR, DMA, DATA, MAP, LEAK).`,
     options: {},
     async run(args, values) {
+      const { explain } = await import('./explain.js')
       return explain(args, consoleOutput(values.json === true))
     },
   },

@@ -2,7 +2,6 @@
  * dmaplan simulate <plan>: run a plan on the model of the kernel's DMA layer
  * and print the readable summary, or the JSON result with --json.
  */
-import type { ParseArgsConfig } from 'node:util'
 import { simulate, formatSummary, resultToJson, SimError } from '../sim/index.js'
 import type { SimOptions } from '../sim/index.js'
 import { EXIT, InputError, UsageError } from './errors.js'
@@ -11,24 +10,7 @@ import type { Output } from './output.js'
 import { showPath } from './location.js'
 import { progress } from './progress.js'
 import { writeFileAtomic } from './write-output.js'
-import { renderHtml } from '../report/index.js'
 import { resolve } from 'node:path'
-
-export const SIMULATE_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  'fail-at-call': { type: 'string' },
-  'exhaust-iova': { type: 'boolean', default: false },
-  'swiotlb-full': { type: 'boolean', default: false },
-  'p2p-unsupported': { type: 'boolean', default: false },
-  debug: { type: 'boolean', default: false },
-  'debug-entries': { type: 'string' },
-  unbind: { type: 'boolean', default: false },
-}
-
-export const SIMULATE_ONLY_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  ...SIMULATE_OPTIONS,
-  html: { type: 'string' },
-  force: { type: 'boolean', default: false },
-}
 
 /** A count from 1 up, given to an option. */
 function count(values: Record<string, string | boolean | undefined>, name: string, what: string): number | undefined {
@@ -73,6 +55,8 @@ export async function simulateVerb(file: string, values: Record<string, string |
   const html = values.html
   if (typeof html === 'string') {
     if (html === '') throw new UsageError('--html takes a file name')
+    // The report's renderer loads only when a page is asked for.
+    const { renderHtml } = await import('../report/index.js')
     await writeFileAtomic(resolve(html), renderHtml(result, loaded.plan, { source: showPath(file) }), values.force === true)
   }
   if (out.json) out.print(resultToJson(result).trimEnd())

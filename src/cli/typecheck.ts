@@ -1,17 +1,16 @@
 /**
  * Type-checking a plan file with the TypeScript 6 compiler API (through
- * ts-morph, which bundles its own compiler): the rules' type-level sentences
+ * ts-morph, which bundles its own compiler) where the native compiler is not
+ * installed (native-typecheck.ts): the rules' type-level sentences
  * come back as diagnostics at the offending call. 'dmaplan' resolves to this
  * installation, wherever the plan file lives.
  */
 import { Project, ts } from 'ts-morph'
+import { fromDiagnostic } from './diagnostic-rule.js'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
 import { PACKAGE_TYPES } from './package-root.js'
-
-/** The rule's sentence is the string literal type the compiler quotes: "Rn: ..." (sentences never contain a double quote). */
-const RULE_SENTENCE = /"(R\d+): ([^"]*)"/
 
 export function typecheckPlan(files: readonly string[]): Map<string, Located[]> {
   const project = new Project({
@@ -42,13 +41,7 @@ export function typecheckPlan(files: readonly string[]): Map<string, Located[]> 
       file,
       diags.map((d) => {
         const pos = sf.getLineAndColumnAtPos(d.start ?? 0)
-        const text = ts.flattenDiagnosticMessageText(d.messageText, '\n')
-        const rule = text.match(RULE_SENTENCE)
-        return {
-          where: `${shown}:${pos.line}:${pos.column}`,
-          rule: rule ? (rule[1] as string) : `TS${d.code}`,
-          message: rule ? `${rule[1]}: ${rule[2]}` : text.split('\n')[0] as string,
-        }
+        return fromDiagnostic(`${shown}:${pos.line}:${pos.column}`, d.code, ts.flattenDiagnosticMessageText(d.messageText, '\n'))
       }),
     )
   }

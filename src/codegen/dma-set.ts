@@ -12,7 +12,7 @@ export interface DmaSetCall {
   readonly fn: string
   /** The arguments after the device. */
   readonly args: readonly string[]
-  /** The call returns an error the driver must handle (dma_set_mask_and_coherent(), dma_set_seg_boundary()). */
+  /** The call returns an error the driver must handle (dma_set_mask_and_coherent(); the dma_parms setters return nothing). */
   readonly fallible: boolean
 }
 
@@ -22,7 +22,7 @@ export function dmaSetCall(s: DriverStep): DmaSetCall {
     case 'set-dma-mask':
       return { fn: 'dma_set_mask_and_coherent', args: [`DMA_BIT_MASK(${s.bits})`], fallible: true }
     case 'set-segment-boundary':
-      return { fn: 'dma_set_seg_boundary', args: [boundaryLiteral(s.mask)], fallible: true }
+      return { fn: 'dma_set_seg_boundary', args: [boundaryLiteral(s.mask)], fallible: false }
     case 'set-max-segment-size':
       return { fn: 'dma_set_max_seg_size', args: [sizeLiteral(s.bytes)], fallible: false }
     case 'set-min-align-mask':

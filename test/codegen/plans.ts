@@ -191,7 +191,7 @@ function iovaUnlink(): Plan {
     .build()
 }
 
-/** A probe that falls back to a 32-bit mask, then narrows its segments between transactions: each dma_set_*() call in the run, a fallible one unwinding what is mapped. */
+/** A probe that falls back to a 32-bit mask, then narrows its segments between transactions: each dma_set_*() call in the run, the mask's failure returned before anything is mapped. */
 function probeFallback(): Plan {
   const host = platform({ kernel: '6.12', iommu: { mode: 'none' } })
   const dev = host.device('nic0', { dmaMask: 64 })
@@ -222,5 +222,5 @@ export const TEST_PLANS: readonly TestPlan[] = [
   { plan: bus616(), why: 'p2p-bus and HMM on 6.16' },
   { plan: keepMany(), why: 'kept mappings released at unbind' },
   { plan: iovaUnlink(), why: 'part of an IOVA range unlinked before the unmap', kernels: ['6.16'] },
-  { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, a refused segment boundary unwinding the coherent ring' },
+  { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, the dma_parms setters (void) under a mapped coherent ring' },
 ]

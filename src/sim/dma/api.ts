@@ -300,10 +300,9 @@ export class DmaApi {
     return ret
   }
 
-  dma_set_seg_boundary(mask: bigint): number {
-    const ret = parms.setSegBoundary(this.env, mask)
-    this.#t.record('dma_set_seg_boundary', { mask }, ret)
-    return ret
+  dma_set_seg_boundary(mask: bigint): void {
+    parms.setSegBoundary(this.env, mask)
+    this.#t.record('dma_set_seg_boundary', { mask }, null)
   }
 
   dma_set_max_seg_size(size: number): void {

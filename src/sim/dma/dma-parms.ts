@@ -40,13 +40,12 @@ export function setMaskAndCoherent(env: Env, bits: number): number {
   return 0
 }
 
-/** dma_set_seg_boundary(): a PCI device always has dma_parms, so it succeeds. */
-export function setSegBoundary(env: Env, mask: bigint): number {
+/** dma_set_seg_boundary() (void: without dma_parms it only WARNs; a PCI device has them). */
+export function setSegBoundary(env: Env, mask: bigint): void {
   env.dev.segBoundary = mask
-  return 0
 }
 
-/** dma_set_max_seg_size() (void since the kernel stopped failing it without dma_parms: it WARNs). */
+/** dma_set_max_seg_size() (void since 6.11: without dma_parms it only WARNs). */
 export function setMaxSegSize(env: Env, size: number): void {
   env.dev.maxSegSize = size
 }

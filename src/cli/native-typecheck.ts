@@ -1,0 +1,144 @@
+/**
+ * Type-checking plan files with TypeScript 7's native compiler, where it is
+ * installed: one tsc run for all the files, one program, which also emits
+ * each plan as JavaScript (with an inline source map) so that the plans run
+ * without a second compiler. tsc has no API: its `--pretty false` report is
+ * parsed, a diagnostic per `file(line,col): error TSn: text` line, with the
+ * indented lines below it as the chain of its elaborations.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, parse, resolve } from 'node:path'
+import { InputError } from './errors.js'
+import type { Located } from './location.js'
+import { showPath } from './location.js'
+import { PACKAGE_ROOT, PACKAGE_TYPES } from './package-root.js'
+import { fromDiagnostic } from './diagnostic-rule.js'
+
+/** One diagnostic as tsc prints it: 1-based line and column, the message chain's lines joined by newlines. */
+export interface Tsc7Diagnostic {
+  readonly file: string
+  readonly line: number
+  readonly column: number
+  readonly code: number
+  readonly text: string
+}
+
+/** What tsc says of one plan file: its diagnostics, and the JavaScript it emitted for it when that is an ES module. */
+export interface NativeResult {
+  readonly diagnostics: readonly Tsc7Diagnostic[]
+  readonly emitted: string | undefined
+}
+
+/** The native compiler's command line, or undefined where it is not installed. */
+export function tsc7Binary(): string | undefined {
+  try {
+    const bin = join(dirname(createRequire(import.meta.url).resolve('tsc7/package.json')), 'bin', 'tsc')
+    return existsSync(bin) ? bin : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error TS(\d+): (.*)$/
+
+/** tsc's `--pretty false` report as diagnostics; undefined if a line is neither a diagnostic nor an elaboration of one. */
+export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | undefined {
+  const out: Tsc7Diagnostic[] = []
+  for (const line of report.split('\n')) {
+    if (line.trim() === '') continue
+    const m = line.match(DIAGNOSTIC)
+    if (m) {
+      out.push({ file: resolve(cwd, m[1] as string), line: Number(m[2]), column: Number(m[3]), code: Number(m[4]), text: m[5] as string })
+      continue
+    }
+    const last = out.pop()
+    // An elaboration is indented under its diagnostic; anything else (a global error, a crash) is not a report this parser knows.
+    if (last === undefined || !line.startsWith('  ')) return undefined
+    out.push({ ...last, text: `${last.text}\n${line}` })
+  }
+  return out
+}
+
+/** What one tsc run gave, per file (absolute path); remove() deletes the emitted JavaScript once the plans have run. */
+export interface NativeCompilation {
+  readonly results: ReadonlyMap<string, NativeResult>
+  remove(): void
+}
+
+/**
+ * Compiles the files as one program, asynchronously (the caller loads what it
+ * needs meanwhile); undefined when the compiler could not run or said
+ * something other than diagnostics (the caller falls back to the TypeScript 6
+ * compiler API).
+ */
+export async function compileNative(files: readonly string[]): Promise<NativeCompilation | undefined> {
+  const tsc = tsc7Binary()
+  if (tsc === undefined || files.length === 0) return undefined
+  const dir = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
+  const outDir = join(dir, 'out')
+  mkdirSync(outDir)
+  // The emitted plans import 'dmaplan': this installation, as for a plan run from its source.
+  mkdirSync(join(dir, 'node_modules'))
+  symlinkSync(PACKAGE_ROOT, join(dir, 'node_modules', 'dmaplan'), 'dir')
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n')
+  const root = parse(resolve(files[0] as string)).root
+  const config = {
+    compilerOptions: {
+      strict: true,
+      skipLibCheck: true,
+      target: 'es2022',
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      types: [],
+      paths: { dmaplan: [PACKAGE_TYPES] },
+      rootDir: root,
+      outDir,
+      inlineSourceMap: true,
+    },
+    files: files.map((f) => resolve(f)),
+  }
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config))
+  const remove = () => rmSync(dir, { recursive: true, force: true })
+  const report = await new Promise<string | undefined>((done) => {
+    execFile(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
+      // 0: clean, 1 or 2: diagnostics (with or without output); anything else is a failure of the compiler itself.
+      const code = error === null ? 0 : error.code
+      done(typeof code === 'number' && code <= 2 ? stdout : undefined)
+    })
+  })
+  const diagnostics = report === undefined ? undefined : parseTscReport(report, dir)
+  if (diagnostics === undefined) {
+    remove()
+    return undefined
+  }
+  const results = new Map<string, NativeResult>()
+  for (const f of config.files) {
+    const js = join(outDir, f.slice(root.length).replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs'))
+    results.set(f, { diagnostics: diagnostics.filter((d) => d.file === f), emitted: esModule(js) ? js : undefined })
+  }
+  return { results, remove }
+}
+
+/** An emitted file that is an ES module: a plan under a CommonJS package.json is left to the source loader. */
+function esModule(js: string): boolean {
+  if (!existsSync(js)) return false
+  return !readFileSync(js, 'utf8').includes('Object.defineProperty(exports, "__esModule"')
+}
+
+/**
+ * A file's diagnostics as check reports them. A syntax error stops the check
+ * in the words of the TypeScript parser (tsc's codes 1000-1999 are mostly
+ * the parser's; the parser decides).
+ */
+export async function nativeViolations(file: string, result: NativeResult): Promise<Located[]> {
+  if (result.diagnostics.some((d) => d.code >= 1000 && d.code < 2000)) {
+    const { firstSyntaxError } = await import('./typecheck.js')
+    const syntax = firstSyntaxError(file, readFileSync(file, 'utf8'))
+    if (syntax !== undefined) throw new InputError(syntax)
+  }
+  const shown = showPath(file)
+  return result.diagnostics.map((d) => fromDiagnostic(`${shown}:${d.line}:${d.column}`, d.code, d.text))
+}
