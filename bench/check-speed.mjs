@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { planCompilerOptions } from '../dist/cli/plan-tsconfig.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const cache = join(root, 'bench', '.cache')
@@ -25,16 +26,7 @@ const one = 'examples/nvme-blk.ts'
 /** The options check gives the compiler (src/cli/native-typecheck.ts), without the emit. */
 function tsconfig(name, files) {
   const file = join(cache, `${name}.tsconfig.json`)
-  const compilerOptions = {
-    strict: true,
-    skipLibCheck: true,
-    target: 'es2022',
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    types: [],
-    paths: { dmaplan: [join(root, 'dist', 'index.d.ts')] },
-    noEmit: true,
-  }
+  const compilerOptions = { ...planCompilerOptions(join(root, 'dist', 'index.d.ts')), noEmit: true }
   writeFileSync(file, JSON.stringify({ compilerOptions, files: files.map((f) => join(root, f)) }))
   return file
 }

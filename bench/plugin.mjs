@@ -18,6 +18,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
+import { PLAN_COMPILER_OPTIONS } from '../dist/cli/plan-tsconfig.js'
 import { init } from '../dist/plugin/index.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -32,15 +33,7 @@ const files = ['examples', 'examples/invalid'].flatMap((d) =>
 
 function service(ts) {
   const texts = new Map(files.map((f) => [f, { text: readFileSync(f, 'utf8'), version: 1 }]))
-  const options = {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: [],
-  }
+  const options = ts.convertCompilerOptionsFromJson({ ...PLAN_COMPILER_OPTIONS, noEmit: true }, ROOT).options
   const host = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => [...texts.keys()],

@@ -7,21 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
+import { planCompilerOptions } from '../dist/cli/plan-tsconfig.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const cache = join(root, 'bench', '.cache')
 mkdirSync(cache, { recursive: true })
 
-const options = {
-  strict: true,
-  noEmit: true,
-  skipLibCheck: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  types: [],
-  paths: { dmaplan: [join(root, 'dist', 'index.d.ts')] },
-}
+const options = ts.convertCompilerOptionsFromJson({ ...planCompilerOptions(join(root, 'dist', 'index.d.ts')), noEmit: true }, root).options
 
 const HEADER = `import { platform } from 'dmaplan'
 import type { AnyPlanBuilder, AnyRegion } from 'dmaplan'

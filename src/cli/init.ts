@@ -10,6 +10,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { EXIT, UsageError } from './errors.js'
 import type { Output } from './output.js'
 import { PACKAGE_ROOT } from './package-root.js'
+import { PLAN_COMPILER_OPTIONS } from './plan-tsconfig.js'
 
 /** The example a new project starts from (examples/, shipped with the package). */
 const EXAMPLE = 'rdma-mr.ts'
@@ -35,13 +36,8 @@ export function projectFiles(dir: string, from: string | undefined): ReadonlyMap
   }
   const tsconfig = {
     compilerOptions: {
-      target: 'es2022',
-      module: 'nodenext',
-      moduleResolution: 'nodenext',
-      strict: true,
+      ...PLAN_COMPILER_OPTIONS,
       noEmit: true,
-      skipLibCheck: true,
-      types: [],
       plugins: [{ name: 'dmaplan/plugin' }],
     },
     include: ['plans'],

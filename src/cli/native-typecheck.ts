@@ -14,7 +14,8 @@ import { dirname, join, parse, resolve } from 'node:path'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
-import { PACKAGE_ROOT, PACKAGE_TYPES } from './package-root.js'
+import { PACKAGE_ROOT } from './package-root.js'
+import { planCompilerOptions } from './plan-tsconfig.js'
 import { fromDiagnostic } from './diagnostic-rule.js'
 
 /** One diagnostic as tsc prints it: 1-based line and column, the message chain's lines joined by newlines. */
@@ -87,13 +88,7 @@ export async function compileNative(files: readonly string[]): Promise<NativeCom
   const root = parse(resolve(files[0] as string)).root
   const config = {
     compilerOptions: {
-      strict: true,
-      skipLibCheck: true,
-      target: 'es2022',
-      module: 'nodenext',
-      moduleResolution: 'nodenext',
-      types: [],
-      paths: { dmaplan: [PACKAGE_TYPES] },
+      ...planCompilerOptions(),
       rootDir: root,
       outDir,
       inlineSourceMap: true,

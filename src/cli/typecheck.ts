@@ -10,21 +10,10 @@ import { fromDiagnostic } from './diagnostic-rule.js'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
-import { PACKAGE_TYPES } from './package-root.js'
+import { planCompilerOptions } from './plan-tsconfig.js'
 
 export function typecheckPlan(files: readonly string[]): Map<string, Located[]> {
-  const project = new Project({
-    compilerOptions: {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      types: [],
-      paths: { dmaplan: [PACKAGE_TYPES] },
-    },
-  })
+  const project = new Project({ compilerOptions: ts.convertCompilerOptionsFromJson({ ...planCompilerOptions(), noEmit: true }, process.cwd()).options })
   const sources = files.map((f) => project.addSourceFileAtPath(f))
   const out = new Map<string, Located[]>()
   for (const sf of sources) {

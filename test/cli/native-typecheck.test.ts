@@ -12,7 +12,7 @@ import { compileNative, nativeViolations, parseTscReport, tsc7Binary } from '../
 import type { NativeResult } from '../../src/cli/native-typecheck.js'
 import { typecheckPlan } from '../../src/cli/typecheck.js'
 import type { Located } from '../../src/cli/location.js'
-import { invalidFixtureFiles, markers, ROOT } from '../support/fixtures.js'
+import { invalidFixtureFiles, ROOT, typeLevelMarkers } from '../support/fixtures.js'
 
 const examples = readdirSync(join(ROOT, 'examples'))
   .filter((f) => f.endsWith('.ts'))
@@ -65,7 +65,7 @@ describe.skipIf(tsc7Binary() === undefined)('the native compiler agrees with the
       const ts7: Located[] = await nativeViolations(file, native?.get(file) as NativeResult)
       expect(ts7).toEqual(ts6)
       // Not vacuous: an invalid plan has a diagnostic at each of its markers.
-      expect(new Set(ts7.map((v) => Number(v.where.split(':').at(-2))))).toEqual(new Set(markers(file).map((m) => m.line)))
+      expect(new Set(ts7.map((v) => Number(v.where.split(':').at(-2))))).toEqual(new Set(typeLevelMarkers(file).map((m) => m.line)))
     }, 60_000)
   }
 })
