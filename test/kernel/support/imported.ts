@@ -21,6 +21,7 @@ import { simulate } from '../../../src/sim/index.js'
 import type { ScenarioRun } from './run.js'
 import type { ReferencePlatformName } from './qemu.js'
 import { planFor } from './scenario.js'
+import { isDriverStep } from '../../../src/plan/driver-steps.js'
 
 const SETUPS: Partial<Record<ReferencePlatformName, PlatformName>> = { 'vtd-strict': 'vtd-strict' }
 const TRACED = new Set(['page', 'sg', 'coherent'])
@@ -35,6 +36,8 @@ export function notImportable(r: ScenarioRun, kernel: KernelLine): string | unde
   if (plan.regions.some((x) => x.memory === 'p2p')) return 'P2P memory'
   const dev = plan.devices.find((d) => d.name === plan.device)
   if (dev !== undefined && (dev.maxSegmentSize !== 0x10000 || dev.segmentBoundary !== 0xffffffffn)) return 'segment limits set by the driver'
+  // dma_set_*() have no trace event: an import cannot know what the driver changed.
+  if (plan.steps.some(isDriverStep)) return 'driver steps, which no trace event records'
   return undefined
 }
 
