@@ -17,7 +17,7 @@ export function placementReason(m: Machine, strategy: string, regions: readonly 
   const limit = minNotZero(m.dev.dmaMask ?? 0n, m.dev.busDmaLimit)
   for (const r of regions) {
     // A P2P region's DMA address is its bus address (the BAR's CPU address plus the bus offset) or, through the host bridge, its CPU address.
-    const bar = m.layout.bars.find((b) => r.phys >= b.bar && r.phys < b.bar + b.size)
+    const bar = m.p2p.barOf(r.phys)
     const dma = r.phys + (r.kind === 'p2p-bus' ? (bar?.busOffset ?? 0n) : 0n)
     if (dma + r.bytes - 1n > limit && (bar !== undefined || m.swiotlb === undefined))
       return `${r.name} lies at 0x${dma.toString(16)}, above the device's ${bits(limit)}-bit DMA mask, and ${bar !== undefined ? 'P2P memory cannot bounce' : 'there is no swiotlb pool to bounce it'} (where memory lies, not what the plan does)`
