@@ -66,8 +66,10 @@ export class DeviceTraffic {
   /** The trace's time so far, and what of it no wait step has said yet (ms). */
   #last: number | undefined
   #unsaid = 0
-  /** The interrupt level of the device's last event on each CPU, and when the level last changed there (ms). */
-  readonly #irqOf = new Map<number, { readonly irq: number; readonly nested: number | undefined }>()
+  /** The interrupt level of the device's last event on each CPU, when the level last changed there (ms), and how often it changed. */
+  readonly #irqOf = new Map<number, { readonly irq: number; readonly nested: number | undefined; readonly changes: number }>()
+  /** Each dma_iova_try_alloc() begun and not yet returned: how often its CPU's interrupt level had changed when it began. */
+  readonly #allocBegun = new Map<object, number>()
   /** What the DMA addresses say of the set-up, for a trace imported without --platform. */
   readonly evidence = new PlatformEvidence()
   /** The time of the device's first event (ms): the plan's time 0. */
@@ -108,14 +110,19 @@ export class DeviceTraffic {
   iova(c: IovaCall, line: number, hit: ProbeHit, entry?: object): void {
     const ms = this.#pass(Number(hit.time))
     this.#nesting(hit.cpu, hit.irq, ms)
-    if (c.fn === 'iova_alloc') this.evidence.allocated()
-    this.#iova.push(c, line, entry)
+    if (c.fn !== 'iova_alloc') return this.#iova.push(c, line, entry)
+    this.evidence.allocated()
+    // An interrupt's events between the allocation's entry and its return: the IOVA was taken before them or after.
+    const begun = entry === undefined ? undefined : this.#allocBegun.get(entry)
+    if (entry !== undefined) this.#allocBegun.delete(entry)
+    this.#iova.push(c, line, entry, begun !== undefined && begun !== this.#irqOf.get(hit.cpu)?.changes)
   }
 
-  /** A dma_iova_try_alloc() of the driver began: its IOVA is taken here, whatever comes before it returns. */
+  /** A dma_iova_try_alloc() of the driver began: its IOVA is taken here, unless an interrupt comes before it returns. */
   iovaBegin(entry: ProbeHit): void {
     const ms = this.#pass(Number(entry.time))
     this.#iova.begin(entry, this.#nesting(entry.cpu, entry.irq, ms))
+    this.#allocBegun.set(entry, this.#irqOf.get(entry.cpu)?.changes ?? 0)
   }
 
   /**
@@ -127,8 +134,9 @@ export class DeviceTraffic {
    */
   #nesting(cpu: number, irq: number, ms: number): boolean {
     const before = this.#irqOf.get(cpu)
-    const nested = before !== undefined && before.irq !== irq ? ms : before?.nested
-    this.#irqOf.set(cpu, { irq, nested })
+    const changed = before !== undefined && before.irq !== irq
+    const nested = changed ? ms : before?.nested
+    this.#irqOf.set(cpu, { irq, nested, changes: (before?.changes ?? 0) + (changed ? 1 : 0) })
     return nested !== undefined && ms - nested < INTERRUPT_WINDOW_MS
   }
 

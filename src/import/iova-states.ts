@@ -81,8 +81,14 @@ export class IovaStates {
     this.#begun.set(entry, { place: this.sink.reserve(), interrupted })
   }
 
-  /** One call the driver made (not one the kernel made inside another), at its trace line; `entry` the key begin() had for an allocation. */
-  push(c: IovaCall, line: number, entry?: object): void {
+  /**
+   * One call the driver made (not one the kernel made inside another), at its
+   * trace line; `entry` the key begin() had for an allocation, `interruptedInside`
+   * when an interrupt's calls came between the allocation's entry and return:
+   * its IOVA may have been taken after them (from what they freed), so its map
+   * goes after them, in doubt (ObservedMap.interrupted).
+   */
+  push(c: IovaCall, line: number, entry?: object, interruptedInside = false): void {
     const s = this.sink
     if (c.fn === 'iova_alloc') {
       const begun = entry === undefined ? undefined : this.#begun.get(entry)
@@ -92,7 +98,10 @@ export class IovaStates {
         if (c.ok === undefined) return s.leftOut('IOVA API calls that never returned in the trace')
         return s.leftOut('dma_iova_try_alloc() calls that said no (the driver falls back to mappings the trace shows)')
       }
-      this.#open.set(c.addr, { line, place: begun?.place ?? s.reserve(), interrupted: begun?.interrupted ?? false, allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
+      if (begun !== undefined && interruptedInside) s.drop(begun.place)
+      const place = begun === undefined || interruptedInside ? s.reserve() : begun.place
+      const interrupted = interruptedInside || (begun?.interrupted ?? false)
+      this.#open.set(c.addr, { line, place, interrupted, allocated: c.size, links: [], dir: 'BIDIRECTIONAL', attrs: 0, odd: false })
       return
     }
     const st = this.#open.get(c.addr)
