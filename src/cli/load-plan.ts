@@ -18,6 +18,8 @@ import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
 import type { Located } from './location.js'
 import { importEmitted, importTypeScript } from './import-ts.js'
+import { focusPosition } from './call-arguments.js'
+import { STEP_METHODS } from '../dsl/step-methods.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
 
 /** A broken rule, located. */
@@ -103,13 +105,36 @@ async function loadTypeScript(file: string, shown: string, emitted: string | und
   }
   const decoded = decodePlan(json)
   if (!decoded.ok) throw new InputError(`${shown}: ${decoded.issues[0]?.path}: ${decoded.issues[0]?.message}`, { why: 'shape' })
-  const violations = validatePlan(decoded.plan).map((v) => located(v, showAt(v.at, shown)))
+  const violations = await locatedInSource(validatePlan(decoded.plan), shown)
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
+}
+
+/**
+ * Violations at the argument the type-level check marks (call-arguments.ts),
+ * read from the source their builder calls were written in: the same
+ * line:col tsc gives, whichever loader ran the plan.
+ */
+export async function locatedInSource(violations: readonly Violation[], shown: string): Promise<Located[]> {
+  const sources = new Map<string, Promise<string | undefined>>()
+  const read = (path: string) => {
+    let text = sources.get(path)
+    if (text === undefined) sources.set(path, (text = readFile(path, 'utf8').catch(() => undefined)))
+    return text
+  }
+  return Promise.all(
+    violations.map(async (v) => {
+      const m = v.at?.match(/^(.*):(\d+):(\d+)$/)
+      if (!m) return located(v, showAt(v.at, shown))
+      const source = await read(m[1] as string)
+      const p = source === undefined ? undefined : focusPosition(source, { line: Number(m[2]), column: Number(m[3]) }, STEP_METHODS[v.op], v.focus ?? [])
+      return located(v, showAt(p ? `${m[1]}:${p.line}:${p.column}` : v.at, shown))
+    }),
+  )
 }
 
 async function fromThrown(e: unknown, file: string, shown: string): Promise<LoadedPlan> {
   const err = e as { name?: string; code?: string; message?: string; stack?: string; at?: string; violations?: readonly Violation[]; issues?: readonly unknown[] }
-  if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: err.violations.map((v) => located(v, showAt(v.at, shown))) }
+  if (err?.name === 'PlanRuleError' && err.violations) return { file, violations: await locatedInSource(err.violations, shown) }
   if (err?.name === 'PlanShapeError' && err.issues) {
     const where = showAt(err.at ?? frameIn(err.stack, file), shown)
     const sentence = String(err.issues[0])

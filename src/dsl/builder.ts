@@ -324,7 +324,7 @@ class PlanBuilderImpl {
     }
     const decoded = decodePlan(encodePlan(ir))
     if (!decoded.ok) throw new PlanShapeError(decoded.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)))
-    const violations = validatePlan(decoded.plan)
+    const violations = validatePlan(decoded.plan, callSite(PlanBuilderImpl.prototype.build).at)
     if (violations.length > 0) throw new PlanRuleError(violations)
     return decoded.plan
   }

@@ -35,11 +35,30 @@ export interface Violation {
   readonly text: string
   /** Index of the offending step; the plan's length for what is wrong at its end. */
   readonly step: number
+  /** Where the step's builder call was written (or the plan's build(), for what is wrong at its end). */
   readonly at?: string
+  /** The step's op, or 'build' for what is wrong at the plan's end: the builder call `at` names. */
+  readonly op: Step['op'] | 'build'
+  /**
+   * The argument of that call the type-level check marks, as a path: an
+   * argument's index, then a property's name or an element's index inside it
+   * (`[2, 1]`: the second region; `[1, 'strategy']`). Absent: the call itself.
+   */
+  readonly focus?: ArgumentPath
 }
 
+/** A path into a builder call's arguments (Violation.focus). */
+export type ArgumentPath = readonly (number | string)[]
+
+/** Where each part of a step is written among its builder call's arguments (src/dsl/builder.ts). */
+const TX_ARG: ArgumentPath = [0]
+const REGION_ARG: ArgumentPath = [1]
+const STRATEGY: ArgumentPath = [1, 'strategy']
+const regionAt = (index: number): ArgumentPath => [2, index]
+const attrAt = (index: number): ArgumentPath => [1, 'attrs', index]
+
 type Found = Finding<RuleId> | undefined
-type Report = (found: Found) => void
+type Report = (found: Found, focus?: ArgumentPath) => void
 
 /** The kernel API each strategy needs (iova's own sentences come first, above). */
 const STRATEGY_FEATURE: Partial<Record<Strategy, KernelFeature>> = Object.fromEntries(DESCRIPTORS.flatMap((d) => ('feature' in d ? [[d.name, d.feature]] : [])))
@@ -70,18 +89,20 @@ interface Walk {
   readonly txs: Map<string, TxState>
 }
 
-export function validatePlan(plan: Plan): Violation[] {
+/** `built`: where the plan's build() was written, for what is wrong at its end (a transaction still mapped). */
+export function validatePlan(plan: Plan, built?: string): Violation[] {
   const out: Violation[] = []
   const walk: Walk = { plan, client: deviceByName(plan, plan.device), txs: new Map() }
   plan.steps.forEach((step, index) => {
-    const report: Report = (found) => {
-      if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: index, ...(step.at ? { at: step.at } : {}) })
+    const report: Report = (found, focus) => {
+      if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: index, op: step.op, ...(step.at ? { at: step.at } : {}), ...(focus ? { focus } : {}) })
     }
     checkStep(walk, step, index, report)
   })
   for (const tx of walk.txs.values()) {
     const found = checkUnmappedAtEnd(tx)
-    if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
+    const at = built ?? tx.map.at
+    if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: plan.steps.length, op: 'build', ...(at ? { at } : {}) })
   }
   return out
 }
@@ -89,7 +110,7 @@ export function validatePlan(plan: Plan): Violation[] {
 function checkStep(walk: Walk, step: Step, index: number, report: Report): void {
   switch (step.op) {
     case 'set-dma-mask':
-      return report(checkMaskChange(walk.txs.values()))
+      return report(checkMaskChange(walk.txs.values()), [0])
     case 'wait':
     // The segment limits decide where a mapping lands and how it is cut, not whether the plan may make it.
     case 'set-segment-boundary':
@@ -101,7 +122,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       return checkCpuAccess(walk, step.op, step.region, report)
     case 'map': {
       const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx)
-      if (duplicate !== undefined) return report(duplicate)
+      if (duplicate !== undefined) return report(duplicate, TX_ARG)
       const sync = checkMap(walk, step, report)
       walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
       return
@@ -111,11 +132,12 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
-      const found =
-        checkNotUnlinked(tx, step.region, 'the device no longer reaches it through that transaction') ??
-        checkDeviceAccess(tx, step.op, step.region, walk.client) ??
-        checkInTx(tx, step.region)
-      if (found !== undefined) return report(found)
+      const unlinked = checkNotUnlinked(tx, step.region, 'the device no longer reaches it through that transaction')
+      if (unlinked !== undefined) return report(unlinked, REGION_ARG)
+      const access = checkDeviceAccess(tx, step.op, step.region, walk.client)
+      if (access !== undefined) return report(access, TX_ARG)
+      const member = checkInTx(tx, step.region)
+      if (member !== undefined) return report(member, REGION_ARG)
       if (step.op === 'device-write' && tx.sync) tx.deviceDirty.add(step.region)
       return
     }
@@ -124,20 +146,21 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
       const found = checkSyncRegion(tx, step.region)
-      if (found !== undefined) return report(found)
+      if (found !== undefined) return report(found, REGION_ARG)
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     }
     case 'hmm-fault':
     case 'hmm-invalidate': {
       const tx = liveTx(walk, step.tx, report)
-      if (tx !== undefined) report(checkHmmTx(tx))
+      if (tx !== undefined) report(checkHmmTx(tx), TX_ARG)
       return
     }
     case 'unlink': {
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
       const found = checkUnlink(tx, step.region)
-      if (found !== undefined) return report(found)
+      // Only an iova transaction unlinks (the transaction's fault); otherwise the region is not, or no longer, in it.
+      if (found !== undefined) return report(found, tx.map.strategy === 'iova' ? REGION_ARG : TX_ARG)
       // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
       tx.unlinked.add(step.region)
       tx.deviceDirty.delete(step.region)
@@ -164,7 +187,7 @@ function liveTx(walk: Walk, name: string, report: Report): TxState | undefined {
   const tx = walk.txs.get(name)
   const found = checkLiveTx(tx, name)
   if (found !== undefined) {
-    report(found)
+    report(found, TX_ARG)
     return undefined
   }
   return tx
@@ -179,7 +202,7 @@ function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string
   for (const tx of walk.txs.values()) {
     if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region) || tx.unlinked.has(region)) continue
     if (op === 'cpu-write') tx.cpuDirty.add(region)
-    else report(checkCpuRead(tx, region, walk.client))
+    else report(checkCpuRead(tx, region, walk.client), [0])
   }
 }
 
@@ -188,8 +211,13 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
   const { plan, client } = walk
   const { platform } = plan
   // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
-  report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform))
-  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)]) report(found)
+  report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform), STRATEGY)
+  // The type level marks a direction hmm cannot take, and a blk transaction both ways, at the strategy.
+  for (const found of [checkHmmDirection(step), checkBlkOneWay(step)]) report(found, STRATEGY)
+  // Each attribute at its own position, as the type level judges them.
+  step.attrs.forEach((attr, index) => {
+    for (const found of checkAttrs({ ...step, attrs: [attr] }, platform)) report(found, attrAt(index))
+  })
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, index) => {
@@ -198,7 +226,7 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
     const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
     for (const check of REGION_CHECKS) {
       const found = check(at)
-      if (found !== undefined) return report(found)
+      if (found !== undefined) return report(found, regionAt(index))
     }
   })
   return syncReason(plan, client, step, regions, kinds)
