@@ -9,7 +9,7 @@ import { unreachable } from '../plan/unreachable.js'
 import { formatU64 as hex } from '../plan/u64.js'
 import type { TraceDir } from './events.js'
 import { PlatformEvidence } from './infer-platform.js'
-import type { IovaCall, ProbeHit } from './iova-probes.js'
+import type { IovaCall, ProbeHit, TickHit } from './iova-probes.js'
 import type { Reserved } from './iova-states.js'
 import { IovaStates } from './iova-states.js'
 import type { DeviceSink } from './plan-sink.js'
@@ -68,6 +68,15 @@ export class DeviceTraffic {
   #unsaid = 0
   /** The interrupt level of the device's last event on each CPU, when the level last changed there (ms), and how often it changed. */
   readonly #irqOf = new Map<number, { readonly irq: number; readonly nested: number | undefined; readonly changes: number }>()
+  /**
+   * The flush queue's timer run the trace saw last, while the events after
+   * it on its CPU are an interrupt's that came inside it (deeper than the
+   * timer's level): an unmap there may have queued its IOVA before the
+   * flush began (fq_flush_timeout()), so that this run freed it, or after.
+   */
+  #timerRun: { readonly cpu: number; readonly irq: number } | undefined
+  /** The event being read is an interrupt's that came inside a run of the flush queue's timer. */
+  #inTimerRun = false
   /** Each dma_iova_try_alloc() begun and not yet returned: how often its CPU's interrupt level had changed when it began. */
   readonly #allocBegun = new Map<object, number>()
   /** What the DMA addresses say of the set-up, for a trace imported without --platform. */
@@ -182,11 +191,12 @@ export class DeviceTraffic {
     this.#unsaid = 0
   }
 
-  /** The lazy flush queue's timer ran (the fq_flush probe), at `time` s: a wait to then that says so. */
-  fqTimer(time: string): void {
+  /** The lazy flush queue's timer ran (the fq_flush probe): a wait to then that says so. */
+  fqTimer(tick: TickHit): void {
     this.evidence.fqTimer()
+    this.#timerRun = { cpu: tick.cpu, irq: tick.irq }
     if (this.first === undefined) return
-    this.#gather(Number(time))
+    this.#gather(Number(tick.time))
     this.#wait(',"fqTimer":true')
   }
 
@@ -274,7 +284,7 @@ export class DeviceTraffic {
   }
 
   #unmap(e: DmaTraceEvent, live: Live): void {
-    this.#step(`{"op":"unmap","tx":"${live.tx}","at":${this.at(e.line)}}`)
+    this.#step(`{"op":"unmap","tx":"${live.tx}"${this.#inTimerRun ? ',"inFqTimer":true' : ''},"at":${this.at(e.line)}}`)
   }
 
   /** An event of the dma trace, at `seconds` (its time as printed, which the importer has read once). */
@@ -282,6 +292,9 @@ export class DeviceTraffic {
     const ms = this.#pass(seconds)
     // A map whose event follows, on its CPU, one of a deeper interrupt: that interrupt came while the map ran (ObservedMap.interrupted).
     this.#interrupted = this.#nesting(e.cpu, e.irq, ms)
+    const run = this.#timerRun
+    this.#inTimerRun = run !== undefined && run.cpu === e.cpu && e.irq > run.irq
+    if (run !== undefined && run.cpu === e.cpu && !this.#inTimerRun) this.#timerRun = undefined
     switch (e.class) {
       case 'map': {
         if (e.dma === DMA_MAPPING_ERROR) return this.leftOut('maps that failed (DMA_MAPPING_ERROR)')

@@ -96,11 +96,18 @@ export type IovaFn = 'iova_alloc' | 'iova_link' | 'iova_sync' | 'iova_unlink' | 
 
 const HIT = / \[(\d+)\] (?:(\S{4,5}) +)?(\d+\.\d+): (iova_(?:alloc|link|sync|unlink|destroy|free))(_ret)?: \((.*?)\)( .*)?$/
 
-const TICK = / \[\d+\] (?:\S{4,5} +)?(\d+\.\d+): fq_flush: \(/
+const TICK = / \[(\d+)\] (?:(\S{4,5}) +)?(\d+\.\d+): fq_flush: \(/
 
-/** The time (s, as printed) of a line of the fq_flush probe: the flush queue's timer ran, on a tick. */
-export function parseTickProbe(text: string): string | undefined {
-  return TICK.exec(text)?.[1]
+/** A line of the fq_flush probe: the flush queue's timer ran, on a tick, at `time` (s, as printed), on `cpu` at interrupt level `irq`. */
+export interface TickHit {
+  readonly time: string
+  readonly cpu: number
+  readonly irq: number
+}
+
+export function parseTickProbe(text: string): TickHit | undefined {
+  const m = TICK.exec(text)
+  return m === null ? undefined : { time: m[3] as string, cpu: Number(m[1]), irq: irqLevel(m[2] ?? '') }
 }
 
 /** A line written by one of IOVA_PROBES (`... [000] ..... 3.66: iova_link: (dma_iova_link+0x4/0x350) dev="0000:00:01.0" addr=0x...`), or undefined. */

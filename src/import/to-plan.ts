@@ -141,7 +141,7 @@ export class TraceImporter {
   #probe(text: string, line: number): void {
     const tick = parseTickProbe(text)
     if (tick !== undefined) {
-      if (this.#ticks.length < 256) this.#ticks.push(tick)
+      if (this.#ticks.length < 256) this.#ticks.push(tick.time)
       // The probe names no domain: with one lazy device, its timer; with several, any of theirs (said at the end).
       for (const t of this.#traffic.values()) t.fqTimer(tick)
       return

@@ -210,6 +210,12 @@ export interface UnlinkStep extends StepBase {
 export interface UnmapStep extends StepBase {
   readonly op: 'unmap'
   readonly tx: string
+  /**
+   * A trace showed this unmap in an interrupt that came while the lazy
+   * flush queue's timer ran (fq_flush_timeout()): its IOVA may have been
+   * queued before that run's flush began, and freed by it, or after.
+   */
+  readonly inFqTimer?: true
 }
 
 /** The plan ends with this transaction still mapped, on purpose. */

@@ -173,7 +173,12 @@ export const hmmStepSchema = z.strictObject({
 })
 
 export const unlinkStepSchema = z.strictObject({ op: z.literal('unlink'), tx: identifier, region: identifier, ...at })
-export const unmapStepSchema = z.strictObject({ op: z.literal('unmap'), tx: identifier, ...at })
+export const unmapStepSchema = z.strictObject({
+  op: z.literal('unmap'),
+  tx: identifier,
+  inFqTimer: z.literal(true).optional().meta({ description: "an imported unmap that an interrupt made while the lazy flush queue's timer ran: the run may have freed its IOVA" }),
+  ...at,
+})
 export const keepStepSchema = z.strictObject({ op: z.literal('keep'), tx: identifier, ...at })
 export const waitStepSchema = z.strictObject({ op: z.literal('wait'), ms: z.number().min(0).max(3_600_000), fqTimer: z.boolean().optional(), ...at })
 

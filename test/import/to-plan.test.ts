@@ -206,6 +206,28 @@ describe("the lazy flush queue's timer in a trace (the fq_flush probe)", () => {
     expect(simulate(plan).findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])
   })
 
+  it("an interrupt's unmap inside the timer's run may be freed by it: the kernel's reuse of its IOVA says so (e1000e on 7.3)", () => {
+    // Two maps; the first unmapped (queued); the timer runs, and a hard interrupt inside it unmaps the second: queued
+    // before the run's flush began, both are freed, the second last, and the next map of that size gets its IOVA.
+    const at = (flags: string, t: string, ev: string) => `  ping-98 [000] ${flags} ${t}: ${ev}`
+    const lines = [
+      map('1.000000', 'fffff000'),
+      map('1.000050', 'ffffe000'),
+      unmap('1.000100', 'fffff000'),
+      at('.Ns2.', '1.014000', 'fq_flush: (fq_flush_timeout+0x4/0x100)'),
+      at('dNH3.', '1.014016', 'dma_unmap_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=4096 attrs='),
+      at('.....', '1.014100', 'dma_map_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=4096 phys_addr=1000000 attrs='),
+      at('.....', '1.014200', 'dma_unmap_phys: 0000:00:04.0 dir=TO_DEVICE dma_addr=ffffe000 size=4096 attrs='),
+    ]
+    const { plan } = importLines(lines, { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
+    expect(plan.steps.filter((x) => x.op === 'unmap' && x.inFqTimer === true).map((x) => x.at)).toEqual(['fq.trace:5'])
+    const r = simulate(plan)
+    expect(r.findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])
+    expect(r.findings.filter((f) => f.id === 'TRACE-ORDER').map((f) => f.message)).toEqual([
+      "fq.trace:6: an interrupt unmapped 0xffffe000 while the flush queue's timer ran, so the trace does not say whether that run freed it; the kernel hands it out here, so it did (the trace's order gives 0xfffff000)",
+    ])
+  })
+
   it("without the probe the model's own timer decides, and says the ticks are assumed", () => {
     const { plan, summary } = importLines([...before, ...after], { platform: 'vtd-lazy', kernel: '7.3', file: 'fq.trace' })
     expect(plan.observed?.tickPhaseMs).toBeUndefined()

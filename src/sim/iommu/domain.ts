@@ -77,6 +77,15 @@ export class IommuDomain {
   iovaHint: number | undefined
   /** Called when an allocation took the kernel's IOVA where the model's caches would have given another (0: the tree). */
   hintTaken: ((pfn: number, natural: number) => void) | undefined
+  /**
+   * The kernel's IOVA for the next allocation of a map a trace observed:
+   * taken from the flush queue where an unmap inside a run of its timer
+   * queued it (UnmapStep.inFqTimer), since the kernel's reuse shows that
+   * run freed it. Other maps of a trace are predicted, never told.
+   */
+  observedPfn: number | undefined
+  /** Called when an allocation took an IOVA the flush queue's timer run freed (observedPfn); natural is what the model would give. */
+  freedInTimerRun: ((pfn: number, natural: number) => void) | undefined
 
   pfn(addr: bigint): number {
     return Number(addr >> BigInt(this.shift))
@@ -98,6 +107,13 @@ export class IommuDomain {
   allocIova(size: number, limitPfn: number, flushRcache: boolean): number {
     const hint = this.iovaHint
     this.iovaHint = undefined
+    const seen = this.observedPfn
+    this.observedPfn = undefined
+    if (seen !== undefined && seen <= limitPfn && this.fq?.takeFreedInTimerRun(seen, size) === true) {
+      this.freedInTimerRun?.(seen, this.caches.peekCached(size, limitPfn))
+      this.#taken(size, seen)
+      return seen
+    }
     const natural = hint === undefined ? 0 : this.caches.peekCached(size, limitPfn)
     const taken =
       hint !== undefined &&
@@ -106,14 +122,16 @@ export class IommuDomain {
       (this.caches.takeCached(hint, size) || (natural !== 0 && this.caches.takeFromTree(hint, size, limitPfn)))
     if (taken) this.hintTaken?.(hint, natural)
     const pfn = taken && hint !== undefined ? hint : this.caches.allocFast(size, limitPfn, flushRcache)
-    if (pfn) {
-      const granules = allocatedGranules(size)
-      this.#stats.add(C.iovaPages, granules)
-      this.#stats.allocations?.addIova(BigInt(pfn) << BigInt(this.shift), BigInt(granules) << BigInt(this.shift))
-      this.liveGranules += granules
-      if (this.liveGranules > this.peakGranules) this.peakGranules = this.liveGranules
-    }
+    if (pfn) this.#taken(size, pfn)
     return pfn
+  }
+
+  #taken(size: number, pfn: number): void {
+    const granules = allocatedGranules(size)
+    this.#stats.add(C.iovaPages, granules)
+    this.#stats.allocations?.addIova(BigInt(pfn) << BigInt(this.shift), BigInt(granules) << BigInt(this.shift))
+    this.liveGranules += granules
+    if (this.liveGranules > this.peakGranules) this.peakGranules = this.liveGranules
   }
 
   /** IOVA granules held by mappings now (not by the caches or the flush queue), and the most at once. */

@@ -11,6 +11,8 @@ interface Entry {
   readonly pfn: number
   readonly pages: number
   readonly counter: number
+  /** Queued by an unmap a trace showed inside a run of the timer (UnmapStep.inFqTimer): that run may have freed it. */
+  readonly inTimerRun: boolean
 }
 
 export class FlushQueue {
@@ -50,14 +52,31 @@ export class FlushQueue {
     }
   }
 
+  /** The next queue() is an unmap a trace showed inside a run of the timer (UnmapStep.inFqTimer). */
+  inTimerRun = false
+
+  /**
+   * Take an entry queued inside a run of the timer out of the ring for a new
+   * allocation of the same size: the kernel handed out its IOVA, so that
+   * run freed it (queued before its flush began). False when no such entry holds it.
+   */
+  takeFreedInTimerRun(pfn: number, pages: number): boolean {
+    const i = this.#ring.findIndex((e) => e.pfn === pfn && e.pages === pages && e.inTimerRun)
+    if (i < 0) return false
+    this.#ring.splice(i, 1)
+    return true
+  }
+
   /** queue_iova(). */
   queue(pfn: number, pages: number): void {
+    const inTimerRun = this.inTimerRun
+    this.inTimerRun = false
     this.#ringFree()
     if (this.#ring.length === IOVA_DEFAULT_FQ_SIZE - 1) {
       this.flush()
       this.#ringFree()
     }
-    this.#ring.push({ pfn, pages, counter: this.#startCnt })
+    this.#ring.push({ pfn, pages, counter: this.#startCnt, inTimerRun })
     if (!this.#observed) this.#clock.scheduleJiffies('fq-timer', msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS), () => this.timeout())
   }
 

@@ -238,10 +238,27 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
             )
           }
         }
+        // An unmap inside a run of the flush queue's timer may have been freed by it: the kernel's reuse of its IOVA says so.
+        if (first !== undefined && m.domain?.fq !== undefined) {
+          const d = m.domain
+          d.observedPfn = d.pfn(first)
+          d.freedInTimerRun = (pfn, natural) => {
+            m.reporter.context.tx = s.tx
+            const iova = (p: number) => formatU64(BigInt(p) << BigInt(d.shift))
+            m.reporter.report(
+              'TRACE-ORDER',
+              'info',
+              'dmaplan',
+              `${s.at ?? `transaction ${s.tx}`}: an interrupt unmapped ${iova(pfn)} while the flush queue's timer ran, so the trace does not say whether that run freed it; the kernel hands it out here, so it did (the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)})`,
+            )
+          }
+        }
         const outcome = within(tx, () => STRATEGIES[s.strategy]({ m, api: m.api, step: s, regions, dir: tx.dir, attrs: attrBits(s.attrs) }))
         if (m.domain !== undefined) {
           m.domain.iovaHint = undefined
           m.domain.hintTaken = undefined
+          m.domain.observedPfn = undefined
+          m.domain.freedInTimerRun = undefined
         }
         if (outcome.ok) {
           tx.mapping = outcome.mapping
@@ -302,7 +319,9 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       }
       case 'unmap':
         snapshot(tx)
+        if (s.inFqTimer === true && m.domain?.fq !== undefined) m.domain.fq.inTimerRun = true
         within(tx, () => mapping.unmap())
+        if (m.domain?.fq !== undefined) m.domain.fq.inTimerRun = false
         tx.status = 'unmapped'
         return
       case 'keep':
