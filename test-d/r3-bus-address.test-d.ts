@@ -56,3 +56,9 @@ expectType<Plan>(host.plan(nicMem).transaction('tx', { strategy: 'p2p-bus', dir:
 // R3 is tested before uniformity (R2): a bus-address region after host-bridge memory is R3; blk takes bus-address memory
 expectError(host.plan(nic).transaction('tx', { strategy: 'page', dir: 'to-device' }, [farMem, vram]).unmap('tx').build())
 expectType<Plan>(host.plan(nic).transaction('rq', { strategy: 'blk', dir: 'to-device' }, [vram, gpu.p2p('vram2', { pages: 1 })]).unmap('rq').build())
+
+// an untrusted device's scatterlist goes the swiotlb way (dev_use_sg_swiotlb()): no bus address for p2p-bus or auto; blk maps it by bus address
+const tb = host.device('tb0', { at: 'sw0', dmaMask: 64, trusted: false })
+expectError(host.plan(tb).transaction('rx', { strategy: 'p2p-bus', dir: 'from-device' }, [vram]).unmap('rx').build())
+expectError(host.plan(tb).transaction('rx', { strategy: 'auto', dir: 'from-device' }, [vram]).unmap('rx').build())
+expectType<Plan>(host.plan(tb).transaction('rq', { strategy: 'blk', dir: 'from-device' }, [vram]).unmap('rq').build())

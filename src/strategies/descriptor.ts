@@ -38,4 +38,10 @@ export interface StrategyDescriptor {
   readonly harness: boolean
   /** The C chooses a way per buffer at run time rather than the strategy choosing one. */
   readonly dispatches: boolean
+  /**
+   * It maps bus-address P2P memory with dma_map_sg() and needs a bus address
+   * back for every entry (sg_dma_is_bus_address()): an untrusted device's
+   * scatterlist goes the swiotlb way instead, which gives none (R3).
+   */
+  readonly busAddressBySg: boolean
 }

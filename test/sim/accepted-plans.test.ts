@@ -48,10 +48,6 @@ const KNOWN: readonly { readonly why: string; readonly matches: (c: Combo, findi
     why: 'dma_iova_link() of a range that starts off the granule, for an untrusted device without min_align_mask: the bounce slot starts on the granule (swiotlb_align_offset() keeps no offset), so linking it at the range offset is unaligned and iommu_map() refuses it (-EINVAL); the rules let the IOVA path take such a range',
     matches: (c, f) => c.iommu === 'translated' && /BLK_STS_INVAL|dma_iova_link\(\)[^|]*(-22|-EINVAL)/.test(f),
   },
-  {
-    why: "iommu_dma_map_sg() sends an untrusted device's scatterlist down the swiotlb path (dev_use_sg_swiotlb()), which maps P2P pages by CPU address, not bus address; the rules still let p2p-bus (and auto, for its peer memory) map them",
-    matches: (c, f) => (c.strategy === 'p2p-bus' || c.strategy === 'auto') && c.iommu === 'translated' && /are not PCI bus addresses/.test(f),
-  },
 ]
 
 const AXES = { kernel: KERNEL_VERSIONS, iommu: MODES, coco: ['false', 'true'], strategy: STRATEGY_NAMES, kind: KINDS } as const

@@ -120,6 +120,7 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   unreachable: m.writeP2pUnsupportedMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], WhyOf<Rg['source'], C>>
   bus: m.writeBusAddressMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], S>
   'bus-only': m.writeBusOnlyMessage<Rg['name'], Kind, C['dev']>
+  'untrusted-sg': m.writeUntrustedBusAddressMessage<Rg['name'], ProviderOf<Rg['source']>, C['dev'], S>
   encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu': r5.writeEncryptedIommuMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu-alloc': r5.writeEncryptedIommuAllocMessage<Rg['name'], C['dev'], S, C['kernel']>

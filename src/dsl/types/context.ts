@@ -97,7 +97,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
     AttrWhy<F>,
-    RegionVerdicts<F['mode'], F['kernel'], F['coco']>
+    RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>
   >
   attrWhy: AttrTable<
     r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
@@ -304,9 +304,9 @@ type PlacesOf<K extends MemoryKind, F extends PlatformFacts, D extends DeviceFac
 
 type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts> = PlacesOf<
   {
-    [K in MemoryKind]: RegionVerdicts<F['mode'], F['kernel'], F['coco']>[S][K] extends 'ok'
+    [K in MemoryKind]: RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>[S][K] extends 'ok'
       ? K
-      : RegionVerdicts<F['mode'], F['kernel'], F['coco']>[S][K] extends 'mmio'
+      : RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>[S][K] extends 'mmio'
         ? AtLeast<F, Since<'attr-mmio'>> extends true
           ? K
           : never
@@ -322,6 +322,9 @@ type AttrWhy<F extends PlatformFacts> = Closed<PlatformSpec, {}, F, string, Devi
 
 /** The attributes the target kernel has: those without a sentence in the table. */
 type Attrs<T extends AttrTable> = { [A in DmaAttr]: [T[A]] extends [never] ? A : never }[DmaAttr]
+
+/** A device the spec says is untrusted (`trusted: false`); one it leaves open is judged at run time. */
+type Untrusted<D extends DeviceFacts> = [D['trusted']] extends [false] ? true : false
 
 /** See syncReason() in validate.ts: forced swiotlb on dma-direct bounces everything; an untrusted device behind the IOMMU bounces unaligned ranges. */
 type HostSync<F extends PlatformFacts, D extends DeviceFacts> = [F['force'], F['mode']] extends [true, 'none' | 'passthrough']

@@ -222,7 +222,7 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, index) => {
     const kind = kinds[index] as MemoryKind
-    const verdict = regionVerdict(step.strategy, kind, platform)
+    const verdict = regionVerdict(step.strategy, kind, platform, client)
     const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
     for (const check of REGION_CHECKS) {
       const found = check(at)

@@ -15,7 +15,7 @@
  */
 import { DESCRIPTOR, DESCRIPTORS } from '../../strategies/index.js'
 import type { DescriptorOf, KindVerdict, StrategyName } from '../../strategies/index.js'
-import type { PlatformIR } from '../ir.js'
+import type { DeviceIR, PlatformIR } from '../ir.js'
 import type { MemoryKind } from '../memory-kind.js'
 import { KERNEL_CHANGES, kernelHas } from '../kernel-changes.js'
 import type { KernelAtLeast, KernelVersion } from '../kernel.js'
@@ -28,8 +28,8 @@ export const KIND_VERDICTS = Object.fromEntries(DESCRIPTORS.map((d) => [d.name, 
 
 export type KindVerdicts = typeof KIND_VERDICTS
 
-/** A region's verdict on a platform: its cell of the kind table, or one the platform adds. */
-export type RegionVerdict = KindVerdict | 'encrypted-iommu' | 'encrypted-iommu-alloc'
+/** A region's verdict on a platform: its cell of the kind table, or one the platform or the device adds. */
+export type RegionVerdict = KindVerdict | 'encrypted-iommu' | 'encrypted-iommu-alloc' | 'untrusted-sg'
 
 /**
  * The verdict of a region of kind `kind` under `strategy` on `platform`.
@@ -42,8 +42,10 @@ export type RegionVerdict = KindVerdict | 'encrypted-iommu' | 'encrypted-iommu-a
  * where IOMMU-DMA refuses that shared allocation (cc-iommu-alloc-coherent-refused,
  * docs/kernel-releases.md: dma_alloc_coherent() returns NULL).
  */
-export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR): RegionVerdict {
+export function regionVerdict(strategy: StrategyName, kind: MemoryKind, platform: PlatformIR, client: DeviceIR): RegionVerdict {
   const verdict: KindVerdict = KIND_VERDICTS[strategy][kind]
+  // iommu_dma_map_sg() sends an untrusted device's scatterlist down the swiotlb path (dev_use_sg_swiotlb()), which maps peer pages by CPU address.
+  if (verdict === 'ok' && kind === 'p2p-bus' && !client.trusted && platform.iommu.mode === 'translated' && DESCRIPTOR[strategy].busAddressBySg) return 'untrusted-sg'
   if (verdict !== 'ok' || !platform.coco || platform.iommu.mode !== 'translated') return verdict
   if (!DESCRIPTOR[strategy].allocates) return kind === 'encrypted' ? 'encrypted-iommu' : verdict
   // The allocation is the kernel's, whatever the region was: refused for shared memory of either kind.
@@ -55,14 +57,17 @@ type AllocRefusedSince = (typeof KERNEL_CHANGES)['cc-iommu-alloc-coherent-refuse
 
 /**
  * regionVerdict() at the type level, for a platform whose IOMMU is in mode M,
- * whose kernel is R and that is a confidential guest or not (Coco): every
- * strategy's row, computed once per platform. A kernel or a guest the
- * compiler cannot see is left to the run time.
+ * whose kernel is R and that is a confidential guest or not (Coco), for a
+ * device known to be untrusted or not (Untrusted): every strategy's row,
+ * computed once per platform. A kernel, a guest or a device the compiler
+ * cannot see is left to the run time.
  */
-export type RegionVerdicts<M extends string, R extends KernelVersion, Coco extends boolean = boolean> = {
+export type RegionVerdicts<M extends string, R extends KernelVersion, Coco extends boolean = boolean, Untrusted extends boolean = boolean> = {
   readonly [S in StrategyName]: {
-    // Encrypted memory exists only in a confidential guest; shared memory is refused only where the guest is known to be one.
-    readonly [K in MemoryKind]: [K extends 'encrypted' ? true : Coco] extends [true]
+    readonly [K in MemoryKind]: [K, M, Untrusted, DescriptorOf[S]['busAddressBySg'], KindVerdicts[S][K]] extends ['p2p-bus', 'translated', true, true, 'ok']
+      ? 'untrusted-sg'
+      : // Encrypted memory exists only in a confidential guest; shared memory is refused only where the guest is known to be one.
+        [K extends 'encrypted' ? true : Coco] extends [true]
       ? [M, KindVerdicts[S][K]] extends ['translated', 'ok']
         ? DescriptorOf[S]['allocates'] extends false
           ? K extends 'encrypted'

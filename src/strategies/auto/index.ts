@@ -18,4 +18,5 @@ export const auto = {
   perPage: false,
   harness: true,
   dispatches: true,
+  busAddressBySg: true,
 } as const satisfies StrategyDescriptor

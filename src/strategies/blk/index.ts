@@ -13,4 +13,5 @@ export const blk = {
   perPage: false,
   harness: true,
   dispatches: false,
+  busAddressBySg: false,
 } as const satisfies StrategyDescriptor

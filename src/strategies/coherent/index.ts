@@ -12,4 +12,5 @@ export const coherent = {
   perPage: false,
   harness: true,
   dispatches: false,
+  busAddressBySg: false,
 } as const satisfies StrategyDescriptor

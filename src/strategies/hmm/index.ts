@@ -13,4 +13,5 @@ export const hmm = {
   perPage: true,
   harness: true,
   dispatches: false,
+  busAddressBySg: false,
 } as const satisfies StrategyDescriptor

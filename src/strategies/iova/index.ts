@@ -14,4 +14,5 @@ export const iova = {
   perPage: false,
   harness: true,
   dispatches: false,
+  busAddressBySg: false,
 } as const satisfies StrategyDescriptor

@@ -13,4 +13,5 @@ export const p2pBus = {
   perPage: false,
   harness: true,
   dispatches: false,
+  busAddressBySg: true,
 } as const satisfies StrategyDescriptor
