@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { jsonPlan, map } from '../support/plans.js'
 import { violations, unmap } from './validate-support.js'
+import { op } from '../support/plans.js'
 
 describe('R6 at run time', () => {
   it('R6 only the first range may start off the granule and only the last may end off it', () => {
@@ -19,5 +20,24 @@ describe('R6 at run time', () => {
     // The physical address decides when the plan gives it.
     const placed = [{ name: 'p', memory: 'ram', phys: '0x10001000', offset: '0x0', bytes: '0x1000' }, ...regions]
     expect(violations(jsonPlan({ platform: { iommu: { mode: 'translated', granule: 16384 } }, regions: placed, steps: [map('t', 'iova', 'to-device', ['b', 'p']), unmap('t')] }))[0]).toMatch(/^R6: b ends off|^R6: p starts off/)
+  })
+
+  it("R6 an untrusted device's first range off the granule bounces to a slot that keeps only min_align_mask's bits: iommu_map() refuses the link", () => {
+    const regions = [
+      { name: 'a', memory: 'ram', offset: '0x200', bytes: '0xe00' },
+      { name: 'b', memory: 'ram', bytes: '0x1000' },
+    ]
+    const untrusted = (extra: Record<string, unknown> = {}) => [{ name: 'dev0', dmaMask: 64, trusted: false, ...extra }]
+    const steps = [map('t', 'iova', 'to-device', ['a', 'b']), unmap('t')]
+    expect(violations(jsonPlan({ devices: untrusted(), regions, steps }))).toEqual([
+      'R6: a starts off the 4096-byte IOMMU granule as the first range of IOVA transaction t, and dev0 is untrusted: dma_iova_link() bounces it to a swiotlb slot that keeps only the offset bits of its min_align_mask (0x0), so iommu_map() refuses the link (-EINVAL). Align it, or set a min_align_mask of at least 0xfff before mapping.',
+    ])
+    // A min_align_mask that covers the offset keeps it in the slot (swiotlb_align_offset()), whether the device starts with it or a driver step sets it first.
+    expect(violations(jsonPlan({ devices: untrusted({ minAlignMask: 0xfff }), regions, steps }))).toEqual([])
+    expect(violations(jsonPlan({ devices: untrusted(), regions, steps: [op('set-min-align-mask', { mask: 0xfff }), ...steps] }))).toEqual([])
+    expect(violations(jsonPlan({ devices: untrusted(), regions, steps: [...steps, op('set-min-align-mask', { mask: 0xfff })] }))).toHaveLength(1)
+    // A trusted device links it in place; an aligned first range, or one that only ends off the granule, never bounces at its start.
+    expect(violations(jsonPlan({ regions, steps }))).toEqual([])
+    expect(violations(jsonPlan({ devices: untrusted(), regions, steps: [map('t', 'iova', 'to-device', ['b']), unmap('t')] }))).toEqual([])
   })
 })

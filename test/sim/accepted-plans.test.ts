@@ -43,12 +43,7 @@ const DEFECTS = new Set(['DATA', 'MAP', 'LEAK', 'DMA', 'DMAR'])
  * that fails must match one; each must still match a plan, so that the
  * entry goes when the rules learn it.
  */
-const KNOWN: readonly { readonly why: string; readonly matches: (c: Combo, finding: string) => boolean }[] = [
-  {
-    why: 'dma_iova_link() of a range that starts off the granule, for an untrusted device without min_align_mask: the bounce slot starts on the granule (swiotlb_align_offset() keeps no offset), so linking it at the range offset is unaligned and iommu_map() refuses it (-EINVAL); the rules let the IOVA path take such a range',
-    matches: (c, f) => c.iommu === 'translated' && /BLK_STS_INVAL|dma_iova_link\(\)[^|]*(-22|-EINVAL)/.test(f),
-  },
-]
+const KNOWN: readonly { readonly why: string; readonly matches: (c: Combo, finding: string) => boolean }[] = []
 
 const AXES = { kernel: KERNEL_VERSIONS, iommu: MODES, coco: ['false', 'true'], strategy: STRATEGY_NAMES, kind: KINDS } as const
 

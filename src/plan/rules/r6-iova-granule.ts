@@ -13,9 +13,9 @@ import type { MappedRegion } from './walk.js'
 export const R6 = {
   id: 'R6',
   title: 'no magic coalescing inside an IOVA range',
-  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing).',
+  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing). For an untrusted device the first range may start off it only where its min_align_mask keeps the offset through the bounce (checked at run time: a driver step can change the mask).',
   why: 'dma_iova_link() maps at state->addr + offset with granule-aligned sizes: a later range with a sub-granule offset is refused (WARN, -EIO) and a short interior range leaves a hole the device would read through.',
-  kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()'],
+  kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()', 'kernel/dma/swiotlb.c: swiotlb_align_offset()'],
   instead: 'Align the interior ranges to the granule, or map the odd range in a transaction of its own.',
 } as const
 
@@ -78,3 +78,28 @@ export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unkno
         ? 'ok'
         : writeInteriorEndMessage<Rg['name'], G, N>
       : writeInteriorStartMessage<Rg['name'], G, N>
+
+// ---- the run time only: the device's min_align_mask can change between transactions (setMinAlignMask) ----
+
+const hex = (n: number): string => `0x${n.toString(16)}`
+
+export const writeBouncedFirstRangeMessage = (region: string, granule: number, device: string, tx: string, mask: number): string =>
+  `R6: ${region} starts off the ${granule}-byte IOMMU granule as the first range of IOVA transaction ${tx}, and ${device} is untrusted: dma_iova_link() bounces it to a swiotlb slot that keeps only the offset bits of its min_align_mask (${hex(mask)}), so iommu_map() refuses the link (-EINVAL). Align it, or set a min_align_mask of at least ${hex(granule - 1)} before mapping.`
+
+/**
+ * The run-time check of an IOVA transaction's first range, for an untrusted
+ * device behind the IOMMU: a range off the granule goes to swiotlb
+ * (dma_iova_link(): dev_use_swiotlb() and iova_unaligned()), whose slot keeps
+ * only the offset bits min_align_mask covers (swiotlb_align_offset()); the
+ * link at bounce_phys - iova_start_pad is then off the granule, which
+ * iommu_map() refuses (drivers/iommu/dma-iommu.c iommu_dma_iova_bounce_and_link()).
+ * Host memory only: peer memory is never bounced.
+ */
+export function checkBouncedFirstRange(at: MappedRegion): Finding<'R6'> | undefined {
+  const { platform } = at.plan
+  if (at.step.strategy !== 'iova' || at.index !== 0 || at.kind !== 'normal' || at.client.trusted || platform.iommu.mode !== 'translated') return undefined
+  const { granule } = platform.iommu
+  const pad = Number((at.region.phys ?? at.region.offset) % BigInt(granule))
+  if (pad === 0 || (pad & ~at.client.minAlignMask) === 0) return undefined
+  return { rule: R6.id, text: writeBouncedFirstRangeMessage(at.region.name, granule, at.client.name, at.step.tx, at.client.minAlignMask) }
+}

@@ -9,6 +9,7 @@ import type { DeviceIR, MapStep, Plan, RegionIR, Step, Strategy } from '../ir.js
 import type { KernelFeature } from '../kernel-changes.js'
 import { deviceByName, granuleAlignment, regionByName, resolveKind } from '../topology.js'
 import { unreachable } from '../unreachable.js'
+import { deviceBySteps } from '../driver-steps.js'
 import type { RuleId } from './registry.js'
 import type { Finding } from './finding.js'
 import { checkIovaNeedsIommu } from './r1-iova-needs-iommu.js'
@@ -16,7 +17,7 @@ import { checkCoherentHost, checkMixedKinds } from './r2-one-memory-kind.js'
 import { checkBusAddress } from './r3-bus-address-p2p.js'
 import { checkUnreachable } from './r4-unreachable-p2p.js'
 import { checkEncrypted, checkHmmDevice } from './r5-encrypted-bounces.js'
-import { checkInteriorGranule } from './r6-iova-granule.js'
+import { checkBouncedFirstRange, checkInteriorGranule } from './r6-iova-granule.js'
 import { checkCpuRead, checkDeviceAccess, checkHmmDirection } from './r7-direction-ownership.js'
 import { checkHmmTx, checkInTx, checkLiveTx, checkMaskChange, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
@@ -78,6 +79,8 @@ const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkHostBridgeMmio,
   checkMixedKinds,
   checkInteriorGranule,
+  // Run time only: the device's min_align_mask can change between transactions.
+  checkBouncedFirstRange,
   checkCoherentOwnRegion,
   // Run time only: the region types do not carry the offsets it reads.
   checkBlkQueueLimits,
@@ -86,13 +89,16 @@ const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
 interface Walk {
   readonly plan: Plan
   readonly client: DeviceIR
+  /** The client as each step finds it, its driver steps before it applied (driver-steps.ts). */
+  readonly devices: readonly DeviceIR[]
   readonly txs: Map<string, TxState>
 }
 
 /** `built`: where the plan's build() was written, for what is wrong at its end (a transaction still mapped). */
 export function validatePlan(plan: Plan, built?: string): Violation[] {
   const out: Violation[] = []
-  const walk: Walk = { plan, client: deviceByName(plan, plan.device), txs: new Map() }
+  const client = deviceByName(plan, plan.device)
+  const walk: Walk = { plan, client, devices: deviceBySteps(plan, client), txs: new Map() }
   plan.steps.forEach((step, index) => {
     const report: Report = (found, focus) => {
       if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: index, op: step.op, ...(step.at ? { at: step.at } : {}), ...(focus ? { focus } : {}) })
@@ -123,7 +129,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
     case 'map': {
       const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx)
       if (duplicate !== undefined) return report(duplicate, TX_ARG)
-      const sync = checkMap(walk, step, report)
+      const sync = checkMap(walk, step, walk.devices[index] ?? walk.client, report)
       walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
       return
     }
@@ -207,8 +213,9 @@ function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string
 }
 
 /** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
-function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undefined {
-  const { plan, client } = walk
+/** `client`: the device as this step finds it. */
+function checkMap(walk: Walk, step: MapStep, client: DeviceIR, report: Report): SyncReason | undefined {
+  const { plan } = walk
   const { platform } = plan
   // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
   report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform), STRATEGY)
