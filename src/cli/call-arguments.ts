@@ -8,12 +8,10 @@
  * that tsc, `check` and `simulate` name the same line and column.
  */
 import type { ArgumentPath } from '../plan/rules/validate.js'
+import { lineStarts, positionAt } from './text-position.js'
+import type { Position } from './text-position.js'
 
-/** 1-based, as tsc prints them. */
-export interface Position {
-  readonly line: number
-  readonly column: number
-}
+export type { Position } from './text-position.js'
 
 const CLOSE: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' }
 const IDENT = /[A-Za-z0-9_$]/
@@ -32,7 +30,7 @@ export function focusPosition(source: string, call: Position, method: string, pa
   if (name === undefined) return undefined
   let at = name
   let node = skipTrivia(source, name + method.length)
-  if (source[node] !== '(') return positionOf(starts, at)
+  if (source[node] !== '(') return positionAt(starts, at)
   for (const step of path) {
     const items = members(source, node)
     const item = typeof step === 'number' ? items[step] : items.find((m) => m.key === step)
@@ -41,24 +39,7 @@ export function focusPosition(source: string, call: Position, method: string, pa
     node = item.value
     if (CLOSE[source[node] as string] === undefined) break
   }
-  return positionOf(starts, at)
-}
-
-function lineStarts(source: string): number[] {
-  const out = [0]
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) out.push(i + 1)
-  return out
-}
-
-function positionOf(starts: readonly number[], offset: number): Position {
-  let lo = 0
-  let hi = starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if ((starts[mid] as number) <= offset) lo = mid
-    else hi = mid - 1
-  }
-  return { line: lo + 1, column: offset - (starts[lo] as number) + 1 }
+  return positionAt(starts, at)
 }
 
 /** The method's name at `from` (a loader that keeps columns points there), else its first call on the line. */

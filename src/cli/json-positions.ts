@@ -4,23 +4,15 @@
  * A small scanner: the document has already been parsed by JSON.parse, so it
  * only has to find value starts, not validate.
  */
+import { lineStarts, positionAt } from './text-position.js'
+
 export type Positions = ReadonlyMap<string, { readonly line: number; readonly column: number }>
 
 export function jsonPositions(text: string): Positions {
   const out = new Map<string, { line: number; column: number }>()
   let i = 0
-  const lineStarts = [0]
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) lineStarts.push(k + 1)
-  const where = (offset: number) => {
-    let lo = 0
-    let hi = lineStarts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if ((lineStarts[mid] as number) <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 }
-  }
+  const starts = lineStarts(text)
+  const where = (offset: number) => positionAt(starts, offset)
   const ws = () => {
     while (i < text.length && /\s/.test(text[i] as string)) i++
   }

@@ -22,6 +22,7 @@ import { SIM_RESULT_FORMAT } from '../result/schema.js'
 import { Allocations } from '../allocations.js'
 import { Machine } from './machine.js'
 import { placementReason } from './placement.js'
+import { expectKernelIova, forgetKernelIova } from './kernel-iova.js'
 import type { RegionInfo } from './regions.js'
 import { Shadow } from './shadow.js'
 import { descriptor } from '../../strategies/index.js'
@@ -222,44 +223,10 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
           data: { checks: 0, errors: [] },
         }
         txs.set(s.tx, tx)
-        // The trace leaves open whether this map's IOVA was taken before or after an interrupt's calls: the kernel's, where the caches hold it.
-        const first = s.observed?.dma[0]
-        if (s.observed?.interrupted === true && first !== undefined && m.domain !== undefined) {
-          const d = m.domain
-          d.iovaHint = d.pfn(first)
-          d.hintTaken = (pfn, natural) => {
-            m.reporter.context.tx = s.tx
-            const iova = (p: number) => formatU64(BigInt(p) << BigInt(d.shift))
-            m.reporter.report(
-              'TRACE-ORDER',
-              'info',
-              'dmaplan',
-              `${s.at ?? `transaction ${s.tx}`}: an interrupt came inside the calls just before this map, so the trace does not say in which order their IOVAs were freed and taken: the kernel's ${iova(pfn)} taken, where the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)} from the IOVA caches`,
-            )
-          }
-        }
-        // An unmap inside a run of the flush queue's timer may have been freed by it: the kernel's reuse of its IOVA says so.
-        if (first !== undefined && m.domain?.fq !== undefined) {
-          const d = m.domain
-          d.observedPfn = d.pfn(first)
-          d.freedInTimerRun = (pfn, natural) => {
-            m.reporter.context.tx = s.tx
-            const iova = (p: number) => formatU64(BigInt(p) << BigInt(d.shift))
-            m.reporter.report(
-              'TRACE-ORDER',
-              'info',
-              'dmaplan',
-              `${s.at ?? `transaction ${s.tx}`}: an interrupt unmapped ${iova(pfn)} while the flush queue's timer ran, so the trace does not say whether that run freed it; the kernel hands it out here, so it did (the trace's order gives ${natural === 0 ? 'a new one' : iova(natural)})`,
-            )
-          }
-        }
+        // Where the trace leaves the order of the kernel's IOVA work in doubt: the kernel's IOVA, and TRACE-ORDER.
+        expectKernelIova(m, s)
         const outcome = within(tx, () => STRATEGIES[s.strategy]({ m, api: m.api, step: s, regions, dir: tx.dir, attrs: attrBits(s.attrs) }))
-        if (m.domain !== undefined) {
-          m.domain.iovaHint = undefined
-          m.domain.hintTaken = undefined
-          m.domain.observedPfn = undefined
-          m.domain.freedInTimerRun = undefined
-        }
+        forgetKernelIova(m.domain)
         if (outcome.ok) {
           tx.mapping = outcome.mapping
           tx.status = 'mapped'
