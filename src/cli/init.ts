@@ -5,12 +5,13 @@
  * plan and a README of the next commands. Nothing is written over a file
  * that exists.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { EXIT, UsageError } from './errors.js'
 import type { Output } from './output.js'
 import { PACKAGE_ROOT } from './package-root.js'
 import { PLAN_COMPILER_OPTIONS } from './plan-tsconfig.js'
+import { writeFileAtomic } from './write-output.js'
 
 /** The example a new project starts from (examples/, shipped with the package). */
 const EXAMPLE = 'rdma-mr.ts'
@@ -66,15 +67,11 @@ that the editor runs the TypeScript of node_modules, which loads the plugin.
   ])
 }
 
-export function initVerb(dir: string, from: string | undefined, out: Output): number {
+export async function initVerb(dir: string, from: string | undefined, out: Output): Promise<number> {
   const files = projectFiles(dir, from)
   const existing = [...files.keys()].filter((f) => existsSync(join(dir, f)))
   if (existing.length > 0) throw new UsageError(`${join(dir, existing[0] as string)} exists; init writes a new project and never over a file`)
-  for (const [f, text] of files) {
-    const path = join(dir, f)
-    mkdirSync(join(path, '..'), { recursive: true })
-    writeFileSync(path, text, { flag: 'wx' })
-  }
+  for (const [f, text] of files) await writeFileAtomic(join(dir, f), text, false)
   if (out.json) out.print(JSON.stringify({ dir, files: [...files.keys()] }))
   else {
     out.print(`dmaplan init: wrote ${[...files.keys()].map((f) => join(dir, f)).join(', ')}`)

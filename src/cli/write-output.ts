@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { InputError } from './errors.js'
 import { showPath } from './location.js'
 
@@ -17,12 +17,39 @@ async function exists(path: string): Promise<'file' | 'dir' | false> {
   }
 }
 
+/**
+ * A directory and the missing ones above it, one mkdir() at a time, each
+ * failure one sentence. Not mkdir({ recursive: true }): under a file system
+ * that refuses new entries with ENOENT (/proc) Node's recursive mkdir
+ * retries for ever.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = []
+  let d = resolve(dir)
+  let kind = await exists(d)
+  while (kind === false && dirname(d) !== d) {
+    missing.push(d)
+    d = dirname(d)
+    kind = await exists(d)
+  }
+  if (kind === 'file') throw new InputError(`${showPath(d)} is a file, not a directory`)
+  for (const m of missing.reverse()) {
+    try {
+      await mkdir(m)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EEXIST' && (await exists(m)) === 'dir') continue
+      throw new InputError(`${showPath(m)} cannot be made (${code ?? 'error'})`)
+    }
+  }
+}
+
 /** A file to write: refused when it is a directory, or exists and the user did not say --force; its directory made. */
 export async function prepareTarget(path: string, force: boolean): Promise<void> {
   const kind = await exists(path)
   if (kind === 'dir') throw new InputError(`${showPath(path)} is a directory; give a file name`)
   if (kind === 'file' && !force) throw new InputError(`${showPath(path)} exists; add --force to overwrite it`)
-  await mkdir(dirname(path), { recursive: true })
+  await makeDirs(dirname(path))
 }
 
 /**

@@ -78,8 +78,10 @@ const files: Record<string, string> = {
   'exports-builder.ts': `${header}const host = platform({ iommu: { mode: 'none' } })\nexport default host.plan(host.device('d'))\n`,
   'missing-import.ts': "import { nothing } from './not-there.js'\nexport default nothing\n",
   'plan.txt': 'not a plan',
+  'nested-deep.json': `{"steps":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+writeFileSync(join(dir, 'ok.json'), JSON.stringify(valid))
 
 const cases: [string, string[], RegExp][] = [
   ...Object.keys(files).map((name): [string, string[], RegExp] => [name, ['simulate', join(dir, name)], new RegExp(name.replace(/\./g, '\\.'))]),
@@ -92,11 +94,15 @@ const cases: [string, string[], RegExp][] = [
   ['two plans to simulate', ['simulate', 'a.json', 'b.json'], /simulate takes one plan file/],
   ['fail at call zero', ['simulate', '--fail-at-call', '0', join(dir, 'x.json')], /--fail-at-call takes a call number from 1 up, not 0/],
   ['an option without its value', ['simulate', join(dir, 'x.json'), '--fail-at-call'], /malformed option --fail-at-call|option --fail-at-call/],
+  // Node's recursive mkdir retries for ever where a file system refuses new entries with ENOENT.
+  ['gen --out where nothing can be made', ['gen', join(dir, 'ok.json'), '--out', '/proc/dmaplan-out'], /\/proc\/dmaplan-out cannot be made \(ENOENT\)/],
+  ['gen --out below a file', ['gen', join(dir, 'ok.json'), '--out', join(dir, 'plan.txt', 'sub')], /plan\.txt is a file, not a directory/],
+  ['init where nothing can be made', ['init', '/proc/dmaplan-init'], /\/proc\/dmaplan-init cannot be made \(ENOENT\)/],
 ]
 
 describe('bad input', () => {
-  it('has fifty-one cases', () => {
-    expect(cases.length).toBe(51)
+  it('has fifty-five cases', () => {
+    expect(cases.length).toBe(55)
   })
   for (const [what, args, message] of cases) {
     it(`${what}: one sentence, exit 2`, () => {
