@@ -27,6 +27,7 @@ import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
 import type * as r6 from '../../plan/rules/r6-iova-granule.js'
 import type * as r7 from '../../plan/rules/r7-direction-ownership.js'
+import type * as r8 from '../../plan/rules/r8-lifecycle.js'
 import type { Facts, State } from '../../plan/rules/type-facts.js'
 import type * as names from '../../plan/names.js'
 import type { StrategyList } from '../../strategies/index.js'
@@ -77,11 +78,11 @@ type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ?
  * make it evaluate both of its branches for the generic call first.
  */
 type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> =
-  | DirectionRule<N, D>[St & keyof DirectionRule<N, D>][C['strategy'][St] & 'ok']
+  | DirectionRule<N, D, C['dev']>[St & keyof DirectionRule<N, D, C['dev']>][C['strategy'][St] & 'ok']
   | (C['strategy'][St] & `R${string}`)
-interface DirectionRule<N extends string, D extends Direction> {
-  readonly hmm: { readonly ok: m.writeHmmBidirectionalMessage<N, D> }
-  readonly blk: { readonly ok: r10.writeBlkOneWayMessage<N> }
+interface DirectionRule<N extends string, D extends Direction, Dev extends string> {
+  readonly hmm: { readonly ok: m.writeHmmBidirectionalMessage<N, D, Dev> }
+  readonly blk: { readonly ok: r10.writeBlkOneWayMessage<N, Dev> }
 }
 
 /**
@@ -123,8 +124,8 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu': r5.writeEncryptedIommuMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu-alloc': r5.writeEncryptedIommuAllocMessage<Rg['name'], C['dev'], S, C['kernel']>
-  'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind>
-  mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], S, C['kernel']>
+  'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind, C['dev']>
+  mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], C['dev'], S, C['kernel']>
   ok: 'ok'
 }
 
@@ -133,9 +134,9 @@ type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends 
   KindOf<R[0]['source'], C> extends infer First extends MemoryKind
     ? Kind extends First
       ? S extends 'iova'
-        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N>
+        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N, C['dev']>
         : 'ok'
-      : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind>
+      : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind, C['dev']>
     : 'ok'
 
 /** The first rule a region breaks in transaction N, or 'ok'. */
@@ -182,7 +183,7 @@ type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extend
     ? V extends 'ok'
       ? [r11.OtherOwner<NameAt<R, I>, S, F>] extends [never]
         ? R[I & keyof R]
-        : r11.CoherentMessage<NameAt<R, I>, r11.OtherOwner<NameAt<R, I>, S, F>, N>[S extends 'coherent' ? 'alloc' : 'map']
+        : r11.CoherentMessage<NameAt<R, I>, r11.OtherOwner<NameAt<R, I>, S, F>, N, C['dev']>[S extends 'coherent' ? 'alloc' : 'map']
       : V
     : never
 
@@ -246,8 +247,28 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
 // ---- steps: R7, R8 (their files hold the checks) -----------------------------------------
 
 export type { Facts, State }
-export type { CheckNewTx, CheckLive, CheckMaskChange, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
-export type { CheckDeviceWrite } from '../../plan/rules/r7-direction-ownership.js'
+export type { Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
+
+/** A new transaction name (R8). */
+export type CheckNewTx<N extends string, F extends Facts, C extends Ctx> = r8.CheckNewTx<N, F, C['dev']>
+
+/** A transaction that is mapped now (R8). */
+export type CheckLive<N extends string, F extends Facts, S extends State, C extends Ctx> = r8.CheckLive<N, F, S, C['dev']>
+
+/** A region transaction N maps (R8). */
+export type CheckMember<Rg extends AnyRegion, N extends string, F extends Facts, C extends Ctx> = r8.CheckMember<Rg, N, F, C['dev']>
+
+/** An HMM fault or invalidation through N (R8). */
+export type CheckHmm<N extends string, F extends Facts, S extends State, C extends Ctx> = r8.CheckHmm<N, F, S, C['dev']>
+
+/** An unlink of Rg from N (R8). */
+export type CheckIova<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r8.CheckIova<N, Rg, F, S, C['dev']>
+
+/** A DMA mask change (R8). */
+export type CheckMaskChange<B extends number, S extends State, F extends Facts, C extends Ctx> = r8.CheckMaskChange<B, S, F, C['dev']>
+
+/** The device writes Rg through N (R7, R8). */
+export type CheckDeviceWrite<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckDeviceWrite<N, Rg, F, S, C['dev']>
 
 /** The device reads Rg through N (R7, R8). */
 export type CheckDeviceRead<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckDeviceRead<N, Rg, F, S, C['dev']>

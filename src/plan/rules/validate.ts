@@ -80,7 +80,7 @@ export function validatePlan(plan: Plan): Violation[] {
     checkStep(walk, step, index, report)
   })
   for (const tx of walk.txs.values()) {
-    const found = checkUnmappedAtEnd(tx)
+    const found = checkUnmappedAtEnd(tx, walk.client)
     if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: plan.steps.length, ...(tx.map.at ? { at: tx.map.at } : {}) })
   }
   return out
@@ -89,7 +89,7 @@ export function validatePlan(plan: Plan): Violation[] {
 function checkStep(walk: Walk, step: Step, index: number, report: Report): void {
   switch (step.op) {
     case 'set-dma-mask':
-      return report(checkMaskChange(walk.txs.values()))
+      return report(checkMaskChange(walk.txs.values(), walk.client))
     case 'wait':
     // The segment limits decide where a mapping lands and how it is cut, not whether the plan may make it.
     case 'set-segment-boundary':
@@ -100,7 +100,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
     case 'cpu-write':
       return checkCpuAccess(walk, step.op, step.region, report)
     case 'map': {
-      const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx)
+      const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx, walk.client)
       if (duplicate !== undefined) return report(duplicate)
       const sync = checkMap(walk, step, report)
       walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
@@ -112,9 +112,9 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       if (tx === undefined) return
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
       const found =
-        checkNotUnlinked(tx, step.region, 'the device no longer reaches it through that transaction') ??
+        checkNotUnlinked(tx, step.region, walk.client, 'the device no longer reaches it through that transaction') ??
         checkDeviceAccess(tx, step.op, step.region, walk.client) ??
-        checkInTx(tx, step.region)
+        checkInTx(tx, step.region, walk.client)
       if (found !== undefined) return report(found)
       if (step.op === 'device-write' && tx.sync) tx.deviceDirty.add(step.region)
       return
@@ -123,20 +123,20 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
     case 'sync-for-device': {
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
-      const found = checkSyncRegion(tx, step.region)
+      const found = checkSyncRegion(tx, step.region, walk.client)
       if (found !== undefined) return report(found)
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     }
     case 'hmm-fault':
     case 'hmm-invalidate': {
       const tx = liveTx(walk, step.tx, report)
-      if (tx !== undefined) report(checkHmmTx(tx))
+      if (tx !== undefined) report(checkHmmTx(tx, walk.client))
       return
     }
     case 'unlink': {
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
-      const found = checkUnlink(tx, step.region)
+      const found = checkUnlink(tx, step.region, walk.client)
       if (found !== undefined) return report(found)
       // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
       tx.unlinked.add(step.region)
@@ -162,7 +162,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
 /** The transaction a step names, if it is mapped and not unmapped yet (R8 reports it otherwise). */
 function liveTx(walk: Walk, name: string, report: Report): TxState | undefined {
   const tx = walk.txs.get(name)
-  const found = checkLiveTx(tx, name)
+  const found = checkLiveTx(tx, name, walk.client)
   if (found !== undefined) {
     report(found)
     return undefined
@@ -188,8 +188,8 @@ function checkMap(walk: Walk, step: MapStep, report: Report): SyncReason | undef
   const { plan, client } = walk
   const { platform } = plan
   // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
-  report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform))
-  for (const found of [checkHmmDirection(step), checkBlkOneWay(step), ...checkAttrs(step, platform)]) report(found)
+  report(checkIovaNeedsIommu(step, client, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], client, platform) ?? checkHmmDevice(step, client, platform))
+  for (const found of [checkHmmDirection(step, client), checkBlkOneWay(step, client), ...checkAttrs(step, client, platform)]) report(found)
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)
   regions.forEach((region, index) => {
