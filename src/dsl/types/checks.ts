@@ -27,7 +27,6 @@ import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
 import type * as r6 from '../../plan/rules/r6-iova-granule.js'
 import type * as r7 from '../../plan/rules/r7-direction-ownership.js'
-import type * as r8 from '../../plan/rules/r8-lifecycle.js'
 import type { Facts, State } from '../../plan/rules/type-facts.js'
 import type * as names from '../../plan/names.js'
 import type { StrategyList } from '../../strategies/index.js'
@@ -247,28 +246,9 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
 // ---- steps: R7, R8 (their files hold the checks) -----------------------------------------
 
 export type { Facts, State }
-export type { Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
-
-/** A new transaction name (R8). */
-export type CheckNewTx<N extends string, F extends Facts, C extends Ctx> = r8.CheckNewTx<N, F, C['dev']>
-
-/** A transaction that is mapped now (R8). */
-export type CheckLive<N extends string, F extends Facts, S extends State, C extends Ctx> = r8.CheckLive<N, F, S, C['dev']>
-
-/** A region transaction N maps (R8). */
-export type CheckMember<Rg extends AnyRegion, N extends string, F extends Facts, C extends Ctx> = r8.CheckMember<Rg, N, F, C['dev']>
-
-/** An HMM fault or invalidation through N (R8). */
-export type CheckHmm<N extends string, F extends Facts, S extends State, C extends Ctx> = r8.CheckHmm<N, F, S, C['dev']>
-
-/** An unlink of Rg from N (R8). */
-export type CheckIova<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r8.CheckIova<N, Rg, F, S, C['dev']>
-
-/** A DMA mask change (R8). */
-export type CheckMaskChange<B extends number, S extends State, F extends Facts, C extends Ctx> = r8.CheckMaskChange<B, S, F, C['dev']>
-
-/** The device writes Rg through N (R7, R8). */
-export type CheckDeviceWrite<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckDeviceWrite<N, Rg, F, S, C['dev']>
+// The builder passes its context's device to these (C['dev']): no alias of its own per step.
+export type { CheckNewTx, CheckLive, CheckMaskChange, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
+export type { CheckDeviceWrite } from '../../plan/rules/r7-direction-ownership.js'
 
 /** The device reads Rg through N (R7, R8). */
 export type CheckDeviceRead<N extends string, Rg extends AnyRegion, F extends Facts, S extends State, C extends Ctx> = r7.CheckDeviceRead<N, Rg, F, S, C['dev']>
