@@ -90,3 +90,9 @@ expectType<Plan>(bare.plan(bareNic).transaction('tx', { strategy: 'iova', dir: '
 // ... and on 6.12, without the IOVA API, R1 says so.
 const bareLts = platform({ kernel: '6.12' })
 expectError(bareLts.plan(bareLts.device('nic0')).transaction('tx', { strategy: 'iova', dir: 'bidirectional' }, [bareLts.ram('b', { pages: 1 })]).unmap('tx').build())
+
+// the sentence names the device whose IOMMU does not translate
+const noPlan = noIommu.plan(noNic)
+expectType<'R1: strategy iova needs a translating IOMMU, but nic0 has no IOMMU, so dma_iova_try_alloc() always fails. Use page, sg or auto.'>(
+  null as unknown as Parameters<typeof noPlan.transaction<'tx', 'iova', 'to-device', [typeof noBuf]>>[1]['strategy'],
+)

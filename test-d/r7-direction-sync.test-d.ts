@@ -25,6 +25,11 @@ const fbuf = forced.ram('fbuf', { pages: 2 })
 // ---- directions
 expectError(host.plan(nic).transaction('tx', { strategy: 'page', dir: 'to-device' }, [buf]).deviceWrites('tx', buf).unmap('tx').build())
 expectType<Plan>(host.plan(nic).transaction('tx', { strategy: 'page', dir: 'from-device' }, [buf]).deviceWrites('tx', buf).unmap('tx').build())
+// the sentence names the device and the region first
+const toDevice = host.plan(nic).transaction('tx', { strategy: 'page', dir: 'to-device' }, [buf])
+expectType<'R7: nic0 writes buf through tx, which is mapped DMA_TO_DEVICE; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.'>(
+  null as unknown as Parameters<typeof toDevice.deviceWrites<'tx', typeof buf>>[0],
+)
 
 expectError(host.plan(nic).transaction('rx', { strategy: 'iova', dir: 'from-device' }, [buf]).deviceReads('rx', buf).unmap('rx').build())
 expectType<Plan>(host.plan(nic).transaction('rx', { strategy: 'iova', dir: 'to-device' }, [buf]).deviceReads('rx', buf).unmap('rx').build())

@@ -60,7 +60,7 @@ expectError(range.unmap('mr').unlink('mr', buf).build())
 
 // .build is not callable while a mapping is live and not kept
 expectError(mapped.build())
-expectType<DmaRuleError<"R8: the plan ends with transaction tx still mapped; unmap it, or call .keep('tx') to keep the mapping on purpose.">>(mapped.build)
+expectType<DmaRuleError<"R8: the plan ends with transaction tx of nic0 still mapped; unmap it, or call .keep('tx') to keep the mapping on purpose.">>(mapped.build)
 expectError(mirror.hmmFault('mr', 0).build())
 expectError(mapped.transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [other]).keep('ring').build())
 expectType<Plan>(mapped.transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [other]).keep('ring').unmap('tx').build())

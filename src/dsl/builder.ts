@@ -69,7 +69,7 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
     // const for the same reasons: each attribute is judged at its position.
     const A extends readonly DmaAttr[] = [],
   >(
-    name: CheckIdentifier<'transaction', N, CheckNewTx<N, F>>,
+    name: CheckIdentifier<'transaction', N, CheckNewTx<N, F, C['dev']>>,
     options: {
       readonly strategy: CheckStrategy<St, D, N, C>
       readonly dir: D
@@ -83,14 +83,14 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
   /** The device reads (part of) a region through a transaction's mapping (a DMA_TO_DEVICE transfer). */
   deviceReads<N extends string, Rg extends AnyRegion>(
     tx: CheckDeviceRead<N, Rg, F, S, C>,
-    region: CheckMember<Rg, N, F>,
+    region: CheckMember<Rg, N, F, C['dev']>,
     range?: ByteRange,
   ): PlanBuilder<C, F, S>
 
   /** The device writes (part of) a region through a transaction's mapping (a DMA_FROM_DEVICE transfer). */
   deviceWrites<N extends string, Rg extends AnyRegion>(
-    tx: CheckDeviceWrite<N, F, S>,
-    region: CheckMember<Rg, N, F>,
+    tx: CheckDeviceWrite<N, Rg, F, S, C['dev']>,
+    region: CheckMember<Rg, N, F, C['dev']>,
     range?: ByteRange,
   ): PlanBuilder<C, F, DeviceDirty<S, N, Rg, F>>
 
@@ -102,34 +102,34 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
 
   /** dma_sync_*_for_cpu(): hand the transaction (or one region) to the CPU. */
   syncForCpu<N extends string, Rg extends AnyRegion = never>(
-    tx: CheckLive<N, F, S>,
-    region?: CheckMember<Rg, N, F>,
+    tx: CheckLive<N, F, S, C['dev']>,
+    region?: CheckMember<Rg, N, F, C['dev']>,
   ): PlanBuilder<C, F, Synced<S, 'd', N, Rg>>
 
   /** dma_sync_*_for_device(): hand the transaction (or one region) back to the device. */
   syncForDevice<N extends string, Rg extends AnyRegion = never>(
-    tx: CheckLive<N, F, S>,
-    region?: CheckMember<Rg, N, F>,
+    tx: CheckLive<N, F, S, C['dev']>,
+    region?: CheckMember<Rg, N, F, C['dev']>,
   ): PlanBuilder<C, F, Synced<S, 'c', N, Rg>>
 
   /** HMM fault: link the page at `index` of the mirror (hmm_dma_map_pfn). */
-  hmmFault<N extends string>(tx: CheckHmm<N, F, S>, index: number): PlanBuilder<C, F, S>
+  hmmFault<N extends string>(tx: CheckHmm<N, F, S, C['dev']>, index: number): PlanBuilder<C, F, S>
 
   /** HMM invalidation: unlink the page at `index` (hmm_dma_unmap_pfn). */
-  hmmInvalidate<N extends string>(tx: CheckHmm<N, F, S>, index: number): PlanBuilder<C, F, S>
+  hmmInvalidate<N extends string>(tx: CheckHmm<N, F, S, C['dev']>, index: number): PlanBuilder<C, F, S>
 
   /**
    * dma_iova_unlink(): take one region out of an iova transaction's range
    * (the device loses it, the CPU owns it again); the rest stays linked
    * until unmap().
    */
-  unlink<N extends string, Rg extends AnyRegion>(tx: CheckIova<N, F, S>, region: CheckMember<Rg, N, F>): PlanBuilder<C, F, S>
+  unlink<N extends string, Rg extends AnyRegion>(tx: CheckIova<N, Rg, F, S, C['dev']>, region: CheckMember<Rg, N, F, C['dev']>): PlanBuilder<C, F, S>
 
   /** Unmap or destroy the transaction's mapping; ownership returns to the CPU. */
-  unmap<N extends string>(tx: CheckLive<N, F, S>): PlanBuilder<C, F | `u:${N}`, Unmapped<S, N>>
+  unmap<N extends string>(tx: CheckLive<N, F, S, C['dev']>): PlanBuilder<C, F | `u:${N}`, Unmapped<S, N>>
 
   /** End the plan with this transaction still mapped, on purpose. */
-  keep<N extends string>(tx: CheckLive<N, F, S>): PlanBuilder<C, F, S | `k:${N}`>
+  keep<N extends string>(tx: CheckLive<N, F, S, C['dev']>): PlanBuilder<C, F, S | `k:${N}`>
 
   /** Let simulated time pass (a lazy IOTLB flush happens 10 ms after the first queued unmap). */
   wait(ms: number): PlanBuilder<C, F, S>
@@ -145,7 +145,7 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
    * // a probe whose 64-bit mask the platform refused, falling back to 32 bits
    * plan.setDmaMask(32).transaction('ring', { strategy: 'coherent', dir: 'bidirectional' }, [ring])
    */
-  setDmaMask<B extends number>(bits: CheckMaskChange<B, S, F>): PlanBuilder<C, F, S>
+  setDmaMask<B extends number>(bits: CheckMaskChange<B, S, F, C['dev']>): PlanBuilder<C, F, S>
 
   /** dma_set_seg_boundary(dev, mask): from here on no DMA segment crosses a multiple of mask + 1 (mask is 2^n - 1). */
   setSegmentBoundary(mask: U64): PlanBuilder<C, F, S>
@@ -160,7 +160,7 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
    * The frozen plan IR. Not callable while a transaction is still mapped and
    * not kept (R8). Throws PlanRuleError if a rule the types could not see is broken.
    */
-  readonly build: [Unfinished<S>] extends [never] ? () => Plan : DmaRuleError<writeStillMappedMessage<Unfinished<S>>>
+  readonly build: [Unfinished<S>] extends [never] ? () => Plan : DmaRuleError<writeStillMappedMessage<Unfinished<S>, C['dev']>>
 }
 
 /** Any plan builder, for helpers that take one and hand it back. */

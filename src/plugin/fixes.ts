@@ -31,7 +31,7 @@ export function codeFixes(ts: typeof TS, program: TS.Program, fileName: string, 
   // R7: call syncForCpu('tx') first / R8: unmap it, or call .keep('tx').
   const sync = sentence.match(/call (syncForCpu|syncForDevice)\('([A-Za-z_]\w*)'\) first\.$/)
   if (sync !== null) out.push(fix(`Add .${sync[1] as string}('${sync[2] as string}') before .${call.method}()`, [before(sf, call, `.${sync[1] as string}('${sync[2] as string}')`)]))
-  const kept = sentence.match(/^R8: the plan ends with transaction ([A-Za-z_]\w*) still mapped/)
+  const kept = sentence.match(/^R8: the plan ends with transaction ([A-Za-z_]\w*) of \S+ still mapped/)
   if (kept !== null) {
     const tx = kept[1] as string
     out.push(fix(`Add .unmap('${tx}') before .build()`, [before(sf, call, `.unmap('${tx}')`)]))
@@ -41,7 +41,8 @@ export function codeFixes(ts: typeof TS, program: TS.Program, fileName: string, 
   const first = call.call.arguments[0]
   const tx = call.method === 'transaction' ? txs.find((t) => t.call === call.call) : txs.find((t) => first !== undefined && ts.isStringLiteral(first) && t.name === first.text)
   if (tx?.dir !== undefined) {
-    const dirs = /^R7: the device (writes|reads) through/.test(sentence) ? ['bidirectional', sentence.includes('writes') ? 'from-device' : 'to-device'] : rule === 'R10' ? ['to-device', 'from-device'] : []
+    const access = sentence.match(/^R7: .*; device (writes|reads) need /)?.[1]
+    const dirs = access !== undefined ? ['bidirectional', access === 'writes' ? 'from-device' : 'to-device'] : rule === 'R10' ? ['to-device', 'from-device'] : []
     for (const dir of dirs) out.push(fix(`Map ${tx.name} ${dir}`, [replace(sf, tx.dir, dir)]))
   }
   if (tx?.strategy !== undefined && ['R1', 'R3', 'R5', 'R7', 'R9', 'R10'].includes(rule) && /^R7: hmm|^R(1|3|5|9|10): /.test(sentence)) {
@@ -49,7 +50,7 @@ export function codeFixes(ts: typeof TS, program: TS.Program, fileName: string, 
     for (const d of strategiesFor(ts, program.getTypeChecker(), txCall, tx.dir?.text) ?? [])
       if (d.name !== tx.strategy.text) out.push(fix(`Map ${tx.name} with ${d.name} (${d.kernel.map((k) => k.split(' ').find((w) => w.includes('('))).join(', ')})`, [replace(sf, tx.strategy, d.name)]))
   }
-  if (/^R8: transaction \w+ is already unmapped/.test(sentence) && call.method === 'unmap') {
+  if (/^R8: transaction \w+ of \S+ is already unmapped/.test(sentence) && call.method === 'unmap') {
     const dot = call.name.getStart(sf) - 1
     out.push(fix(`Remove the second .unmap('${tx?.name ?? ''}')`, [{ span: { start: lineStartOrDot(sf, dot), length: call.call.getEnd() - lineStartOrDot(sf, dot) }, newText: '' }]))
   }

@@ -48,6 +48,6 @@ describe('compareStrategies (library)', () => {
       metadataBytes: 112,
       findings: 0,
     })
-    expect(c?.rows.find((r) => r.strategy === 'hmm')).toEqual({ strategy: 'hmm', refused: 'R9: strategy hmm needs kernel 6.16 or later, but this plan targets 6.12.' })
+    expect(c?.rows.find((r) => r.strategy === 'hmm')).toEqual({ strategy: 'hmm', refused: 'R9: strategy hmm for ahci0 needs kernel 6.16 or later, but this plan targets 6.12.' })
   })
 })

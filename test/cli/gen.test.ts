@@ -33,7 +33,7 @@ describe('dmaplan gen', () => {
     const out = join(tmp, 'refused')
     const r = dmaplan(['gen', 'examples/nvme-blk.ts', '--out', out, '--kernel', '6.12'])
     expect(r.status).toBe(1)
-    expect(r.stdout).toMatch(/R9 strategy blk needs kernel 6\.17 or later, but this plan targets 6\.12\./)
+    expect(r.stdout).toMatch(/R9 strategy blk for nvme0 needs kernel 6\.17 or later, but this plan targets 6\.12\./)
     expect(existsSync(out)).toBe(false)
     expect(dmaplan(['gen', 'examples/invalid/r3-bus-address-in-iova.ts', '--out', out]).stdout).toMatch(/R3 vram is P2P memory/)
     expect(existsSync(out)).toBe(false)

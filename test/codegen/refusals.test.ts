@@ -46,7 +46,7 @@ describe('a plan that breaks a rule gives its sentences and no code', () => {
       expect(e).toBeInstanceOf(PlanRuleError)
       const sentences = (e as PlanRuleError).violations.map((v) => v.text)
       expect(sentences).toEqual(validatePlan(plan).map((v) => v.text))
-      expect(sentences[0]).toMatch(/^R1: strategy iova needs a translating IOMMU/)
+      expect(sentences[0]).toMatch(/^R1: strategy iova needs a translating IOMMU, but nic0 has no IOMMU/)
       expect((e as Error).message).toBe(sentences.join('\n'))
     }
   })
@@ -55,14 +55,14 @@ describe('a plan that breaks a rule gives its sentences and no code', () => {
     const e = refusal(basePlan(), { target: 'module', kernel: '6.12' })
     expect(e).toBeInstanceOf(PlanRuleError)
     expect((e as Error).message).toBe(
-      'R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc), but this plan targets 6.12. Use page, sg or auto, or target 6.16+.',
+      'R1: strategy iova needs kernel 6.16 or later (dma_iova_try_alloc) to map for nic0, but this plan targets 6.12. Use page, sg or auto, or target 6.16+.',
     )
   })
 
   it('R7 through --strategy (hmm on a from-device transaction)', () => {
     const e = refusal(basePlan(), { target: 'module', strategy: 'hmm' })
     expect(e).toBeInstanceOf(PlanRuleError)
-    expect((e as Error).message).toBe('R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction rx cannot be mapped DMA_FROM_DEVICE.')
+    expect((e as Error).message).toBe('R7: hmm transaction rx of nic0 cannot be mapped DMA_FROM_DEVICE: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL.')
   })
 
   it('R8 (a transaction left mapped)', () => {
@@ -70,7 +70,7 @@ describe('a plan that breaks a rule gives its sentences and no code', () => {
       ;(j.steps as unknown[]).pop()
     })
     expect((refusal(plan, { target: 'pseudo' }) as Error).message).toBe(
-      "R8: the plan ends with transaction rx still mapped; unmap it, or call .keep('rx') to keep the mapping on purpose.",
+      "R8: the plan ends with transaction rx of nic0 still mapped; unmap it, or call .keep('rx') to keep the mapping on purpose.",
     )
   })
 })
@@ -137,7 +137,7 @@ describe('options', () => {
     expect(e).toBeInstanceOf(PlanRuleError)
     expect((e as PlanRuleError).violations.map((v) => v.rule)).toEqual(['R10'])
     expect((e as Error).message).toBe(
-      'R10: transaction rx is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
+      'R10: transaction rx of nic0 is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
     )
   })
 })

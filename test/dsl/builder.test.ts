@@ -48,7 +48,7 @@ describe('the plan builder', () => {
     const list: (typeof buf | typeof hdr)[] = [buf, hdr, buf]
     const attempt = () => host.plan(nic).transaction('t', { strategy: 'iova', dir: 'to-device' }, list).unmap('t').build()
     expect(attempt).toThrow(PlanRuleError)
-    expect(attempt).toThrow(/^R6: hdr starts off the 4096-byte IOMMU granule but is not the first range/)
+    expect(attempt).toThrow(/^R6: hdr starts off the 4096-byte IOMMU granule of nic0 but is not the first range/)
   })
   it('refuses ranges outside a region and two regions of one name', () => {
     expect(() => host.plan(nic).transaction('t', { strategy: 'page', dir: 'to-device' }, [buf]).deviceReads('t', buf, { offset: 0x2000 })).toThrow(/not inside region buf/)

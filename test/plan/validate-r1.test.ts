@@ -6,10 +6,10 @@ import { violations, unmap } from './validate-support.js'
 describe('R1 at run time', () => {
   it('R1 iova without a translating IOMMU, or before 6.16', () => {
     expect(violations(jsonPlan({ platform: { iommu: { mode: 'passthrough' } }, steps: [map('t', 'iova', 'to-device', ['buf']), unmap('t')] }))).toEqual([
-      "R1: strategy iova needs a translating IOMMU, but this platform's IOMMU is in passthrough mode, so dma_iova_try_alloc() always fails. Use page, sg or auto.",
+      'R1: strategy iova needs a translating IOMMU, but the IOMMU of dev0 is in passthrough mode, so dma_iova_try_alloc() always fails. Use page, sg or auto.',
     ])
     expect(violations(jsonPlan({ platform: { kernel: '6.12' }, steps: [map('t', 'iova', 'to-device', ['buf']), unmap('t')] }))[0]).toMatch(
-      /^R1: strategy iova needs kernel 6.16 or later \(dma_iova_try_alloc\), but this plan targets 6.12/,
+      /^R1: strategy iova needs kernel 6.16 or later \(dma_iova_try_alloc\) to map for dev0, but this plan targets 6.12/,
     )
   })
 })

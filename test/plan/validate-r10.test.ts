@@ -22,7 +22,7 @@ describe('R10 a block request moves data one way', () => {
     expect(findings(jsonPlan({ steps: [map('rq', 'blk', 'bidirectional', ['buf']), unmap('rq')] }))).toEqual([
       {
         rule: 'R10',
-        text: 'R10: transaction rq is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
+        text: 'R10: transaction rq of dev0 is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.',
         step: 0,
       },
     ])

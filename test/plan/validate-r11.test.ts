@@ -22,7 +22,7 @@ describe('R11 coherent memory is mapped by its allocation alone', () => {
     expect(findings(jsonPlan({ steps: [map('desc', 'coherent', 'bidirectional', ['buf']), map('rx', 'page', 'from-device', ['buf']), unmap('rx'), unmap('desc')] }))).toEqual([
       {
         rule: 'R11',
-        text: 'R11: buf is allocated by coherent transaction desc, which dma_alloc_coherent() maps for the device until it is freed, so rx cannot also map it; give rx a region of its own.',
+        text: 'R11: buf is allocated by coherent transaction desc, which dma_alloc_coherent() maps for dev0 until it is freed, so rx cannot also map it; give rx a region of its own.',
         step: 1,
       },
     ])
@@ -32,7 +32,7 @@ describe('R11 coherent memory is mapped by its allocation alone', () => {
     expect(findings(jsonPlan({ steps: [map('rx', 'page', 'from-device', ['buf']), unmap('rx'), map('desc', 'coherent', 'bidirectional', ['buf']), unmap('desc')] }))).toEqual([
       {
         rule: 'R11',
-        text: 'R11: buf is mapped by transaction rx, so coherent transaction desc cannot allocate it: dma_alloc_coherent() returns memory of its own; give desc a region of its own.',
+        text: 'R11: buf is mapped for dev0 by transaction rx, so coherent transaction desc cannot allocate it: dma_alloc_coherent() returns memory of its own; give desc a region of its own.',
         step: 2,
       },
     ])

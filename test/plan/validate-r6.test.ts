@@ -12,8 +12,8 @@ describe('R6 at run time', () => {
       { name: 'c', memory: 'ram', bytes: '0x800' },
     ]
     expect(violations(jsonPlan({ regions, steps: [map('t', 'iova', 'to-device', ['a', 'b', 'c']), unmap('t')] }))).toEqual([])
-    expect(violations(jsonPlan({ regions, steps: [map('t', 'iova', 'to-device', ['b', 'a']), unmap('t')] }))[0]).toMatch(/^R6: a starts off the 4096-byte IOMMU granule but is not the first range/)
-    expect(violations(jsonPlan({ regions, steps: [map('t', 'iova', 'to-device', ['c', 'b']), unmap('t')] }))[0]).toMatch(/^R6: c ends off the 4096-byte IOMMU granule but is not the last range/)
+    expect(violations(jsonPlan({ regions, steps: [map('t', 'iova', 'to-device', ['b', 'a']), unmap('t')] }))[0]).toMatch(/^R6: a starts off the 4096-byte IOMMU granule of dev0 but is not the first range/)
+    expect(violations(jsonPlan({ regions, steps: [map('t', 'iova', 'to-device', ['c', 'b']), unmap('t')] }))[0]).toMatch(/^R6: c ends off the 4096-byte IOMMU granule of dev0 but is not the last range/)
     // A 64 KiB granule: a 4 KiB region is not a granule multiple. sg (no R6) coalesces as it likes.
     expect(violations(jsonPlan({ platform: { iommu: { mode: 'translated', granule: 65536 } }, regions, steps: [map('t', 'iova', 'to-device', ['b', 'b']), unmap('t')] }))[0]).toMatch(/^R6: b ends off the 65536-byte/)
     expect(violations(jsonPlan({ regions, steps: [map('t', 'sg', 'to-device', ['b', 'a']), unmap('t')] }))).toEqual([])

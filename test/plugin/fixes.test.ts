@@ -54,14 +54,14 @@ describe('quick fixes', () => {
     try {
       const diags = service.ls.getSemanticDiagnostics(file)
       expect(diags.length).toBe(1)
-      expect(text(diags[0] as ts.Diagnostic)).toMatch(/^R7: the CPU reads buf after the device wrote it through mr, .*; call syncForCpu\('mr'\) first\.$/)
+      expect(text(diags[0] as ts.Diagnostic)).toMatch(/^R7: the CPU reads buf after mlx5_0 wrote it through mr, but mlx5_0 is not DMA-coherent; call syncForCpu\('mr'\) first\.$/)
       const sync = fixesOf(service, file, diags[0] as ts.Diagnostic)
       expect(sync.map((f) => f.description)).toEqual(["Add .syncForCpu('mr') before .cpuReads()"])
       const synced = applied(service.text(file), sync[0] as ts.CodeFixAction)
       expect(synced).toContain("  .syncForCpu('mr')\n  .cpuReads(buf)")
       service.set(file, synced)
       const build = service.ls.getSemanticDiagnostics(file)
-      expect(build.map(text)).toEqual(["R8: the plan ends with transaction mr still mapped; unmap it, or call .keep('mr') to keep the mapping on purpose."])
+      expect(build.map(text)).toEqual(["R8: the plan ends with transaction mr of mlx5_0 still mapped; unmap it, or call .keep('mr') to keep the mapping on purpose."])
       const ends = fixesOf(service, file, build[0] as ts.Diagnostic)
       expect(ends.map((f) => f.description)).toEqual(["Add .unmap('mr') before .build()", "Add .keep('mr') before .build(): the mapping outlives the plan on purpose"])
       for (const f of ends) {

@@ -22,7 +22,7 @@ describe('hover', () => {
         'transaction mr: iova, bidirectional: one IOVA range for all buffers, each buffer mapped on its own where there is none',
         'kernel: dma_iova_try_alloc(), dma_iova_link(), dma_iova_sync(), dma_iova_destroy()',
         'maps: buf (normal (host RAM), aligned), hdr (normal (host RAM), starts-off ends-off)',
-        'breaks R6: hdr starts off the 4096-byte IOMMU granule but is not the first range of IOVA transaction mr; only the first range may. Align it or map it in its own transaction. (dmaplan explain R6)',
+        'breaks R6: hdr starts off the 4096-byte IOMMU granule of mlx5_0 but is not the first range of IOVA transaction mr; only the first range may. Align it or map it in its own transaction. (dmaplan explain R6)',
       ].join('\n'),
     )
     expect(ts.displayPartsToString(service.ls.getQuickInfoAtPosition(r6, service.after(r6, '.transac') - 1)?.documentation)).toBe('Map regions as one transaction.')

@@ -77,11 +77,11 @@ type ProviderOf<K extends RegionSource> = K extends `p2p:${infer P}@${string}` ?
  * make it evaluate both of its branches for the generic call first.
  */
 type StrategyError<St extends Strategy, D extends Direction, N extends string, C extends Ctx> =
-  | DirectionRule<N, D>[St & keyof DirectionRule<N, D>][C['strategy'][St] & 'ok']
+  | DirectionRule<N, D, C['dev']>[St & keyof DirectionRule<N, D, C['dev']>][C['strategy'][St] & 'ok']
   | (C['strategy'][St] & `R${string}`)
-interface DirectionRule<N extends string, D extends Direction> {
-  readonly hmm: { readonly ok: m.writeHmmBidirectionalMessage<N, D> }
-  readonly blk: { readonly ok: r10.writeBlkOneWayMessage<N> }
+interface DirectionRule<N extends string, D extends Direction, Dev extends string> {
+  readonly hmm: { readonly ok: m.writeHmmBidirectionalMessage<N, D, Dev> }
+  readonly blk: { readonly ok: r10.writeBlkOneWayMessage<N, Dev> }
 }
 
 /**
@@ -124,8 +124,8 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   encrypted: m.writeEncryptedMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu': r5.writeEncryptedIommuMessage<Rg['name'], C['dev'], S>
   'encrypted-iommu-alloc': r5.writeEncryptedIommuAllocMessage<Rg['name'], C['dev'], S, C['kernel']>
-  'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind>
-  mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], S, C['kernel']>
+  'coherent-host': m.writeCoherentHostOnlyMessage<Rg['name'], Kind, C['dev']>
+  mmio: 'DMA_ATTR_MMIO' extends C['attrs'] ? 'ok' : m.writeHostBridgeMmioMessage<Rg['name'], C['dev'], S, C['kernel']>
   ok: 'ok'
 }
 
@@ -134,9 +134,9 @@ type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends 
   KindOf<R[0]['source'], C> extends infer First extends MemoryKind
     ? Kind extends First
       ? S extends 'iova'
-        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N>
+        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N, C['dev']>
         : 'ok'
-      : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind>
+      : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind, C['dev']>
     : 'ok'
 
 /** The first rule a region breaks in transaction N, or 'ok'. */
@@ -183,7 +183,7 @@ type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extend
     ? V extends 'ok'
       ? [r11.OtherOwner<NameAt<R, I>, S, F>] extends [never]
         ? R[I & keyof R]
-        : r11.CoherentMessage<NameAt<R, I>, r11.OtherOwner<NameAt<R, I>, S, F>, N>[S extends 'coherent' ? 'alloc' : 'map']
+        : r11.CoherentMessage<NameAt<R, I>, r11.OtherOwner<NameAt<R, I>, S, F>, N, C['dev']>[S extends 'coherent' ? 'alloc' : 'map']
       : V
     : never
 
@@ -247,6 +247,7 @@ export type TxFacts<N extends string, St extends Strategy, R extends readonly An
 // ---- steps: R7, R8 (their files hold the checks) -----------------------------------------
 
 export type { Facts, State }
+// The builder passes its context's device to these (C['dev']): no alias of its own per step.
 export type { CheckNewTx, CheckLive, CheckMaskChange, CheckMember, CheckHmm, CheckIova, Unfinished, DmaRuleError } from '../../plan/rules/r8-lifecycle.js'
 export type { CheckDeviceWrite } from '../../plan/rules/r7-direction-ownership.js'
 

@@ -91,26 +91,26 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     D['coherent'],
     P2pTable<F, D>,
     Strategies<F, N, D>,
-    Attrs<AttrWhy<F>>,
+    Attrs<AttrWhy<F, N>>,
     HostSync<F, D>,
     { readonly [S in Strategy]: Accepted<S, F, D> },
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
-    AttrWhy<F>,
+    AttrWhy<F, N>,
     RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>
   >
   attrWhy: AttrTable<
-    r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel']>,
-    r9.AttrGate<'DMA_ATTR_REQUIRE_COHERENT', 'attr-require-coherent', F['kernel']>,
-    r9.AttrGate<'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', 'attr-require-coherent', F['kernel']>
+    r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel'], N>,
+    r9.AttrGate<'DMA_ATTR_REQUIRE_COHERENT', 'attr-require-coherent', F['kernel'], N>,
+    r9.AttrGate<'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES', 'attr-require-coherent', F['kernel'], N>
   >
   // Each cell is its rule's own type-level check (src/plan/rules/r1, r5, r9).
   strategies: StrategyTable<
-    r1.IovaVerdict<F['mode'], F['kernel']>,
+    r1.IovaVerdict<F['mode'], F['kernel'], N>,
     // p2p-bus maps through the scatterlist helpers, which every modelled release has.
     'ok',
-    r9.FeatureGate<'strategy hmm', 'hmm-dma', F['kernel'], r5.HmmDeviceVerdict<N, D['coherent'], F['coco']>>,
-    r9.FeatureGate<'strategy blk', 'blk-dma-iter', F['kernel']>
+    r9.FeatureGate<'strategy hmm', 'hmm-dma', F['kernel'], N, r5.HmmDeviceVerdict<N, D['coherent'], F['coco']>>,
+    r9.FeatureGate<'strategy blk', 'blk-dma-iter', F['kernel'], N>
   >
 }
 
@@ -318,7 +318,7 @@ type Accepted<S extends Strategy, F extends PlatformFacts, D extends DeviceFacts
 
 type Since<K extends KernelFeature> = r9.Since<K>
 
-type AttrWhy<F extends PlatformFacts> = Closed<PlatformSpec, {}, F, string, DeviceFacts>['attrWhy']
+type AttrWhy<F extends PlatformFacts, N extends string> = Closed<PlatformSpec, {}, F, N, DeviceFacts>['attrWhy']
 
 /** The attributes the target kernel has: those without a sentence in the table. */
 type Attrs<T extends AttrTable> = { [A in DmaAttr]: [T[A]] extends [never] ? A : never }[DmaAttr]

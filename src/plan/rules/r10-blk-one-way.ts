@@ -11,7 +11,7 @@
  * (BlkDirections, which the builder's strategy table reads): both levels speak
  * the sentence byte for byte.
  */
-import type { MapStep } from '../ir.js'
+import type { DeviceIR, MapStep } from '../ir.js'
 import type { Finding } from './finding.js'
 
 export const R10 = {
@@ -27,14 +27,14 @@ export const R10 = {
   instead: 'Map the transaction to-device or from-device (one request per direction), or use another strategy.',
 } as const
 
-export type writeBlkOneWayMessage<T extends string> =
-  `R10: transaction ${T} is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.`
-export const writeBlkOneWayMessage = <T extends string>(tx: T): writeBlkOneWayMessage<T> =>
-  `R10: transaction ${tx} is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.`
+export type writeBlkOneWayMessage<T extends string, D extends string> =
+  `R10: transaction ${T} of ${D} is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.`
+export const writeBlkOneWayMessage = <T extends string, D extends string>(tx: T, device: D): writeBlkOneWayMessage<T, D> =>
+  `R10: transaction ${tx} of ${device} is a bidirectional blk transaction, but a block request moves data one way (rq_dma_dir() is DMA_TO_DEVICE or DMA_FROM_DEVICE); map it to-device or from-device, or use another strategy.`
 
 /** The run-time check of a map step: R10's finding, or undefined when the step keeps the rule. */
-export function checkBlkOneWay(step: MapStep): Finding<'R10'> | undefined {
-  return step.strategy === 'blk' && step.dir === 'bidirectional' ? { rule: R10.id, text: writeBlkOneWayMessage(step.tx) } : undefined
+export function checkBlkOneWay(step: MapStep, client: DeviceIR): Finding<'R10'> | undefined {
+  return step.strategy === 'blk' && step.dir === 'bidirectional' ? { rule: R10.id, text: writeBlkOneWayMessage(step.tx, client.name) } : undefined
 }
 
 /**

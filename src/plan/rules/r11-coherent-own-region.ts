@@ -21,23 +21,25 @@ export const R11 = {
   instead: 'Give the coherent transaction a region of its own, or map the region with page, sg or iova and sync it.',
 } as const
 
-export type writeCoherentAllocatedMessage<R extends string, T extends string, N extends string> =
-  `R11: ${R} is allocated by coherent transaction ${T}, which dma_alloc_coherent() maps for the device until it is freed, so ${N} cannot also map it; give ${N} a region of its own.`
-export const writeCoherentAllocatedMessage = <R extends string, T extends string, N extends string>(
+export type writeCoherentAllocatedMessage<R extends string, T extends string, N extends string, D extends string> =
+  `R11: ${R} is allocated by coherent transaction ${T}, which dma_alloc_coherent() maps for ${D} until it is freed, so ${N} cannot also map it; give ${N} a region of its own.`
+export const writeCoherentAllocatedMessage = <R extends string, T extends string, N extends string, D extends string>(
   region: R,
   owner: T,
   tx: N,
-): writeCoherentAllocatedMessage<R, T, N> =>
-  `R11: ${region} is allocated by coherent transaction ${owner}, which dma_alloc_coherent() maps for the device until it is freed, so ${tx} cannot also map it; give ${tx} a region of its own.`
+  device: D,
+): writeCoherentAllocatedMessage<R, T, N, D> =>
+  `R11: ${region} is allocated by coherent transaction ${owner}, which dma_alloc_coherent() maps for ${device} until it is freed, so ${tx} cannot also map it; give ${tx} a region of its own.`
 
-export type writeCoherentRemapMessage<R extends string, T extends string, N extends string> =
-  `R11: ${R} is mapped by transaction ${T}, so coherent transaction ${N} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${N} a region of its own.`
-export const writeCoherentRemapMessage = <R extends string, T extends string, N extends string>(
+export type writeCoherentRemapMessage<R extends string, T extends string, N extends string, D extends string> =
+  `R11: ${R} is mapped for ${D} by transaction ${T}, so coherent transaction ${N} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${N} a region of its own.`
+export const writeCoherentRemapMessage = <R extends string, T extends string, N extends string, D extends string>(
   region: R,
   owner: T,
   tx: N,
-): writeCoherentRemapMessage<R, T, N> =>
-  `R11: ${region} is mapped by transaction ${owner}, so coherent transaction ${tx} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${tx} a region of its own.`
+  device: D,
+): writeCoherentRemapMessage<R, T, N, D> =>
+  `R11: ${region} is mapped for ${device} by transaction ${owner}, so coherent transaction ${tx} cannot allocate it: dma_alloc_coherent() returns memory of its own; give ${tx} a region of its own.`
 
 /**
  * The run-time check of a mapped region against the transactions mapped
@@ -48,7 +50,7 @@ export function checkCoherentOwnRegion(at: MappedRegion): Finding<'R11'> | undef
   const coherent = descriptor(at.step.strategy).allocates
   for (const tx of at.earlier.values()) {
     if (!tx.map.regions.includes(at.region.name) || descriptor(tx.map.strategy).allocates === coherent) continue
-    const text = coherent ? writeCoherentRemapMessage(at.region.name, tx.map.tx, at.step.tx) : writeCoherentAllocatedMessage(at.region.name, tx.map.tx, at.step.tx)
+    const text = coherent ? writeCoherentRemapMessage(at.region.name, tx.map.tx, at.step.tx, at.client.name) : writeCoherentAllocatedMessage(at.region.name, tx.map.tx, at.step.tx, at.client.name)
     return { rule: R11.id, text }
   }
   return undefined
@@ -71,8 +73,8 @@ export type OtherOwner<Rg extends string, S extends Strategy, F extends Facts> =
 /** Distributes over the facts, so that no fact is no owner. */
 type OwnerOf<X, Rg extends string> = X extends `${string}:${Rg}:${infer T}` ? T : never
 
-/** The sentence, by what transaction N does with Rg: map what T allocated, or allocate what T maps. */
-export interface CoherentMessage<Rg extends string, T extends string, N extends string> {
-  readonly map: writeCoherentAllocatedMessage<Rg, T, N>
-  readonly alloc: writeCoherentRemapMessage<Rg, T, N>
+/** The sentence, by what transaction N of device D does with Rg: map what T allocated, or allocate what T maps. */
+export interface CoherentMessage<Rg extends string, T extends string, N extends string, D extends string> {
+  readonly map: writeCoherentAllocatedMessage<Rg, T, N, D>
+  readonly alloc: writeCoherentRemapMessage<Rg, T, N, D>
 }

@@ -29,7 +29,8 @@ export type writeMixedKindsMessage<
   KA extends MemoryKind,
   B extends string,
   KB extends MemoryKind,
-> = `R2: ${T} is a uniform ${S} transaction but mixes ${KindWords[KA]} ${A} with ${KindWords[KB]} ${B}; split it into one transaction per memory kind.`
+  D extends string,
+> = `R2: ${T} is a uniform ${S} transaction of ${D} but mixes ${KindWords[KA]} ${A} with ${KindWords[KB]} ${B}; split it into one transaction per memory kind.`
 export const writeMixedKindsMessage = <
   T extends string,
   S extends string,
@@ -37,6 +38,7 @@ export const writeMixedKindsMessage = <
   KA extends MemoryKind,
   B extends string,
   KB extends MemoryKind,
+  D extends string,
 >(
   tx: T,
   strategy: S,
@@ -44,22 +46,23 @@ export const writeMixedKindsMessage = <
   firstKind: KA,
   region: B,
   kind: KB,
-): writeMixedKindsMessage<T, S, A, KA, B, KB> =>
-  `R2: ${tx} is a uniform ${strategy} transaction but mixes ${KIND_WORDS[firstKind]} ${first} with ${KIND_WORDS[kind]} ${region}; split it into one transaction per memory kind.`
+  device: D,
+): writeMixedKindsMessage<T, S, A, KA, B, KB, D> =>
+  `R2: ${tx} is a uniform ${strategy} transaction of ${device} but mixes ${KIND_WORDS[firstKind]} ${first} with ${KIND_WORDS[kind]} ${region}; split it into one transaction per memory kind.`
 
-export type writeCoherentHostOnlyMessage<R extends string, K extends MemoryKind> =
-  `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${R} is ${KindWords[K]}; map P2P memory with page, sg, iova or auto.`
-export const writeCoherentHostOnlyMessage = <R extends string, K extends MemoryKind>(region: R, kind: K): writeCoherentHostOnlyMessage<R, K> =>
-  `R2: strategy coherent allocates host memory with dma_alloc_coherent(), but ${region} is ${KIND_WORDS[kind]}; map P2P memory with page, sg, iova or auto.`
+export type writeCoherentHostOnlyMessage<R extends string, K extends MemoryKind, D extends string> =
+  `R2: ${R} is ${KindWords[K]} for ${D}, but strategy coherent allocates host memory with dma_alloc_coherent(); map P2P memory with page, sg, iova or auto.`
+export const writeCoherentHostOnlyMessage = <R extends string, K extends MemoryKind, D extends string>(region: R, kind: K, device: D): writeCoherentHostOnlyMessage<R, K, D> =>
+  `R2: ${region} is ${KIND_WORDS[kind]} for ${device}, but strategy coherent allocates host memory with dma_alloc_coherent(); map P2P memory with page, sg, iova or auto.`
 
 /** The run-time check of a mapped region: dma_alloc_coherent() allocates host memory, never a peer's BAR. */
 export function checkCoherentHost(at: MappedRegion): Finding<'R2'> | undefined {
-  return at.verdict === 'coherent-host' ? { rule: R2.id, text: writeCoherentHostOnlyMessage(at.region.name, at.kind) } : undefined
+  return at.verdict === 'coherent-host' ? { rule: R2.id, text: writeCoherentHostOnlyMessage(at.region.name, at.kind, at.client.name) } : undefined
 }
 
 /** The run-time check of a mapped region: a uniform transaction's regions all have the first region's memory kind. */
 export function checkMixedKinds(at: MappedRegion): Finding<'R2'> | undefined {
   const first = at.kinds[0]
   if (!UNIFORM[at.step.strategy] || first === undefined || at.kind === first) return undefined
-  return { rule: R2.id, text: writeMixedKindsMessage(at.step.tx, at.step.strategy, at.regions[0]?.name ?? '', first, at.region.name, at.kind) }
+  return { rule: R2.id, text: writeMixedKindsMessage(at.step.tx, at.step.strategy, at.regions[0]?.name ?? '', first, at.region.name, at.kind, at.client.name) }
 }

@@ -19,31 +19,33 @@ export const R6 = {
   instead: 'Align the interior ranges to the granule, or map the odd range in a transaction of its own.',
 } as const
 
-export type writeInteriorStartMessage<R extends string, G extends number, T extends string> =
-  `R6: ${R} starts off the ${G}-byte IOMMU granule but is not the first range of IOVA transaction ${T}; only the first range may. Align it or map it in its own transaction.`
-export const writeInteriorStartMessage = <R extends string, G extends number, T extends string>(
+export type writeInteriorStartMessage<R extends string, G extends number, T extends string, D extends string> =
+  `R6: ${R} starts off the ${G}-byte IOMMU granule of ${D} but is not the first range of IOVA transaction ${T}; only the first range may. Align it or map it in its own transaction.`
+export const writeInteriorStartMessage = <R extends string, G extends number, T extends string, D extends string>(
   region: R,
   granule: G,
   tx: T,
-): writeInteriorStartMessage<R, G, T> =>
-  `R6: ${region} starts off the ${granule}-byte IOMMU granule but is not the first range of IOVA transaction ${tx}; only the first range may. Align it or map it in its own transaction.`
+  device: D,
+): writeInteriorStartMessage<R, G, T, D> =>
+  `R6: ${region} starts off the ${granule}-byte IOMMU granule of ${device} but is not the first range of IOVA transaction ${tx}; only the first range may. Align it or map it in its own transaction.`
 
-export type writeInteriorEndMessage<R extends string, G extends number, T extends string> =
-  `R6: ${R} ends off the ${G}-byte IOMMU granule but is not the last range of IOVA transaction ${T}; only the last range may. Align it or map it in its own transaction.`
-export const writeInteriorEndMessage = <R extends string, G extends number, T extends string>(
+export type writeInteriorEndMessage<R extends string, G extends number, T extends string, D extends string> =
+  `R6: ${R} ends off the ${G}-byte IOMMU granule of ${D} but is not the last range of IOVA transaction ${T}; only the last range may. Align it or map it in its own transaction.`
+export const writeInteriorEndMessage = <R extends string, G extends number, T extends string, D extends string>(
   region: R,
   granule: G,
   tx: T,
-): writeInteriorEndMessage<R, G, T> =>
-  `R6: ${region} ends off the ${granule}-byte IOMMU granule but is not the last range of IOVA transaction ${tx}; only the last range may. Align it or map it in its own transaction.`
+  device: D,
+): writeInteriorEndMessage<R, G, T, D> =>
+  `R6: ${region} ends off the ${granule}-byte IOMMU granule of ${device} but is not the last range of IOVA transaction ${tx}; only the last range may. Align it or map it in its own transaction.`
 
 /** The run-time check of a mapped region: dma_iova_link() takes a sub-granule start only first and a sub-granule end only last. */
 export function checkInteriorGranule(at: MappedRegion): Finding<'R6'> | undefined {
   if (at.step.strategy !== 'iova') return undefined
   const { granule } = at.plan.platform.iommu
   const { head, tail } = granuleAlignment(at.region, granule)
-  if (at.index > 0 && !head) return { rule: R6.id, text: writeInteriorStartMessage(at.region.name, granule, at.step.tx) }
-  if (at.index < at.regions.length - 1 && !tail) return { rule: R6.id, text: writeInteriorEndMessage(at.region.name, granule, at.step.tx) }
+  if (at.index > 0 && !head) return { rule: R6.id, text: writeInteriorStartMessage(at.region.name, granule, at.step.tx, at.client.name) }
+  if (at.index < at.regions.length - 1 && !tail) return { rule: R6.id, text: writeInteriorEndMessage(at.region.name, granule, at.step.tx, at.client.name) }
   return undefined
 }
 
@@ -59,11 +61,11 @@ interface AlignedRegion {
 type LastIndex<R extends readonly unknown[]> = R extends readonly [unknown, ...infer T] ? `${T['length']}` : never
 
 /**
- * Range Rg, at index I of the ranges R of an IOVA transaction N, by its name
- * and its alignment to granule G: 'ok', or the sentence. The last index is
+ * Range Rg, at index I of the ranges R of an IOVA transaction N of device D,
+ * by its name and its alignment to granule G: 'ok', or the sentence. The last index is
  * taken only for a range off the granule.
  */
-export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unknown[], G extends number, N extends string> = Rg['alignment'] extends
+export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unknown[], G extends number, N extends string, D extends string> = Rg['alignment'] extends
   | 'aligned'
   | 'unknown'
   ? 'ok'
@@ -72,12 +74,12 @@ export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unkno
       ? 'ok'
       : I extends LastIndex<R>
         ? 'ok'
-        : writeInteriorEndMessage<Rg['name'], G, N>
+        : writeInteriorEndMessage<Rg['name'], G, N, D>
     : Rg['alignment'] extends 'ends-off'
       ? I extends LastIndex<R>
         ? 'ok'
-        : writeInteriorEndMessage<Rg['name'], G, N>
-      : writeInteriorStartMessage<Rg['name'], G, N>
+        : writeInteriorEndMessage<Rg['name'], G, N, D>
+      : writeInteriorStartMessage<Rg['name'], G, N, D>
 
 // ---- the run time only: the device's min_align_mask can change between transactions (setMinAlignMask) ----
 

@@ -24,44 +24,54 @@ export const R7 = {
   instead: 'Map with the direction the device really uses, and call syncForCpu/syncForDevice where ownership changes.',
 } as const
 
-export type writeDeviceWriteDirMessage<T extends string, D extends Direction> =
-  `R7: the device writes through ${T}, which is mapped ${DirWords[D]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
-export const writeDeviceWriteDirMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeDeviceWriteDirMessage<T, D> =>
-  `R7: the device writes through ${tx}, which is mapped ${DIR_WORDS[dir]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
+export type writeDeviceWriteDirMessage<Dev extends string, R extends string, T extends string, D extends Direction> =
+  `R7: ${Dev} writes ${R} through ${T}, which is mapped ${DirWords[D]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
+export const writeDeviceWriteDirMessage = <Dev extends string, R extends string, T extends string, D extends Direction>(
+  device: Dev,
+  region: R,
+  tx: T,
+  dir: D,
+): writeDeviceWriteDirMessage<Dev, R, T, D> =>
+  `R7: ${device} writes ${region} through ${tx}, which is mapped ${DIR_WORDS[dir]}; device writes need DMA_FROM_DEVICE or DMA_BIDIRECTIONAL.`
 
-export type writeDeviceReadDirMessage<T extends string, D extends Direction> =
-  `R7: the device reads through ${T}, which is mapped ${DirWords[D]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
-export const writeDeviceReadDirMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeDeviceReadDirMessage<T, D> =>
-  `R7: the device reads through ${tx}, which is mapped ${DIR_WORDS[dir]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
+export type writeDeviceReadDirMessage<Dev extends string, R extends string, T extends string, D extends Direction> =
+  `R7: ${Dev} reads ${R} through ${T}, which is mapped ${DirWords[D]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
+export const writeDeviceReadDirMessage = <Dev extends string, R extends string, T extends string, D extends Direction>(
+  device: Dev,
+  region: R,
+  tx: T,
+  dir: D,
+): writeDeviceReadDirMessage<Dev, R, T, D> =>
+  `R7: ${device} reads ${region} through ${tx}, which is mapped ${DIR_WORDS[dir]}; device reads need DMA_TO_DEVICE or DMA_BIDIRECTIONAL.`
 
 export type writeSyncForCpuMessage<R extends string, T extends string, W extends SyncReason, D extends string> =
-  `R7: the CPU reads ${R} after the device wrote it through ${T}, which is ${SyncWords<D>[W]}; call syncForCpu('${T}') first.`
+  `R7: the CPU reads ${R} after ${D} wrote it through ${T}, but ${SyncWords<T, D>[W]}; call syncForCpu('${T}') first.`
 export const writeSyncForCpuMessage = <R extends string, T extends string, W extends SyncReason, D extends string>(
   region: R,
   tx: T,
   why: W,
   device: D,
 ): writeSyncForCpuMessage<R, T, W, D> =>
-  `R7: the CPU reads ${region} after the device wrote it through ${tx}, which is ${syncWords(device)[why]}; call syncForCpu('${tx}') first.`
+  `R7: the CPU reads ${region} after ${device} wrote it through ${tx}, but ${syncWords(tx, device)[why]}; call syncForCpu('${tx}') first.`
 
 export type writeSyncForDeviceMessage<R extends string, T extends string, W extends SyncReason, D extends string> =
-  `R7: the device reads ${R} through ${T} after the CPU wrote it, but ${T} is ${SyncWords<D>[W]}; call syncForDevice('${T}') first.`
+  `R7: ${D} reads ${R} through ${T} after the CPU wrote it, but ${SyncWords<T, D>[W]}; call syncForDevice('${T}') first.`
 export const writeSyncForDeviceMessage = <R extends string, T extends string, W extends SyncReason, D extends string>(
   region: R,
   tx: T,
   why: W,
   device: D,
 ): writeSyncForDeviceMessage<R, T, W, D> =>
-  `R7: the device reads ${region} through ${tx} after the CPU wrote it, but ${tx} is ${syncWords(device)[why]}; call syncForDevice('${tx}') first.`
+  `R7: ${device} reads ${region} through ${tx} after the CPU wrote it, but ${syncWords(tx, device)[why]}; call syncForDevice('${tx}') first.`
 
-export type writeHmmBidirectionalMessage<T extends string, D extends Direction> =
-  `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${T} cannot be mapped ${DirWords[D]}.`
-export const writeHmmBidirectionalMessage = <T extends string, D extends Direction>(tx: T, dir: D): writeHmmBidirectionalMessage<T, D> =>
-  `R7: hmm maps every page DMA_BIDIRECTIONAL (hmm_dma_map_pfn), so transaction ${tx} cannot be mapped ${DIR_WORDS[dir]}.`
+export type writeHmmBidirectionalMessage<T extends string, D extends Direction, Dev extends string> =
+  `R7: hmm transaction ${T} of ${Dev} cannot be mapped ${DirWords[D]}: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL.`
+export const writeHmmBidirectionalMessage = <T extends string, D extends Direction, Dev extends string>(tx: T, dir: D, device: Dev): writeHmmBidirectionalMessage<T, D, Dev> =>
+  `R7: hmm transaction ${tx} of ${device} cannot be mapped ${DIR_WORDS[dir]}: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL.`
 
 /** The run-time check of an hmm map step's direction: hmm_dma_map_pfn() maps every page DMA_BIDIRECTIONAL. */
-export function checkHmmDirection(step: MapStep): Finding<'R7'> | undefined {
-  return descriptor(step.strategy).perPage && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir) } : undefined
+export function checkHmmDirection(step: MapStep, client: DeviceIR): Finding<'R7'> | undefined {
+  return descriptor(step.strategy).perPage && step.dir !== 'bidirectional' ? { rule: R7.id, text: writeHmmBidirectionalMessage(step.tx, step.dir, client.name) } : undefined
 }
 
 /**
@@ -71,8 +81,8 @@ export function checkHmmDirection(step: MapStep): Finding<'R7'> | undefined {
  */
 export function checkDeviceAccess(tx: TxState, op: 'device-read' | 'device-write', region: string, client: DeviceIR): Finding<'R7'> | undefined {
   const { dir } = tx.map
-  if (op === 'device-write') return dir === 'to-device' ? { rule: R7.id, text: writeDeviceWriteDirMessage(tx.map.tx, dir) } : undefined
-  if (dir === 'from-device') return { rule: R7.id, text: writeDeviceReadDirMessage(tx.map.tx, dir) }
+  if (op === 'device-write') return dir === 'to-device' ? { rule: R7.id, text: writeDeviceWriteDirMessage(client.name, region, tx.map.tx, dir) } : undefined
+  if (dir === 'from-device') return { rule: R7.id, text: writeDeviceReadDirMessage(client.name, region, tx.map.tx, dir) }
   if (tx.sync && tx.cpuDirty.has(region)) return { rule: R7.id, text: writeSyncForDeviceMessage(region, tx.map.tx, tx.sync, client.name) }
   return undefined
 }
@@ -87,17 +97,17 @@ export function checkCpuRead(tx: TxState, region: string, client: DeviceIR): Fin
 /** Why CPU and device views of N differ until a sync. */
 type SyncWhy<N extends string, F extends Facts> = `b:${N}` extends F ? 'bounced' : 'non-coherent'
 
-/** The device writes through N: mapped (R8), and not DMA_TO_DEVICE. */
-export type CheckDeviceWrite<N extends string, F extends Facts, S extends State> = `lw:${N}` extends S
+/** The device Dev writes Rg through N: mapped (R8), and not DMA_TO_DEVICE. */
+export type CheckDeviceWrite<N extends string, Rg extends NamedRegion, F extends Facts, S extends State, Dev extends string> = `lw:${N}` extends S
   ? N
-  : NoInfer<`l:${N}` extends S ? writeDeviceWriteDirMessage<N, 'to-device'> : NotLive<N, F>>
+  : NoInfer<`l:${N}` extends S ? writeDeviceWriteDirMessage<Dev, Rg['name'], N, 'to-device'> : NotLive<N, F, Dev>>
 
-/** The device Dev reads through N: mapped (R8), not DMA_FROM_DEVICE, and handed back after CPU writes. */
+/** The device Dev reads Rg through N: mapped (R8), not DMA_FROM_DEVICE, and handed back after CPU writes. */
 export type CheckDeviceRead<N extends string, Rg extends NamedRegion, F extends Facts, S extends State, Dev extends string> = `lr:${N}` extends S
   ? `c:${N}:${Rg['name']}` extends S
     ? NoInfer<IsAny<S> extends true ? N : writeSyncForDeviceMessage<Rg['name'], N, SyncWhy<N, F>, Dev>>
     : N
-  : NoInfer<`l:${N}` extends S ? writeDeviceReadDirMessage<N, 'from-device'> : NotLive<N, F>>
+  : NoInfer<`l:${N}` extends S ? writeDeviceReadDirMessage<Dev, Rg['name'], N, 'from-device'> : NotLive<N, F, Dev>>
 
 /** The CPU reads a region: every transaction through which the device Dev wrote it must be synced for the CPU. */
 export type CheckCpuRead<Rg extends NamedRegion, F extends Facts, S extends State, Dev extends string> = [Extract<S, `d:${string}:${Rg['name']}`>] extends [never]

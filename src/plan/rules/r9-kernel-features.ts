@@ -6,7 +6,7 @@
  * feature gates below, read by the builder's strategy and attribute tables,
  * src/dsl/types/context.ts): both levels speak the sentence byte for byte.
  */
-import type { MapStep, PlatformIR } from '../ir.js'
+import type { DeviceIR, MapStep, PlatformIR } from '../ir.js'
 import { kernelAtLeast } from '../kernel.js'
 import type { KernelVersion } from '../kernel.js'
 import { KERNEL_FEATURES } from '../kernel-changes.js'
@@ -24,30 +24,32 @@ export const R9 = {
   instead: 'Target a newer kernel, or pick a strategy the target kernel has.',
 } as const
 
-export type writeKernelFeatureMessage<F extends string, S extends KernelVersion, K extends KernelVersion> =
-  `R9: ${F} needs kernel ${S} or later, but this plan targets ${K}.`
-export const writeKernelFeatureMessage = <F extends string, S extends KernelVersion, K extends KernelVersion>(
+export type writeKernelFeatureMessage<F extends string, D extends string, S extends KernelVersion, K extends KernelVersion> =
+  `R9: ${F} for ${D} needs kernel ${S} or later, but this plan targets ${K}.`
+export const writeKernelFeatureMessage = <F extends string, D extends string, S extends KernelVersion, K extends KernelVersion>(
   feature: F,
+  device: D,
   since: S,
   kernel: K,
-): writeKernelFeatureMessage<F, S, K> => `R9: ${feature} needs kernel ${since} or later, but this plan targets ${kernel}.`
+): writeKernelFeatureMessage<F, D, S, K> => `R9: ${feature} for ${device} needs kernel ${since} or later, but this plan targets ${kernel}.`
 
-export type writeHostBridgeMmioMessage<R extends string, S extends string, K extends KernelVersion> =
-  `R9: ${R} is host-bridge P2P memory, which ${S} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${K}. Use page or sg, or target 6.18+.`
-export const writeHostBridgeMmioMessage = <R extends string, S extends string, K extends KernelVersion>(
+export type writeHostBridgeMmioMessage<R extends string, D extends string, S extends string, K extends KernelVersion> =
+  `R9: ${R} is host-bridge P2P memory for ${D}, which ${S} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${K}. Use page or sg, or target 6.18+.`
+export const writeHostBridgeMmioMessage = <R extends string, D extends string, S extends string, K extends KernelVersion>(
   region: R,
+  device: D,
   strategy: S,
   kernel: K,
-): writeHostBridgeMmioMessage<R, S, K> =>
-  `R9: ${region} is host-bridge P2P memory, which ${strategy} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${kernel}. Use page or sg, or target 6.18+.`
+): writeHostBridgeMmioMessage<R, D, S, K> =>
+  `R9: ${region} is host-bridge P2P memory for ${device}, which ${strategy} links with DMA_ATTR_MMIO; that needs kernel 6.18 or later, but this plan targets ${kernel}. Use page or sg, or target 6.18+.`
 
 /** The run-time check of a map step's DMA attributes: one finding per attribute the target release does not have yet. */
-export function checkAttrs(step: MapStep, platform: PlatformIR): Finding<'R9'>[] {
+export function checkAttrs(step: MapStep, client: DeviceIR, platform: PlatformIR): Finding<'R9'>[] {
   return step.attrs.flatMap((attr) => {
     const feature: KernelFeature | undefined =
       attr === 'DMA_ATTR_MMIO' ? 'attr-mmio' : attr === 'DMA_ATTR_REQUIRE_COHERENT' || attr === 'DMA_ATTR_DEBUGGING_IGNORE_CACHELINES' ? 'attr-require-coherent' : undefined
     if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return []
-    return [{ rule: R9.id, text: writeKernelFeatureMessage(attr, KERNEL_FEATURES[feature].since, platform.kernel) }]
+    return [{ rule: R9.id, text: writeKernelFeatureMessage(attr, client.name, KERNEL_FEATURES[feature].since, platform.kernel) }]
   })
 }
 
@@ -55,13 +57,13 @@ export function checkAttrs(step: MapStep, platform: PlatformIR): Finding<'R9'>[]
 export function checkHostBridgeMmio(at: MappedRegion): Finding<'R9'> | undefined {
   const { kernel } = at.plan.platform
   if (at.verdict !== 'mmio' || kernelAtLeast(kernel, KERNEL_FEATURES['attr-mmio'].since)) return undefined
-  return { rule: R9.id, text: writeHostBridgeMmioMessage(at.region.name, at.step.strategy, kernel) }
+  return { rule: R9.id, text: writeHostBridgeMmioMessage(at.region.name, at.client.name, at.step.strategy, kernel) }
 }
 
 /** The run-time check of a map step's strategy: the target release has the kernel API it calls (include/linux/hmm-dma.h, include/linux/blk-mq-dma.h). */
-export function checkStrategyFeature(step: MapStep, feature: KernelFeature | undefined, platform: PlatformIR): Finding<'R9'> | undefined {
+export function checkStrategyFeature(step: MapStep, feature: KernelFeature | undefined, client: DeviceIR, platform: PlatformIR): Finding<'R9'> | undefined {
   if (feature === undefined || kernelAtLeast(platform.kernel, KERNEL_FEATURES[feature].since)) return undefined
-  return { rule: R9.id, text: writeKernelFeatureMessage(`strategy ${step.strategy}`, KERNEL_FEATURES[feature].since, platform.kernel) }
+  return { rule: R9.id, text: writeKernelFeatureMessage(`strategy ${step.strategy}`, client.name, KERNEL_FEATURES[feature].since, platform.kernel) }
 }
 
 // ---- the type level: src/dsl/types/context.ts puts these in the builder's strategy table ----
@@ -76,9 +78,9 @@ export type TargetsAtLeast<K extends KernelVersion, V extends KernelVersion> = [
     ? true
     : false
 
-/** Then when kernel K has feature F, else the sentence about What (a strategy or an attribute). */
-export type FeatureGate<What extends string, F extends KernelFeature, K extends KernelVersion, Then = 'ok'> =
-  TargetsAtLeast<K, Since<F>> extends true ? Then : writeKernelFeatureMessage<What, Since<F>, K>
+/** Then when kernel K has feature F, else the sentence about What (a strategy or an attribute) for device D. */
+export type FeatureGate<What extends string, F extends KernelFeature, K extends KernelVersion, D extends string, Then = 'ok'> =
+  TargetsAtLeast<K, Since<F>> extends true ? Then : writeKernelFeatureMessage<What, D, Since<F>, K>
 
-/** The sentence of an attribute A whose feature F kernel K lacks; never when it has it. */
-export type AttrGate<A extends string, F extends KernelFeature, K extends KernelVersion> = FeatureGate<A, F, K, never>
+/** The sentence of an attribute A for device D whose feature F kernel K lacks; never when it has it. */
+export type AttrGate<A extends string, F extends KernelFeature, K extends KernelVersion, D extends string> = FeatureGate<A, F, K, D, never>

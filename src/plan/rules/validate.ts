@@ -106,7 +106,7 @@ export function validatePlan(plan: Plan, built?: string): Violation[] {
     checkStep(walk, step, index, report)
   })
   for (const tx of walk.txs.values()) {
-    const found = checkUnmappedAtEnd(tx)
+    const found = checkUnmappedAtEnd(tx, walk.client)
     const at = built ?? tx.map.at
     if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: plan.steps.length, op: 'build', ...(at ? { at } : {}) })
   }
@@ -116,7 +116,7 @@ export function validatePlan(plan: Plan, built?: string): Violation[] {
 function checkStep(walk: Walk, step: Step, index: number, report: Report): void {
   switch (step.op) {
     case 'set-dma-mask':
-      return report(checkMaskChange(walk.txs.values()), [0])
+      return report(checkMaskChange(walk.txs.values(), walk.client), [0])
     case 'wait':
     // The segment limits decide where a mapping lands and how it is cut, not whether the plan may make it.
     case 'set-segment-boundary':
@@ -127,7 +127,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
     case 'cpu-write':
       return checkCpuAccess(walk, step.op, step.region, report)
     case 'map': {
-      const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx)
+      const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx, walk.client)
       if (duplicate !== undefined) return report(duplicate, TX_ARG)
       const sync = checkMap(walk, step, walk.devices[index] ?? walk.client, report)
       walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
@@ -138,11 +138,11 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
       // The order of the builder's arguments: the transaction (R7 direction and ownership), then the region (R8).
-      const unlinked = checkNotUnlinked(tx, step.region, 'the device no longer reaches it through that transaction')
+      const unlinked = checkNotUnlinked(tx, step.region, walk.client, 'the device no longer reaches it through that transaction')
       if (unlinked !== undefined) return report(unlinked, REGION_ARG)
       const access = checkDeviceAccess(tx, step.op, step.region, walk.client)
       if (access !== undefined) return report(access, TX_ARG)
-      const member = checkInTx(tx, step.region)
+      const member = checkInTx(tx, step.region, walk.client)
       if (member !== undefined) return report(member, REGION_ARG)
       if (step.op === 'device-write' && tx.sync) tx.deviceDirty.add(step.region)
       return
@@ -151,20 +151,20 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
     case 'sync-for-device': {
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
-      const found = checkSyncRegion(tx, step.region)
+      const found = checkSyncRegion(tx, step.region, walk.client)
       if (found !== undefined) return report(found, REGION_ARG)
       return clear(step.op === 'sync-for-cpu' ? tx.deviceDirty : tx.cpuDirty, step.region)
     }
     case 'hmm-fault':
     case 'hmm-invalidate': {
       const tx = liveTx(walk, step.tx, report)
-      if (tx !== undefined) report(checkHmmTx(tx), TX_ARG)
+      if (tx !== undefined) report(checkHmmTx(tx, walk.client), TX_ARG)
       return
     }
     case 'unlink': {
       const tx = liveTx(walk, step.tx, report)
       if (tx === undefined) return
-      const found = checkUnlink(tx, step.region)
+      const found = checkUnlink(tx, step.region, walk.client)
       // Only an iova transaction unlinks (the transaction's fault); otherwise the region is not, or no longer, in it.
       if (found !== undefined) return report(found, tx.map.strategy === 'iova' ? REGION_ARG : TX_ARG)
       // dma_iova_unlink() syncs for the CPU what it unlinks: the CPU owns the region again.
@@ -191,7 +191,7 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
 /** The transaction a step names, if it is mapped and not unmapped yet (R8 reports it otherwise). */
 function liveTx(walk: Walk, name: string, report: Report): TxState | undefined {
   const tx = walk.txs.get(name)
-  const found = checkLiveTx(tx, name)
+  const found = checkLiveTx(tx, name, walk.client)
   if (found !== undefined) {
     report(found, TX_ARG)
     return undefined
@@ -218,12 +218,12 @@ function checkMap(walk: Walk, step: MapStep, client: DeviceIR, report: Report): 
   const { plan } = walk
   const { platform } = plan
   // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
-  report(checkIovaNeedsIommu(step, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], platform) ?? checkHmmDevice(step, client, platform), STRATEGY)
+  report(checkIovaNeedsIommu(step, client, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], client, platform) ?? checkHmmDevice(step, client, platform), STRATEGY)
   // The type level marks a direction hmm cannot take, and a blk transaction both ways, at the strategy.
-  for (const found of [checkHmmDirection(step), checkBlkOneWay(step)]) report(found, STRATEGY)
+  for (const found of [checkHmmDirection(step, client), checkBlkOneWay(step, client)]) report(found, STRATEGY)
   // Each attribute at its own position, as the type level judges them.
   step.attrs.forEach((attr, index) => {
-    for (const found of checkAttrs({ ...step, attrs: [attr] }, platform)) report(found, attrAt(index))
+    for (const found of checkAttrs({ ...step, attrs: [attr] }, client, platform)) report(found, attrAt(index))
   })
   const regions = step.regions.map((name) => regionByName(plan, name))
   const kinds = regions.map((r) => resolveKind(plan, r, client).kind)

@@ -60,15 +60,15 @@ export const UNREACHABLE_WORDS: UnreachableWords = {
   coco: 'P2P DMA is not supported in a confidential guest',
 }
 
-/** Why CPU and device views of a mapping differ until a sync. */
+/** Why CPU and device views of transaction T differ until a sync: it bounces, or device D is not coherent. */
 export type SyncReason = 'bounced' | 'non-coherent'
-export type SyncWords<D extends string> = {
-  bounced: 'bounced through swiotlb'
-  'non-coherent': `mapped for ${D}, which is not DMA-coherent`
+export type SyncWords<T extends string, D extends string> = {
+  bounced: `${T} is bounced through swiotlb`
+  'non-coherent': `${D} is not DMA-coherent`
 }
-export const syncWords = <D extends string>(device: D): SyncWords<D> => ({
-  bounced: 'bounced through swiotlb',
-  'non-coherent': `mapped for ${device}, which is not DMA-coherent`,
+export const syncWords = <T extends string, D extends string>(tx: T, device: D): SyncWords<T, D> => ({
+  bounced: `${tx} is bounced through swiotlb`,
+  'non-coherent': `${device} is not DMA-coherent`,
 })
 
 /** Why HMM refuses a device (hmm_dma_map_alloc returns -EOPNOTSUPP). */
