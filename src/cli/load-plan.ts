@@ -82,11 +82,25 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
 }
 
+/**
+ * What a plan's code prints while it runs goes to standard error: standard
+ * output is the verb's (`simulate --json` is one JSON document).
+ */
+async function printingToStderr<T>(run: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
+  try {
+    return await run()
+  } finally {
+    process.stdout.write = write
+  }
+}
+
 async function loadTypeScript(file: string, shown: string, emitted: string | undefined): Promise<LoadedPlan> {
   captureSource(true)
   let mod: unknown
   try {
-    mod = emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module
+    mod = await printingToStderr(async () => (emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module))
   } catch (e) {
     return await fromThrown(e, file, shown)
   } finally {

@@ -29,6 +29,17 @@ describe('dmaplan simulate', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'schema', 'sim-result.schema.json'), 'utf8')).$id).toMatch(/sim-result/)
   })
 
+  it("sends what a plan's code prints to standard error: --json stays one JSON document, for simulate and check", () => {
+    const file = join(tmp, 'noisy.ts')
+    writeFileSync(file, readFileSync(join(ROOT, 'examples', 'rdma-mr.ts'), 'utf8').replace('export default', "console.log('hello from the plan')\nexport default"))
+    for (const verb of ['simulate', 'check']) {
+      const r = dmaplan([verb, file, '--json'])
+      expect(r.status, r.stderr).toBe(0)
+      expect(() => JSON.parse(r.stdout)).not.toThrow()
+      expect(r.stderr).toContain('hello from the plan')
+    }
+  })
+
   it('exits 1 when the simulation finds a defect (an injected failure that the strategy must unwind)', () => {
     const r = dmaplan(['simulate', 'examples/nvme-blk.ts', '--fail-at-call', '2'])
     expect(r.status).toBe(1)
