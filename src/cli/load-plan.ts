@@ -82,17 +82,47 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   return violations.length ? { file, violations } : { file, plan: decoded.plan, violations }
 }
 
+/** How long a plan's module may take to build its plan (DMAPLAN_PLAN_TIMEOUT_MS), in ms. */
+const PLAN_TIME_LIMIT_MS = Number(process.env.DMAPLAN_PLAN_TIMEOUT_MS ?? 30_000)
+
+/** A plan's module called process.exit() while it ran: the verb reports it instead of ending there. */
+class PlanExited extends Error {
+  constructor(readonly code: unknown) {
+    super('process.exit')
+  }
+}
+
 /**
- * What a plan's code prints while it runs goes to standard error: standard
- * output is the verb's (`simulate --json` is one JSON document).
+ * A plan's module running: what it prints goes to standard error (standard
+ * output is the verb's: `simulate --json` is one JSON document); a call of
+ * process.exit() is an error of the plan, not the end of the verb (check
+ * has its type errors to report); a module that never settles (a top-level
+ * await on nothing) is given up after PLAN_TIME_LIMIT_MS, where Node would
+ * otherwise exit 13 with nothing said.
  */
-async function printingToStderr<T>(run: () => Promise<T>): Promise<T> {
+async function whilePlanRuns<T>(shown: string, run: () => Promise<T>): Promise<T> {
   const write = process.stdout.write
+  const exit = process.exit
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
+  process.exit = ((code?: unknown) => {
+    throw new PlanExited(code)
+  }) as typeof process.exit
+  let timer: NodeJS.Timeout | undefined
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InputError(`${shown} did not finish building its plan in ${PLAN_TIME_LIMIT_MS / 1000} s (a top-level await that never settles?)`, { why: 'threw' })),
+      PLAN_TIME_LIMIT_MS,
+    )
+  })
   try {
-    return await run()
+    return await Promise.race([run(), limit])
+  } catch (e) {
+    if (e instanceof PlanExited) throw new InputError(`${shown} calls process.exit(${e.code === undefined ? '' : String(e.code)}) while it builds its plan; a plan module only exports its plan`, { why: 'threw' })
+    throw e
   } finally {
+    clearTimeout(timer)
     process.stdout.write = write
+    process.exit = exit
   }
 }
 
@@ -100,8 +130,9 @@ async function loadTypeScript(file: string, shown: string, emitted: string | und
   captureSource(true)
   let mod: unknown
   try {
-    mod = await printingToStderr(async () => (emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module))
+    mod = await whilePlanRuns(shown, async () => (emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module))
   } catch (e) {
+    if (e instanceof InputError) throw e
     return await fromThrown(e, file, shown)
   } finally {
     captureSource(false)

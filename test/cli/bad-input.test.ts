@@ -78,6 +78,7 @@ const files: Record<string, string> = {
   'exports-builder.ts': `${header}const host = platform({ iommu: { mode: 'none' } })\nexport default host.plan(host.device('d'))\n`,
   'missing-import.ts': "import { nothing } from './not-there.js'\nexport default nothing\n",
   'plan.txt': 'not a plan',
+  'calls-exit.ts': `${header}process.exit(0)\n`,
   'nested-deep.json': `{"steps":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
@@ -101,8 +102,8 @@ const cases: [string, string[], RegExp][] = [
 ]
 
 describe('bad input', () => {
-  it('has fifty-five cases', () => {
-    expect(cases.length).toBe(55)
+  it('has fifty-six cases', () => {
+    expect(cases.length).toBe(56)
   })
   for (const [what, args, message] of cases) {
     it(`${what}: one sentence, exit 2`, () => {
@@ -116,4 +117,21 @@ describe('bad input', () => {
       expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+\)?$/m)
     })
   }
+
+  it('a plan that never settles: one sentence after the time limit, not a silent exit 13', () => {
+    const file = join(dir, 'never-settles.ts')
+    writeFileSync(file, `${header}await new Promise(() => {})\nexport default 1\n`)
+    const r = dmaplan(['simulate', file], { env: { DMAPLAN_PLAN_TIMEOUT_MS: '1000' } })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^dmaplan: .*never-settles\.ts did not finish building its plan in 1 s \(a top-level await that never settles\?\)\n$/)
+  })
+
+  it('check of a plan that calls process.exit(0): its type errors, then the sentence, exit 2', () => {
+    const file = join(dir, 'exits-after-a-type-error.ts')
+    writeFileSync(file, `${header}const n: number = 'four'\nprocess.exit(0)\n`)
+    const r = dmaplan(['check', file])
+    expect(r.status).toBe(2)
+    expect(r.stdout).toMatch(/exits-after-a-type-error\.ts:2:7 TS2322/)
+    expect(r.stderr).toMatch(/calls process\.exit\(0\) while it builds its plan/)
+  })
 })
