@@ -57,7 +57,7 @@ describe('dmaplan check', () => {
     expect(r.stdout).toMatch(/runtime\.ts:8:\d+ R6 hdr ends off the 4096-byte IOMMU granule/)
   })
 
-  it('loads .ts plans with jiti where the runtime has no type stripping (or DMAPLAN_LOADER=jiti)', () => {
+  it('loads .ts plans with jiti under DMAPLAN_LOADER=jiti', () => {
     const viaJiti = dmaplan(['check', runtimePlan()], { env: { DMAPLAN_LOADER: 'jiti' } })
     expect(viaJiti.status).toBe(1)
     expect(viaJiti.stdout).toMatch(/runtime\.ts:8:\d+ R6 /)
