@@ -48,7 +48,8 @@ describe('dmaplan simulate', () => {
         '',
       ].join('\n'),
     )
-    for (const env of [{}, { DMAPLAN_LOADER: 'jiti' }]) {
+    const loaders: Record<string, string>[] = [{}, { DMAPLAN_LOADER: 'jiti' }]
+    for (const env of loaders) {
       const r = dmaplan(['simulate', plan], { env })
       expect(r.stderr, JSON.stringify(env)).toBe('')
       expect(r.status).toBe(0)
