@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { planCompilerOptions } from '../dist/cli/plan-tsconfig.js'
+import { tsc7Binary, tsc7Command } from '../dist/cli/native-typecheck.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const cache = join(root, 'bench', '.cache')
@@ -33,7 +34,8 @@ function tsconfig(name, files) {
 
 const node = process.execPath
 const dmaplan = (...args) => [node, join(root, 'bin', 'dmaplan.js'), ...args]
-const tsc7 = (config) => [node, join(root, 'node_modules', 'tsc7', 'bin', 'tsc'), '-p', config, '--pretty', 'false']
+// The compiler's executable, as check runs it (without the launcher's own Node process).
+const tsc7 = (config) => [...tsc7Command(tsc7Binary()), '-p', config, '--pretty', 'false']
 
 /** Seconds one command takes; its exit status must be the expected one. */
 function time([cmd, ...args], expect) {

@@ -1,25 +1,41 @@
 /**
- * Running a .ts plan file: with Node's own type stripping where the runtime
- * has it (Node 22.18+, process.features.typescript), with jiti otherwise.
- * Either way 'dmaplan' resolves to this installation, wherever the plan file
- * lives, so a plan needs no package.json of its own.
+ * Running a .ts plan file as native ESM: with Node's own type stripping
+ * where the runtime has it (Node 22.18+, process.features.typescript), else
+ * through module hooks that strip types with oxc-transform
+ * (strip-types-hook.ts), with jiti where neither can (a platform without
+ * oxc's binding, or DMAPLAN_LOADER=jiti). Either way 'dmaplan' resolves to
+ * this installation, wherever the plan file lives, so a plan needs no
+ * package.json of its own, and the plan shares the modules the CLI loaded.
  */
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { createJiti } from 'jiti'
-import { PACKAGE_ENTRY } from './package-root.js'
+import { join } from 'node:path'
+import { PACKAGE_ENTRY, PACKAGE_ROOT } from './package-root.js'
 
 let hooked = false
 
+const forcedJiti = (): boolean => process.env.DMAPLAN_LOADER === 'jiti'
+
 function nativeStripping(): boolean {
   const features = process.features as { typescript?: string | false }
-  return typeof features.typescript === 'string' && process.env.DMAPLAN_LOADER !== 'jiti'
+  return typeof features.typescript === 'string'
 }
 
-/** A resolve hook that maps the bare specifier 'dmaplan' to this package. */
-function hookDmaplan(): void {
-  if (hooked) return
+/**
+ * Registers the hooks a .ts plan needs: on Node with type stripping, a
+ * resolve hook for 'dmaplan'; without, strip-types-hook.ts. Registering early
+ * (main.ts, before a verb's modules load) lets the hook thread start while
+ * the main thread works.
+ */
+export function hookTypeScript(): void {
+  if (hooked || forcedJiti()) return
   hooked = true
+  if (!nativeStripping()) {
+    process.setSourceMapsEnabled(true)
+    // From dist/ like the entry itself: the hook thread loads it as JavaScript.
+    register(pathToFileURL(join(PACKAGE_ROOT, 'dist', 'cli', 'strip-types-hook.js')), { data: { entry: PACKAGE_ENTRY } })
+    return
+  }
   const target = JSON.stringify(pathToFileURL(PACKAGE_ENTRY).href)
   const hook = `export async function resolve(specifier, context, next) {
   if (specifier === 'dmaplan') return { url: ${target}, shortCircuit: true }
@@ -31,16 +47,19 @@ function hookDmaplan(): void {
 export type Loader = 'node' | 'jiti'
 
 export async function importTypeScript(file: string): Promise<{ module: unknown; loader: Loader }> {
-  if (nativeStripping()) {
-    hookDmaplan()
+  if (!forcedJiti()) {
+    hookTypeScript()
     try {
       // A query makes every load fresh: the plan runs again when the file changed.
       return { module: await import(`${pathToFileURL(file).href}?t=${Date.now()}`), loader: 'node' }
     } catch (e) {
-      // Syntax Node's stripping does not erase (enums, namespaces, parameter properties): let jiti transform it.
-      if ((e as { code?: string }).code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') throw e
+      // Syntax Node's stripping does not erase (enums, namespaces, parameter properties), or no stripper at all: jiti transforms it.
+      const code = (e as { code?: string }).code
+      if (code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' && code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e
     }
   }
+  // Loaded only here: a JSON plan or a natively run one never pays for it.
+  const { createJiti } = await import('jiti')
   const jiti = createJiti(import.meta.url, { alias: { dmaplan: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, sourceMaps: true })
   process.setSourceMapsEnabled(true)
   return { module: await jiti.import(file), loader: 'jiti' }
@@ -61,7 +80,7 @@ export async function importEmitted(js: string, file: string): Promise<unknown> 
     if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e
     return (await importTypeScript(file)).module
   }
-  return nativeStripping() ? ns : jitiInterop(ns)
+  return forcedJiti() ? jitiInterop(ns) : ns
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Reading a plan file: JSON through the IR schema, TypeScript by running it
- * (types stripped by jiti) and taking its default export. Whatever goes
+ * (import-ts.ts strips its types) and taking its default export. Whatever goes
  * wrong becomes one sentence that names the file: an InputError for input
  * that is not a plan, the rule sentences (with their locations) for a plan
  * that breaks a rule.

@@ -43,6 +43,24 @@ export function tsc7Binary(): string | undefined {
   }
 }
 
+/**
+ * The command that runs the native compiler: its executable itself, found
+ * where tsc7's own launcher finds it (lib/getExePath.js: the platform
+ * package it depends on), which spares a second Node process starting only
+ * to spawn it; the launcher where that package is not where it expects.
+ */
+export function tsc7Command(bin: string): readonly [string, ...string[]] {
+  const exe = process.platform === 'win32' ? 'tsc.exe' : 'tsc'
+  try {
+    const manifest = createRequire(bin).resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`)
+    const native = join(dirname(manifest), 'lib', exe)
+    if (existsSync(native)) return [native]
+  } catch {
+    // not installed beside tsc7: its launcher says why, or finds it its own way
+  }
+  return [process.execPath, bin]
+}
+
 const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error TS(\d+): (.*)$/
 
 /** tsc's `--pretty false` report as diagnostics; undefined if a line is neither a diagnostic nor an elaboration of one. */
@@ -98,7 +116,8 @@ export async function compileNative(files: readonly string[]): Promise<NativeCom
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config))
   const remove = () => rmSync(dir, { recursive: true, force: true })
   const report = await new Promise<string | undefined>((done) => {
-    execFile(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
+    const [command, ...prefix] = tsc7Command(tsc)
+    execFile(command, [...prefix, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
       // 0: clean, 1 or 2: diagnostics (with or without output); anything else is a failure of the compiler itself.
       const code = error === null ? 0 : error.code
       done(typeof code === 'number' && code <= 2 ? stdout : undefined)

@@ -2,8 +2,12 @@
  * dmaplan simulate <plan>: run a plan on the model of the kernel's DMA layer
  * and print the readable summary, or the JSON result with --json.
  */
-import { simulate, formatSummary, resultToJson, SimError } from '../sim/index.js'
-import type { SimOptions } from '../sim/index.js'
+// The modules the verb uses, not the sim/index.js barrel: a run loads neither the comparison nor the result's schema.
+import type { SimOptions } from '../sim/options.js'
+import { formatSummary } from '../sim/result/summary.js'
+import { resultToJson } from '../sim/result/json.js'
+import { runPlan } from '../sim/run/simulate.js'
+import { SimError } from '../sim/sim-error.js'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { loadPlanFile, violationLine } from './load-plan.js'
 import type { Output } from './output.js'
@@ -45,7 +49,7 @@ export async function simulateVerb(file: string, values: Record<string, string |
   let result
   const shown = progress(`simulating ${showPath(file)}`)
   try {
-    result = simulate(loaded.plan, { ...options, onProgress: (step, steps) => shown.update(step / steps, `step ${step + 1} of ${steps}`) })
+    result = runPlan(loaded.plan, { ...options, onProgress: (step, steps) => shown.update(step / steps, `step ${step + 1} of ${steps}`) }).result
   } catch (e) {
     if (e instanceof SimError) throw new InputError(`${showPath(file)}: ${e.message}`)
     throw e

@@ -20,6 +20,7 @@ export type { SimOptions } from './options.js'
 export { simResultSchema, simResultJsonSchema, SIM_RESULT_FORMAT } from './result/schema.js'
 export type { SimResult, TransactionResult, DataError, SimKernelCall } from './result/schema.js'
 export { formatSummary } from './result/summary.js'
+export { resultToJson } from './result/json.js'
 export { SimError } from './sim-error.js'
 export { runPlan } from './run/simulate.js'
 export type { RunOutput } from './run/simulate.js'
@@ -34,9 +35,4 @@ export type { TxContext, TxMapping, HwSegment, MapOutcome, StrategyFn } from './
 /** Simulate a plan. Throws SimError when the plan cannot be placed on its platform. */
 export function simulate(plan: Plan, options: SimOptions = {}): SimResult {
   return runPlan(plan, options).result
-}
-
-/** The result as JSON text (it already holds 64-bit values as hex strings). */
-export function resultToJson(result: SimResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`
 }

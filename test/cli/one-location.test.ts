@@ -3,9 +3,10 @@
  * at the same line and column. The compiler marks an argument of a builder
  * call; the run time knows the call (its stack frame) and which argument
  * (Violation.focus), and reads the call's source to find it
- * (src/cli/call-arguments.ts), whichever loader ran the plan: jiti (no
- * columns: simulate on Node 20), or the native compiler's emitted
- * JavaScript with its source map (check).
+ * (src/cli/call-arguments.ts), whichever loader ran the plan: the source
+ * loader (simulate: on Node 20 types stripped by oxc-transform, with a
+ * source map), jiti, or the native compiler's emitted JavaScript with its
+ * source map (check).
  */
 import { readFileSync } from 'node:fs'
 import { createJiti } from 'jiti'
@@ -84,7 +85,7 @@ describe('tsc, check and simulate put each violation at the same line and column
   afterAll(() => native?.remove())
 
   for (const file of examples) {
-    it(`on ${showPath(file)}: the compiler, the emitted plan (check) and jiti (simulate)`, async () => {
+    it(`on ${showPath(file)}: the compiler, the emitted plan (check) and the source loader (simulate)`, async () => {
       const tsc = placed(typecheckPlan([file]).get(file) ?? [])
       const simulate = placed((await loadPlanFile(file)).violations)
       const check = placed((await loadPlanFile(file, native?.results.get(file)?.emitted)).violations)

@@ -40,6 +40,35 @@ describe('dmaplan simulate', () => {
     }
   })
 
+  it('runs a plan written with syntax that needs more than erasing types (an enum, a parameter property) and a .ts import, whichever loader runs it', () => {
+    const dir = mkdtempSync(join(tmp, 'syntax-'))
+    writeFileSync(join(dir, 'pages.ts'), 'export const PAGES: number = 2\n')
+    const plan = join(dir, 'plan.ts')
+    writeFileSync(
+      plan,
+      [
+        "import { platform } from 'dmaplan'",
+        "import { PAGES } from './pages.ts'",
+        "enum Kind { Data = 'data' }",
+        'class Buffer { constructor(readonly name: string, readonly pages: number) {} }',
+        "const host = platform({ kernel: '7.0', iommu: { mode: 'none' } })",
+        "const nic = host.device('nic0', { dmaMask: 64 })",
+        'const spec = new Buffer(Kind.Data, PAGES)',
+        'const buf = host.ram(spec.name, { pages: spec.pages })',
+        "export default host.plan(nic, { name: 'syntax' }).transaction('tx', { strategy: 'page', dir: 'to-device' }, [buf]).cpuWrites(buf).unmap('tx').build()",
+        '',
+      ].join('\n'),
+    )
+    const loaders: Record<string, string>[] = [{}, { DMAPLAN_LOADER: 'jiti' }]
+    for (const env of loaders) {
+      const r = dmaplan(['simulate', plan], { env })
+      expect(r.stderr, JSON.stringify(env)).toBe('')
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/^dmaplan simulate: plan syntax on Linux 7\.0: OK\n/)
+      expect(r.stdout).toMatch(/region data: normal at 0x[0-9a-f]+ \(8 KiB/)
+    }
+  })
+
   it('exits 1 when the simulation finds a defect (an injected failure that the strategy must unwind)', () => {
     const r = dmaplan(['simulate', 'examples/nvme-blk.ts', '--fail-at-call', '2'])
     expect(r.status).toBe(1)

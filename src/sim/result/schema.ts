@@ -7,7 +7,9 @@
 import { z } from 'zod'
 import { STRATEGY_NAMES } from '../../strategies/index.js'
 
-export const SIM_RESULT_FORMAT = 'dmaplan.sim/v1' as const
+import { SIM_RESULT_FORMAT } from './format.js'
+
+export { SIM_RESULT_FORMAT } from './format.js'
 
 const hex64 = z
   .string()
