@@ -29,13 +29,13 @@ try {
 } catch (e) {
   loadError = String(e && e.message ? e.message : e)
 }
-workerData.port.on('message', async ({ code, options }) => {
+workerData.port.on('message', async ({ id, code, options }) => {
   let reply
   try {
     if (loadError !== undefined) throw new Error(loadError)
-    reply = { result: await prettier.format(code, options) }
+    reply = { id, result: await prettier.format(code, options) }
   } catch (e) {
-    reply = { error: String(e && e.message ? e.message : e) }
+    reply = { id, error: String(e && e.message ? e.message : e) }
   }
   workerData.port.postMessage(reply)
   Atomics.store(flag, 0, 1)
@@ -65,13 +65,33 @@ function open(): Channel {
   return channel
 }
 
+let requests = 0
+
+interface Reply {
+  readonly id: number
+  readonly result?: string
+  readonly error?: string
+}
+
 export function formatTypeScriptSync(code: string, options: PrettierOptions): string {
   const c = open()
+  const id = ++requests
   Atomics.store(c.flag, 0, 0)
-  c.port.postMessage({ code, options })
-  // A stuck worker should fail the call, not hang the process.
-  if (Atomics.wait(c.flag, 0, 0, 60_000) === 'timed-out') throw new Error('prettier did not answer within 60 s')
-  const reply = receiveMessageOnPort(c.port)?.message as { result?: string; error?: string } | undefined
-  if (reply?.result === undefined) throw new Error(`prettier failed: ${reply?.error ?? 'no reply'}`)
-  return reply.result
+  c.port.postMessage({ id, code, options })
+  // Each reply names its request: one that comes late (after a call gave up
+  // on it) is dropped, never taken for the answer to the next call.
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const reply = receiveMessageOnPort(c.port)?.message as Reply | undefined
+    if (reply?.id === id) {
+      if (reply.result === undefined) throw new Error(`prettier failed: ${reply.error ?? 'no result'}`)
+      return reply.result
+    }
+    if (reply !== undefined) continue
+    const left = deadline - Date.now()
+    // A stuck worker should fail the call, not hang the process.
+    if (left <= 0) throw new Error('prettier did not answer within 60 s')
+    Atomics.wait(c.flag, 0, 0, Math.min(left, 1000))
+    Atomics.store(c.flag, 0, 0)
+  }
 }
