@@ -48,12 +48,15 @@ export class FlushQueue {
   #ringFree(): void {
     while (this.#ring.length > 0 && (this.#ring[0] as Entry).counter < this.#finishCnt) {
       const e = this.#ring.shift() as Entry
+      if (e.inTimerRun) this.#inTimerRunQueued--
       this.#free(e.pfn, e.pages)
     }
   }
 
   /** The next queue() is an unmap a trace showed inside a run of the timer (UnmapStep.inFqTimer). */
   inTimerRun = false
+  /** Entries of the ring queued inside a run of the timer. */
+  #inTimerRunQueued = 0
 
   /**
    * Take an entry queued inside a run of the timer out of the ring for a new
@@ -61,9 +64,12 @@ export class FlushQueue {
    * run freed it (queued before its flush began). False when no such entry holds it.
    */
   takeFreedInTimerRun(pfn: number, pages: number): boolean {
+    // Every observed map asks: without such an entry in the ring, no scan.
+    if (this.#inTimerRunQueued === 0) return false
     const i = this.#ring.findIndex((e) => e.pfn === pfn && e.pages === pages && e.inTimerRun)
     if (i < 0) return false
     this.#ring.splice(i, 1)
+    this.#inTimerRunQueued--
     return true
   }
 
@@ -77,6 +83,7 @@ export class FlushQueue {
       this.#ringFree()
     }
     this.#ring.push({ pfn, pages, counter: this.#startCnt, inTimerRun })
+    if (inTimerRun) this.#inTimerRunQueued++
     if (!this.#observed) this.#clock.scheduleJiffies('fq-timer', msecsToJiffies(IOVA_DEFAULT_FQ_TIMEOUT_MS), () => this.timeout())
   }
 
