@@ -9,7 +9,7 @@
  * length streams through with the memory its sink takes.
  */
 import type { PLAN_FORMAT } from '../plan/ir.js'
-import type { z } from 'zod'
+import type { z } from '../vendor/zod.js'
 import type { planSchema } from '../plan/schema.js'
 
 type PlanJson = z.input<typeof planSchema>

@@ -4,7 +4,7 @@
  * plan's JSON form has them (the kernel and the RAM come from the trace or
  * the command line). A platform file gives any other (src/cli/platform-file.ts).
  */
-import type { z } from 'zod'
+import type { z } from '../vendor/zod.js'
 import type { platformSchema } from '../plan/schema.js'
 
 export const NAMED_PLATFORMS = {

@@ -3,7 +3,7 @@
  * describes the JSON encoding (the decoder's input): 64-bit values are
  * strings or safe integers, and fields with a kernel default may be omitted.
  */
-import { z } from 'zod'
+import { z } from '../vendor/zod.js'
 import { planSchema } from './schema.js'
 
 export function planJsonSchema(): Record<string, unknown> {

@@ -3,7 +3,7 @@
  * schema (defaults filled in, 64-bit strings made exact), completed (access
  * steps without a length reach the end of their region) and deeply frozen.
  */
-import { z } from 'zod'
+import { z } from '../vendor/zod.js'
 import type { DriverStep, Plan, Step } from './ir.js'
 import { planSchema, stepSchema } from './schema.js'
 import { unreachable } from './unreachable.js'

@@ -3,7 +3,7 @@
  * defaults and turns 64-bit strings into bigint; encoding does the reverse.
  * Every field a JSON author may omit has the default the kernel itself would use.
  */
-import { z } from 'zod'
+import { z } from '../vendor/zod.js'
 import { descriptor, STRATEGY_NAMES } from '../strategies/index.js'
 import { KERNEL_VERSIONS, DEFAULT_KERNEL } from './kernel.js'
 import { PLAN_FORMAT } from './ir.js'

@@ -4,7 +4,7 @@
  * IR; counts are plain numbers. The TypeScript type is inferred from this
  * schema, so the in-memory result and its JSON are the same thing.
  */
-import { z } from 'zod'
+import { z } from '../../vendor/zod.js'
 import { STRATEGY_NAMES } from '../../strategies/index.js'
 
 import { SIM_RESULT_FORMAT } from './format.js'
