@@ -24,7 +24,7 @@ const examples = readdirSync(join(root, 'examples'))
   .map((f) => join('examples', f))
 const one = 'examples/nvme-blk.ts'
 
-/** The options check gives the compiler (src/cli/native-typecheck.ts), without the emit. */
+/** The options check gives the compiler (src/cli/native-typecheck.ts). */
 function tsconfig(name, files) {
   const file = join(cache, `${name}.tsconfig.json`)
   const compilerOptions = { ...planCompilerOptions(join(root, 'dist', 'index.d.ts')), noEmit: true }

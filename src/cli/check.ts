@@ -6,7 +6,7 @@ import { statSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { EXIT, InputError } from './errors.js'
 import type { InputWhy } from './errors.js'
-import type { Located } from './load-plan.js'
+import type { Located, LoadedPlan } from './load-plan.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
 import { compileNative, nativeViolations } from './native-typecheck.js'
@@ -28,29 +28,34 @@ interface FileError {
   readonly message: string
 }
 
+/** How running one plan file ended. */
+type LoadOutcome = { readonly loaded: LoadedPlan } | { readonly thrown: unknown }
+
 export async function check(files: readonly string[], out: Output): Promise<number> {
   const typed = files.filter((f) => extname(f) === '.ts' || extname(f) === '.mts')
   const compiled = typed.filter((f) => isFile(resolve(f)))
-  // The native compiler checks every file in one run and emits the plans to run (the loader's modules load meanwhile);
-  // without it, the TypeScript 6 API checks file by file.
-  const [native, loader] = await Promise.all([compileNative(compiled), import('./load-plan.js')])
-  try {
-    return await checkFiles(files, compiled, native?.results, loader, out)
-  } finally {
-    native?.remove()
-  }
+  // The native compiler checks every file in one run while the plans run here, one after another (a plan's run
+  // takes over standard output); without it, the TypeScript 6 API checks file by file.
+  const native = compileNative(compiled)
+  const loader = await import('./load-plan.js')
+  let turn: Promise<unknown> = Promise.resolve()
+  const runs = files.map(
+    (f) => (turn = turn.then(() => loader.loadPlanFile(resolve(f)).then((loaded) => ({ loaded }), (thrown: unknown) => ({ thrown })))) as Promise<LoadOutcome>,
+  )
+  return checkFiles(files, compiled, await native, runs, loader.violationLine, out)
 }
 
 async function checkFiles(
   files: readonly string[],
   compiled: readonly string[],
   native: ReadonlyMap<string, NativeResult> | undefined,
-  { loadPlanFile, violationLine }: typeof import('./load-plan.js'),
+  runs: readonly Promise<LoadOutcome>[],
+  violationLine: (v: Located) => string,
   out: Output,
 ): Promise<number> {
   const results: { file: string; violations: Located[]; error?: FileError }[] = []
   let status: number = EXIT.clean
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     // The compiler's verdict first, whatever the plan's code does when it runs.
     let typeViolations: Located[] = []
     const result = native?.get(resolve(file))
@@ -68,11 +73,12 @@ async function checkFiles(
     }
     let runtime: Located[] = []
     let error: FileError | undefined
-    try {
-      const loaded = await loadPlanFile(resolve(file), result?.emitted)
+    const run = (await runs[i]) as LoadOutcome
+    if ('loaded' in run) {
       // The run time repeats what the types said: report each broken rule once, preferring the compiler's location.
-      runtime = loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
-    } catch (e) {
+      runtime = run.loaded.violations.filter((v) => !typeViolations.some((t) => t.rule === v.rule && t.message.startsWith(v.message.slice(0, 60))))
+    } else {
+      const e = run.thrown
       if (!(e instanceof InputError)) throw e
       // A literal the compiler already refused with the same sentence (the run time adds a suggestion) is one mistake: say it once.
       const sentence = e.sentence?.split(/ (?:Perhaps|Did you mean) /)[0]

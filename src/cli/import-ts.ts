@@ -1,16 +1,25 @@
 /**
- * Running a .ts plan file as native ESM: with Node's own type stripping
- * where the runtime has it (Node 22.18+, process.features.typescript), else
- * through module hooks that strip types with oxc-transform
- * (strip-types-hook.ts), with jiti where neither can (a platform without
- * oxc's binding, or DMAPLAN_LOADER=jiti). Either way 'dmaplan' resolves to
- * this installation, wherever the plan file lives, so a plan needs no
- * package.json of its own, and the plan shares the modules the CLI loaded.
+ * Running a .ts plan file as native ESM. A plan that imports only 'dmaplan'
+ * and Node's built-in modules (the usual plan) is stripped of its types in
+ * this thread (strip-types.ts) and run from a directory that resolves
+ * 'dmaplan' (plan-run-dir.ts): no module hook thread to start. Any other
+ * plan runs through module hooks: Node's own type stripping where the
+ * runtime has it (Node 22.18+, process.features.typescript), else
+ * oxc-transform in strip-types-hook.ts; jiti where neither can (a platform
+ * without oxc's binding, or DMAPLAN_LOADER=jiti). Either way 'dmaplan'
+ * resolves to this installation, wherever the plan file lives, so a plan
+ * needs no package.json of its own, and the plan shares the modules the CLI
+ * loaded.
  */
-import { register } from 'node:module'
+import { writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { isBuiltin, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { PACKAGE_ENTRY, PACKAGE_ROOT } from './package-root.js'
+import { planRunDir } from './plan-run-dir.js'
+import { loadStripper, stripTypes } from './strip-types.js'
+import type { Transform } from './strip-types.js'
 
 let hooked = false
 
@@ -46,8 +55,53 @@ export function hookTypeScript(): void {
 
 export type Loader = 'node' | 'jiti'
 
+let stripper: Promise<Transform | undefined> | undefined
+
+/** Static imports as oxc prints them: one statement per line, the specifier in double quotes. */
+const STATIC_IMPORT = /^(?:import\s*|(?:import|export)\b[^;"]*?\bfrom\s*)"([^"]*)"/gm
+
+/**
+ * Whether the stripped module runs as well from elsewhere: its static imports
+ * are all 'dmaplan' or built in, and it neither imports at run time nor reads
+ * import.meta (which would name the copy, not the plan).
+ */
+export function selfContained(code: string): boolean {
+  if (/\bimport\s*\(|\bimport\.meta\b/.test(code)) return false
+  for (const m of code.matchAll(STATIC_IMPORT)) {
+    const specifier = m[1] as string
+    if (specifier !== 'dmaplan' && !specifier.startsWith('dmaplan/') && !isBuiltin(specifier)) return false
+  }
+  return true
+}
+
+/** The plan run in this thread from a stripped copy; undefined where it needs the hooks (see selfContained). */
+async function importStripped(file: string): Promise<unknown> {
+  stripper ??= loadStripper()
+  const transform = await stripper
+  if (transform === undefined) return undefined
+  const source = await readFile(file, 'utf8')
+  const dir = planRunDir('dmaplan-plan-')
+  try {
+    const js = join(dir.path, basename(file).replace(/\.m?ts$/, '.js'))
+    const code = stripTypes(transform, file, source, js)
+    if (!selfContained(code)) return undefined
+    process.setSourceMapsEnabled(true)
+    writeFileSync(js, code)
+    return await import(pathToFileURL(js).href)
+  } catch (e) {
+    // An import the scan missed does not resolve from the copy (Node links before it runs any of the plan): the hooks run it.
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined
+    throw e
+  } finally {
+    // Node holds the module and its source map: the copy is needed no more.
+    dir.remove()
+  }
+}
+
 export async function importTypeScript(file: string): Promise<{ module: unknown; loader: Loader }> {
   if (!forcedJiti()) {
+    const stripped = await importStripped(file)
+    if (stripped !== undefined) return { module: stripped, loader: 'node' }
     hookTypeScript()
     try {
       // A query makes every load fresh: the plan runs again when the file changed.
@@ -63,34 +117,4 @@ export async function importTypeScript(file: string): Promise<{ module: unknown;
   const jiti = createJiti(import.meta.url, { alias: { dmaplan: PACKAGE_ENTRY }, moduleCache: false, fsCache: false, sourceMaps: true })
   process.setSourceMapsEnabled(true)
   return { module: await jiti.import(file), loader: 'jiti' }
-}
-
-/**
- * Running a plan the native compiler emitted (native-typecheck.ts), stack
- * frames mapped back to the .ts file through its inline source map. A plan
- * importing what the emitted copy cannot reach (a package beside the plan)
- * runs from its source instead.
- */
-export async function importEmitted(js: string, file: string): Promise<unknown> {
-  process.setSourceMapsEnabled(true)
-  let ns: Record<string, unknown>
-  try {
-    ns = await import(pathToFileURL(js).href)
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e
-    return (await importTypeScript(file)).module
-  }
-  return forcedJiti() ? jitiInterop(ns) : ns
-}
-
-/**
- * The module as jiti's default interop gives it, where jiti would run the
- * source: a plan reads the same whichever way it was compiled. Its default
- * is the module itself when it exports none, and a default's own function
- * default is unwrapped.
- */
-function jitiInterop(ns: Record<string, unknown>): unknown {
-  const given = ns.default as { default?: unknown } | null | undefined
-  const value = given === null || given === undefined ? ns : typeof given.default === 'function' ? given.default : given
-  return { ...ns, default: value }
 }

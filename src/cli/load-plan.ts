@@ -17,7 +17,7 @@ import { InputError } from './errors.js'
 import { jsonPositions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
 import type { Located } from './location.js'
-import { importEmitted, importTypeScript } from './import-ts.js'
+import { importTypeScript } from './import-ts.js'
 import { focusPosition } from './call-arguments.js'
 import { STEP_METHODS } from '../dsl/step-methods.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
@@ -32,8 +32,7 @@ export interface LoadedPlan {
   readonly violations: readonly Located[]
 }
 
-/** emitted: the plan already compiled to JavaScript by the native compiler (check's one tsc run), run instead of the source. */
-export async function loadPlanFile(path: string, emitted?: string): Promise<LoadedPlan> {
+export async function loadPlanFile(path: string): Promise<LoadedPlan> {
   const file = resolve(path)
   const shown = showPath(file)
   let info
@@ -45,7 +44,7 @@ export async function loadPlanFile(path: string, emitted?: string): Promise<Load
   if (info.isDirectory()) throw new InputError(`${shown} is a directory, not a plan file`)
   const ext = extname(file)
   if (ext === '.json') return loadJson(file, shown)
-  if (ext === '.ts' || ext === '.mts') return loadTypeScript(file, shown, emitted)
+  if (ext === '.ts' || ext === '.mts') return loadTypeScript(file, shown)
   throw new InputError(`${shown}: a plan is a .ts or .json file`)
 }
 
@@ -126,11 +125,11 @@ async function whilePlanRuns<T>(shown: string, run: () => Promise<T>): Promise<T
   }
 }
 
-async function loadTypeScript(file: string, shown: string, emitted: string | undefined): Promise<LoadedPlan> {
+async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> {
   captureSource(true)
   let mod: unknown
   try {
-    mod = await whilePlanRuns(shown, async () => (emitted !== undefined ? await importEmitted(emitted, file) : (await importTypeScript(file)).module))
+    mod = await whilePlanRuns(shown, async () => (await importTypeScript(file)).module)
   } catch (e) {
     if (e instanceof InputError) throw e
     return await fromThrown(e, file, shown)

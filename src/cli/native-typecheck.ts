@@ -1,20 +1,19 @@
 /**
  * Type-checking plan files with TypeScript 7's native compiler, where it is
- * installed: one tsc run for all the files, one program, which also emits
- * each plan as JavaScript (with an inline source map) so that the plans run
- * without a second compiler. tsc has no API: its `--pretty false` report is
- * parsed, a diagnostic per `file(line,col): error TSn: text` line, with the
- * indented lines below it as the chain of its elaborations.
+ * installed: one tsc run for all the files, one program, with no output
+ * (check runs the plans from their source meanwhile). tsc has no API: its
+ * `--pretty false` report is
+ * parsed, a diagnostic per `file(line,col): error TSn: text` line, with
+ * the indented lines below it as the chain of its elaborations.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, parse, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
-import { PACKAGE_ROOT } from './package-root.js'
 import { planCompilerOptions } from './plan-tsconfig.js'
 import { fromDiagnostic } from './diagnostic-rule.js'
 
@@ -27,10 +26,9 @@ export interface Tsc7Diagnostic {
   readonly text: string
 }
 
-/** What tsc says of one plan file: its diagnostics, and the JavaScript it emitted for it when that is an ES module. */
+/** What tsc says of one plan file. */
 export interface NativeResult {
   readonly diagnostics: readonly Tsc7Diagnostic[]
-  readonly emitted: string | undefined
 }
 
 /** The native compiler's command line, or undefined where it is not installed. */
@@ -81,40 +79,21 @@ export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | 
   return out
 }
 
-/** What one tsc run gave, per file (absolute path); remove() deletes the emitted JavaScript once the plans have run. */
-export interface NativeCompilation {
-  readonly results: ReadonlyMap<string, NativeResult>
-  remove(): void
-}
-
 /**
- * Compiles the files as one program, asynchronously (the caller loads what it
- * needs meanwhile); undefined when the compiler could not run or said
- * something other than diagnostics (the caller falls back to the TypeScript 6
- * compiler API).
+ * Type-checks the files as one program, asynchronously (the caller runs the
+ * plans meanwhile): each file's diagnostics by absolute path; undefined when
+ * the compiler could not run or said something other than diagnostics (the
+ * caller falls back to the TypeScript 6 compiler API).
  */
-export async function compileNative(files: readonly string[]): Promise<NativeCompilation | undefined> {
+export async function compileNative(files: readonly string[]): Promise<ReadonlyMap<string, NativeResult> | undefined> {
   const tsc = tsc7Binary()
   if (tsc === undefined || files.length === 0) return undefined
   const dir = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
-  const outDir = join(dir, 'out')
-  mkdirSync(outDir)
-  // The emitted plans import 'dmaplan': this installation, as for a plan run from its source.
-  mkdirSync(join(dir, 'node_modules'))
-  symlinkSync(PACKAGE_ROOT, join(dir, 'node_modules', 'dmaplan'), 'dir')
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n')
-  const root = parse(resolve(files[0] as string)).root
   const config = {
-    compilerOptions: {
-      ...planCompilerOptions(),
-      rootDir: root,
-      outDir,
-      inlineSourceMap: true,
-    },
+    compilerOptions: { ...planCompilerOptions(), noEmit: true },
     files: files.map((f) => resolve(f)),
   }
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config))
-  const remove = () => rmSync(dir, { recursive: true, force: true })
   const report = await new Promise<string | undefined>((done) => {
     const [command, ...prefix] = tsc7Command(tsc)
     execFile(command, [...prefix, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
@@ -124,22 +103,9 @@ export async function compileNative(files: readonly string[]): Promise<NativeCom
     })
   })
   const diagnostics = report === undefined ? undefined : parseTscReport(report, dir)
-  if (diagnostics === undefined) {
-    remove()
-    return undefined
-  }
-  const results = new Map<string, NativeResult>()
-  for (const f of config.files) {
-    const js = join(outDir, f.slice(root.length).replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs'))
-    results.set(f, { diagnostics: diagnostics.filter((d) => d.file === f), emitted: esModule(js) ? js : undefined })
-  }
-  return { results, remove }
-}
-
-/** An emitted file that is an ES module: a plan under a CommonJS package.json is left to the source loader. */
-function esModule(js: string): boolean {
-  if (!existsSync(js)) return false
-  return !readFileSync(js, 'utf8').includes('Object.defineProperty(exports, "__esModule"')
+  rmSync(dir, { recursive: true, force: true })
+  if (diagnostics === undefined) return undefined
+  return new Map(config.files.map((f) => [f, { diagnostics: diagnostics.filter((d) => d.file === f) }]))
 }
 
 /**

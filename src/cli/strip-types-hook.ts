@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { InitializeHook, LoadHook, ResolveHook } from 'node:module'
-
-type Transform = typeof import('oxc-transform').transformSync
+import { loadStripper, stripTypes } from './strip-types.js'
+import type { Transform } from './strip-types.js'
 
 let entry = ''
 /** Loaded on the first .ts file, not in initialize: register() waits for initialize, not for this. */
@@ -18,11 +18,9 @@ let stripper: Promise<Transform | undefined> | undefined
 
 export const initialize: InitializeHook<{ entry: string }> = (data) => {
   entry = data.entry
-  // Started now so that it loads while the main thread loads the verb's modules.
-  stripper = import('oxc-transform').then(
-    (m) => m.transformSync,
-    () => undefined, // no binding for this platform: .ts stays unknown to Node and import-ts.ts falls back to jiti
-  )
+  // Started now so that it loads while the main thread loads the verb's modules; without a binding for this
+  // platform, .ts stays unknown to Node and import-ts.ts falls back to jiti.
+  stripper = loadStripper()
 }
 
 export const resolve: ResolveHook = (specifier, context, next) => {
@@ -37,13 +35,5 @@ export const load: LoadHook = async (url, context, next) => {
   const transform = await stripper
   if (transform === undefined) return next(url, context)
   const file = fileURLToPath(url.replace(/\?.*$/, ''))
-  const source = await readFile(file, 'utf8')
-  const out = transform(file, source, { lang: 'ts', sourceType: 'module', sourcemap: true })
-  const error = out.errors.find((e) => e.severity === 'Error')
-  if (error !== undefined) {
-    // The caller words it from the TypeScript parser (load-plan.ts); the name says what it is.
-    throw new SyntaxError(error.message)
-  }
-  const map = Buffer.from(JSON.stringify({ ...out.map, sources: [pathToFileURL(file).href], sourcesContent: undefined })).toString('base64')
-  return { format: 'module', source: `${out.code}\n//# sourceMappingURL=data:application/json;base64,${map}\n`, shortCircuit: true }
+  return { format: 'module', source: stripTypes(transform, file, await readFile(file, 'utf8')), shortCircuit: true }
 }

@@ -49,14 +49,11 @@ describe('parsing tsc --pretty false', () => {
 describe.skipIf(tsc7Binary() === undefined)('the native compiler agrees with the TypeScript 6 compiler API', () => {
   let native: ReadonlyMap<string, NativeResult> | undefined
   beforeAll(async () => {
-    const compilation = await compileNative(files)
-    native = compilation?.results
-    return () => compilation?.remove()
+    native = await compileNative(files)
   }, 120_000)
 
-  it('compiles every plan in one run and emits each as an ES module', () => {
-    expect(native).toBeDefined()
-    for (const f of files) expect(native?.get(f)?.emitted, f).toMatch(/\.js$/)
+  it('checks every plan in one run', () => {
+    expect([...(native?.keys() ?? [])].sort()).toEqual([...files].sort())
   })
 
   for (const file of files) {
