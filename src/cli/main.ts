@@ -6,19 +6,16 @@
 import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { EXIT, InputError, UsageError } from './errors.js'
-import { kernelOption } from './kernel-option.js'
 import { consoleOutput } from './output.js'
 import { GEN_OPTIONS, IMPORT_OPTIONS, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './verb-options.js'
-import { RULE_RANGE } from '../plan/rules/registry.js'
-import { KERNEL_VERSIONS } from '../plan/kernel.js'
-import { DESCRIPTORS, summaryText } from '../strategies/index.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
 
 interface Verb {
   readonly summary: string
-  readonly usage: string
+  /** A function where the text quotes the model (loaded for --help only: a verb starts without it). */
+  readonly usage: string | ((facts: HelpFacts) => string)
   readonly options: Options
   run(args: readonly string[], values: Values): Promise<number>
 }
@@ -28,11 +25,23 @@ const COMMON: Options = {
   help: { type: 'boolean', short: 'h', default: false },
 }
 
-/** Each strategy with its descriptor's summary, one line each. */
-function strategyHelp(): string {
+/** What usage texts quote from the model. */
+interface HelpFacts {
+  readonly ruleRange: string
+  readonly kernels: readonly string[]
+  /** Each strategy with its descriptor's summary, one line each. */
+  readonly strategies: string
+}
+
+async function helpFacts(): Promise<HelpFacts> {
+  const [{ RULE_RANGE }, { KERNEL_VERSIONS }, { DESCRIPTORS, summaryText }] = await Promise.all([
+    import('../plan/rules/registry.js'),
+    import('../plan/kernel.js'),
+    import('../strategies/index.js'),
+  ])
   const width = Math.max(...DESCRIPTORS.map((d) => d.name.length))
   const indent = ' '.repeat(width + 4)
-  return DESCRIPTORS.map((d) => {
+  const strategies = DESCRIPTORS.map((d) => {
     // Wrapped at 100 columns, continuation lines under the text.
     const lines: string[] = []
     for (const word of summaryText(d).split(' ')) {
@@ -42,6 +51,7 @@ function strategyHelp(): string {
     }
     return lines.map((l, i) => (i === 0 ? `  ${d.name.padEnd(width)}  ${l}` : `${indent}${l}`)).join('\n')
   }).join('\n')
+  return { ruleRange: RULE_RANGE, kernels: KERNEL_VERSIONS, strategies }
 }
 
 const VERBS: Record<string, Verb> = {
@@ -92,7 +102,7 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
   },
   gen: {
     summary: 'gen <plan> --out DIR               kernel C for the plan (or pseudo code, or the plan as TypeScript)',
-    usage: `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|harness|pseudo|sim-ts]
+    usage: (facts) => `usage: dmaplan gen <plan.ts|plan.json> --out DIR [--target module|harness|pseudo|sim-ts]
                    [--strategy S] [--kernel X.Y] [--force] [--json]
 
   module   a kbuild directory: make -C /usr/src/linux-headers-<version> M=DIR modules
@@ -101,8 +111,8 @@ Exit 0 clean, 1 a rule is broken or the simulation finds a defect, 2 bad usage o
   sim-ts   the plan as a TypeScript module that dmaplan simulate runs unchanged
 
 --strategy maps every transaction with S, one of (docs/strategies.md):
-${strategyHelp()}
---kernel targets another release, ${KERNEL_VERSIONS[0]} to ${KERNEL_VERSIONS[KERNEL_VERSIONS.length - 1]}. The rules must still hold.
+${facts.strategies}
+--kernel targets another release, ${facts.kernels[0]} to ${facts.kernels[facts.kernels.length - 1]}. The rules must still hold.
 DIR must be empty unless --force; files are written atomically. A plan that
 breaks a rule produces no code, only its sentences (exit 1).`,
     options: GEN_OPTIONS,
@@ -141,7 +151,7 @@ release than the plan's.`,
     options: { ...SIMULATE_OPTIONS, kernel: { type: 'string' } },
     async run(args, values) {
       if (args.length !== 1) throw new UsageError('compare takes one plan file')
-      const [{ compare }, { simOptions }] = await Promise.all([import('./compare.js'), import('./simulate.js')])
+      const [{ compare }, { simOptions }, { kernelOption }] = await Promise.all([import('./compare.js'), import('./simulate.js'), import('./kernel-option.js')])
       return compare(args[0] as string, simOptions(values), consoleOutput(values.json === true), kernelOption(values.kernel))
     },
   },
@@ -205,9 +215,9 @@ is written over it).`,
   },
   explain: {
     summary: 'explain <rule-or-finding ...>     a rule or a finding in plain words, its kernel code, what to do',
-    usage: `usage: dmaplan explain <rule-or-finding ...> [--json]
+    usage: (facts) => `usage: dmaplan explain <rule-or-finding ...> [--json]
 
-  rules: ${RULE_RANGE}; findings: the ids a simulation reports (D1-D22 from dma-debug,
+  rules: ${facts.ruleRange}; findings: the ids a simulation reports (D1-D22 from dma-debug,
   K-R*/K-S*/K-P* from the kernel's behaviour, DMAR, DMA, DATA, MAP, LEAK).`,
     options: {},
     async run(args, values) {
@@ -244,7 +254,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const rest = [...argv.slice(0, first), ...argv.slice(first + 1)]
     const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...verb.options }, strict: true, allowPositionals: true })
     if (values.help) {
-      process.stdout.write(`${verb.usage}\n`)
+      process.stdout.write(`${typeof verb.usage === 'string' ? verb.usage : verb.usage(await helpFacts())}\n`)
       return EXIT.clean
     }
     return await verb.run(positionals, values as Values)
