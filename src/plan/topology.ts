@@ -46,14 +46,27 @@ export function p2pDecision(platform: PlatformIR, provider: DeviceIR, client: De
   return { map: 'unsupported', why: acsRedirect ? 'acs-redirect' : 'no-common-switch', acsRedirect }
 }
 
+/** A plan's devices and regions by name, made once per plan: a plan with many regions looks each one up in constant time. */
+const INDEX = new WeakMap<Plan, { readonly devices: ReadonlyMap<string, DeviceIR>; readonly regions: ReadonlyMap<string, RegionIR> }>()
+
+function indexOf(plan: Plan): { readonly devices: ReadonlyMap<string, DeviceIR>; readonly regions: ReadonlyMap<string, RegionIR> } {
+  let index = INDEX.get(plan)
+  // A plan is frozen once built or decoded; one being assembled is indexed anew for each question.
+  if (index === undefined || !Object.isFrozen(plan)) {
+    index = { devices: new Map(plan.devices.map((d) => [d.name, d])), regions: new Map(plan.regions.map((r) => [r.name, r])) }
+    if (Object.isFrozen(plan)) INDEX.set(plan, index)
+  }
+  return index
+}
+
 export function deviceByName(plan: Plan, name: string): DeviceIR {
-  const d = plan.devices.find((x) => x.name === name)
+  const d = indexOf(plan).devices.get(name)
   if (d === undefined) throw new Error(`device ${name} is not in the plan`)
   return d
 }
 
 export function regionByName(plan: Plan, name: string): RegionIR {
-  const r = plan.regions.find((x) => x.name === name)
+  const r = indexOf(plan).regions.get(name)
   if (r === undefined) throw new Error(`region ${name} is not in the plan`)
   return r
 }

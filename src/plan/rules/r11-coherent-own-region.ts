@@ -48,8 +48,8 @@ export const writeCoherentRemapMessage = <R extends string, T extends string, N 
  */
 export function checkCoherentOwnRegion(at: MappedRegion): Finding<'R11'> | undefined {
   const coherent = descriptor(at.step.strategy).allocates
-  for (const tx of at.earlier.values()) {
-    if (!tx.map.regions.includes(at.region.name) || descriptor(tx.map.strategy).allocates === coherent) continue
+  for (const tx of at.earlier) {
+    if (descriptor(tx.map.strategy).allocates === coherent) continue
     const text = coherent ? writeCoherentRemapMessage(at.region.name, tx.map.tx, at.step.tx, at.client.name) : writeCoherentAllocatedMessage(at.region.name, tx.map.tx, at.step.tx, at.client.name)
     return { rule: R11.id, text }
   }

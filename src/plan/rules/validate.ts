@@ -92,13 +92,15 @@ interface Walk {
   /** The client as each step finds it, its driver steps before it applied (driver-steps.ts). */
   readonly devices: readonly DeviceIR[]
   readonly txs: Map<string, TxState>
+  /** The transactions mapped so far that map each region (a transaction's name is never mapped twice): a step on a region looks at these, not at every transaction. */
+  readonly byRegion: Map<string, TxState[]>
 }
 
 /** `built`: where the plan's build() was written, for what is wrong at its end (a transaction still mapped). */
 export function validatePlan(plan: Plan, built?: string): Violation[] {
   const out: Violation[] = []
   const client = deviceByName(plan, plan.device)
-  const walk: Walk = { plan, client, devices: deviceBySteps(plan, client), txs: new Map() }
+  const walk: Walk = { plan, client, devices: deviceBySteps(plan, client), txs: new Map(), byRegion: new Map() }
   plan.steps.forEach((step, index) => {
     const report: Report = (found, focus) => {
       if (found !== undefined) out.push({ rule: found.rule, text: found.text, step: index, op: step.op, ...(step.at ? { at: step.at } : {}), ...(focus ? { focus } : {}) })
@@ -130,7 +132,13 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx, walk.client)
       if (duplicate !== undefined) return report(duplicate, TX_ARG)
       const sync = checkMap(walk, step, walk.devices[index] ?? walk.client, report)
-      walk.txs.set(step.tx, { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() })
+      const tx: TxState = { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() }
+      walk.txs.set(step.tx, tx)
+      for (const region of new Set(step.regions)) {
+        const txs = walk.byRegion.get(region)
+        if (txs === undefined) walk.byRegion.set(region, [tx])
+        else txs.push(tx)
+      }
       return
     }
     case 'device-read':
@@ -205,8 +213,8 @@ function clear(set: Set<string>, region: string | undefined): void {
 }
 
 function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string, report: Report): void {
-  for (const tx of walk.txs.values()) {
-    if (!tx.live || tx.sync === undefined || !tx.map.regions.includes(region) || tx.unlinked.has(region)) continue
+  for (const tx of walk.byRegion.get(region) ?? []) {
+    if (!tx.live || tx.sync === undefined || tx.unlinked.has(region)) continue
     if (op === 'cpu-write') tx.cpuDirty.add(region)
     else report(checkCpuRead(tx, region, walk.client), [0])
   }
@@ -230,7 +238,7 @@ function checkMap(walk: Walk, step: MapStep, client: DeviceIR, report: Report): 
   regions.forEach((region, index) => {
     const kind = kinds[index] as MemoryKind
     const verdict = regionVerdict(step.strategy, kind, platform, client)
-    const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.txs }
+    const at: MappedRegion = { plan, client, step, regions, kinds, index, region, kind, verdict, earlier: walk.byRegion.get(region.name) ?? [] }
     for (const check of REGION_CHECKS) {
       const found = check(at)
       if (found !== undefined) return report(found, regionAt(index))

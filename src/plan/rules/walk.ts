@@ -20,8 +20,8 @@ export interface MappedRegion {
   readonly kind: MemoryKind
   /** The cell of KIND_VERDICTS for the step's strategy and this region's kind. */
   readonly verdict: RegionVerdict
-  /** The transactions mapped before this step, by name. */
-  readonly earlier: ReadonlyMap<string, TxState>
+  /** The transactions mapped before this step that map this region, in the order they were mapped. */
+  readonly earlier: readonly TxState[]
 }
 
 /** A mapped transaction as the walk has seen it so far. */

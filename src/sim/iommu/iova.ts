@@ -16,6 +16,7 @@
  * 64-bit address has a pfn below 2^52, exact in a double).
  */
 import { alignDownNum, fls } from '../addr.js'
+import { OrderedRanges } from './ordered-ranges.js'
 
 export interface IovaNode {
   lo: number
@@ -33,7 +34,7 @@ export class IovaDomain {
   readonly dma32bitPfn: number
   max32AllocSize: number
   /** Ordered by lo; the last node is the anchor. */
-  readonly #nodes: IovaNode[]
+  readonly #nodes = new OrderedRanges<IovaNode>()
   #cached: IovaNode
   #cached32: IovaNode
   readonly #anchor: IovaNode
@@ -45,66 +46,36 @@ export class IovaDomain {
     this.dma32bitPfn = 2 ** (32 - this.shift)
     this.max32AllocSize = this.dma32bitPfn
     this.#anchor = { lo: ANCHOR, hi: ANCHOR, reserved: true }
-    this.#nodes = [this.#anchor]
+    this.#nodes.insert(this.#anchor)
     this.#cached = this.#anchor
     this.#cached32 = this.#anchor
   }
 
   /** Allocated (non-reserved) ranges, low to high. */
   allocated(): readonly IovaNode[] {
-    return this.#nodes.filter((n) => !n.reserved)
+    return [...this.#nodes].filter((n) => !n.reserved)
   }
 
   reservedRanges(): readonly IovaNode[] {
-    return this.#nodes.filter((n) => n.reserved && n !== this.#anchor)
-  }
-
-  #index(node: IovaNode): number {
-    let lo = 0
-    let hi = this.#nodes.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const m = this.#nodes[mid] as IovaNode
-      if (m === node) return mid
-      if (m.lo < node.lo) lo = mid + 1
-      else hi = mid - 1
-    }
-    return -1
+    return [...this.#nodes].filter((n) => n.reserved && n !== this.#anchor)
   }
 
   #prev(node: IovaNode): IovaNode | undefined {
-    const i = this.#index(node)
-    return i > 0 ? this.#nodes[i - 1] : undefined
+    return this.#nodes.prev(node)
   }
 
   #next(node: IovaNode): IovaNode | undefined {
-    const i = this.#index(node)
-    return i >= 0 ? this.#nodes[i + 1] : undefined
+    return this.#nodes.next(node)
   }
 
   #insert(node: IovaNode): void {
-    let lo = 0
-    let hi = this.#nodes.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((this.#nodes[mid] as IovaNode).lo < node.lo) lo = mid + 1
-      else hi = mid
-    }
-    this.#nodes.splice(lo, 0, node)
+    this.#nodes.insert(node)
   }
 
   /** private_find_iova(): the node containing pfn. */
   find(pfn: number): IovaNode | undefined {
-    let lo = 0
-    let hi = this.#nodes.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const m = this.#nodes[mid] as IovaNode
-      if (pfn < m.lo) hi = mid - 1
-      else if (pfn > m.hi) lo = mid + 1
-      else return m === this.#anchor ? undefined : m
-    }
-    return undefined
+    const m = this.#nodes.find(pfn)
+    return m === this.#anchor ? undefined : m
   }
 
   /**
@@ -157,7 +128,7 @@ export class IovaDomain {
   /** iova_find_limit(): the first node (in order) that reaches limit_pfn, or the anchor above 4 GiB. */
   #findLimit(limitPfn: number): IovaNode {
     if (limitPfn > this.dma32bitPfn) return this.#anchor
-    return this.#nodes.find((n) => n.hi >= limitPfn) ?? this.#anchor
+    return this.#nodes.firstReaching(limitPfn) ?? this.#anchor
   }
 
   /** remove_iova() with __cached_rbnode_delete_update(). */
@@ -168,8 +139,7 @@ export class IovaDomain {
     if (node.lo < this.dma32bitPfn) this.max32AllocSize = this.dma32bitPfn
     const c = this.#cached
     if (node.lo >= c.lo) this.#cached = next
-    const i = this.#index(node)
-    if (i >= 0) this.#nodes.splice(i, 1)
+    this.#nodes.remove(node)
   }
 
   /** free_iova(): find by pfn and remove; false when nothing is there. */
@@ -183,8 +153,7 @@ export class IovaDomain {
   /** reserve_iova(): merge with overlapping reserved nodes, else insert (cached nodes untouched). */
   reserve(pfnLo: number, pfnHi: number): void {
     let overlap = false
-    for (let i = 0; i < this.#nodes.length; i++) {
-      const n = this.#nodes[i] as IovaNode
+    for (const n of this.#nodes) {
       if (n === this.#anchor) break
       if (pfnLo <= n.hi && pfnHi >= n.lo) {
         if (pfnLo < n.lo) n.lo = pfnLo
@@ -197,6 +166,6 @@ export class IovaDomain {
   }
 
   get nodeCount(): number {
-    return this.#nodes.length - 1
+    return this.#nodes.size - 1
   }
 }

@@ -71,15 +71,48 @@ export function swiotlbSlabs(bytes: bigint): number {
   return Math.max(IO_TLB_SEGSIZE, roundupPowOfTwo(slabs))
 }
 
+/**
+ * Physical memory taken so far, as disjoint ranges sorted by address (touching
+ * ranges merge: regions placed top-down one below the other stay one entry),
+ * so that a placement looks at the ranges around it, not at every region
+ * placed before it.
+ */
 class Occupancy {
   readonly #used: PhysRange[] = []
   add(r: PhysRange): void {
-    this.#used.push(r)
+    if (r.end <= r.start) return
+    // The first range that ends at or after r.start, and the first that starts after r.end: everything between merges.
+    const lo = this.#firstEndingFrom(r.start)
+    let hi = lo
+    let start = r.start
+    let end = r.end
+    while (hi < this.#used.length && (this.#used[hi] as PhysRange).start <= end) {
+      const u = this.#used[hi] as PhysRange
+      if (u.start < start) start = u.start
+      if (u.end > end) end = u.end
+      hi++
+    }
+    this.#used.splice(lo, hi - lo, { start, end })
   }
+  /** A used range that overlaps [start, end): the highest one, found by binary search. */
   overlaps(start: bigint, end: bigint): PhysRange | undefined {
-    return this.#used.find((u) => u.start < end && start < u.end)
+    // The last range starting below end.
+    let lo = 0
+    let hi = this.#used.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.#used[mid] as PhysRange).start < end) lo = mid + 1
+      else hi = mid
+    }
+    const u = this.#used[lo - 1]
+    return u !== undefined && start < u.end ? u : undefined
   }
-  /** Highest aligned [a, a + size) inside one of `free` below `limit` not overlapping anything used. */
+  /**
+   * Highest aligned [a, a + size) inside one of `free` below `limit` not
+   * overlapping anything used. A window that clashes moves below the clash:
+   * no free window above the clash's start can hold it (the clash overlaps
+   * every aligned window between).
+   */
   topDown(free: readonly PhysRange[], size: bigint, align: bigint, limit: bigint): bigint | undefined {
     const ranges = [...free].sort((a, b) => (a.start < b.start ? 1 : -1))
     for (const r of ranges) {
@@ -93,6 +126,16 @@ class Occupancy {
       }
     }
     return undefined
+  }
+  #firstEndingFrom(at: bigint): number {
+    let lo = 0
+    let hi = this.#used.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.#used[mid] as PhysRange).end < at) lo = mid + 1
+      else hi = mid
+    }
+    return lo
   }
 }
 

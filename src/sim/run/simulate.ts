@@ -315,6 +315,13 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
   for (const a of plan.observed?.assumptions ?? []) m.reporter.report('TRACE-ASSUMED', 'info', 'dmaplan', a)
   const teardown = teardownReport(m, [...txs.values()])
   const calls = m.trace.calls
+  // Each transaction's calls, grouped in one pass: a plan of many transactions is not a scan of every call per transaction.
+  const callsByTx = new Map<string | undefined, KernelCall[]>()
+  for (const c of calls) {
+    const list = callsByTx.get(c.tx)
+    if (list === undefined) callsByTx.set(c.tx, [c])
+    else list.push(c)
+  }
   const result: SimResult = {
     format: SIM_RESULT_FORMAT,
     plan: plan.name,
@@ -352,7 +359,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       status: tx.status,
       ...(tx.error !== undefined ? { error: tx.error } : {}),
       path: tx.path || 'none',
-      calls: calls.filter((c) => c.tx === tx.step.tx).map(formatCall),
+      calls: (callsByTx.get(tx.step.tx) ?? []).map(formatCall),
       segments: tx.segments.map((s) => ({ dma: formatU64(s.dma), len: formatU64(s.len), entries: s.entries, first: s.first })),
       counters: toCounters(tx.counters),
       allocations: formatAllocations(tx.allocations, calls),
@@ -360,7 +367,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       stateBytes: tx.stateBytes,
       data: tx.data,
     })),
-    driverCalls: calls.filter((c) => c.tx === undefined).map(formatCall),
+    driverCalls: (callsByTx.get(undefined) ?? []).map(formatCall),
     findings: m.reporter.findings.map((f) => ({ ...f })),
     dmesg: [...m.reporter.dmesg],
     data: totalData,
