@@ -1,6 +1,6 @@
 /**
  * Bad input gets one sentence that names the file and the problem, exit
- * status 2, and never a stack trace: more than forty malformed inputs.
+ * status 2, and never a stack trace: sixty-four malformed inputs.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -80,6 +80,15 @@ const files: Record<string, string> = {
   'plan.txt': 'not a plan',
   'calls-exit.ts': `${header}process.exit(0)\n`,
   'nested-deep.json': `{"steps":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+  // Names reach C and TypeScript only as identifiers: anything else is refused before any output.
+  'name-quote.json': edit((p) => (((p.regions as Json[])[0] as Json).name = 'buf"')),
+  'name-backslash.json': edit((p) => (((p.regions as Json[])[0] as Json).name = 'buf\\')),
+  'name-newline.json': edit((p) => (p.name = 'p\n#include <evil.h>')),
+  'name-comment-close.json': edit((p) => (((p.devices as Json[])[0] as Json).name = 'd*/')),
+  'name-define.json': edit((p) => (p.name = '#define p 1')),
+  'name-unicode.json': edit((p) => (((p.steps as Json[])[0] as Json).tx = 'tränsaction')),
+  'number-past-double.json': edit((p) => ((p.regions as Json[])[0] as Json).bytes = 'REPLACE').replace('"REPLACE"', '1e400'),
+  'missing-package.ts': "import { plan } from 'no-such-dmaplan-package'\nexport default plan\n",
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
 writeFileSync(join(dir, 'ok.json'), JSON.stringify(valid))
@@ -102,8 +111,8 @@ const cases: [string, string[], RegExp][] = [
 ]
 
 describe('bad input', () => {
-  it('has fifty-six cases', () => {
-    expect(cases.length).toBe(56)
+  it('has sixty-four cases', () => {
+    expect(cases.length).toBe(64)
   })
   for (const [what, args, message] of cases) {
     it(`${what}: one sentence, exit 2`, () => {
