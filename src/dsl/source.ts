@@ -15,7 +15,14 @@ export type Fn = (...args: any[]) => unknown
 export function callSite(method: Fn): { at?: string } {
   if ((globalThis as Record<symbol, unknown>)[FLAG] !== true) return {}
   const holder: { stack?: string } = {}
-  Error.captureStackTrace(holder, method)
+  // One frame, the caller's: each frame of a longer stack is looked up in its source map, for every builder step.
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 1
+  try {
+    Error.captureStackTrace(holder, method)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
   const at = frameAt(holder.stack?.split('\n')[1] ?? '')
   return at !== undefined ? { at: `${at.file}:${at.line}:${at.column}` } : {}
 }
