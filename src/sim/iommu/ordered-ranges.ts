@@ -7,6 +7,8 @@
  * changed in place as long as it stays between its neighbours (reserve_iova()
  * widens a reserved range).
  */
+import { partitionPoint } from '../partition-point.js'
+
 export interface Range {
   lo: number
   hi: number
@@ -34,16 +36,9 @@ export class OrderedRanges<T extends Range> {
     return lo
   }
 
-  /** In block b, the number of ranges starting below pfn. */
+  /** In a block, the number of ranges starting below pfn. */
   static #below<T extends Range>(block: readonly T[], pfn: number): number {
-    let lo = 0
-    let hi = block.length
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((block[mid] as T).lo < pfn) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return partitionPoint(block, (r) => r.lo < pfn)
   }
 
   insert(range: T): void {
@@ -99,15 +94,9 @@ export class OrderedRanges<T extends Range> {
 
   /** The first range (in order) whose hi is at or above pfn: the ranges are disjoint, so his rise with los. */
   firstReaching(pfn: number): T | undefined {
-    let lo = 0
-    let hi = this.#blocks.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((((this.#blocks[mid] as T[]).at(-1) as T | undefined)?.hi ?? Number.NEGATIVE_INFINITY) >= pfn) hi = mid
-      else lo = mid + 1
-    }
-    for (const r of this.#blocks[lo] as T[]) if (r.hi >= pfn) return r
-    return undefined
+    // The first block whose last range reaches pfn (an empty block is the only one, and reaches nothing).
+    const block = this.#blocks[partitionPoint(this.#blocks, (b) => ((b.at(-1) as T | undefined)?.hi ?? Number.NEGATIVE_INFINITY) < pfn)]
+    return block?.find((r) => r.hi >= pfn)
   }
 
   *[Symbol.iterator](): IterableIterator<T> {

@@ -20,6 +20,7 @@ import { FOUR_GIB, IO_TLB_SEGSIZE, IO_TLB_SIZE, PAGE_SIZE_N, PCI_MMIO64_BASE, Q3
 import type { Plan, RegionIR } from '../../plan/ir.js'
 import type { PhysRange } from './phys-mem.js'
 import { SimError } from '../sim-error.js'
+import { partitionPoint } from '../partition-point.js'
 
 export interface SwiotlbPlacement {
   readonly base: bigint
@@ -82,7 +83,7 @@ class Occupancy {
   add(r: PhysRange): void {
     if (r.end <= r.start) return
     // The first range that ends at or after r.start, and the first that starts after r.end: everything between merges.
-    const lo = this.#firstEndingFrom(r.start)
+    const lo = partitionPoint(this.#used, (u) => u.end < r.start)
     let hi = lo
     let start = r.start
     let end = r.end
@@ -97,14 +98,7 @@ class Occupancy {
   /** A used range that overlaps [start, end): the highest one, found by binary search. */
   overlaps(start: bigint, end: bigint): PhysRange | undefined {
     // The last range starting below end.
-    let lo = 0
-    let hi = this.#used.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if ((this.#used[mid] as PhysRange).start < end) lo = mid + 1
-      else hi = mid
-    }
-    const u = this.#used[lo - 1]
+    const u = this.#used[partitionPoint(this.#used, (x) => x.start < end) - 1]
     return u !== undefined && start < u.end ? u : undefined
   }
   /**
@@ -126,16 +120,6 @@ class Occupancy {
       }
     }
     return undefined
-  }
-  #firstEndingFrom(at: bigint): number {
-    let lo = 0
-    let hi = this.#used.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if ((this.#used[mid] as PhysRange).end < at) lo = mid + 1
-      else hi = mid
-    }
-    return lo
   }
 }
 
