@@ -6,6 +6,7 @@
  * the memory of its live mappings, not of its steps; a terminal shows the
  * progress. One line says what the trace held.
  */
+import { readdirSync, rmSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -22,6 +23,7 @@ import { kernelOption } from './kernel-option.js'
 import { showPath } from './location.js'
 import type { Output } from './output.js'
 import { progress } from './progress.js'
+import { onInterrupt } from './interrupt.js'
 import { moveIntoPlace, prepareTarget } from './write-output.js'
 
 export async function importVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
@@ -50,6 +52,12 @@ export async function importVerb(file: string, values: Record<string, string | b
   if (target !== undefined) await prepareTarget(target, force)
   const scratch = target === undefined ? await mkdtemp(join(tmpdir(), 'dmaplan-import-')) : undefined
   const sink = new PlanFileSink(target === undefined ? (scratch as string) : dirname(target))
+  // An interrupted import leaves none of its temporary files beside the target.
+  const forget = onInterrupt(() => {
+    const dir = dirname(sink.stem)
+    for (const f of readdirSync(dir)) if (join(dir, f).startsWith(sink.stem)) rmSync(join(dir, f), { force: true })
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
+  })
   try {
     const { planFile, summary: s } = await importToFile(file, options, sink)
     if (target !== undefined) await moveIntoPlace(planFile, target, force)
@@ -84,6 +92,7 @@ export async function importVerb(file: string, values: Record<string, string | b
       if (target === undefined) await readLines(planFile, (l) => out.print(l))
     }
   } finally {
+    forget()
     await sink.discard()
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true })
   }

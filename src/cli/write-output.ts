@@ -1,12 +1,17 @@
 /**
  * Writing what a verb produces: never over something that exists unless the
  * user said --force, and atomically (a temporary file in the same directory,
- * then a rename), so a reader never sees half a file.
+ * then a rename), so a reader never sees half a file. A directory of files
+ * is written whole to a hidden staging directory inside it first, then
+ * moved into place file by file, an interrupt held off until the last
+ * (interrupt.ts): a failure while writing (a full disk) or an interrupt
+ * leaves the old files.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from './errors.js'
+import { whileWriting } from './interrupt.js'
 import { showPath } from './location.js'
 
 async function exists(path: string): Promise<'file' | 'dir' | false> {
@@ -68,22 +73,63 @@ export async function moveIntoPlace(tmp: string, path: string, force: boolean): 
   }
 }
 
+/** A temporary name beside path, hidden. */
+const temporary = (path: string) => join(dirname(path), `.dmaplan-${randomBytes(6).toString('hex')}.tmp`)
+
+const cannotWrite = (path: string, e: unknown) => new InputError(`${showPath(path)} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+
 export async function writeFileAtomic(path: string, contents: string | Uint8Array, force: boolean): Promise<void> {
   await prepareTarget(path, force)
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await writeFile(tmp, contents)
-  } catch (e) {
-    await rm(tmp, { force: true })
-    throw new InputError(`${showPath(path)} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  await moveIntoPlace(tmp, path, force)
+  const tmp = temporary(path)
+  await whileWriting(async (stopIfInterrupted) => {
+    try {
+      try {
+        await writeFile(tmp, contents)
+      } catch (e) {
+        throw cannotWrite(path, e)
+      }
+      stopIfInterrupted()
+      await moveIntoPlace(tmp, path, force)
+    } finally {
+      await rm(tmp, { force: true })
+    }
+  })
 }
 
-/** A directory of generated files: refused when it holds anything already, unless --force. */
+/** A directory of generated files: refused when it holds anything already, unless --force; all old or all new after any failure. */
 export async function writeTree(dir: string, files: ReadonlyMap<string, string>, force: boolean): Promise<void> {
   const kind = await exists(dir)
   if (kind === 'file') throw new InputError(`${showPath(dir)} is a file; --out takes a directory`)
   if (kind === 'dir' && !force && (await readdir(dir)).length > 0) throw new InputError(`${showPath(dir)} is not empty; add --force to write over it`)
-  for (const [path, contents] of [...files].sort(([a], [b]) => a.localeCompare(b))) await writeFileAtomic(join(dir, path), contents, true)
+  const paths = [...files.keys()].sort((a, b) => a.localeCompare(b))
+  // Refused before anything is written: a generated file's name that is a directory there.
+  for (const path of paths) if ((await exists(join(dir, path))) === 'dir') throw new InputError(`${showPath(join(dir, path))} is a directory; remove it or write elsewhere`)
+  await makeDirs(dir)
+  const staging = temporary(join(dir, 'files'))
+  await whileWriting(async (stopIfInterrupted) => {
+    try {
+      for (const path of paths) {
+        stopIfInterrupted()
+        const file = join(staging, path)
+        try {
+          await mkdir(dirname(file), { recursive: true })
+          await writeFile(file, files.get(path) as string)
+        } catch (e) {
+          throw cannotWrite(join(dir, path), e)
+        }
+      }
+      stopIfInterrupted()
+      // Every file is written: renames (which need no space) put them in place, with no check between them.
+      for (const path of paths) {
+        try {
+          await mkdir(dirname(join(dir, path)), { recursive: true })
+          await rename(join(staging, path), join(dir, path))
+        } catch (e) {
+          throw cannotWrite(join(dir, path), e)
+        }
+      }
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  })
 }

@@ -80,6 +80,11 @@ export class PlanFileSink implements PlanSink {
     this.#stem = join(dir, `.dmaplan-import-${randomBytes(6).toString('hex')}`)
   }
 
+  /** Every temporary file's path starts with this. */
+  get stem(): string {
+    return this.#stem
+  }
+
   device(name: string): DeviceSink {
     const d = new DeviceFiles(`${this.#stem}-${this.#devices.size}`)
     this.#devices.set(name, d)

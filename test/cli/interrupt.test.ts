@@ -1,0 +1,122 @@
+/**
+ * Outputs are never half-written: `gen --force` over an older tree and
+ * `simulate --html FILE --force` over an older page are killed (SIGTERM,
+ * SIGINT) at delays spread over their whole run; each time the output is
+ * entirely the old one or entirely the new one, and no temporary file is
+ * left. An interrupt during the final renames takes effect after them.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { dmaplan } from '../support/cli.js'
+import { ROOT } from '../support/fixtures.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-interrupt-'))
+const plan = join(ROOT, 'examples', 'nvme-blk.ts')
+
+/** Every file under dir, by relative path, with its contents. */
+function tree(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) Object.assign(out, tree(path, `${prefix}${name}/`))
+    else out[`${prefix}${name}`] = readFileSync(path, 'utf8')
+  }
+  return out
+}
+
+/** Runs the command line and sends signal after ms; resolves with how it ended. */
+function killedAfter(args: readonly string[], ms: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill(signal), ms)
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer)
+      done({ code, signal: sig, stderr })
+    })
+  })
+}
+
+/** The delays: from before the output is started to after the run has ended, on this machine's own timing. */
+function delays(args: readonly string[], n: number): number[] {
+  const start = process.hrtime.bigint()
+  expect(dmaplan(args).status).toBe(0)
+  const whole = Number(process.hrtime.bigint() - start) / 1e6
+  return Array.from({ length: n }, (_, i) => Math.round(whole * (0.3 + (1.7 * i) / (n - 1))))
+}
+
+describe('an interrupted run leaves the old output or the new one', () => {
+  it('gen --force over an older tree: all old or all new, no temporary file', async () => {
+    const dir = join(tmp, 'gen')
+    const old = ['gen', plan, '--out', dir, '--strategy', 'iova', '--force']
+    const fresh = ['gen', plan, '--out', dir, '--force']
+    expect(dmaplan(fresh).status).toBe(0)
+    const newTree = tree(dir)
+    rmSync(dir, { recursive: true })
+    expect(dmaplan(old).status).toBe(0)
+    const oldTree = tree(dir)
+    expect(oldTree).not.toEqual(newTree)
+    const seen = { old: 0, new: 0 }
+    for (const [i, ms] of delays(fresh, 8).entries()) {
+      expect(dmaplan(old).status).toBe(0)
+      const r = await killedAfter(fresh, ms, i % 2 === 0 ? 'SIGTERM' : 'SIGINT')
+      const now = tree(dir)
+      const which = JSON.stringify(now) === JSON.stringify(oldTree) ? 'old' : JSON.stringify(now) === JSON.stringify(newTree) ? 'new' : 'a mix'
+      expect(which, `killed after ${ms} ms (${JSON.stringify(r)}): ${Object.keys(now).join(', ')}`).not.toBe('a mix')
+      seen[which as 'old' | 'new']++
+      // Interrupted while writing: one sentence and the signal's status.
+      if (r.code !== 0 && r.signal === null) expect(r.stderr).toMatch(/^dmaplan: interrupted by SIG(TERM|INT); no output was left half-written\n$/)
+    }
+    // The delays span the run: some kills came before the new tree, some after.
+    expect(seen, JSON.stringify(seen)).toEqual({ old: expect.any(Number), new: expect.any(Number) })
+    expect(Math.min(seen.old, seen.new), JSON.stringify(seen)).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('gen --force killed the moment it starts writing: exit 143 with one sentence, the old tree, no staging directory', async () => {
+    const dir = join(tmp, 'watched')
+    const old = ['gen', plan, '--out', dir, '--strategy', 'iova']
+    expect(dmaplan(old).status).toBe(0)
+    const oldTree = tree(dir)
+    for (let i = 0; i < 5; i++) {
+      const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), 'gen', plan, '--out', dir, '--force'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+        let stderr = ''
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+        // The staging directory appearing is the write starting.
+        const watcher = watch(dir, (_, name) => {
+          if (String(name).startsWith('.dmaplan-')) {
+            child.kill('SIGTERM')
+            watcher.close()
+          }
+        })
+        child.on('exit', (code) => {
+          watcher.close()
+          done({ code, stderr })
+        })
+      })
+      expect(r).toEqual({ code: 143, stderr: 'dmaplan: interrupted by SIGTERM; no output was left half-written\n' })
+      expect(tree(dir)).toEqual(oldTree)
+    }
+  }, 120_000)
+
+  it('simulate --html --force over an older page: the old page or the new one, no temporary file', async () => {
+    const dir = join(tmp, 'html')
+    const page = join(dir, 'report.html')
+    const other = join(ROOT, 'examples', 'rdma-mr.ts')
+    expect(dmaplan(['simulate', plan, '--html', join(tmp, 'new.html')]).status).toBe(0)
+    const fresh = readFileSync(join(tmp, 'new.html'), 'utf8')
+    expect(dmaplan(['simulate', other, '--html', page]).status).toBe(0)
+    const old = readFileSync(page, 'utf8')
+    const args = ['simulate', plan, '--html', page, '--force']
+    for (const ms of delays(args, 5)) {
+      expect(dmaplan(['simulate', other, '--html', page, '--force']).status).toBe(0)
+      await killedAfter(args, ms, 'SIGTERM')
+      expect([old, fresh]).toContain(readFileSync(page, 'utf8'))
+      expect(readdirSync(dir)).toEqual(['report.html'])
+    }
+  }, 120_000)
+})
