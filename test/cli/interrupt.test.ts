@@ -3,10 +3,11 @@
  * `simulate --html FILE --force` over an older page are killed (SIGTERM,
  * SIGINT) at delays spread over their whole run; each time the output is
  * entirely the old one or entirely the new one, and no temporary file is
- * left. An interrupt during the final renames takes effect after them.
+ * left. An interrupt during the final renames takes effect after them. An
+ * import, which writes as it reads, ends at once and removes its files.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -118,5 +119,38 @@ describe('an interrupted run leaves the old output or the new one', () => {
       expect([old, fresh]).toContain(readFileSync(page, 'utf8'))
       expect(readdirSync(dir)).toEqual(['report.html'])
     }
+  }, 120_000)
+
+  it('import --out killed while it writes its temporary files: exit 143, nothing left beside the target', async () => {
+    const dir = join(tmp, 'import')
+    mkdirSync(dir)
+    const trace = join(tmp, 'dma.trace')
+    // A driver's traffic, long enough that the import is still writing when the signal comes.
+    const line = (t: number, event: string, fields: string) => `          kworker-77      [001] .....  ${(1 + t * 1e-6).toFixed(6)}: ${event}: 0000:00:04.0 ${fields}\n`
+    const lines: string[] = []
+    for (let i = 0; i < 200_000; i++) {
+      const dma = (0xfff00000 - (i % 256) * 0x1000).toString(16)
+      const phys = (0x1000000 + (i % 4096) * 0x1000).toString(16)
+      lines.push(line(2 * i, 'dma_map_phys', `dir=TO_DEVICE dma_addr=${dma} size=4096 phys_addr=${phys} attrs=`), line(2 * i + 1, 'dma_unmap_phys', `dir=TO_DEVICE dma_addr=${dma} size=4096 attrs=`))
+    }
+    writeFileSync(trace, lines.join(''))
+    const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const args = ['import', trace, '--platform', 'vtd-strict', '--kernel', '7.3', '--out', join(dir, 'plan.json')]
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+      let stderr = ''
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      const watcher = watch(dir, (_, name) => {
+        if (String(name).startsWith('.dmaplan-import-')) {
+          child.kill('SIGTERM')
+          watcher.close()
+        }
+      })
+      child.on('exit', (code) => {
+        watcher.close()
+        done({ code, stderr })
+      })
+    })
+    expect(r).toEqual({ code: 143, stderr: 'dmaplan: interrupted by SIGTERM; no output was left half-written\n' })
+    expect(readdirSync(dir)).toEqual([])
   }, 120_000)
 })
