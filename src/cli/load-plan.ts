@@ -14,7 +14,8 @@ import { decodePlan, encodePlan } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import type { Violation } from '../plan/rules/validate.js'
 import { InputError } from './errors.js'
-import { jsonPositions } from './json-positions.js'
+import { scanJson } from './json-positions.js'
+import type { Positions } from './json-positions.js'
 import { showAt, showPath } from './location.js'
 import type { Located } from './location.js'
 import { importTypeScript } from './import-ts.js'
@@ -63,10 +64,15 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   } catch (e) {
     throw new InputError(`${shown} is not valid JSON: ${(e as Error).message}`, { why: 'json' })
   }
-  // Scanned only when something is to be located: a clean plan of 100,000 regions is not scanned a second time.
-  let positions: ReturnType<typeof jsonPositions> | undefined
+  // Keys first; positions only when something is to be located: a clean plan of 100,000 regions is scanned once, lightly.
+  const { duplicate } = scanJson(text, false)
+  if (duplicate !== undefined) {
+    const where = `${shown}:${duplicate.line}:${duplicate.column}`
+    throw new InputError(`${where}: ${duplicate.path}: the key "${duplicate.key}" is written twice in one object (JSON keeps only the last); write it once`, { where, why: 'json' })
+  }
+  let positions: Positions | undefined
   const at = (path: string) => {
-    positions ??= jsonPositions(text)
+    positions ??= scanJson(text).positions
     for (let p = path; ; p = p.slice(0, Math.max(0, p.lastIndexOf('.')))) {
       const pos = positions.get(p)
       if (pos) return `${shown}:${pos.line}:${pos.column}`

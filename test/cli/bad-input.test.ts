@@ -1,6 +1,6 @@
 /**
  * Bad input gets one sentence that names the file and the problem, exit
- * status 2, and never a stack trace: sixty-four malformed inputs.
+ * status 2, and never a stack trace: sixty-five malformed inputs.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -88,6 +88,7 @@ const files: Record<string, string> = {
   'name-define.json': edit((p) => (p.name = '#define p 1')),
   'name-unicode.json': edit((p) => (((p.steps as Json[])[0] as Json).tx = 'tränsaction')),
   'number-past-double.json': edit((p) => ((p.regions as Json[])[0] as Json).bytes = 'REPLACE').replace('"REPLACE"', '1e400'),
+  'duplicate-key.json': edit(() => undefined).replace('"name":"p"', '"name":"p","name":"q"'),
   'missing-package.ts': "import { plan } from 'no-such-dmaplan-package'\nexport default plan\n",
 }
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
@@ -111,8 +112,8 @@ const cases: [string, string[], RegExp][] = [
 ]
 
 describe('bad input', () => {
-  it('has sixty-four cases', () => {
-    expect(cases.length).toBe(64)
+  it('has sixty-five cases', () => {
+    expect(cases.length).toBe(65)
   })
   for (const [what, args, message] of cases) {
     it(`${what}: one sentence, exit 2`, () => {

@@ -1,6 +1,6 @@
 /** Where each value of a JSON plan starts (src/cli/json-positions.ts), and a document nested past any stack. */
 import { describe, expect, it } from 'vitest'
-import { jsonPositions } from '../../src/cli/json-positions.js'
+import { jsonPositions, scanJson } from '../../src/cli/json-positions.js'
 
 describe('JSON positions', () => {
   it('gives each value its line and column, by path', () => {
@@ -17,5 +17,14 @@ describe('JSON positions', () => {
     const at = jsonPositions(`{"steps":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     expect(at.get('steps.0.0')).toEqual({ line: 1, column: 12 })
     expect(Math.max(...[...at.keys()].map((k) => k.split('.').length))).toBeLessThanOrEqual(9)
+  })
+
+  it('finds the first key an object repeats, where the second is written, with or without positions', () => {
+    const text = '{\n  "steps": [\n    { "op": "unmap", "tx": "a", "t\\u0078": "b" }\n  ],\n  "name": "p"\n}\n'
+    const expected = { path: 'steps.0.tx', key: 'tx', line: 3, column: 33 }
+    expect(scanJson(text).duplicate).toEqual(expected)
+    expect(scanJson(text, false).duplicate).toEqual(expected)
+    // The same key in two objects is no duplicate.
+    expect(scanJson('[{"a": 1}, {"a": 2}]', false).duplicate).toBeUndefined()
   })
 })
