@@ -16,7 +16,7 @@ import type { Violation } from '../plan/rules/validate.js'
 import { InputError } from './errors.js'
 import { scanJson } from './json-positions.js'
 import type { Positions } from './json-positions.js'
-import { showAt, showPath } from './location.js'
+import { parseAt, showAt, showPath } from './location.js'
 import type { Located } from './location.js'
 import { importTypeScript } from './import-ts.js'
 import { focusPosition } from './call-arguments.js'
@@ -175,11 +175,11 @@ export async function locatedInSource(violations: readonly Violation[], shown: s
   }
   return Promise.all(
     violations.map(async (v) => {
-      const m = v.at?.match(/^(.*):(\d+):(\d+)$/)
-      if (!m) return located(v, showAt(v.at, shown))
-      const source = await read(m[1] as string)
-      const p = source === undefined ? undefined : focusPosition(source, { line: Number(m[2]), column: Number(m[3]) }, STEP_METHODS[v.op], v.focus ?? [])
-      return located(v, showAt(p ? `${m[1]}:${p.line}:${p.column}` : v.at, shown))
+      const at = parseAt(v.at)
+      if (at === undefined) return located(v, showAt(v.at, shown))
+      const source = await read(at.file)
+      const p = source === undefined ? undefined : focusPosition(source, at, STEP_METHODS[v.op], v.focus ?? [])
+      return located(v, showAt(p ? `${at.file}:${p.line}:${p.column}` : v.at, shown))
     }),
   )
 }

@@ -14,8 +14,14 @@ export function showPath(file: string): string {
   return rel.startsWith('..') ? file : rel
 }
 
+/** A `file:line:col` string taken apart; undefined if it is not one. */
+export function parseAt(at: string | undefined): { readonly file: string; readonly line: number; readonly column: number } | undefined {
+  const m = at?.match(/^(.*):(\d+):(\d+)$/)
+  return m ? { file: m[1] as string, line: Number(m[2]), column: Number(m[3]) } : undefined
+}
+
 export function showAt(at: string | undefined, fallback: string): string {
   if (at === undefined) return fallback
-  const m = at.match(/^(.*):(\d+):(\d+)$/)
-  return m ? `${showPath(m[1] as string)}:${m[2]}:${m[3]}` : at
+  const p = parseAt(at)
+  return p ? `${showPath(p.file)}:${p.line}:${p.column}` : at
 }
