@@ -42,6 +42,25 @@ function killedAfter(args: readonly string[], ms: number, signal: NodeJS.Signals
   })
 }
 
+/** Runs the command line and sends SIGTERM the moment a file whose name starts with prefix appears in dir: a write starting. */
+function killedWhenWriting(args: readonly string[], dir: string, prefix: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const watcher = watch(dir, (_, name) => {
+      if (String(name).startsWith(prefix)) {
+        child.kill('SIGTERM')
+        watcher.close()
+      }
+    })
+    child.on('exit', (code) => {
+      watcher.close()
+      done({ code, stderr })
+    })
+  })
+}
+
 /** The delays: from before the output is started to after the run has ended, on this machine's own timing. */
 function delays(args: readonly string[], n: number): number[] {
   const start = process.hrtime.bigint()
@@ -83,22 +102,8 @@ describe('an interrupted run leaves the old output or the new one', () => {
     expect(dmaplan(old).status).toBe(0)
     const oldTree = tree(dir)
     for (let i = 0; i < 5; i++) {
-      const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), 'gen', plan, '--out', dir, '--force'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
-        let stderr = ''
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-        // The staging directory appearing is the write starting.
-        const watcher = watch(dir, (_, name) => {
-          if (String(name).startsWith('.dmaplan-')) {
-            child.kill('SIGTERM')
-            watcher.close()
-          }
-        })
-        child.on('exit', (code) => {
-          watcher.close()
-          done({ code, stderr })
-        })
-      })
+      // The staging directory appearing is the write starting.
+      const r = await killedWhenWriting(['gen', plan, '--out', dir, '--force'], dir, '.dmaplan-')
       expect(r).toEqual({ code: 143, stderr: 'dmaplan: interrupted by SIGTERM; no output was left half-written\n' })
       expect(tree(dir)).toEqual(oldTree)
     }
@@ -134,22 +139,8 @@ describe('an interrupted run leaves the old output or the new one', () => {
       lines.push(line(2 * i, 'dma_map_phys', `dir=TO_DEVICE dma_addr=${dma} size=4096 phys_addr=${phys} attrs=`), line(2 * i + 1, 'dma_unmap_phys', `dir=TO_DEVICE dma_addr=${dma} size=4096 attrs=`))
     }
     writeFileSync(trace, lines.join(''))
-    const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const args = ['import', trace, '--platform', 'vtd-strict', '--kernel', '7.3', '--out', join(dir, 'plan.json')]
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
-      let stderr = ''
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      const watcher = watch(dir, (_, name) => {
-        if (String(name).startsWith('.dmaplan-import-')) {
-          child.kill('SIGTERM')
-          watcher.close()
-        }
-      })
-      child.on('exit', (code) => {
-        watcher.close()
-        done({ code, stderr })
-      })
-    })
+    const args = ['import', trace, '--platform', 'vtd-strict', '--kernel', '7.3', '--out', join(dir, 'plan.json')]
+    const r = await killedWhenWriting(args, dir, '.dmaplan-import-')
     expect(r).toEqual({ code: 143, stderr: 'dmaplan: interrupted by SIGTERM; no output was left half-written\n' })
     expect(readdirSync(dir)).toEqual([])
   }, 120_000)
