@@ -6,7 +6,7 @@
  * the memory of its live mappings, not of its steps; a terminal shows the
  * progress. One line says what the trace held.
  */
-import { readdirSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
@@ -54,8 +54,7 @@ export async function importVerb(file: string, values: Record<string, string | b
   const sink = new PlanFileSink(target === undefined ? (scratch as string) : dirname(target))
   // An interrupted import leaves none of its temporary files beside the target.
   const forget = onInterrupt(() => {
-    const dir = dirname(sink.stem)
-    for (const f of readdirSync(dir)) if (join(dir, f).startsWith(sink.stem)) rmSync(join(dir, f), { force: true })
+    sink.discardSync()
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
   })
   try {

@@ -11,7 +11,8 @@
  * encodePlan() gives it, its defaults written out.
  */
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
+import { readdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { PLAN_FORMAT } from '../plan/ir.js'
 import { decodePlan, encodePlan } from '../plan/load.js'
 import type { DeviceSink, PlanHead, PlanSink } from './plan-sink.js'
@@ -80,9 +81,14 @@ export class PlanFileSink implements PlanSink {
     this.#stem = join(dir, `.dmaplan-import-${randomBytes(6).toString('hex')}`)
   }
 
-  /** Every temporary file's path starts with this. */
-  get stem(): string {
-    return this.#stem
+  /**
+   * Deletes every temporary file at once, synchronously: for an interrupt,
+   * which ends the process before discard() could run (interrupt.ts). Each
+   * file's name starts with the stem.
+   */
+  discardSync(): void {
+    const dir = dirname(this.#stem)
+    for (const f of readdirSync(dir)) if (join(dir, f).startsWith(this.#stem)) rmSync(join(dir, f), { force: true })
   }
 
   device(name: string): DeviceSink {
