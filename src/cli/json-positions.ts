@@ -94,8 +94,7 @@ export function scanJson(text: string, positions = true): { readonly positions: 
       if (top.keys.has(key)) {
         if (!positions) return scanJson(text, true)
         duplicate ??= { path: child(top, key) || top.path, key, ...positionAt(starts, at) }
-      }
-      else top.keys.add(key)
+      } else top.keys.add(key)
       ws()
       i++ // ':'
       value(child(top, key), top.depth + 1)

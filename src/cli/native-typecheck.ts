@@ -2,9 +2,9 @@
  * Type-checking plan files with TypeScript 7's native compiler, where it is
  * installed: one tsc run for all the files, one program, with no output
  * (check runs the plans from their source meanwhile). tsc has no API: its
- * `--pretty false` report is
- * parsed, a diagnostic per `file(line,col): error TSn: text` line, with
- * the indented lines below it as the chain of its elaborations.
+ * `--pretty false` report is parsed, a diagnostic per
+ * `file(line,col): error TSn: text` line, with the indented lines below it
+ * as the chain of its elaborations.
  */
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

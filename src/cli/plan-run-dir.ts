@@ -1,8 +1,7 @@
 /**
- * A temporary directory that plan JavaScript runs from (the native
- * compiler's output, a plan stripped in this thread): its node_modules holds
- * this installation as 'dmaplan', and its package.json makes .js an ES
- * module. Node resolves the link to its real path, so the plan shares the
+ * A temporary directory that a plan stripped in this thread runs from
+ * (import-ts.ts): its node_modules holds this installation as 'dmaplan',
+ * and its package.json makes .js an ES module. Node resolves the link to its real path, so the plan shares the
  * modules the CLI loaded.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'

@@ -46,27 +46,32 @@ export function p2pDecision(platform: PlatformIR, provider: DeviceIR, client: De
   return { map: 'unsupported', why: acsRedirect ? 'acs-redirect' : 'no-common-switch', acsRedirect }
 }
 
-/** A plan's devices and regions by name, made once per plan: a plan with many regions looks each one up in constant time. */
-const INDEX = new WeakMap<Plan, { readonly devices: ReadonlyMap<string, DeviceIR>; readonly regions: ReadonlyMap<string, RegionIR> }>()
+interface PlanIndex {
+  readonly devices: ReadonlyMap<string, DeviceIR>
+  readonly regions: ReadonlyMap<string, RegionIR>
+}
 
-function indexOf(plan: Plan): { readonly devices: ReadonlyMap<string, DeviceIR>; readonly regions: ReadonlyMap<string, RegionIR> } {
+/** A plan's devices and regions by name, made once per plan: a plan with many regions looks each one up in constant time. */
+const INDEX = new WeakMap<Plan, PlanIndex>()
+
+/** The index of a frozen plan (built or decoded); none for a plan still being assembled, which may change. */
+function indexOf(plan: Plan): PlanIndex | undefined {
+  if (!Object.isFrozen(plan)) return undefined
   let index = INDEX.get(plan)
-  // A plan is frozen once built or decoded; one being assembled is indexed anew for each question.
-  if (index === undefined || !Object.isFrozen(plan)) {
-    index = { devices: new Map(plan.devices.map((d) => [d.name, d])), regions: new Map(plan.regions.map((r) => [r.name, r])) }
-    if (Object.isFrozen(plan)) INDEX.set(plan, index)
-  }
+  if (index === undefined) INDEX.set(plan, (index = { devices: new Map(plan.devices.map((d) => [d.name, d])), regions: new Map(plan.regions.map((r) => [r.name, r])) }))
   return index
 }
 
 export function deviceByName(plan: Plan, name: string): DeviceIR {
-  const d = indexOf(plan).devices.get(name)
+  const index = indexOf(plan)
+  const d = index !== undefined ? index.devices.get(name) : plan.devices.find((x) => x.name === name)
   if (d === undefined) throw new Error(`device ${name} is not in the plan`)
   return d
 }
 
 export function regionByName(plan: Plan, name: string): RegionIR {
-  const r = indexOf(plan).regions.get(name)
+  const index = indexOf(plan)
+  const r = index !== undefined ? index.regions.get(name) : plan.regions.find((x) => x.name === name)
   if (r === undefined) throw new Error(`region ${name} is not in the plan`)
   return r
 }

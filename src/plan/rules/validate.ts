@@ -220,8 +220,7 @@ function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string
   }
 }
 
-/** Checks a map step; returns why CPU and device views differ until a sync, if they do. */
-/** `client`: the device as this step finds it. */
+/** Checks a map step, of `client` as this step finds it; returns why CPU and device views differ until a sync, if they do. */
 function checkMap(walk: Walk, step: MapStep, client: DeviceIR, report: Report): SyncReason | undefined {
   const { plan } = walk
   const { platform } = plan

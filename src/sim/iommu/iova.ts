@@ -60,18 +60,6 @@ export class IovaDomain {
     return [...this.#nodes].filter((n) => n.reserved && n !== this.#anchor)
   }
 
-  #prev(node: IovaNode): IovaNode | undefined {
-    return this.#nodes.prev(node)
-  }
-
-  #next(node: IovaNode): IovaNode | undefined {
-    return this.#nodes.next(node)
-  }
-
-  #insert(node: IovaNode): void {
-    this.#nodes.insert(node)
-  }
-
   /** private_find_iova(): the node containing pfn. */
   find(pfn: number): IovaNode | undefined {
     const m = this.#nodes.find(pfn)
@@ -101,7 +89,7 @@ export class IovaDomain {
         // (high_pfn - size) wraps in C when high_pfn < size: it is then larger than any pfn.
         newPfn = highPfn >= size ? alignDownNum(highPfn - size, align) : ANCHOR
         prev = c
-        curr = this.#prev(c)
+        curr = this.#nodes.prev(c)
       } while (curr !== undefined && newPfn <= curr.hi && newPfn >= lowPfn)
 
       if (highPfn < size || newPfn < lowPfn) {
@@ -118,7 +106,7 @@ export class IovaDomain {
     }
     void prev
     const node: IovaNode = { lo: newPfn, hi: newPfn + size - 1, reserved: false }
-    this.#insert(node)
+    this.#nodes.insert(node)
     // __cached_rbnode_insert_update()
     if (node.hi < this.dma32bitPfn) this.#cached32 = node
     else this.#cached = node
@@ -133,7 +121,7 @@ export class IovaDomain {
 
   /** remove_iova() with __cached_rbnode_delete_update(). */
   remove(node: IovaNode): void {
-    const next = this.#next(node) ?? this.#anchor
+    const next = this.#nodes.next(node) ?? this.#anchor
     const c32 = this.#cached32
     if (node === c32 || (node.hi < this.dma32bitPfn && node.lo >= c32.lo)) this.#cached32 = next
     if (node.lo < this.dma32bitPfn) this.max32AllocSize = this.dma32bitPfn
@@ -162,7 +150,7 @@ export class IovaDomain {
         overlap = true
       } else if (overlap) break
     }
-    this.#insert({ lo: pfnLo, hi: pfnHi, reserved: true })
+    this.#nodes.insert({ lo: pfnLo, hi: pfnHi, reserved: true })
   }
 
   get nodeCount(): number {

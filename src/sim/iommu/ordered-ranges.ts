@@ -26,14 +26,8 @@ export class OrderedRanges<T extends Range> {
 
   /** The last block whose first range starts at or below pfn (the first block if none does). */
   #blockAt(pfn: number): number {
-    let lo = 0
-    let hi = this.#blocks.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (((this.#blocks[mid] as T[])[0] as T).lo <= pfn) lo = mid
-      else hi = mid - 1
-    }
-    return lo
+    // An empty block is the only one: it starts nowhere.
+    return Math.max(0, partitionPoint(this.#blocks, (b) => (b[0]?.lo ?? Number.POSITIVE_INFINITY) <= pfn) - 1)
   }
 
   /** In a block, the number of ranges starting below pfn. */
@@ -92,7 +86,7 @@ export class OrderedRanges<T extends Range> {
     return r !== undefined && r.lo <= pfn && pfn <= r.hi ? r : undefined
   }
 
-  /** The first range (in order) whose hi is at or above pfn: the ranges are disjoint, so his rise with los. */
+  /** The first range (in order) whose hi is at or above pfn: the ranges are disjoint, so their ends rise with their starts. */
   firstReaching(pfn: number): T | undefined {
     // The first block whose last range reaches pfn (an empty block is the only one, and reaches nothing).
     const block = this.#blocks[partitionPoint(this.#blocks, (b) => ((b.at(-1) as T | undefined)?.hi ?? Number.NEGATIVE_INFINITY) < pfn)]
