@@ -17,8 +17,8 @@
 import { platform } from '../dist/index.js'
 import { simulate } from '../dist/sim/index.js'
 import { Machine } from '../dist/sim/run/machine.js'
-import { mapIova } from '../dist/sim/strategies/iova.js'
-import { mapHmm } from '../dist/sim/strategies/hmm.js'
+import { mapIova } from '../dist/strategies/iova/sim.js'
+import { mapHmm } from '../dist/strategies/hmm/sim.js'
 import { DMA_BIDIRECTIONAL, IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE } from '../dist/sim/consts.js'
 
 const SIZES = [65536, 262144, 1048576]

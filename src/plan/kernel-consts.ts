@@ -21,6 +21,8 @@ export const physPfn = (phys: bigint): bigint => phys >> BigInt(PAGE_SHIFT)
 export const SECTOR_SHIFT = 9
 export const SECTOR_SIZE = 1 << SECTOR_SHIFT
 export const SECTOR_SIZE_N = BigInt(SECTOR_SIZE)
+/** The most bytes a bio holds: bi_size is an unsigned int (include/linux/blk_types.h). */
+export const BIO_MAX_SIZE = 0xffff_ffffn
 
 /** include/linux/dma-mapping.h: attribute bits. */
 export const DMA_ATTR = {

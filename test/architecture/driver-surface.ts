@@ -16,7 +16,9 @@ const ALLOWED_MEMBERS: Readonly<Record<string, Readonly<Record<string, readonly 
   // The release the driver is built for (LINUX_VERSION_CODE), and the DMA API objects.
   'src/sim/run/machine.ts': { Machine: ['has', 'hmm', 'blk'] },
   'src/sim/dma/api.ts': { DmaApi: '*' },
-  'src/sim/dma/hmm.ts': { Hmm: '*', HmmDmaMap: '*', DeviceTable: '*' },
+  'src/sim/dma/hmm.ts': { Hmm: '*', HmmDmaMap: '*' },
+  // The driver's own device page table (an MR's MTT).
+  'src/sim/dma/hmm-entries.ts': { DeviceTable: '*', DmaAddrArray: '*', '(type literal)': '*' },
   'src/sim/dma/blk-mq-dma.ts': { BlkMqDma: '*', Request: '*', BlkDmaIter: '*' },
   'src/sim/dma/iova-api.ts': { DmaIovaState: '*' },
   // struct scatterlist as sg_dma_address()/sg_dma_len() read it, and for_each_sgtable_dma_sg()'s segments (dmaSegments()).
@@ -37,7 +39,8 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[] | '*'>> = {
   'src/sim/addr.ts': '*',
   'src/sim/run/regions.ts': ['RegionInfo'],
   'src/sim/dma/api.ts': ['DmaApi'],
-  'src/sim/dma/hmm.ts': ['DeviceTable', 'Hmm', 'HmmDmaMap'],
+  'src/sim/dma/hmm.ts': ['Hmm', 'HmmDmaMap'],
+  'src/sim/dma/hmm-entries.ts': ['DeviceTable'],
   'src/sim/dma/iova-api.ts': ['newIovaState', 'DmaIovaState'],
   'src/sim/dma/scatterlist.ts': ['dmaSegments', 'sgTableBytes', 'SgTable'],
   'src/sim/dma/p2pdma.ts': ['newP2pState', 'P2pMapType'],

@@ -205,11 +205,11 @@ describe('strategies', () => {
       steps: [map('t', 'hmm', ['r']), { op: 'device-write', tx: 't', region: 'r' }, unmap('t'), { op: 'cpu-read', region: 'r' }],
     })
     expect(result.transactions[0]?.path).toBe('hmm (per page)')
-    expect(result.transactions[0]?.metadataBytes).toBe(16 + 2 * 9)
+    expect(result.transactions[0]?.metadataBytes).toBe(16 + 2 * 8)
     expect(result.ok).toBe(true)
     clean(result)
     const debug = run({ iommu: 'passthrough', regions: [ram('r', 0x2000)], steps: [map('t', 'hmm', ['r']), unmap('t')] }, { dmaApiDebug: true }).result
-    expect(debug.transactions[0]?.metadataBytes).toBe(16 + 2 * 9 + 2 * 8)
+    expect(debug.transactions[0]?.metadataBytes).toBe(16 + 2 * 8 + 2 * 8)
     clean(debug)
   })
 

@@ -7,7 +7,7 @@
  * mapped segment by segment.
  */
 import { hex } from '../addr.js'
-import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, SECTOR_SIZE_N, errnoName, offsetInPage } from '../consts.js'
+import { BIO_MAX_SIZE, DIR_NAME, DMA_MAPPING_ERROR, ERRNO, MMIO, SECTOR_SIZE_N, errnoName, offsetInPage } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { DmaApi } from './api.js'
 import { attrNames } from './attrs.js'
@@ -129,10 +129,15 @@ export function bioBvecs(bvecs: readonly Bvec[]): Bvec[] {
  * boundary, a gap between two bvecs: the bio would need a split (-EREMOTEIO),
  * or nothing before the gap fills a logical block of 512 bytes (-EINVAL).
  * The driver's queue takes the plan's whole request (its max_hw_sectors and
- * max_segments are set for it), so no other split is needed.
+ * max_segments are set for it), so no other split is needed; but no bio
+ * holds more than BIO_MAX_SIZE bytes (bio_add_page() refuses the buffer
+ * that would pass it, and the driver gives up with -EINVAL).
  */
 export function appendBioError(bvecs: readonly Bvec[], virtBoundary: bigint): number {
   let bytes = 0n
+  for (const b of bvecs) bytes += b.len
+  if (bytes > BIO_MAX_SIZE) return -ERRNO.EINVAL
+  bytes = 0n
   let prev: Bvec | undefined
   for (const b of bioBvecs(bvecs)) {
     const offset = offsetInPage(b.phys)

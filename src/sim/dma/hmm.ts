@@ -6,8 +6,9 @@
  * through the host bridge share the IOVA window with DMA_ATTR_MMIO,
  * switch-local P2P pages use bus addresses and never consume IOVA.
  *
- * State per entry is typed arrays: pfn (8 bytes) and flags (1 byte); the
- * dma_list only exists without an IOVA when dma_need_unmap() says so.
+ * The entries' state (hmm-entries.ts) grows with the pages faulted and
+ * mapped, not with the mirror; the dma_list only exists without an IOVA
+ * when dma_need_unmap() says so.
  */
 import {
   DMA_BIDIRECTIONAL,
@@ -33,19 +34,16 @@ import { KernelBug } from './mapping.js'
 import { C } from '../stats.js'
 import type { P2pState } from './p2pdma.js'
 import { unreachable } from '../../plan/unreachable.js'
-
-export const HMM_PFN_VALID = 1 << 0
-export const HMM_PFN_DMA_MAPPED = 1 << 1
-export const HMM_PFN_P2PDMA = 1 << 2
-export const HMM_PFN_P2PDMA_BUS = 1 << 3
+import { chunkEdge } from '../chunked-array.js'
+import { DmaAddrArray, HMM_PFN_DMA_MAPPED, HMM_PFN_P2PDMA, HMM_PFN_P2PDMA_BUS, HMM_PFN_VALID, HmmEntries } from './hmm-entries.js'
+import type { DeviceTable } from './hmm-entries.js'
 
 export interface HmmDmaMap {
   readonly state: DmaIovaState
-  /** Physical frame of each entry (what hmm_range_fault() put in pfn_list). */
-  readonly pfns: Float64Array
-  readonly flags: Uint8Array
-  /** DMA address per entry when there is no IOVA and unmaps are needed (hi/lo words). */
-  readonly dmaList: { hi: Uint32Array; lo: Uint32Array } | undefined
+  /** pfn_list: each entry's frame (what hmm_range_fault() put there) and flags. */
+  readonly entries: HmmEntries
+  /** DMA address per entry when there is no IOVA and unmaps are needed. */
+  readonly dmaList: DmaAddrArray | undefined
   readonly entrySize: number
   readonly nr: number
 }
@@ -80,9 +78,8 @@ export class Hmm {
     const needList = !useIova && m.needUnmap(env)
     const map: HmmDmaMap = {
       state,
-      pfns: new Float64Array(nr),
-      flags: new Uint8Array(nr),
-      dmaList: needList ? { hi: new Uint32Array(nr), lo: new Uint32Array(nr) } : undefined,
+      entries: new HmmEntries(nr),
+      dmaList: needList ? new DmaAddrArray(nr, 0) : undefined,
       entrySize,
       nr,
     }
@@ -93,18 +90,12 @@ export class Hmm {
 
   /** hmm_range_fault() filled entries [from, from + n) with consecutive frames from firstPfn. */
   setPfnRange(map: HmmDmaMap, from: number, firstPfn: number, n: number): void {
-    const pfns = map.pfns
-    const flags = map.flags
-    for (let j = 0; j < n; j++) {
-      pfns[from + j] = firstPfn + j
-      flags[from + j] = (flags[from + j] as number) | HMM_PFN_VALID
-    }
+    map.entries.setPfnRange(from, firstPfn, n)
   }
 
   /** hmm_range_fault() filled entry idx: a valid page at a physical frame. */
   setPfn(map: HmmDmaMap, idx: number, physPfn: number): void {
-    map.pfns[idx] = physPfn
-    map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_VALID
+    map.entries.setPfn(idx, physPfn)
   }
 
   /** hmm_dma_map_pfn(): the DMA address of entry idx, or DMA_MAPPING_ERROR. */
@@ -113,7 +104,7 @@ export class Hmm {
     const t = env.trace
     if (t.shouldFail()) {
       t.loop('hmm_dma_map_pfn', { idx }, DMA_MAPPING_ERROR, { injected: true })
-      map.flags[idx] = (map.flags[idx] as number) & ~HMM_PFN_P2PDMA
+      map.entries.setFlags(idx, map.entries.flags(idx) & ~HMM_PFN_P2PDMA)
       return DMA_MAPPING_ERROR
     }
     const ret = this.#mapPfn(map, idx, p2p)
@@ -130,7 +121,7 @@ export class Hmm {
     const env = this.#api.env
     const st = map.state
     const useIova = iova.dmaUseIova(st)
-    const flags = map.flags[idx] as number
+    const flags = map.entries.flags(idx)
     const offset = idx * map.entrySize
     let attrs = env.has('hmm-require-coherent') ? REQUIRE_COHERENT : 0
     if (flags & HMM_PFN_DMA_MAPPED && !(flags & HMM_PFN_P2PDMA_BUS)) {
@@ -138,7 +129,7 @@ export class Hmm {
       if (useIova) return st.addr + BigInt(offset)
       if (map.dmaList) return this.entryDma(map, idx)
     }
-    const physPfn = map.pfns[idx] as number
+    const physPfn = map.entries.pfn(idx)
     const paddr = BigInt(physPfn) * PAGE_SIZE_N
     const p2pType = env.p2p.state(p2p, paddr)
     switch (p2pType) {
@@ -146,10 +137,10 @@ export class Hmm {
         break
       case 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE':
         attrs |= env.has('hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
-        map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_P2PDMA
+        map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_P2PDMA)
         break
       case 'PCI_P2PDMA_MAP_BUS_ADDR':
-        map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED
+        map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED)
         return env.p2p.busAddr(p2p, paddr)
       case 'PCI_P2PDMA_MAP_NOT_SUPPORTED':
         return DMA_MAPPING_ERROR
@@ -186,24 +177,19 @@ export class Hmm {
         ? m.mapPhys(env, paddr, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
         : m.mapPage(env, paddr, BigInt(map.entrySize), DMA_BIDIRECTIONAL, 0)
       if (m.mappingError(env, dma)) return this.#error(map, idx)
-      if (needUnmap && map.dmaList) {
-        map.dmaList.hi[idx] = Number(dma >> 32n)
-        map.dmaList.lo[idx] = Number(dma & 0xffff_ffffn)
-      }
+      if (needUnmap && map.dmaList) map.dmaList.set(idx, dma)
     }
-    map.flags[idx] = (map.flags[idx] as number) | HMM_PFN_DMA_MAPPED
+    map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_DMA_MAPPED)
     return dma
   }
 
   #error(map: HmmDmaMap, idx: number): bigint {
-    map.flags[idx] = (map.flags[idx] as number) & ~HMM_PFN_P2PDMA
+    map.entries.setFlags(idx, map.entries.flags(idx) & ~HMM_PFN_P2PDMA)
     return DMA_MAPPING_ERROR
   }
 
   entryDma(map: HmmDmaMap, idx: number): bigint {
-    const l = map.dmaList
-    if (l === undefined) return DMA_MAPPING_ERROR
-    return (BigInt(l.hi[idx] as number) << 32n) | BigInt(l.lo[idx] as number)
+    return map.dmaList === undefined ? DMA_MAPPING_ERROR : map.dmaList.get(idx)
   }
 
   /** hmm_dma_unmap_pfn(): false when the entry was not VALID and DMA_MAPPED. */
@@ -215,7 +201,7 @@ export class Hmm {
 
   unmapPfnQuiet(map: HmmDmaMap, idx: number): boolean {
     const env = this.#api.env
-    const flags = map.flags[idx] as number
+    const flags = map.entries.flags(idx)
     const ok = (flags & (HMM_PFN_VALID | HMM_PFN_DMA_MAPPED)) === (HMM_PFN_VALID | HMM_PFN_DMA_MAPPED)
     if (ok) {
       let attrs = env.has('hmm-require-coherent') ? REQUIRE_COHERENT : 0
@@ -242,7 +228,7 @@ export class Hmm {
         if (env.has('dma-map-phys')) m.unmapPhys(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
         else m.unmapPage(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, 0)
       }
-      map.flags[idx] = flags & ~(HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)
+      map.entries.setFlags(idx, flags & ~(HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS))
     }
     return ok
   }
@@ -277,51 +263,14 @@ export class Hmm {
     hmmUnmapLoop(this, this.#api.env, map, from, to, table, this.#api.tracker, order)
   }
 
-  /** Bytes of HMM state for the map (pfn_list, flags, dma_list). */
+  /** What hmm_dma_map_alloc() allocates: pfn_list, and dma_list where there is one (8 bytes an entry each). */
+  static kernelBytes(map: HmmDmaMap): number {
+    return map.nr * 8 * (map.dmaList ? 2 : 1)
+  }
+
+  /** Bytes of the model's state for the map (its entries, dma_list). */
   static stateBytes(map: HmmDmaMap): number {
-    return map.pfns.byteLength + map.flags.byteLength + (map.dmaList ? map.dmaList.hi.byteLength * 2 : 0)
-  }
-}
-
-/**
- * The driver's device page table for an HMM mirror (an RDMA MR's MTT):
- * one DMA address per entry as two 32-bit words, all-ones when invalid.
- */
-export class DeviceTable {
-  readonly hi: Uint32Array
-  readonly lo: Uint32Array
-
-  constructor(n: number) {
-    this.hi = new Uint32Array(n).fill(0xffff_ffff)
-    this.lo = new Uint32Array(n).fill(0xffff_ffff)
-  }
-
-  set(i: number, dma: bigint): void {
-    this.hi[i] = Number(dma >> 32n)
-    this.lo[i] = Number(dma & 0xffff_ffffn)
-  }
-
-  setNum(i: number, dma: number): void {
-    const hi = Math.floor(dma / 2 ** 32)
-    this.hi[i] = hi
-    this.lo[i] = dma - hi * 2 ** 32
-  }
-
-  clear(i: number): void {
-    this.hi[i] = 0xffff_ffff
-    this.lo[i] = 0xffff_ffff
-  }
-
-  valid(i: number): boolean {
-    return !(this.hi[i] === 0xffff_ffff && this.lo[i] === 0xffff_ffff)
-  }
-
-  get(i: number): bigint {
-    return (BigInt(this.hi[i] as number) << 32n) | BigInt(this.lo[i] as number)
-  }
-
-  get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength
+    return map.entries.bytes + (map.dmaList?.bytes ?? 0)
   }
 }
 
@@ -349,18 +298,21 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
     if (fast && exact && d !== undefined && tr !== undefined) {
       // A run of pages each needing exactly "link one granule, sync it": the per-page calls have the
       // same effect as linking the run at once, so do that (the injector still counts every call).
-      let j = i
-      while (j < to && !((map.flags[j] as number) & HMM_PFN_DMA_MAPPED) && env.p2p.noBarAt(map.pfns[j] as number)) j++
+      const e = map.entries
+      const j = i + unmappedRun(env, e, i, to)
       if (j > i) {
         const ok = t.takeFallible(j - i)
         const n = ok
         if (n > 0 && d.pgtable.firstPresent(tr.basePfn + i, n) < 0 && tracker.linkSyncedRun(tr, i, n)) {
-          d.pgtable.mapArray(tr.basePfn + i, map.pfns, i, n, prot)
+          for (let a = i; a < i + n;) {
+            const len = e.contiguous(a, i + n - a)
+            d.pgtable.map(tr.basePfn + a, e.pfn(a), len, prot, false)
+            a += len
+          }
           env.stats.add(C.pteWrites, n)
           env.stats.add(C.syncMaps, n)
-          const flags = map.flags
           for (let k = i; k < i + n; k++) {
-            flags[k] = (flags[k] as number) | HMM_PFN_DMA_MAPPED
+            e.setFlags(k, e.flags(k) | HMM_PFN_DMA_MAPPED)
             table.setNum(k, baseAddr + k * PAGE_SIZE)
           }
           done += n
@@ -368,7 +320,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
           if (ok < j - i + n) {
             injected = true
             failed = i
-            map.flags[i] = (map.flags[i] as number) & ~HMM_PFN_P2PDMA
+            e.setFlags(i, e.flags(i) & ~HMM_PFN_P2PDMA)
           }
           continue
         }
@@ -379,7 +331,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
     if (t.shouldFail()) {
       injected = true
       failed = i
-      map.flags[i] = (map.flags[i] as number) & ~HMM_PFN_P2PDMA
+      map.entries.setFlags(i, map.entries.flags(i) & ~HMM_PFN_P2PDMA)
       break
     }
     const dma = hmm.mapPfnQuiet(map, i, p2p)
@@ -410,6 +362,29 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
 }
 
 /**
+ * How many entries from i on (before to) hmm_dma_map_pfn() would simply link
+ * and sync: not mapped yet, their frames outside every BAR. Chunks of
+ * entries never mapped are passed whole.
+ */
+function unmappedRun(env: Env, e: HmmEntries, i: number, to: number): number {
+  let j = i
+  while (j < to) {
+    let k = e.contiguous(j, to - j)
+    const bar = env.p2p.firstBarIn(e.pfn(j), k)
+    if (bar >= 0) k = bar
+    let free = 0
+    while (free < k) {
+      if (!e.touched(j + free)) free = Math.min(k, chunkEdge(j + free, 1) - j)
+      else if (e.flags(j + free) & HMM_PFN_DMA_MAPPED) break
+      else free++
+    }
+    j += free
+    if (free < k || bar >= 0) break
+  }
+  return j - i
+}
+
+/**
  * The driver's teardown loop over entries [from, to): hmm_dma_unmap_pfn()
  * each (one folded trace record), in order, or last first where the driver
  * undoes a map that failed part-way (templates/module/hmm.c: while (idx--)).
@@ -431,22 +406,30 @@ export function hmmUnmapLoop(
     iova.dmaUseIova(st) && d !== undefined && d.granule === PAGE_SIZE && map.entrySize === PAGE_SIZE && env.dev.coherent && st.track !== undefined && !(st.size >> 63n)
   const mapped = HMM_PFN_VALID | HMM_PFN_DMA_MAPPED
   const down = order === 'last-first'
-  const [start, end, step] = down ? [to - 1, from - 1, -1] : [from, to, 1]
+  const step: 1 | -1 = down ? -1 : 1
+  const [start, end] = down ? [to - 1, from - 1] : [from, to]
   let firstRet = false
   let lastRet = false
   for (let i = start; i !== end; i += step) {
-    const flags = map.flags[i] as number
+    if (!map.entries.touched(i) && !table.stored(i)) {
+      // Nothing in this chunk was ever mapped: hmm_dma_unmap_pfn() says false for each of its entries.
+      if (i === start) firstRet = false
+      lastRet = false
+      const edge = chunkEdge(i, step)
+      i = (down ? Math.max(edge, end) : Math.min(edge, end)) - step
+      continue
+    }
+    const flags = map.entries.flags(i)
     const ok = (flags & mapped) === mapped
     if (ok && fast && !(flags & (HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS))) {
       // Consecutive linked pages are unlinked in one go, as dma_iova_unlink() of the run would.
       let j = i + step
-      while (j !== end && ((map.flags[j] as number) & (mapped | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)) === mapped) j += step
+      while (j !== end && (map.entries.flags(j) & (mapped | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)) === mapped) j += step
       const [lo, n] = down ? [j + 1, i - j] : [i, j - i]
       iova.iovaUnlinkPages(env, tracker, st, lo, n)
-      for (let k = lo; k < lo + n; k++) {
-        map.flags[k] = (map.flags[k] as number) & ~HMM_PFN_DMA_MAPPED
-        table.clear(k)
-      }
+      // The run's entries carried exactly VALID | DMA_MAPPED.
+      map.entries.clearFlags(lo, lo + n)
+      table.clearRange(lo, lo + n)
       if (i === start) firstRet = true
       lastRet = true
       i = j - step

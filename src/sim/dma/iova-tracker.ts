@@ -5,11 +5,13 @@
  * the device waited for dma_iova_sync() (K-R30), or that a state is not used
  * after it was freed. Every finding says it is dmaplan's, not the kernel's.
  *
- * One byte per granule of each state (1 = linked, 2 = linked and synced):
- * part of the per-page budget of the model.
+ * Each state keeps, for its granules, 0 (unlinked), 1 (linked) or 2 (linked
+ * and synced) as runs of equal values (RunMap): a range linked in a few
+ * pieces costs a few runs, however large it is.
  */
 import { hex } from '../addr.js'
 import type { Reporter } from '../findings.js'
+import { RunMap } from '../run-map.js'
 
 export interface TrackedState {
   readonly id: number
@@ -17,7 +19,7 @@ export interface TrackedState {
   readonly pages: number
   readonly granule: number
   /** 0 unlinked, 1 linked (not synced), 2 linked and synced. */
-  readonly linked: Uint8Array
+  readonly linked: RunMap
   linkedCount: number
   freed: boolean
   /** Direction of the first link (unlinks and destroys must use the same one, like D14). */
@@ -26,6 +28,10 @@ export interface TrackedState {
 
 const LINKED = 1
 const SYNCED = 2
+/** A run's start and value in two arrays. */
+const RUN_BYTES = 16
+const isLinked = (v: number): boolean => v !== 0
+const isUnlinked = (v: number): boolean => v === 0
 
 export class IovaTracker {
   readonly #reporter: Reporter
@@ -41,7 +47,7 @@ export class IovaTracker {
   }
 
   open(basePfn: number, pages: number, granule: number): TrackedState {
-    const st: TrackedState = { id: this.#nextId++, basePfn, pages, granule, linked: new Uint8Array(pages), linkedCount: 0, freed: false, dir: undefined }
+    const st: TrackedState = { id: this.#nextId++, basePfn, pages, granule, linked: new RunMap(pages), linkedCount: 0, freed: false, dir: undefined }
     this.#states.set(st.id, st)
     return st
   }
@@ -53,7 +59,7 @@ export class IovaTracker {
   /** Bytes of tracking state. */
   get stateBytes(): number {
     let n = 0
-    for (const s of this.#states.values()) n += s.linked.length
+    for (const s of this.#states.values()) n += s.linked.runs * RUN_BYTES
     return n
   }
 
@@ -80,13 +86,12 @@ export class IovaTracker {
     const lo = Math.max(first, 0)
     const hi = Math.min(first + n, st.pages)
     const l = st.linked
-    let overlap = -1
-    for (let i = lo; i < hi && overlap < 0; i++) if (l[i]) overlap = i
+    const overlap = l.find(lo, hi, isLinked)
     if (overlap < 0) {
-      l.fill(LINKED, lo, hi)
+      l.assign(lo, hi, LINKED)
       st.linkedCount += hi - lo
       return () => {
-        l.fill(0, lo, hi)
+        l.assign(lo, hi, 0)
         st.linkedCount -= hi - lo
       }
     }
@@ -94,20 +99,20 @@ export class IovaTracker {
       'R31',
       `dma_iova_link() links granule ${overlap} of the state a second time (VT-d refuses it with -EADDRINUSE from 6.19; before, it warns and keeps the first link)`,
     )
-    const before = l.slice(lo, hi)
+    const restore = l.saved(lo, hi)
     const count = st.linkedCount
-    for (let i = lo; i < hi; i++) if (!l[i]) st.linkedCount++
-    l.fill(LINKED, lo, hi)
+    st.linkedCount += l.count(lo, hi, isUnlinked)
+    l.assign(lo, hi, LINKED)
     return () => {
-      l.set(before, lo)
+      restore()
       st.linkedCount = count
     }
   }
 
   /** Fast path of link for one granule known to be inside the state. */
   linkOne(st: TrackedState, i: number): boolean {
-    if (st.freed || i < 0 || i >= st.pages || st.linked[i]) return false
-    st.linked[i] = LINKED
+    if (st.freed || i < 0 || i >= st.pages || st.linked.get(i)) return false
+    st.linked.assign(i, i + 1, LINKED)
     st.linkedCount++
     return true
   }
@@ -116,19 +121,18 @@ export class IovaTracker {
   linkSyncedRun(st: TrackedState, first: number, n: number): boolean {
     if (st.freed || first < 0 || first + n > st.pages) return false
     const l = st.linked
-    for (let i = first; i < first + n; i++) if (l[i]) return false
-    l.fill(SYNCED, first, first + n)
+    if (l.find(first, first + n, isLinked) >= 0) return false
+    l.assign(first, first + n, SYNCED)
     st.linkedCount += n
     return true
   }
 
   sync(st: TrackedState, first: number, n: number): void {
     if (!this.used(st, 'dma_iova_sync()')) return
-    let missing = -1
-    for (let i = Math.max(first, 0); i < Math.min(first + n, st.pages); i++) {
-      if (st.linked[i]) st.linked[i] = SYNCED
-      else if (missing < 0) missing = i
-    }
+    const lo = Math.max(first, 0)
+    const hi = Math.min(first + n, st.pages)
+    const missing = st.linked.find(lo, hi, isUnlinked)
+    st.linked.update(lo, hi, (v) => (v ? SYNCED : 0))
     if (missing >= 0)
       this.#reporter.report(
         'R30',
@@ -139,25 +143,23 @@ export class IovaTracker {
   }
 
   syncOne(st: TrackedState, i: number): void {
-    if (st.linked[i]) st.linked[i] = SYNCED
+    if (st.linked.get(i)) st.linked.assign(i, i + 1, SYNCED)
   }
 
   /** Unlink of [first, first + n): K-R34 when part of it was never linked. */
   unlink(st: TrackedState, first: number, n: number, what: string): void {
     if (!this.used(st, what)) return
-    let missing = -1
-    for (let i = Math.max(first, 0); i < Math.min(first + n, st.pages); i++) {
-      if (st.linked[i]) {
-        st.linked[i] = 0
-        st.linkedCount--
-      } else if (missing < 0) missing = i
-    }
+    const lo = Math.max(first, 0)
+    const hi = Math.min(first + n, st.pages)
+    const missing = st.linked.find(lo, hi, isUnlinked)
+    st.linkedCount -= st.linked.count(lo, hi, isLinked)
+    st.linked.assign(lo, hi, 0)
     if (missing >= 0) this.#err('R34', `${what} unlinks granule ${missing} of the state, which is not linked`)
   }
 
   unlinkOne(st: TrackedState, i: number): void {
-    if (st.linked[i]) {
-      st.linked[i] = 0
+    if (st.linked.get(i)) {
+      st.linked.assign(i, i + 1, 0)
       st.linkedCount--
     }
   }
@@ -195,7 +197,7 @@ export class IovaTracker {
 
   /** Whether the granule of a state is linked and synced (K-R30). */
   visible(st: TrackedState, i: number): boolean {
-    return st.linked[i] === SYNCED
+    return st.linked.get(i) === SYNCED
   }
 
   live(): TrackedState[] {

@@ -75,9 +75,15 @@ export class P2pDma {
   }
 
   /** True when no BAR could contain a page frame (the common case, checked without bigint). */
-  noBarAt(pfn: number): boolean {
-    for (const b of this.#barPfns) if (pfn >= b[0] && pfn < b[1]) return false
-    return true
+  /** The first of frames [pfn, pfn + n) inside a BAR, as an offset from pfn, or -1. */
+  firstBarIn(pfn: number, n: number): number {
+    let first = -1
+    for (const b of this.#barPfns) {
+      if (b[1] <= pfn || b[0] >= pfn + n) continue
+      const at = Math.max(b[0], pfn) - pfn
+      if (first < 0 || at < first) first = at
+    }
+    return first
   }
 
   readonly #barPfns: [number, number][]

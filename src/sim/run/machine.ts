@@ -42,8 +42,6 @@ import { regionInfos } from './regions.js'
 import type { RegionInfo } from './regions.js'
 import { descriptor } from '../../strategies/index.js'
 
-/** The largest total of region bytes a simulation accepts (16 Mi pages of 4 KiB). */
-export const MAX_MAPPED_BYTES = 64n << 30n
 
 export class Machine implements Env {
   readonly plan: Plan
@@ -89,12 +87,6 @@ export class Machine implements Env {
     this.coco = p.coco
     this.forceBounce = p.swiotlb.force || p.coco
 
-    // Per-page state is a few bytes a page, but a page it is: keep the plans the model accepts finite.
-    const total = plan.regions.reduce((n, r) => n + r.bytes, 0n)
-    if (total > MAX_MAPPED_BYTES)
-      throw new SimError(
-        `the plan's regions hold 0x${total.toString(16)} bytes; the simulator models at most 0x${MAX_MAPPED_BYTES.toString(16)} (64 GiB) of mapped memory`,
-      )
     const ram = ramRanges(p.ramBytes)
     this.topOfRam = ram.reduce((t, r) => (r.end > t ? r.end : t), 0n)
     const swiotlbExists = this.topOfRam > FOUR_GIB || this.forceBounce || kmallocBounceEnabled(this.dev)

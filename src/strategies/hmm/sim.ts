@@ -19,7 +19,8 @@
  *
  * HMM never syncs: it refuses devices that would need it.
  */
-import { DeviceTable, Hmm } from '../../sim/dma/hmm.js'
+import { Hmm } from '../../sim/dma/hmm.js'
+import { DeviceTable } from '../../sim/dma/hmm-entries.js'
 import type { HmmDmaMap } from '../../sim/dma/hmm.js'
 import { newP2pState } from '../../sim/dma/p2pdma.js'
 import type { DevicePiece, HwSegment, MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
@@ -86,35 +87,12 @@ function hmmMapping(ctx: TxContext, hmm: Hmm, map: HmmDmaMap, table: DeviceTable
       hmm.hmm_dma_unmap_pfns(map, 0, map.nr, table)
       hmm.hmm_dma_map_free(map)
     },
-    metadataBytes: () => 16 + Hmm.stateBytes(map),
+    metadataBytes: () => 16 + Hmm.kernelBytes(map),
     stateBytes: () => Hmm.stateBytes(map) + table.bytes,
   }
 }
 
-/** The device page table as runs of DMA-contiguous valid entries (compared word by word). */
+/** The device page table as runs of DMA-contiguous valid entries. */
 function hmmSegments(table: DeviceTable, n: number): HwSegment[] {
-  const out: HwSegment[] = []
-  const { hi, lo } = table
-  let i = 0
-  while (i < n) {
-    if (!table.valid(i)) {
-      i++
-      continue
-    }
-    const start = i
-    let h = hi[i] as number
-    let l = lo[i] as number
-    i++
-    for (;;) {
-      l += 4096
-      if (l >= 2 ** 32) {
-        l -= 2 ** 32
-        h++
-      }
-      if (i >= n || hi[i] !== h || lo[i] !== l || !table.valid(i)) break
-      i++
-    }
-    out.push({ dma: table.get(start), len: BigInt(i - start) * 4096n, entries: i - start, first: start })
-  }
-  return out
+  return table.runs(n, 4096).map((r) => ({ dma: r.dma, len: BigInt(r.entries) * 4096n, entries: r.entries, first: r.first }))
 }
