@@ -5,7 +5,7 @@
  * by hand, and nothing else may ever reach the output.
  *
  * Generated C never uses a plan name as a whole token: it is always part of
- * a longer identifier (buf_<region>, <plan>_<tx>_map), so C keywords and
+ * a longer identifier (buf_<region>, <plan>_dmaplan_<tx>_map), so C keywords and
  * kernel macros cannot collide with it.
  */
 import type { Plan } from '../plan/ir.js'

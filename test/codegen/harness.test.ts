@@ -63,8 +63,8 @@ describe('the harness target', () => {
       'dmaplan_coherent_free',
       'dmaplan_coherent_unmap',
       'dmaplan_coherent_map',
-      'edu_e1_scratch_map',
-      'edu_e1_io_map',
+      'edu_e1_dmaplan_scratch_map',
+      'edu_e1_dmaplan_io_map',
     ])
     for (const n of mapping) expect(harness.get(n), n).toBe(module.get(n))
   })

@@ -212,6 +212,29 @@ function probeFallback(): Plan {
     .build()
 }
 
+/**
+ * Names that are the kernel's own identifiers and C keywords: the plan pci,
+ * its device device, its buffers page, dma_addr_t and int, its transactions
+ * pci_dev and kmalloc. The generated C must collide with none of them
+ * (struct pci_dev, struct page, dma_addr_t, kmalloc() stay the kernel's).
+ */
+function kernelNames(): Plan {
+  const host = platform({ kernel: '7.0', iommu: { mode: 'translated', flush: 'strict' } })
+  const dev = host.device('device', { dmaMask: 64 })
+  const page = host.ram('page', { pages: 1 })
+  const addr = host.ram('dma_addr_t', { pages: 2 })
+  const int = host.ram('int', { bytes: 0x200 })
+  return host
+    .plan(dev, { name: 'pci' })
+    .transaction('pci_dev', { strategy: 'sg', dir: 'to-device' }, [page, addr])
+    .transaction('kmalloc', { strategy: 'page', dir: 'from-device' }, [int])
+    .deviceReads('pci_dev', page)
+    .deviceWrites('kmalloc', int)
+    .unmap('kmalloc')
+    .unmap('pci_dev')
+    .build()
+}
+
 export const TEST_PLANS: readonly TestPlan[] = [
   { plan: iovaSync(), why: 'IOVA with unaligned ends, non-coherent device, syncs both ways', kernels: ['6.16'] },
   { plan: reorder(), why: 'non-LIFO unmaps: a ladder with gotos' },
@@ -222,5 +245,6 @@ export const TEST_PLANS: readonly TestPlan[] = [
   { plan: bus616(), why: 'p2p-bus and HMM on 6.16' },
   { plan: keepMany(), why: 'kept mappings released at unbind' },
   { plan: iovaUnlink(), why: 'part of an IOVA range unlinked before the unmap', kernels: ['6.16'] },
+  { plan: kernelNames(), why: "names that are the kernel's identifiers (pci, page, dma_addr_t, kmalloc) and a C keyword" },
   { plan: probeFallback(), why: 'driver steps between transactions: dma_set_*() in the run, the dma_parms setters (void) under a mapped coherent ring' },
 ]

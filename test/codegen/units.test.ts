@@ -151,13 +151,13 @@ describe('a transaction of several slices', () => {
     registry.page = { ...original, slices: (bufs) => bufs.map((_, i) => ({ part: i === 1 ? 'sg' : 'page', first: i, count: 1, attrs: [] })) }
     try {
       const c99 = generate(plan, { target: 'module', clangFormat: 'never' }).get('split.c') ?? ''
-      const map = c99.slice(c99.indexOf('static int split_t_map'), c99.indexOf('static void split_t_unmap'))
+      const map = c99.slice(c99.indexOf('static int split_dmaplan_t_map'), c99.indexOf('static void split_dmaplan_t_unmap'))
       expect(map).toContain('ret = dmaplan_page_map(pd->dev, &t->tx, &t->page0, 0, 1, 0);\n\tif (ret)\n\t\treturn ret;')
       expect(map).toContain('ret = dmaplan_page_map(pd->dev, &t->tx, &t->page2, 2, 1, 0);\n\tif (ret)\n\t\tgoto err_unmap_sg1;')
       expect(map).toContain('err_unmap_sg1:\n\tdmaplan_sg_unmap(pd->dev, &t->tx, &t->sg1);\nerr_unmap_page0:\n\tdmaplan_page_unmap(pd->dev, &t->tx, &t->page0);\n\treturn ret;')
-      const unmap = c99.slice(c99.indexOf('static void split_t_unmap'))
+      const unmap = c99.slice(c99.indexOf('static void split_dmaplan_t_unmap'))
       expect(unmap.slice(0, unmap.indexOf('\n}\n') + 3)).toBe(
-        'static void split_t_unmap(struct split_dev *pd)\n{\n\tstruct split_tx_t *t = &pd->tx_t;\n\n' +
+        'static void split_dmaplan_t_unmap(struct split_dmaplan_dev *pd)\n{\n\tstruct split_dmaplan_tx_t *t = &pd->tx_t;\n\n' +
           '\tdmaplan_page_unmap(pd->dev, &t->tx, &t->page2);\n\tdmaplan_sg_unmap(pd->dev, &t->tx, &t->sg1);\n\tdmaplan_page_unmap(pd->dev, &t->tx, &t->page0);\n}\n',
       )
       expect(c99).toContain('dmaplan_sg_sync(pd->dev, &t->tx, &t->sg1, true);')

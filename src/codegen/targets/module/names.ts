@@ -1,19 +1,26 @@
 /**
- * C names of the plan-specific code. A plan name is never a token of its own:
- * members are buf_<region>, tx_<tx>, peer_<device>; functions are
- * <plan>_<tx>_<op> and <plan>_<word>, variables <plan>_<device>_addr, where
- * no <word> and no "addr" ends in an <op>; the template code is dmaplan_*,
- * which no plan name may start with. So no two names can collide and no plan
- * name can meet a C keyword or a kernel macro.
+ * C names of the plan-specific code. Every global name is <plan>_dmaplan_*:
+ * struct <plan>_dmaplan_dev and <plan>_dmaplan_tx_<tx>, functions
+ * <plan>_dmaplan_<tx>_<op> and <plan>_dmaplan_<word>, variables
+ * <plan>_dmaplan_<device>_addr. The kernel has no identifier with
+ * "_dmaplan_" in it, so a plan named pci, device or page meets none of its
+ * names (struct pci_dev stays the kernel's), and the template's code is
+ * dmaplan_*, which no plan name may start with. Members are buf_<region>,
+ * tx_<tx>, peer_<device>, private to their struct. Where no <word> and no
+ * "addr" ends in an <op>, no two plan names can collide either.
  */
 export class Names {
-  constructor(readonly plan: string) {}
+  readonly #stem: string
+
+  constructor(readonly plan: string) {
+    this.#stem = `${plan}_dmaplan`
+  }
 
   get dev(): string {
-    return `struct ${this.plan}_dev`
+    return `struct ${this.#stem}_dev`
   }
   txType(tx: string): string {
-    return `struct ${this.plan}_tx_${tx}`
+    return `struct ${this.#stem}_tx_${tx}`
   }
   txField(tx: string): string {
     return `tx_${tx}`
@@ -26,14 +33,14 @@ export class Names {
   }
   /** The module parameter's variable (the parameter itself is named after the device). */
   peerParam(device: string): string {
-    return `${this.plan}_${device}_addr`
+    return `${this.#stem}_${device}_addr`
   }
-  /** <plan>_<tx>_<op>, op one of map, unmap, sync_for_cpu, sync_for_device, fault, invalidate. */
+  /** <plan>_dmaplan_<tx>_<op>, op one of map, unmap, sync_for_cpu, sync_for_device, fault, invalidate. */
   txFn(tx: string, op: 'map' | 'unmap' | 'sync_for_cpu' | 'sync_for_device' | 'fault' | 'invalidate' | 'unlink'): string {
-    return `${this.plan}_${tx}_${op}`
+    return `${this.#stem}_${tx}_${op}`
   }
   /** Plan-level functions and objects: run, release, alloc, free, probe, remove, ids, driver. */
   fn(word: 'run' | 'release' | 'alloc' | 'free' | 'probe' | 'remove' | 'ids' | 'driver'): string {
-    return `${this.plan}_${word}`
+    return `${this.#stem}_${word}`
   }
 }
