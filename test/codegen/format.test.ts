@@ -63,7 +63,7 @@ if (formatter !== null) {
           const r = render(c, v, 'module')
           if ('files' in r) for (const [p, t] of r.files) if (/\.[ch]$/.test(p)) texts.set(`${c.id}/${v}/${p}`, t)
         }
-      expect(texts.size).toBe(285)
+      expect(texts.size).toBe(306)
       expect(notFixedPoints(texts, formatter)).toEqual([])
     }, 60_000)
 

@@ -12,32 +12,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import { KERNEL_VERSIONS } from '../../src/plan/kernel.js'
-import type { KernelChangeId } from '../../src/plan/kernel-changes.js'
-import { KERNEL_CHANGES, KERNEL_CHANGE_IDS } from '../../src/plan/kernel-changes.js'
 import type { IommuMode } from '../../src/plan/ir.js'
 import type { MemoryKind } from '../../src/plan/memory-kind.js'
 import { validatePlan } from '../../src/plan/rules/validate.js'
-import { placementReason } from '../../src/sim/run/placement.js'
 import { runPlan } from '../../src/sim/run/simulate.js'
 import { STRATEGY_NAMES } from '../../src/strategies/index.js'
 import { comboPlan } from './combo-gen.js'
 import type { Combo } from './combo-gen.js'
+import { NO_QUIRKS, planDefects } from './plan-defects.js'
 
-const NO_QUIRKS: Partial<Record<KernelChangeId, boolean>> = Object.fromEntries(
-  KERNEL_CHANGE_IDS.filter((id) => 'quirk' in KERNEL_CHANGES[id]).map((id) => [id, false]),
-)
 const MODES: readonly IommuMode[] = ['translated', 'passthrough', 'none']
 const KINDS: readonly MemoryKind[] = ['normal', 'encrypted', 'p2p-bus', 'p2p-host-bridge', 'p2p-unsupported']
-/**
- * Findings that say where memory landed or what the platform lacks, not what
- * the plan did: dma-direct overflow (K-R6), an unreachable or full swiotlb
- * (K-S9, K-S8), no bounce buffers for an untrusted device (K-R13).
- */
-const PLACEMENT = new Set(['K-R6', 'K-S8', 'K-S9', 'K-R13'])
-
-/** Findings that are a defect of the plan when nothing about placement explains them. */
-const DEFECTS = new Set(['DATA', 'MAP', 'LEAK', 'DMA', 'DMAR'])
-
 /**
  * Defects the rules do not yet prevent, each with what is missing. A plan
  * that fails must match one; each must still match a plan, so that the
@@ -75,13 +60,8 @@ describe('plans the rules accept', () => {
       counts.accepted++
       for (const [axis, v] of Object.entries(c)) reached.add(`${axis}=${String(v)}`)
       const { result, machine } = runPlan(made.plan, { changes: NO_QUIRKS })
-      // Memory beyond the device's mask: the reason the MAP finding gives (src/sim/run/placement.ts), asked for every transaction.
-      const beyondMask = made.plan.steps.flatMap((s) =>
-        s.op === 'map' && placementReason(machine, s.strategy, s.regions.map((n) => machine.regions.get(n)).filter((r) => r !== undefined)) !== undefined ? [s.tx] : [],
-      )
-      const placed = new Set([...result.findings.filter((f) => PLACEMENT.has(f.id)).map((f) => f.tx), ...beyondMask])
+      const { placed, defects } = planDefects(made.plan, result, machine)
       if (placed.size > 0) counts.placement++
-      const defects = result.findings.filter((f) => DEFECTS.has(f.id) && !placed.has(f.tx))
       if (defects.length > 0 || result.data.errors.length > 0) {
         const text = defects.map((f) => `${f.id} ${f.message}`).join(' | ')
         const known = KNOWN.findIndex((k) => k.matches(c, text))

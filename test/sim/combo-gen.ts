@@ -41,7 +41,7 @@ function topology(kind: MemoryKind): { switches: Json[]; hostBridgeP2P: boolean;
 }
 
 /** The plan of a combination, or why none can be written (a kind the platform cannot have). */
-export function comboPlan(c: Combo, seed: number): { plan: Plan } | { impossible: string } {
+export function comboPlan(c: Combo, seed: number, more: { readonly granule?: 4096 | 16384 | 65536 } = {}): { plan: Plan } | { impossible: string } {
   const d = new Rng(seed)
   const p2p = c.kind.startsWith('p2p')
   const topo = topology(c.kind)
@@ -98,6 +98,7 @@ export function comboPlan(c: Combo, seed: number): { plan: Plan } | { impossible
   const plan = mkPlan({
     kernel: c.kernel,
     iommu: c.iommu,
+    ...(more.granule !== undefined ? { granule: more.granule } : {}),
     flush: d.pick(['strict', 'lazy'] as const),
     coco: c.coco,
     ramBytes: d.pick(['0x40000000', '0x200000000']),

@@ -9,16 +9,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DMA_BIT_MASK } from '../../src/sim/addr.js'
 import { IovaDomain } from '../../src/sim/iommu/iova.js'
-import type { KernelChangeId } from '../../src/plan/kernel-changes.js'
-import { KERNEL_CHANGES, KERNEL_CHANGE_IDS } from '../../src/plan/kernel-changes.js'
 import { resultToJson } from '../../src/sim/index.js'
 import { runPlan } from '../../src/sim/run/simulate.js'
+import { NO_QUIRKS } from './plan-defects.js'
 import { genPlan } from './plan-gen.js'
 
-/** The properties hold for the kernel as intended: every bug the model reproduces turned off. */
-const NO_QUIRKS: Partial<Record<KernelChangeId, boolean>> = Object.fromEntries(
-  KERNEL_CHANGE_IDS.filter((id) => 'quirk' in KERNEL_CHANGES[id]).map((id) => [id, false]),
-)
 const RUNS = 1000
 
 describe('properties of random valid plans', () => {

@@ -107,9 +107,11 @@ export class CWriter {
     const split = signature.head.lastIndexOf(' ')
     if (plain.sure || split < 0) this.#take(plain)
     else {
-      // Only when `name(params)` then fits on one line: otherwise clang-format weighs more breaks.
+      // When `name(params)` then fits on one line, or the first parameter did not fit after the
+      // return type and now every line fits: otherwise clang-format weighs more breaks.
       const own = this.#layout(signature.head.slice(split + 1), signature.params, ')')
-      if (own.sure && own.lines.length === 1) {
+      const firstOverflows = width(plain.lines[0] ?? '') > COLUMNS
+      if (own.sure && (own.lines.length === 1 || firstOverflows)) {
         this.#lines.push(`${this.indent}${signature.head.slice(0, split)}`)
         this.#take(own)
       } else this.#take(plain)
