@@ -37,7 +37,7 @@ function plan(strategy, pages) {
   if (strategy === 'sg') p = p.setMaxSegmentSize(2 ** 31)
   const dir = strategy === 'blk' ? 'to-device' : 'bidirectional'
   p = p.transaction('t', { strategy, dir, ...(strategy === 'hmm' ? { populate: false } : {}) }, [mr])
-  if (strategy === 'hmm') for (const i of new Set([0, 1, 2, 4096, pages - 2, pages - 1])) p = p.hmmFault('t', i)
+  if (strategy === 'hmm') for (const i of new Set([0, 1, 2, 4096, pages - 2, pages - 1].filter((k) => k >= 0 && k < pages))) p = p.hmmFault('t', i)
   const tail = bytes > 0x2000n ? bytes - 0x1000n : 0n
   if (strategy !== 'blk') p = p.deviceWrites('t', mr, { offset: 0, bytes: 0x1000 })
   p = p.deviceReads('t', mr, { offset: tail, bytes: 0x1000 })
@@ -89,8 +89,14 @@ for (const strategy of ['iova', 'sg', 'hmm']) {
   const r = simulate('blk', largest)
   if (r.status !== 0) throw new Error(`blk: exit ${r.status}: ${r.stderr.slice(-400)}`)
   row('simulate blk (largest request)', largest, { ...r, pages: largest }, one)
-  const refused = simulate('blk', 2 ** 28)
-  if (refused.status !== 2 || !/R12: mr takes blk transaction t/.test(refused.stderr)) throw new Error(`blk 1 TiB was not refused by R12: ${refused.stderr.slice(-400)}`)
+  // build() refuses it too: write the plan of one page and make its region a terabyte.
+  const json = JSON.parse(plan('blk', 1))
+  json.regions[0].bytes = `0x${(BigInt(2 ** 28) * PAGE).toString(16)}`
+  json.platform.ramBytes = `0x${(BigInt(2 ** 29) * PAGE).toString(16)}`
+  const file = join(dir, 'blk-terabyte.json')
+  writeFileSync(file, JSON.stringify(json))
+  const refused = run([process.execPath, join(root, 'bin', 'dmaplan.js'), 'simulate', file])
+  if (refused.status !== 1 || !/R12 mr takes blk transaction t/.test(refused.stderr + refused.stdout)) throw new Error(`blk 1 TiB was not refused by R12: ${refused.stderr.slice(-400)}`)
   rows.push(['simulate blk 1 TiB (R12 refuses it)', 2 ** 28, { ...refused, pages: 2 ** 28 }, ''])
 }
 const empty = naive(1)
