@@ -67,18 +67,13 @@ export type Verdict = 'impossible' | 'refused' | 'simulated' | 'injected'
 export const KNOWN_GAPS: readonly { readonly id: string; readonly why: string; readonly matches: (p: RandomPlan, failure: string) => boolean }[] = [
   {
     id: 'hmm-large-granule',
-    why: "HMM links each 4 KiB page at its own offset of its IOVA range (hmm_dma_map_pfn(): dma_iova_link() of one page at idx * PAGE_SIZE); behind an IOMMU granule larger than the page such a link is off the granule and fails, and no rule refuses an hmm transaction on such an IOMMU yet (R6 speaks of iova only)",
+    why: "The model agrees with the kernel, the rules do not refuse it yet (R6 speaks of iova only): HMM links each 4 KiB page at its own offset of its IOVA range (mm/hmm.c hmm_dma_map_pfn(): dma_iova_link() of one page at idx * PAGE_SIZE), and behind an IOMMU granule larger than the page dma_iova_link() refuses an offset past 0 whose frame is off the granule (WARN, -EIO; drivers/iommu/dma-iommu.c)",
     matches: (p, f) => p.strategy === 'hmm' && p.granule > 4096 && /hmm_dma_map_pfn\(\) of page \d+ failed/.test(f),
   },
   {
     id: 'iova-mmio-64k',
-    why: "dma_iova_link() of host-bridge P2P memory (DMA_ATTR_MMIO) behind a 64 KiB granule fails in the model; the kernel's __dma_iova_link() and iommu_map() must decide whether R6 should refuse it or the model is wrong",
+    why: "The model agrees with the kernel, the rules do not refuse it yet: an untrusted device's link whose frame or length is off the granule would bounce, and dma_iova_link() refuses to bounce DMA_ATTR_MMIO with -EPERM (drivers/iommu/dma-iommu.c); host-bridge P2P pages are off a 64 KiB granule",
     matches: (p, f) => p.strategy === 'iova' && p.kind === 'p2p-host-bridge' && p.granule === 65536 && /dma_iova_link\(\) of r\d+ failed/.test(f),
-  },
-  {
-    id: 'mmio-bounce-left',
-    why: "swiotlb slots are left after the last unmap when an untrusted device's host-bridge P2P memory is mapped (auto, blk) through a granule larger than the page: either the model bounces MMIO that iommu_dma_map_phys() refuses to bounce, or its unmap misses the slots",
-    matches: (p, f) => (p.strategy === 'auto' || p.strategy === 'blk') && p.kind === 'p2p-host-bridge' && p.granule > 4096 && /^left behind after the last unmap: .*"bounce":[1-9]/.test(f),
   },
 ]
 
