@@ -40,4 +40,33 @@ describe('R6 at run time', () => {
     expect(violations(jsonPlan({ regions, steps }))).toEqual([])
     expect(violations(jsonPlan({ devices: untrusted(), regions, steps: [map('t', 'iova', 'to-device', ['b']), unmap('t')] }))).toEqual([])
   })
+
+  it('R6 hmm links each page at its own offset of one IOVA range: behind a granule larger than a page it is refused', () => {
+    const steps = [map('t', 'hmm', 'bidirectional', ['buf']), unmap('t')]
+    expect(violations(jsonPlan({ platform: { iommu: { mode: 'translated', granule: 16384 } }, steps }))).toEqual([
+      'R6: strategy hmm links each 4096-byte page at its own offset of one IOVA range, but the IOMMU granule of dev0 is 16384 bytes, so dma_iova_link() refuses every page after the first whose frame is off the granule (-EIO). Use page, sg or auto, or a granule of 4096.',
+    ])
+    expect(violations(jsonPlan({ steps }))).toEqual([])
+    // Without IOVA (passthrough) HMM maps each page with dma_map_phys(): the granule plays no part.
+    expect(violations(jsonPlan({ platform: { iommu: { mode: 'passthrough', granule: 16384 } }, steps }))).toEqual([])
+  })
+
+  it("R6 an untrusted device's host-bridge P2P range off the granule would bounce, and dma_iova_link() never bounces MMIO (-EPERM)", () => {
+    const platform = { kernel: '6.18', iommu: { mode: 'translated', granule: 65536 }, pci: { switches: [], hostBridgeP2P: true } }
+    const devices = (trusted: boolean) => [
+      { name: 'dev0', dmaMask: 64, trusted },
+      { name: 'gpu', p2pMemory: { bytes: '0x1000000' } },
+    ]
+    const regions = [
+      { name: 'win', memory: 'p2p', provider: 'gpu', bytes: '0x4000' },
+      { name: 'whole', memory: 'p2p', provider: 'gpu', bytes: '0x10000' },
+    ]
+    const steps = (r: string) => [map('t', 'iova', 'to-device', [r]), unmap('t')]
+    expect(violations(jsonPlan({ platform, devices: devices(false), regions, steps: steps('win') }))).toEqual([
+      'R6: win is host-bridge P2P memory off the 65536-byte IOMMU granule, and dev0 is untrusted: dma_iova_link() would bounce it for IOVA transaction t, and it refuses to bounce DMA_ATTR_MMIO (-EPERM). Align it to the granule, or map it with another strategy.',
+    ])
+    expect(violations(jsonPlan({ platform, devices: devices(false), regions, steps: steps('whole') }))).toEqual([])
+    expect(violations(jsonPlan({ platform, devices: devices(true), regions, steps: steps('win') }))).toEqual([])
+  })
 })
+

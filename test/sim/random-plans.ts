@@ -64,18 +64,7 @@ export type Verdict = 'impossible' | 'refused' | 'simulated' | 'injected'
  * failure of the run (random-plans-run.ts), so that the entry goes when the
  * gap is closed. Their shrunk plans are in random-plans.regressions.ts.
  */
-export const KNOWN_GAPS: readonly { readonly id: string; readonly why: string; readonly matches: (p: RandomPlan, failure: string) => boolean }[] = [
-  {
-    id: 'hmm-large-granule',
-    why: "The model agrees with the kernel, the rules do not refuse it yet (R6 speaks of iova only): HMM links each 4 KiB page at its own offset of its IOVA range (mm/hmm.c hmm_dma_map_pfn(): dma_iova_link() of one page at idx * PAGE_SIZE), and behind an IOMMU granule larger than the page dma_iova_link() refuses an offset past 0 whose frame is off the granule (WARN, -EIO; drivers/iommu/dma-iommu.c)",
-    matches: (p, f) => p.strategy === 'hmm' && p.granule > 4096 && /hmm_dma_map_pfn\(\) of page \d+ failed/.test(f),
-  },
-  {
-    id: 'iova-mmio-64k',
-    why: "The model agrees with the kernel, the rules do not refuse it yet: an untrusted device's link whose frame or length is off the granule would bounce, and dma_iova_link() refuses to bounce DMA_ATTR_MMIO with -EPERM (drivers/iommu/dma-iommu.c); host-bridge P2P pages are off a 64 KiB granule",
-    matches: (p, f) => p.strategy === 'iova' && p.kind === 'p2p-host-bridge' && p.granule === 65536 && /dma_iova_link\(\) of r\d+ failed/.test(f),
-  },
-]
+export const KNOWN_GAPS: readonly { readonly id: string; readonly why: string; readonly matches: (p: RandomPlan, failure: string) => boolean }[] = []
 
 const RULE_IDS = new Set<string>(Object.keys(RULES))
 

@@ -16,6 +16,7 @@ import type { BlkDirections } from '../../plan/rules/r10-blk-one-way.js'
 import type { RegionVerdicts } from '../../plan/rules/verdicts.js'
 import type * as r1 from '../../plan/rules/r1-iova-needs-iommu.js'
 import type * as r5 from '../../plan/rules/r5-encrypted-bounces.js'
+import type * as r6 from '../../plan/rules/r6-iova-granule.js'
 import type * as r9 from '../../plan/rules/r9-kernel-features.js'
 import type { DescriptorOf } from '../../strategies/index.js'
 import type { DeviceSpec, PlatformSpec } from '../spec.js'
@@ -109,7 +110,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     r1.IovaVerdict<F['mode'], F['kernel'], N>,
     // p2p-bus maps through the scatterlist helpers, which every modelled release has.
     'ok',
-    r9.FeatureGate<'strategy hmm', 'hmm-dma', F['kernel'], N, r5.HmmDeviceVerdict<N, D['coherent'], F['coco']>>,
+    r9.FeatureGate<'strategy hmm', 'hmm-dma', F['kernel'], N, r6.HmmGranuleVerdict<F['mode'], F['granule'], N, r5.HmmDeviceVerdict<N, D['coherent'], F['coco']>>>,
     r9.FeatureGate<'strategy blk', 'blk-dma-iter', F['kernel'], N>
   >
 }

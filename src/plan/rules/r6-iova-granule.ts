@@ -6,6 +6,10 @@
  * (GranuleVerdict, below, which src/dsl/types/checks.ts asks for each range):
  * both levels speak the sentence byte for byte.
  */
+import type { DeviceIR, IommuMode, MapStep, PlatformIR } from '../ir.js'
+import { kernelAtLeast } from '../kernel.js'
+import { KERNEL_FEATURES } from '../kernel-changes.js'
+import { PAGE_SIZE } from '../kernel-consts.js'
 import { granuleAlignment } from '../topology.js'
 import type { Finding } from './finding.js'
 import type { MappedRegion } from './walk.js'
@@ -13,9 +17,9 @@ import type { MappedRegion } from './walk.js'
 export const R6 = {
   id: 'R6',
   title: 'no magic coalescing inside an IOVA range',
-  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing). For an untrusted device the first range may start off it only where its min_align_mask keeps the offset through the bounce (checked at run time: a driver step can change the mask).',
+  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing). For an untrusted device the first range may start off it only where its min_align_mask keeps the offset through the bounce (checked at run time: a driver step can change the mask), and host-bridge P2P memory, which is never bounced, must not be off it at all (checked at run time). hmm, which links each page at its own offset of one IOVA range, needs an IOMMU granule of one page.',
   why: 'dma_iova_link() maps at state->addr + offset with granule-aligned sizes: a later range with a sub-granule offset is refused (WARN, -EIO) and a short interior range leaves a hole the device would read through.',
-  kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()', 'kernel/dma/swiotlb.c: swiotlb_align_offset()'],
+  kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()', 'kernel/dma/swiotlb.c: swiotlb_align_offset()', 'mm/hmm.c: hmm_dma_map_pfn()'],
   instead: 'Align the interior ranges to the granule, or map the odd range in a transaction of its own.',
 } as const
 
@@ -47,6 +51,23 @@ export function checkInteriorGranule(at: MappedRegion): Finding<'R6'> | undefine
   if (at.index > 0 && !head) return { rule: R6.id, text: writeInteriorStartMessage(at.region.name, granule, at.step.tx, at.client.name) }
   if (at.index < at.regions.length - 1 && !tail) return { rule: R6.id, text: writeInteriorEndMessage(at.region.name, granule, at.step.tx, at.client.name) }
   return undefined
+}
+
+export type writeHmmGranuleMessage<G extends number, D extends string> =
+  `R6: strategy hmm links each 4096-byte page at its own offset of one IOVA range, but the IOMMU granule of ${D} is ${G} bytes, so dma_iova_link() refuses every page after the first whose frame is off the granule (-EIO). Use page, sg or auto, or a granule of 4096.`
+export const writeHmmGranuleMessage = <G extends number, D extends string>(granule: G, device: D): writeHmmGranuleMessage<G, D> =>
+  `R6: strategy hmm links each 4096-byte page at its own offset of one IOVA range, but the IOMMU granule of ${device} is ${granule} bytes, so dma_iova_link() refuses every page after the first whose frame is off the granule (-EIO). Use page, sg or auto, or a granule of 4096.`
+
+/**
+ * The run-time check of an hmm map step: hmm_dma_map_pfn() links page idx at
+ * idx * PAGE_SIZE of the IOVA range (mm/hmm.c), and dma_iova_link() refuses
+ * an offset past 0 whose frame is off the granule (WARN, -EIO;
+ * drivers/iommu/dma-iommu.c). Only behind a translating IOMMU: elsewhere
+ * HMM maps each page with dma_map_phys().
+ */
+export function checkHmmGranule(step: MapStep, client: DeviceIR, platform: PlatformIR): Finding<'R6'> | undefined {
+  if (step.strategy !== 'hmm' || platform.iommu.mode !== 'translated' || platform.iommu.granule <= PAGE_SIZE) return undefined
+  return { rule: R6.id, text: writeHmmGranuleMessage(platform.iommu.granule, client.name) }
 }
 
 /** A range as the type-level check sees it: its alignment is 'aligned', 'starts-off', 'ends-off', 'starts-off ends-off' or 'unknown'. */
@@ -81,6 +102,21 @@ export type GranuleVerdict<Rg extends AlignedRegion, I, R extends readonly unkno
         : writeInteriorEndMessage<Rg['name'], G, N, D>
       : writeInteriorStartMessage<Rg['name'], G, N, D>
 
+/**
+ * Strategy hmm for device D behind an IOMMU in mode M with granule G, once
+ * the checks before it (Prev) said 'ok': 'ok' or this rule's sentence. An
+ * unknown granule (number) is left to the run time.
+ */
+export type HmmGranuleVerdict<M extends IommuMode, G extends number, D extends string, Prev> = Prev extends 'ok'
+  ? M extends 'translated'
+    ? number extends G
+      ? 'ok'
+      : G extends 4096
+        ? 'ok'
+        : writeHmmGranuleMessage<G, D>
+    : 'ok'
+  : Prev
+
 // ---- the run time only: the device's min_align_mask can change between transactions (setMinAlignMask) ----
 
 const hex = (n: number): string => `0x${n.toString(16)}`
@@ -98,10 +134,31 @@ export const writeBouncedFirstRangeMessage = (region: string, granule: number, d
  * Host memory only: peer memory is never bounced.
  */
 export function checkBouncedFirstRange(at: MappedRegion): Finding<'R6'> | undefined {
+  const mmio = checkBouncedMmio(at)
+  if (mmio !== undefined) return mmio
   const { platform } = at.plan
   if (at.step.strategy !== 'iova' || at.index !== 0 || at.kind !== 'normal' || at.client.trusted || platform.iommu.mode !== 'translated') return undefined
   const { granule } = platform.iommu
   const pad = Number((at.region.phys ?? at.region.offset) % BigInt(granule))
   if (pad === 0 || (pad & ~at.client.minAlignMask) === 0) return undefined
   return { rule: R6.id, text: writeBouncedFirstRangeMessage(at.region.name, granule, at.client.name, at.step.tx, at.client.minAlignMask) }
+}
+
+export const writeBouncedMmioMessage = (region: string, granule: number, device: string, tx: string): string =>
+  `R6: ${region} is host-bridge P2P memory off the ${granule}-byte IOMMU granule, and ${device} is untrusted: dma_iova_link() would bounce it for IOVA transaction ${tx}, and it refuses to bounce DMA_ATTR_MMIO (-EPERM). Align it to the granule, or map it with another strategy.`
+
+/**
+ * The run-time check of a host-bridge P2P range of an IOVA transaction, for
+ * an untrusted device: a link whose frame or length is off the granule
+ * would bounce (dev_use_swiotlb(), iova_unaligned()), and dma_iova_link()
+ * refuses that for DMA_ATTR_MMIO with -EPERM (drivers/iommu/dma-iommu.c),
+ * which host-bridge P2P memory is linked with from 6.18.
+ */
+function checkBouncedMmio(at: MappedRegion): Finding<'R6'> | undefined {
+  const { platform } = at.plan
+  if (at.step.strategy !== 'iova' || at.kind !== 'p2p-host-bridge' || at.client.trusted || platform.iommu.mode !== 'translated') return undefined
+  if (!kernelAtLeast(platform.kernel, KERNEL_FEATURES['attr-mmio'].since)) return undefined
+  const { head, tail } = granuleAlignment(at.region, platform.iommu.granule)
+  if (head && tail) return undefined
+  return { rule: R6.id, text: writeBouncedMmioMessage(at.region.name, platform.iommu.granule, at.client.name, at.step.tx) }
 }

@@ -17,7 +17,7 @@ import { checkCoherentHost, checkMixedKinds } from './r2-one-memory-kind.js'
 import { checkBusAddress } from './r3-bus-address-p2p.js'
 import { checkUnreachable } from './r4-unreachable-p2p.js'
 import { checkEncrypted, checkHmmDevice } from './r5-encrypted-bounces.js'
-import { checkBouncedFirstRange, checkInteriorGranule } from './r6-iova-granule.js'
+import { checkBouncedFirstRange, checkHmmGranule, checkInteriorGranule } from './r6-iova-granule.js'
 import { checkCpuRead, checkDeviceAccess, checkHmmDirection } from './r7-direction-ownership.js'
 import { checkHmmTx, checkInTx, checkLiveTx, checkMaskChange, checkNewTx, checkNotUnlinked, checkSyncRegion, checkUnlink, checkUnmappedAtEnd } from './r8-lifecycle.js'
 import { checkAttrs, checkHostBridgeMmio, checkStrategyFeature } from './r9-kernel-features.js'
@@ -224,8 +224,8 @@ function checkCpuAccess(walk: Walk, op: 'cpu-read' | 'cpu-write', region: string
 function checkMap(walk: Walk, step: MapStep, client: DeviceIR, report: Report): SyncReason | undefined {
   const { plan } = walk
   const { platform } = plan
-  // In the order of the type-level check: the strategy (R1, R9, R5), its direction (R7, R10), the attributes (R9), the regions.
-  report(checkIovaNeedsIommu(step, client, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], client, platform) ?? checkHmmDevice(step, client, platform), STRATEGY)
+  // In the order of the type-level check: the strategy (R1, R9, R5, R6), its direction (R7, R10), the attributes (R9), the regions.
+  report(checkIovaNeedsIommu(step, client, platform) ?? checkStrategyFeature(step, STRATEGY_FEATURE[step.strategy], client, platform) ?? checkHmmDevice(step, client, platform) ?? checkHmmGranule(step, client, platform), STRATEGY)
   // The type level marks a direction hmm cannot take, and a blk transaction both ways, at the strategy.
   for (const found of [checkHmmDirection(step, client), checkBlkOneWay(step, client)]) report(found, STRATEGY)
   // Each attribute at its own position, as the type level judges them.
