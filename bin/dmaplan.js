@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js'
+import { main } from '../dist/bundle/cli.js'
 
 // A reader that stops early (`dmaplan ... | head`) closes the pipe: the rest of the output has nowhere to go, which is no error.
 for (const stream of [process.stdout, process.stderr])

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises'
 import { isBuiltin, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { basename, join } from 'node:path'
-import { PACKAGE_ENTRY, PACKAGE_ROOT } from './package-root.js'
+import { PACKAGE_ENTRY, PACKAGE_ROOT } from '../runtime/package-root.js'
 import { planRunDir } from './plan-run-dir.js'
 import { loadStripper, stripTypes } from './strip-types.js'
 import type { Transform } from './strip-types.js'
@@ -74,6 +74,16 @@ export function selfContained(code: string): boolean {
   return true
 }
 
+/**
+ * The copy imports 'dmaplan' from PACKAGE_ENTRY itself, not through the run
+ * directory's link to the package: under the bundled command line that entry
+ * is the bundle's, whose modules the command line has loaded already.
+ */
+function importEntry(code: string): string {
+  const entry = JSON.stringify(pathToFileURL(PACKAGE_ENTRY).href)
+  return code.replace(STATIC_IMPORT, (statement, specifier: string) => (specifier === 'dmaplan' ? statement.replace('"dmaplan"', entry) : statement))
+}
+
 /** The plan run in this thread from a stripped copy; undefined where it needs the hooks (see selfContained). */
 async function importStripped(file: string): Promise<unknown> {
   stripper ??= loadStripper()
@@ -86,7 +96,7 @@ async function importStripped(file: string): Promise<unknown> {
     const code = stripTypes(transform, file, source, js)
     if (!selfContained(code)) return undefined
     process.setSourceMapsEnabled(true)
-    writeFileSync(js, code)
+    writeFileSync(js, importEntry(code))
     return await import(pathToFileURL(js).href)
   } catch (e) {
     // An import the scan missed does not resolve from the copy (Node links before it runs any of the plan): the hooks run it.

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { EXIT, UsageError } from './errors.js'
 import type { Output } from './output.js'
-import { PACKAGE_ROOT } from './package-root.js'
+import { PACKAGE_ROOT } from '../runtime/package-root.js'
 import { PLAN_COMPILER_OPTIONS } from './plan-tsconfig.js'
 import { writeFileAtomic } from './write-output.js'
 

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PACKAGE_ROOT } from './package-root.js'
+import { PACKAGE_ROOT } from '../runtime/package-root.js'
 
 export interface PlanRunDir {
   readonly path: string

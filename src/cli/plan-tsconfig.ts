@@ -4,7 +4,7 @@
  * them to the native compiler, converts them for the TypeScript 6 API, and
  * `dmaplan init` writes them into a plans project; the benchmarks use them too.
  */
-import { PACKAGE_TYPES } from './package-root.js'
+import { PACKAGE_TYPES } from '../runtime/package-root.js'
 
 export const PLAN_COMPILER_OPTIONS = {
   target: 'es2022',

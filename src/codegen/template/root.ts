@@ -1,8 +1,5 @@
-/**
- * Where templates/ is: next to src/ and dist/ in the package, two levels up
- * from this file in both (src/codegen/template, dist/codegen/template).
- */
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+/** Where templates/ is: at the top of the package (src/runtime/package-root.ts). */
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../../runtime/package-root.js'
 
-export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'templates')
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates')
