@@ -85,9 +85,9 @@ export class HmmEntries {
     return this.#flags.get(i) | (this.#single.has(i) || this.#run(i) !== undefined ? HMM_PFN_VALID : 0)
   }
 
-  /** Sets entry i's flags (HMM_PFN_VALID stays what the frames say). */
-  setFlags(i: number, f: number): void {
-    this.#flags.set(i, f & ~HMM_PFN_VALID)
+  /** Sets the bits `set` of entry i's flags and clears the bits `clear` (HMM_PFN_VALID stays what the frames say). */
+  update(i: number, set: number, clear: number): void {
+    this.#flags.set(i, (this.#flags.get(i) | set) & ~clear & ~HMM_PFN_VALID)
   }
 
   /** Entries [lo, hi) keep no flag but HMM_PFN_VALID. */

@@ -104,7 +104,7 @@ export class Hmm {
     const t = env.trace
     if (t.shouldFail()) {
       t.loop('hmm_dma_map_pfn', { idx }, DMA_MAPPING_ERROR, { injected: true })
-      map.entries.setFlags(idx, map.entries.flags(idx) & ~HMM_PFN_P2PDMA)
+      map.entries.update(idx, 0, HMM_PFN_P2PDMA)
       return DMA_MAPPING_ERROR
     }
     const ret = this.#mapPfn(map, idx, p2p)
@@ -137,10 +137,10 @@ export class Hmm {
         break
       case 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE':
         attrs |= env.has('hmm-mmio-host-bridge') ? MMIO : SKIP_CPU_SYNC
-        map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_P2PDMA)
+        map.entries.update(idx, HMM_PFN_P2PDMA, 0)
         break
       case 'PCI_P2PDMA_MAP_BUS_ADDR':
-        map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED)
+        map.entries.update(idx, HMM_PFN_P2PDMA_BUS | HMM_PFN_DMA_MAPPED, 0)
         return env.p2p.busAddr(p2p, paddr)
       case 'PCI_P2PDMA_MAP_NOT_SUPPORTED':
         return DMA_MAPPING_ERROR
@@ -179,12 +179,12 @@ export class Hmm {
       if (m.mappingError(env, dma)) return this.#error(map, idx)
       if (needUnmap && map.dmaList) map.dmaList.set(idx, dma)
     }
-    map.entries.setFlags(idx, map.entries.flags(idx) | HMM_PFN_DMA_MAPPED)
+    map.entries.update(idx, HMM_PFN_DMA_MAPPED, 0)
     return dma
   }
 
   #error(map: HmmDmaMap, idx: number): bigint {
-    map.entries.setFlags(idx, map.entries.flags(idx) & ~HMM_PFN_P2PDMA)
+    map.entries.update(idx, 0, HMM_PFN_P2PDMA)
     return DMA_MAPPING_ERROR
   }
 
@@ -228,7 +228,7 @@ export class Hmm {
         if (env.has('dma-map-phys')) m.unmapPhys(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, attrs)
         else m.unmapPage(env, dma, BigInt(map.entrySize), DMA_BIDIRECTIONAL, 0)
       }
-      map.entries.setFlags(idx, flags & ~(HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS))
+      map.entries.update(idx, 0, HMM_PFN_DMA_MAPPED | HMM_PFN_P2PDMA | HMM_PFN_P2PDMA_BUS)
     }
     return ok
   }
@@ -312,7 +312,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
           env.stats.add(C.pteWrites, n)
           env.stats.add(C.syncMaps, n)
           for (let k = i; k < i + n; k++) {
-            e.setFlags(k, e.flags(k) | HMM_PFN_DMA_MAPPED)
+            e.update(k, HMM_PFN_DMA_MAPPED, 0)
             table.setNum(k, baseAddr + k * PAGE_SIZE)
           }
           done += n
@@ -320,7 +320,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
           if (ok < j - i + n) {
             injected = true
             failed = i
-            e.setFlags(i, e.flags(i) & ~HMM_PFN_P2PDMA)
+            e.update(i, 0, HMM_PFN_P2PDMA)
           }
           continue
         }
@@ -331,7 +331,7 @@ export function hmmMapLoop(hmm: Hmm, env: Env, map: HmmDmaMap, from: number, to:
     if (t.shouldFail()) {
       injected = true
       failed = i
-      map.entries.setFlags(i, map.entries.flags(i) & ~HMM_PFN_P2PDMA)
+      map.entries.update(i, 0, HMM_PFN_P2PDMA)
       break
     }
     const dma = hmm.mapPfnQuiet(map, i, p2p)
