@@ -93,7 +93,7 @@ function defineLine(line: KernelLine): void {
         for (const [p, t] of m.files) {
           // One tree holds many variants of a plan: kbuild wants distinct module names.
           if (p === m.source) writeFileSync(join(tree, m.dir, `${m.dir}.c`), t)
-          else if (p === 'Kbuild') writeFileSync(join(tree, m.dir, p), t.replace(/^obj-m := .*$/m, `obj-m := ${m.dir}.o`))
+          else if (p === 'Kbuild') writeFileSync(join(tree, m.dir, p), renamed(t, m.dir))
           else writeFileSync(join(tree, m.dir, p), t)
         }
       }
@@ -170,6 +170,14 @@ function defineLine(line: KernelLine): void {
   })
 }
 
+/** A generated Kbuild with its module renamed after the directory (<dir>_dmaplan.ko of <dir>.c). */
+function renamed(kbuild: string, dir: string): string {
+  const out = kbuild.replace(/^obj-m := (\w+)\.o\n\1-y := \w+\.o$/m, `obj-m := ${dir}_dmaplan.o\n${dir}_dmaplan-y := ${dir}.o`)
+  if (out === kbuild) throw new Error(`${dir}: the generated Kbuild names its module in another form`)
+  return out
+}
+
+/** The module a directory's Kbuild names: <dir>_dmaplan.ko, built of <dir>.c. */
 function existsKo(dir: string, source: string): string {
-  return existsSync(join(dir, source.replace(/\.c$/, '.ko'))) ? 'built' : 'no .ko'
+  return existsSync(join(dir, source.replace(/\.c$/, '_dmaplan.ko'))) ? 'built' : 'no .ko'
 }

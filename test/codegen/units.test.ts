@@ -172,3 +172,18 @@ describe('the parts registry', () => {
     expect(Object.entries(PARTS).map(([id, p]) => [id, p.id])).toEqual(Object.keys(STRATEGIES).map((n) => [n, n]))
   })
 })
+
+describe("a plan named after a kernel driver", () => {
+  it('builds the module <plan>_dmaplan.ko, registered on the PCI bus under that name, not the driver\'s', async () => {
+    const { generate } = await import('../../src/codegen/index.js')
+    const { platform } = await import('../../src/index.js')
+    const host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+    const dev = host.device('nvme0', { dmaMask: 64 })
+    const plan = host.plan(dev, { name: 'nvme' }).transaction('t', { strategy: 'page', dir: 'to-device' }, [host.ram('a', { pages: 1 })]).unmap('t').build()
+    const files = generate(plan, { target: 'module', clangFormat: 'never' })
+    expect(files.get('Kbuild')).toMatch(/^obj-m := nvme_dmaplan\.o\nnvme_dmaplan-y := nvme\.o$/m)
+    const c99 = files.get('nvme.c') ?? ''
+    expect(c99).toContain('static struct pci_driver nvme_dmaplan_driver = {\n\t.name = KBUILD_MODNAME,')
+    expect(c99).not.toContain('"nvme"')
+  })
+})

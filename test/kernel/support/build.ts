@@ -57,15 +57,15 @@ export async function buildSources(line: KernelLine, sources: ReadonlyMap<string
   return { ...(await makeModules(line, tree, [...sources.keys()])), seconds: (Date.now() - started) / 1000 }
 }
 
-/** One make -j2 with W=1 for the tree's directories; each module <dir>/<dir>.ko that came out, and every diagnostic. */
+/** One make -j2 with W=1 for the tree's directories; each module <dir>/<dir>_dmaplan.ko (or <dir>/<dir>.ko, a module of its own) that came out, and every diagnostic. */
 async function makeModules(line: KernelLine, tree: string, dirs: readonly string[]): Promise<{ modules: Map<string, string>; diagnostics: string[] }> {
   writeFileSync(join(tree, 'Kbuild'), `${dirs.map((d) => `obj-m += ${d}/`).join('\n')}\n`)
   // BTF for modules (pahole) is BPF metadata, not compilation: skipping it halves the link time.
   const { out } = await line.make(tree, ['-s', 'W=1', 'CONFIG_DEBUG_INFO_BTF_MODULES=', '-j2', 'modules'])
   const modules = new Map<string, string>()
   for (const d of dirs) {
-    const ko = join(tree, d, `${d}.ko`)
-    if (existsSync(ko)) modules.set(d, ko)
+    const ko = [join(tree, d, `${d}_dmaplan.ko`), join(tree, d, `${d}.ko`)].find((k) => existsSync(k))
+    if (ko !== undefined) modules.set(d, ko)
   }
   const diagnostics = out.split('\n').filter((l) => l.trim() !== '' && !/^ {2}[A-Z]+ /.test(l) && !/^make(\[\d+\])?: (Entering|Leaving)/.test(l))
   return { modules, diagnostics }

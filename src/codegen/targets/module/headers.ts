@@ -48,7 +48,7 @@ export function upstreamHeader(features: readonly Feature[], k: KernelShape): st
   return lib.render(ids.map((id) => lib.section(id)), flags(features, k))
 }
 
-export function kbuild(name: string, features: readonly Feature[]): string {
+export function kbuild(name: string, module: string, features: readonly Feature[]): string {
   const probes = features.flatMap((f) => {
     const p = FEATURES[f].probe
     return p === undefined ? [] : [`ccflags-y += $(call dmaplan-have,${p.header},${p.word},${p.define})`]
@@ -56,7 +56,7 @@ export function kbuild(name: string, features: readonly Feature[]): string {
   return [
     '# SPDX-License-Identifier: GPL-2.0',
     '#',
-    `# The DMA plan ${name} as an out-of-tree module:`,
+    `# The DMA plan ${name} as the out-of-tree module ${module}.ko:`,
     '#   make -C /lib/modules/$(uname -r)/build M=$PWD modules',
     '# With DMAPLAN_UPSTREAM_API=y the driver is compiled against the upstream',
     '# declarations of the DMA APIs newer than this kernel, to type-check the',
@@ -72,7 +72,8 @@ export function kbuild(name: string, features: readonly Feature[]): string {
       : []),
     'ccflags-$(DMAPLAN_UPSTREAM_API) += -DDMAPLAN_UPSTREAM_API',
     '',
-    `obj-m := ${name}.o`,
+    `obj-m := ${module}.o`,
+    `${module}-y := ${name}.o`,
     '',
   ].join('\n')
 }

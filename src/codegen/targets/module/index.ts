@@ -41,7 +41,7 @@ export function renderModule(m: CodegenModel, options: Pick<GenerateOptions, 'cl
     [`${name}.c`, source],
     ['dmaplan_compat.h', compatHeader(features, m.kernel)],
     ['dmaplan_upstream.h', upstreamHeader(features, m.kernel)],
-    ['Kbuild', kbuild(name, features)],
+    ['Kbuild', kbuild(name, new Names(name).module, features)],
     ['Makefile', makefile()],
   ])
 }
@@ -227,7 +227,7 @@ function probeAndRemove(w: CWriter, m: CodegenModel, n: Names, glue: Glue, flavo
 function driverObjects(w: CWriter, m: CodegenModel, n: Names, flavour: ModuleFlavour): void {
   const name = m.plan.name
   w.blank()
-  if (flavour.pciIds.length === 0) w.comment(`The plan names no PCI IDs: bind a device with /sys/bus/pci/drivers/${name}/new_id.`)
+  if (flavour.pciIds.length === 0) w.comment(`The plan names no PCI IDs: bind a device with /sys/bus/pci/drivers/${n.module}/new_id.`)
   if (flavour.pciIds.length === 0) w.line(`static const struct pci_device_id ${n.fn('ids')}[] = { {} };`)
   else
     w.block(`static const struct pci_device_id ${n.fn('ids')}[] =`, () => {
@@ -237,7 +237,7 @@ function driverObjects(w: CWriter, m: CodegenModel, n: Names, flavour: ModuleFla
   w.line(`MODULE_DEVICE_TABLE(pci, ${n.fn('ids')});`)
   w.blank()
   w.block(`static struct pci_driver ${n.fn('driver')} =`, () => {
-    w.line(`.name = "${name}",`)
+    w.line('.name = KBUILD_MODNAME,')
     w.line(`.id_table = ${n.fn('ids')},`)
     w.line(`.probe = ${n.fn('probe')},`)
     w.line(`.remove = ${n.fn('remove')},`)

@@ -16,6 +16,15 @@ export class Names {
     this.#stem = `${plan}_dmaplan`
   }
 
+  /**
+   * The module's and the PCI driver's name (KBUILD_MODNAME): a plan named
+   * after a kernel driver (nvme, e1000e) must not take that driver's module
+   * or its name on the PCI bus (driver_register() refuses a second one).
+   */
+  get module(): string {
+    return this.#stem
+  }
+
   get dev(): string {
     return `struct ${this.#stem}_dev`
   }
