@@ -1,9 +1,12 @@
 // Wall time of `dmaplan check` against the native compiler alone: check on
-// every example (one tsc7 run that type-checks and emits, then the plans
-// built and validated) beside `tsc7 --noEmit` on the same files with the
-// same options; one example alone; `dmaplan simulate` of one example. Each
-// figure is the median of 5 runs, the runs of a pair interleaved so that
-// load from other work falls on both. Run `npm run build` first.
+// every example (one tsc7 run that type-checks, the plans built and
+// validated meanwhile) beside `tsc7 --noEmit` on the same files with the
+// same options, run two ways: as a user runs it (the package's bin, a Node
+// launcher that starts the executable: `npx tsc`) and the executable alone
+// (as check runs it, without the launcher's Node process); one example alone;
+// `dmaplan simulate` of one example. Each figure is the median of 5 runs, the
+// runs of a row interleaved so that load from other work falls on all of them.
+// Run `npm run build` first.
 //
 //   node bench/check-speed.mjs
 import { spawnSync } from 'node:child_process'
@@ -34,8 +37,9 @@ function tsconfig(name, files) {
 
 const node = process.execPath
 const dmaplan = (...args) => [node, join(root, 'bin', 'dmaplan.js'), ...args]
-// The compiler's executable, as check runs it (without the launcher's own Node process).
-const tsc7 = (config) => [...tsc7Command(tsc7Binary()), '-p', config, '--pretty', 'false']
+// The compiler as a user runs it (tsc7's bin: Node, then the executable), and its executable alone, as check runs it.
+const tsc7Bin = (config) => [node, tsc7Binary(), '-p', config, '--pretty', 'false']
+const tsc7Exe = (config) => [...tsc7Command(tsc7Binary()), '-p', config, '--pretty', 'false']
 
 /** Seconds one command takes; its exit status must be the expected one. */
 function time([cmd, ...args], expect) {
@@ -48,26 +52,26 @@ function time([cmd, ...args], expect) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-/** Medians of a pair of commands, their runs interleaved. */
-function pair(a, b) {
-  const ta = []
-  const tb = []
-  for (let i = 0; i < RUNS; i++) {
-    ta.push(time(...a))
-    tb.push(time(...b))
-  }
-  return [median(ta), median(tb)]
+/** Medians of commands, their runs interleaved. */
+function interleaved(...commands) {
+  const times = commands.map(() => [])
+  for (let i = 0; i < RUNS; i++) commands.forEach((c, j) => times[j].push(time(...c)))
+  return times.map(median)
 }
 
 const rows = []
-const all = pair([dmaplan('check', ...examples), 0], [tsc7(tsconfig('examples', examples)), 0])
-rows.push([`check ${examples.length} examples`, ...all])
-const single = pair([dmaplan('check', one), 0], [tsc7(tsconfig('one', [one])), 0])
-rows.push([`check ${one}`, ...single])
-const sim = median(Array.from({ length: RUNS }, () => time(dmaplan('simulate', one), 0)))
-rows.push([`simulate ${one}`, sim, undefined])
+const versus = (what, files, config) => {
+  const [d, bin, exe] = interleaved([dmaplan('check', ...files), 0], [tsc7Bin(config), 0], [tsc7Exe(config), 0])
+  rows.push([what, d, bin, exe])
+}
+versus(`check ${examples.length} examples`, examples, tsconfig('examples', examples))
+versus(`check ${one}`, [one], tsconfig('one', [one]))
+const [sim] = interleaved([dmaplan('simulate', one), 0])
+rows.push([`simulate ${one}`, sim])
 
 const s = (x) => (x === undefined ? '' : `${x.toFixed(2)} s`)
-console.log(`dmaplan against tsc7 --noEmit, median of ${RUNS}`)
-console.log(`${'what'.padEnd(36)} ${'dmaplan'.padStart(9)} ${'tsc7'.padStart(9)} ${'ratio'.padStart(6)}`)
-for (const [what, d, t] of rows) console.log(`${what.padEnd(36)} ${s(d).padStart(9)} ${s(t).padStart(9)} ${(t === undefined ? '' : (d / t).toFixed(2)).padStart(6)}`)
+const r = (d, t) => (t === undefined ? '' : (d / t).toFixed(2))
+console.log(`dmaplan against tsc7 --noEmit (its bin, and its executable alone), median of ${RUNS}`)
+console.log(`${'what'.padEnd(36)} ${'dmaplan'.padStart(9)} ${'tsc7 bin'.padStart(9)} ${'ratio'.padStart(6)} ${'tsc7 exe'.padStart(9)} ${'ratio'.padStart(6)}`)
+for (const [what, d, bin, exe] of rows)
+  console.log(`${what.padEnd(36)} ${s(d).padStart(9)} ${s(bin).padStart(9)} ${r(d, bin).padStart(6)} ${s(exe).padStart(9)} ${r(d, exe).padStart(6)}`)

@@ -2,7 +2,7 @@
  * Running a .ts plan file as native ESM. A plan that imports only 'dmaplan'
  * and Node's built-in modules (the usual plan) is stripped of its types in
  * this thread (strip-types.ts) and run from a directory that resolves
- * 'dmaplan' (plan-run-dir.ts): no module hook thread to start. Any other
+ * 'dmaplan' (scratch-dir.ts): no module hook thread to start. Any other
  * plan runs through module hooks: Node's own type stripping where the
  * runtime has it (Node 22.18+, process.features.typescript), else
  * oxc-transform in strip-types-hook.ts; jiti where neither can (a platform
@@ -11,13 +11,13 @@
  * needs no package.json of its own, and the plan shares the modules the CLI
  * loaded.
  */
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isBuiltin, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { basename, join } from 'node:path'
 import { PACKAGE_ENTRY, PACKAGE_ROOT } from '../runtime/package-root.js'
-import { planRunDir } from './plan-run-dir.js'
+import { scratchDir } from './scratch-dir.js'
 import { loadStripper, stripTypes } from './strip-types.js'
 import type { Transform } from './strip-types.js'
 
@@ -84,15 +84,17 @@ function importEntry(code: string): string {
   return code.replace(STATIC_IMPORT, (statement, specifier: string) => (specifier === 'dmaplan' ? statement.replace('"dmaplan"', entry) : statement))
 }
 
+let copies = 0
+
 /** The plan run in this thread from a stripped copy; undefined where it needs the hooks (see selfContained). */
 async function importStripped(file: string): Promise<unknown> {
   stripper ??= loadStripper()
   const transform = await stripper
   if (transform === undefined) return undefined
   const source = await readFile(file, 'utf8')
-  const dir = planRunDir('dmaplan-plan-')
+  // A name of its own per copy: a plan imported again (the file changed) is a new module.
+  const js = join(scratchDir(), `${++copies}-${basename(file).replace(/\.m?ts$/, '.js')}`)
   try {
-    const js = join(dir.path, basename(file).replace(/\.m?ts$/, '.js'))
     const code = stripTypes(transform, file, source, js)
     if (!selfContained(code)) return undefined
     process.setSourceMapsEnabled(true)
@@ -104,7 +106,7 @@ async function importStripped(file: string): Promise<unknown> {
     throw e
   } finally {
     // Node holds the module and its source map: the copy is needed no more.
-    dir.remove()
+    rmSync(js, { force: true })
   }
 }
 

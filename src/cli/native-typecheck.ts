@@ -7,14 +7,14 @@
  * as the chain of its elaborations.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
 import { planCompilerOptions } from './plan-tsconfig.js'
+import { scratchDir } from './scratch-dir.js'
 import { fromDiagnostic } from './diagnostic-rule.js'
 
 /** One diagnostic as tsc prints it: 1-based line and column, the message chain's lines joined by newlines. */
@@ -88,7 +88,7 @@ export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | 
 export async function compileNative(files: readonly string[]): Promise<ReadonlyMap<string, NativeResult> | undefined> {
   const tsc = tsc7Binary()
   if (tsc === undefined || files.length === 0) return undefined
-  const dir = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
+  const dir = scratchDir()
   const config = {
     compilerOptions: { ...planCompilerOptions(), noEmit: true },
     files: files.map((f) => resolve(f)),
@@ -103,7 +103,6 @@ export async function compileNative(files: readonly string[]): Promise<ReadonlyM
     })
   })
   const diagnostics = report === undefined ? undefined : parseTscReport(report, dir)
-  rmSync(dir, { recursive: true, force: true })
   if (diagnostics === undefined) return undefined
   return new Map(config.files.map((f) => [f, { diagnostics: diagnostics.filter((d) => d.file === f) }]))
 }
