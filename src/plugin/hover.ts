@@ -10,6 +10,10 @@ import { DESCRIPTOR, summaryText } from '../strategies/index.js'
 import { regionFacts, regionKind, sourceWords } from './context.js'
 import { asBuilderCall, chainCalls, chainTop, nodeAt, transactions } from './syntax.js'
 import type { BuilderCall, TxLiteral } from './syntax.js'
+import type { SummaryTarget } from './simulation.js'
+
+/** The simulation's one line on what a hover is on (simulation.ts), where a run of the saved plan has one. */
+export type SimulatedAt = (target: SummaryTarget) => string | undefined
 
 export function quickInfo(
   ts: typeof TS,
@@ -18,14 +22,17 @@ export function quickInfo(
   pos: number,
   prior: TS.QuickInfo | undefined,
   ruleAt: (start: number, end: number) => string | undefined,
+  simulated: SimulatedAt = () => undefined,
 ): TS.QuickInfo | undefined {
   const sf = program.getSourceFile(fileName)
   if (sf === undefined) return prior
   const node = nodeAt(ts, sf, pos)
   if (!ts.isIdentifier(node)) return prior
   const checker = program.getTypeChecker()
-  const lines = describe(ts, checker, node, ruleAt)
-  if (lines === undefined) return prior
+  const described = describe(ts, checker, node, ruleAt)
+  if (described === undefined) return prior
+  const summary = simulated(described.target)
+  const lines = summary === undefined ? described.lines : [...described.lines, summary]
   return {
     kind: ts.ScriptElementKind.memberFunctionElement,
     kindModifiers: '',
@@ -36,22 +43,29 @@ export function quickInfo(
   }
 }
 
-function describe(ts: typeof TS, checker: TS.TypeChecker, node: TS.Identifier, ruleAt: (s: number, e: number) => string | undefined): string[] | undefined {
+function describe(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  node: TS.Identifier,
+  ruleAt: (s: number, e: number) => string | undefined,
+): { lines: string[]; target: SummaryTarget } | undefined {
   const call = ts.isPropertyAccessExpression(node.parent) && node.parent.name === node && node.parent.parent !== undefined ? asBuilderCall(ts, node.parent.parent) : undefined
   if (call !== undefined) {
     const txs = transactions(ts, chainCalls(ts, chainTop(ts, call.call)))
     const rule = ruleAt(call.call.arguments.pos, call.call.arguments.end)
     const out = step(ts, checker, call, txs)
     if (out === undefined) return undefined
-    return rule === undefined ? out : [...out, `breaks ${rule} (dmaplan explain ${rule.slice(0, rule.indexOf(':'))})`]
+    const lines = rule === undefined ? out.lines : [...out.lines, `breaks ${rule} (dmaplan explain ${rule.slice(0, rule.indexOf(':'))})`]
+    return { lines, target: out.tx === undefined ? 'plan' : { tx: out.tx } }
   }
   const region = regionFacts(ts, checker, node)
   if (region === undefined) return undefined
   const kind = regionKind(ts, checker, node, region.source)
-  return [`region ${region.name}: ${kind ?? sourceWords(region.source)}; ${region.alignment} on the IOMMU granule`]
+  return { lines: [`region ${region.name}: ${kind ?? sourceWords(region.source)}; ${region.alignment} on the IOMMU granule`], target: { region: region.name } }
 }
 
-function step(ts: typeof TS, checker: TS.TypeChecker, call: BuilderCall, txs: readonly TxLiteral[]): string[] | undefined {
+/** What a step's hover says, and the transaction it is about. */
+function step(ts: typeof TS, checker: TS.TypeChecker, call: BuilderCall, txs: readonly TxLiteral[]): { lines: string[]; tx?: string } | undefined {
   const first = call.call.arguments[0]
   const named = first !== undefined && ts.isStringLiteral(first) ? txs.find((t) => t.name === first.text) : undefined
   if (call.method === 'transaction') {
@@ -64,16 +78,17 @@ function step(ts: typeof TS, checker: TS.TypeChecker, call: BuilderCall, txs: re
       const r = regionFacts(ts, checker, e)
       return r === undefined ? e.getText() : `${r.name} (${regionKind(ts, checker, e, r.source, call.receiver) ?? sourceWords(r.source)}, ${r.alignment})`
     })
-    return [
+    const lines = [
       `transaction ${tx.name}: ${d.name}, ${tx.dir?.text ?? 'direction not literal'}: ${summaryText(d)}`,
       `kernel: ${calls(d)}`,
       ...(kinds.length > 0 ? [`maps: ${kinds.join(', ')}`] : []),
     ]
+    return { lines, tx: tx.name }
   }
   if (!['deviceReads', 'deviceWrites', 'cpuReads', 'cpuWrites', 'syncForCpu', 'syncForDevice', 'hmmFault', 'hmmInvalidate', 'unlink', 'unmap', 'keep', 'wait', 'build'].includes(call.method)) return undefined
   const d = descriptorOf(named)
   const on = named === undefined ? '' : ` on ${named.name} (${d?.name ?? 'strategy not literal'}, ${named.dir?.text ?? 'direction not literal'})`
-  return [`${call.method}${on}`]
+  return { lines: [`${call.method}${on}`], ...(named === undefined ? {} : { tx: named.name }) }
 }
 
 function descriptorOf(tx: TxLiteral | undefined): StrategyDescriptor | undefined {

@@ -9,23 +9,40 @@ import { completions } from './completions.js'
 import { rewriteDiagnostics } from './diagnostics.js'
 import { codeFixes } from './fixes.js'
 import { quickInfo } from './hover.js'
+import { PlanSimulations } from './simulation.js'
 
 export interface PluginModules {
   readonly typescript: typeof TS
 }
 
-/** The language service decorated: every method passes through except those dmaplan answers. */
-export function decorate(ts: typeof TS, ls: TS.LanguageService): TS.LanguageService {
+/** The plugin's options, from its entry in tsconfig `plugins`. */
+export interface PluginConfig {
+  /** Run the saved plan through `dmaplan simulate` for the hover's summary line (default true). */
+  readonly simulate?: boolean
+}
+
+/**
+ * The language service decorated: every method passes through except those
+ * dmaplan answers. With `simulations`, a plan the rules accept is simulated
+ * as saved, and hovers carry the run's summary line.
+ */
+export function decorate(ts: typeof TS, ls: TS.LanguageService, simulations?: PlanSimulations): TS.LanguageService {
   const proxy: TS.LanguageService = Object.create(null)
   for (const k of Object.keys(ls) as Array<keyof TS.LanguageService>) {
     const f = ls[k] as unknown
     if (typeof f === 'function') (proxy as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => (f as (...a: unknown[]) => unknown).apply(ls, args)
   }
   const program = (): TS.Program | undefined => ls.getProgram()
+  const text = (fileName: string): string | undefined => program()?.getSourceFile(fileName)?.text
   proxy.getSemanticDiagnostics = (fileName) => {
     const diags = ls.getSemanticDiagnostics(fileName)
     const p = program()
-    return p === undefined ? diags : rewriteDiagnostics(ts, p, fileName, diags)
+    if (p === undefined) return diags
+    const ours = rewriteDiagnostics(ts, p, fileName, diags)
+    // The editor asks for these after every edit: a plan the compiler accepts is simulated now, before any hover.
+    const t = text(fileName)
+    if (simulations !== undefined && t !== undefined && ours.length === 0 && ls.getSyntacticDiagnostics(fileName).length === 0) simulations.request(fileName, t)
+    return ours
   }
   proxy.getCompletionsAtPosition = (fileName, pos, options, formatting) => {
     const prior = ls.getCompletionsAtPosition(fileName, pos, options, formatting)
@@ -42,7 +59,9 @@ export function decorate(ts: typeof TS, ls: TS.LanguageService): TS.LanguageServ
       const text = d === undefined ? undefined : ts.flattenDiagnosticMessageText(d.messageText, '\n')
       return text !== undefined && /^R\d+: /.test(text) ? text : undefined
     }
-    return quickInfo(ts, p, fileName, pos, prior, ruleAt)
+    const t = text(fileName)
+    const simulated = simulations === undefined || t === undefined ? undefined : (target: Parameters<PlanSimulations['summary']>[2]) => simulations.summary(fileName, t, target)
+    return quickInfo(ts, p, fileName, pos, prior, ruleAt, simulated)
   }
   proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) => {
     const prior = ls.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences)
@@ -60,7 +79,12 @@ export function decorate(ts: typeof TS, ls: TS.LanguageService): TS.LanguageServ
 /** The plugin factory tsserver calls. */
 export function init(modules: PluginModules): TS.server.PluginModule {
   const ts = modules.typescript
-  return { create: (info) => decorate(ts, info.languageService) }
+  return {
+    create: (info) => {
+      const config = (info.config ?? {}) as PluginConfig
+      return decorate(ts, info.languageService, config.simulate === false ? undefined : new PlanSimulations())
+    },
+  }
 }
 
 export default init

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ts from 'typescript'
 import { init } from '../../src/plugin/index.js'
-import type { PluginModules } from '../../src/plugin/index.js'
+import type { PluginConfig, PluginModules } from '../../src/plugin/index.js'
 import { ROOT } from './fixtures.js'
 
 export interface PlanService {
@@ -20,7 +20,8 @@ export interface PlanService {
   after(file: string, needle: string, n?: number): number
 }
 
-export function planService(files: readonly string[], typescript: typeof ts = ts): PlanService {
+/** With `config`, the plugin's options; by default no simulation runs (the fast tier spawns no command line). */
+export function planService(files: readonly string[], typescript: typeof ts = ts, config: PluginConfig = { simulate: false }): PlanService {
   const texts = new Map<string, { text: string; version: number }>()
   for (const f of files) texts.set(f, { text: readFileSync(f, 'utf8'), version: 1 })
   const options: ts.CompilerOptions = {
@@ -50,7 +51,7 @@ export function planService(files: readonly string[], typescript: typeof ts = ts
     getDirectories: typescript.sys.getDirectories,
   }
   const plain = typescript.createLanguageService(host, typescript.createDocumentRegistry())
-  const info = { languageService: plain, languageServiceHost: host, config: {} } as unknown as ts.server.PluginCreateInfo
+  const info = { languageService: plain, languageServiceHost: host, config } as unknown as ts.server.PluginCreateInfo
   // The default import is the module object tsserver passes, typed here without its default.
   const decorated = init({ typescript: typescript as unknown as PluginModules['typescript'] }).create(info)
   const text = (f: string): string => (texts.get(f) as { text: string }).text
