@@ -69,9 +69,9 @@ export interface Platform<F extends PlatformFacts = PlatformFacts> {
   /** A region of RAM: whole pages, or bytes at an offset within a page. */
   ram<const N extends string, const S extends RamSpec>(name: CheckIdentifier<'region', N>, spec: S): Region<N, RamSource<S, F>, SpecAlignment<S, F['granule']>>
   /** Start a plan of the transactions `device` performs. */
-  plan<const N extends string, D extends DeviceFacts>(
+  plan<const N extends string, D extends DeviceFacts, const PN extends string = string>(
     device: Device<N, D, F>,
-    options?: { readonly name?: string },
+    options?: { readonly name?: CheckIdentifier<'plan', PN> },
   ): PlanBuilder<ToCtx<F, N, D>>
 }
 

@@ -31,6 +31,13 @@ export type writeNotIdentifierMessage<K extends NameKind, N extends string> =
 export const writeNotIdentifierMessage = <K extends NameKind, N extends string>(kind: K, name: N): writeNotIdentifierMessage<K, N> =>
   `${kind} name '${name}' is not a C identifier, and the generated C names its struct and functions after it: use letters, digits and _, not starting with a digit, at most 48 characters.`
 
+/**
+ * Either sentence as a compiler quotes the literal type that holds it (`type
+ * '"region name 'rx buf' is not a C identifier, ..."'`): what check prints
+ * in place of the compiler's "is not assignable" wrapping.
+ */
+export const QUOTED_NAME_SENTENCE = /"((?:plan|device|region|transaction) name '[^"]*?' is not a C identifier, [^"]*|[\w ]+ '[^"]*?' is not one of [^"]*)"/
+
 /** The run-time test: the sentence, with a name to use instead, or undefined for a good name. */
 export function checkIdentifier(kind: NameKind, name: unknown): string | undefined {
   if (isIdentifier(name)) return undefined

@@ -7,7 +7,7 @@
  */
 import type * as TS from 'typescript'
 import { DIRECTIONS } from '../plan/ir.js'
-import { checkOneOf, nearest } from '../plan/names.js'
+import { checkOneOf, identifierLike, nearest, QUOTED_NAME_SENTENCE } from '../plan/names.js'
 import { STRATEGY_NAMES } from '../strategies/index.js'
 import { asBuilderCall, chainCalls, chainTop, nodeAt, transactions, TX_METHODS } from './syntax.js'
 
@@ -37,7 +37,10 @@ function rewriteOne(ts: typeof TS, sf: TS.SourceFile, d: TS.Diagnostic): TS.Diag
   const literal = misspeltLiteral(ts, node)
   if (literal !== undefined) return { ...d, messageText: literal, source: 'dmaplan' }
   const m = text.match(RULE_SENTENCE)
-  if (m === null) return d
+  if (m === null) {
+    const named = nameSentence(ts, node, text)
+    return named === undefined ? d : { ...d, messageText: named, source: 'dmaplan' }
+  }
   const rule = m[1] as string
   const sentence = `${rule}: ${m[2] as string}${didYouMean(ts, sf, node)}`
   const link: TS.DiagnosticRelatedInformation = {
@@ -60,6 +63,16 @@ function misspeltLiteral(ts: typeof TS, at: TS.Node): string | undefined {
   if (key === 'strategy') return checkOneOf('strategy', node.text, STRATEGY_NAMES)
   if (key === 'dir') return checkOneOf('dir', node.text, DIRECTIONS)
   return undefined
+}
+
+/** A name that is not a C identifier: the run time's sentence, with the identifier it proposes. */
+function nameSentence(ts: typeof TS, node: TS.Node, text: string): string | undefined {
+  const m = text.match(QUOTED_NAME_SENTENCE)
+  if (m === null) return undefined
+  // The compiler reports a property's mismatch at the property's name.
+  const literal = ts.isPropertyAssignment(node.parent) && node.parent.name === node ? node.parent.initializer : node
+  const perhaps = ts.isStringLiteral(literal) && / is not a C identifier, /.test(m[1] as string) ? ` Perhaps ${identifierLike(literal.text)}.` : ''
+  return `${m[1] as string}${perhaps}`
 }
 
 /** For a transaction name that the chain never maps: the mapped one it is nearest to. */

@@ -66,6 +66,30 @@ describe('one mistake, one diagnostic', () => {
   })
 })
 
+describe('a name that is not a C identifier', () => {
+  const file = join(ROOT, 'examples/invalid/r8-double-unmap.ts')
+  const original = service.text(file)
+
+  it('reads as the run time says it, with the identifier to use, for the plan, a device and a region', () => {
+    const edited = original
+      .replace("device('nic0'", "device('nic 0'")
+      .replace("ram('buf'", "ram('2buf'")
+      .replace('.plan(nic)', ".plan(nic, { name: 'double-unmap' })")
+      .replace(".unmap('tx') // error: R8", '')
+    service.set(file, edited)
+    const why = 'is not a C identifier, and the generated C names its struct and functions after it: use letters, digits and _, not starting with a digit, at most 48 characters.'
+    try {
+      expect(service.ls.getSemanticDiagnostics(file).map(text)).toEqual([
+        `device name 'nic 0' ${why} Perhaps nic_0.`,
+        `region name '2buf' ${why} Perhaps _2buf.`,
+        `plan name 'double-unmap' ${why} Perhaps double_unmap.`,
+      ])
+    } finally {
+      service.set(file, original)
+    }
+  })
+})
+
 describe('on TypeScript 5.9 (the one tsd bundles)', () => {
   it('the same sentence first, and the same hover', async () => {
     const { createRequire } = await import('node:module')
