@@ -7,6 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
+import { isBuilt } from '../dsl/built.js'
 import { captureSource, frameAt } from '../dsl/source.js'
 import type { Plan } from '../plan/ir.js'
 import { PLAN_FORMAT } from '../plan/ir.js'
@@ -146,6 +147,8 @@ async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> 
   }
   const plan = (mod as { default?: unknown } | undefined)?.default
   if (plan === undefined) throw new InputError(`${shown} exports no plan; end it with export default <builder>.build()`, { why: 'export' })
+  // build() decoded and validated it, and threw for any rule it breaks.
+  if (isBuilt(plan)) return { file, plan, violations: [] }
   if (typeof plan !== 'object' || plan === null || (plan as { format?: unknown }).format !== PLAN_FORMAT)
     throw new InputError(`${shown}: its default export is not a plan; export the result of .build()`, { why: 'export' })
   // A plan object can be hand-made: give it the same checks as a JSON plan.

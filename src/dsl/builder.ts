@@ -10,6 +10,7 @@ import { DIRECTIONS, PLAN_FORMAT } from '../plan/ir.js'
 import { decodePlan, driverStepIssues, encodePlan } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import { toU64 } from '../plan/u64.js'
+import { markBuilt } from './built.js'
 import { PlanRuleError, PlanShapeError } from './errors.js'
 import { callSite } from './source.js'
 import type { AnyRegion } from './region.js'
@@ -326,7 +327,7 @@ class PlanBuilderImpl {
     if (!decoded.ok) throw new PlanShapeError(decoded.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)))
     const violations = validatePlan(decoded.plan, callSite(PlanBuilderImpl.prototype.build).at)
     if (violations.length > 0) throw new PlanRuleError(violations)
-    return decoded.plan
+    return markBuilt(decoded.plan)
   }
 }
 
