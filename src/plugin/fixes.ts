@@ -92,20 +92,43 @@ function replace(sf: TS.SourceFile, literal: TS.StringLiteral, value: string): T
   return { span: { start: literal.getStart(sf) + 1, length: literal.text.length }, newText: value }
 }
 
-/** R2, R6: the region the diagnostic names leaves the array for a transaction of its own, with the same options. */
+/**
+ * R2, R6: the region the diagnostic names leaves the array for a transaction
+ * of its own, with the same options, and keeps its life: the steps that name
+ * the region through the transaction name the new one, and a sync, unmap or
+ * keep of the whole transaction is made of the new one too, right after.
+ */
 function splitTransaction(ts: typeof TS, sf: TS.SourceFile, call: BuilderCall, node: TS.Node, name: string): { description: string; changes: TS.TextChange[] } | undefined {
   const list = call.call.arguments[2]
   const opts = call.call.arguments[1]
   if (list === undefined || opts === undefined || !ts.isArrayLiteralExpression(list) || !ts.isIdentifier(node) || !list.elements.includes(node)) return undefined
   const rest = list.elements.filter((e) => e !== node).map((e) => e.getText(sf))
   const newName = `${name}_${node.text}`
-  const dot = call.name.getStart(sf) - 1
-  const column = dot - sf.getLineStarts()[sf.getLineAndCharacterOfPosition(dot).line]!
-  return {
-    description: `Split ${name}: map ${node.text} in a transaction ${newName} of its own`,
-    changes: [
-      { span: { start: list.getStart(sf), length: list.getWidth(sf) }, newText: `[${rest.join(', ')}]` },
-      { span: { start: call.call.getEnd(), length: 0 }, newText: `\n${' '.repeat(column)}.transaction('${newName}', ${opts.getText(sf)}, [${node.text}])` },
-    ],
+  const changes: TS.TextChange[] = [
+    { span: { start: list.getStart(sf), length: list.getWidth(sf) }, newText: `[${rest.join(', ')}]` },
+    after(sf, call, `.transaction('${newName}', ${opts.getText(sf)}, [${node.text}])`),
+  ]
+  const calls = chainCalls(ts, chainTop(ts, call.call))
+  for (const c of calls.slice(calls.findIndex((x) => x.call === call.call) + 1)) {
+    const [tx, region] = c.call.arguments
+    if (tx === undefined || !ts.isStringLiteral(tx) || tx.text !== name) continue
+    // The name mapped again: what follows is another transaction's life.
+    if (c.method === 'transaction') break
+    if (region !== undefined && ts.isIdentifier(region) && region.text === node.text && REGION_STEPS.has(c.method)) changes.push(replace(sf, tx, newName))
+    else if (region === undefined && WHOLE_STEPS.has(c.method)) changes.push(after(sf, c, `.${c.method}('${newName}')`))
   }
+  return { description: `Split ${name}: map ${node.text} in a transaction ${newName} of its own`, changes }
+}
+
+/** Steps whose second argument is a region of the transaction. */
+const REGION_STEPS: ReadonlySet<string> = new Set(['deviceReads', 'deviceWrites', 'syncForCpu', 'syncForDevice'])
+/** Steps on every region of the transaction when they name none. */
+const WHOLE_STEPS: ReadonlySet<string> = new Set(['syncForCpu', 'syncForDevice', 'unmap', 'keep'])
+
+/** A step inserted after a call of the chain: on a line of its own at the call's indentation when the call has one. */
+function after(sf: TS.SourceFile, call: BuilderCall, step: string): TS.TextChange {
+  const dot = call.name.getStart(sf) - 1
+  const lineStart = sf.getLineStarts()[sf.getLineAndCharacterOfPosition(dot).line] as number
+  const own = sf.text.slice(lineStart, dot).trim() === ''
+  return { span: { start: call.call.getEnd(), length: 0 }, newText: own ? `\n${' '.repeat(dot - lineStart)}${step}` : step }
 }

@@ -46,6 +46,41 @@ describe('quick fixes', () => {
     for (const t of tried) expect(t.after, t.description).not.toContain(t.sentence)
   })
 
+  it('R2, R6: a split keeps the transaction\'s life (its unmap, the steps on the region moved), after which the plan is clean', () => {
+    const r6 = join(ROOT, 'examples/invalid/r6-magic-coalescing.ts')
+    const r2 = join(ROOT, 'examples/invalid/r2-mixed-kinds.ts')
+    const split = (file: string) => {
+      const d = service.ls.getSemanticDiagnostics(file)[0] as ts.Diagnostic
+      const fix = fixesOf(service, file, d).find((f) => f.description.startsWith('Split ')) as ts.CodeFixAction
+      return { description: fix.description, text: applied(service.text(file), fix) }
+    }
+    const six = split(r6)
+    expect(six.description).toBe('Split mr: map hdr in a transaction mr_hdr of its own')
+    expect(six.text).toContain(
+      "  .transaction('mr', { strategy: 'iova', dir: 'bidirectional' }, [buf])\n  .transaction('mr_hdr', { strategy: 'iova', dir: 'bidirectional' }, [hdr]) // error: R6\n",
+    )
+    expect(six.text).toContain("  .syncForCpu('mr')\n  .syncForCpu('mr_hdr')\n  .cpuReads(buf)\n  .unmap('mr')\n  .unmap('mr_hdr')\n  .build()")
+    // A step on the region that moves names the new transaction.
+    const original6 = service.text(r6)
+    service.set(r6, original6.replace("  .deviceWrites('mr', buf)\n", "  .deviceWrites('mr', buf)\n  .deviceWrites('mr', hdr)\n"))
+    try {
+      expect(split(r6).text).toContain("  .deviceWrites('mr', buf)\n  .deviceWrites('mr_hdr', hdr)\n")
+    } finally {
+      service.set(r6, original6)
+    }
+    const two = split(r2)
+    expect(two.text).toContain("  .unmap('tx')\n  .unmap('tx_vram')\n")
+    for (const [file, text] of [[r6, six.text], [r2, two.text]] as const) {
+      const original = service.text(file)
+      service.set(file, text)
+      try {
+        expect(service.ls.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([])
+      } finally {
+        service.set(file, original)
+      }
+    }
+  })
+
   it('R7: the missing sync; R8: the missing unmap or keep, after which the plan is clean', () => {
     const file = join(ROOT, 'examples/invalid/r6-magic-coalescing.ts')
     const original = service.text(file)
