@@ -1,8 +1,8 @@
 /**
  * Running a .ts plan file as native ESM. A plan that imports only 'dmaplan'
  * and Node's built-in modules (the usual plan) is stripped of its types in
- * this thread (strip-types.ts) and run from a directory that resolves
- * 'dmaplan' (scratch-dir.ts): no module hook thread to start. Any other
+ * this thread (strip-types.ts) and run as a copy whose imports of 'dmaplan'
+ * name this installation's files: no module hook thread to start. Any other
  * plan runs through module hooks: Node's own type stripping where the
  * runtime has it (Node 22.18+, process.features.typescript), else
  * oxc-transform in strip-types-hook.ts; jiti where neither can (a platform
@@ -11,13 +11,13 @@
  * needs no package.json of its own, and the plan shares the modules the CLI
  * loaded.
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { readFile } from 'node:fs/promises'
 import { isBuiltin, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { basename, join } from 'node:path'
 import { PACKAGE_ENTRY, PACKAGE_ROOT } from '../runtime/package-root.js'
-import { scratchDir } from './scratch-dir.js'
 import { loadStripper, stripTypes } from './strip-types.js'
 import type { Transform } from './strip-types.js'
 
@@ -75,29 +75,52 @@ export function selfContained(code: string): boolean {
 }
 
 /**
- * The copy imports 'dmaplan' from PACKAGE_ENTRY itself, not through the run
- * directory's link to the package: under the bundled command line that entry
- * is the bundle's, whose modules the command line has loaded already.
+ * The copy imports 'dmaplan' from PACKAGE_ENTRY itself: under the bundled
+ * command line that entry is the bundle's, whose modules the command line
+ * has loaded already. A subpath ('dmaplan/sim') is the file the package's
+ * exports name for it.
  */
 function importEntry(code: string): string {
-  const entry = JSON.stringify(pathToFileURL(PACKAGE_ENTRY).href)
-  return code.replace(STATIC_IMPORT, (statement, specifier: string) => (specifier === 'dmaplan' ? statement.replace('"dmaplan"', entry) : statement))
+  return code.replace(STATIC_IMPORT, (statement, specifier: string) => {
+    if (specifier === 'dmaplan') return statement.replace('"dmaplan"', JSON.stringify(pathToFileURL(PACKAGE_ENTRY).href))
+    if (!specifier.startsWith('dmaplan/')) return statement
+    const target = exportedFile(specifier.slice('dmaplan'.length))
+    if (target === undefined) throw Object.assign(new Error(`dmaplan exports no ${specifier}`), { code: 'ERR_MODULE_NOT_FOUND' })
+    return statement.replace(JSON.stringify(specifier), JSON.stringify(pathToFileURL(target).href))
+  })
+}
+
+/** The file the package's exports give a subpath ('/sim') under the default condition. */
+function exportedFile(subpath: string): string | undefined {
+  const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { exports?: Record<string, string | { default?: string }> }
+  const entry = manifest.exports?.[`.${subpath}`]
+  const file = typeof entry === 'string' ? entry : entry?.default
+  return file === undefined ? undefined : join(PACKAGE_ROOT, file)
 }
 
 let copies = 0
+/** Copies whose import has not ended: a plan that never settles is stopped by process.exit (load-plan.ts), which ends no import. */
+const importing = new Set<string>()
+const removeCopies = () => importing.forEach((f) => rmSync(f, { force: true }))
 
-/** The plan run in this thread from a stripped copy; undefined where it needs the hooks (see selfContained). */
+/**
+ * The plan run in this thread from a stripped copy, an ES module of its own
+ * name in the temporary directory, removed once imported; undefined where it
+ * needs the hooks (see selfContained).
+ */
 async function importStripped(file: string): Promise<unknown> {
   stripper ??= loadStripper()
   const transform = await stripper
   if (transform === undefined) return undefined
   const source = await readFile(file, 'utf8')
-  // A name of its own per copy: a plan imported again (the file changed) is a new module.
-  const js = join(scratchDir(), `${++copies}-${basename(file).replace(/\.m?ts$/, '.js')}`)
+  // A name of its own per copy and process: a plan imported again (the file changed) is a new module.
+  const js = join(tmpdir(), `dmaplan-plan-${process.pid}-${++copies}-${basename(file).replace(/\.m?ts$/, '.mjs')}`)
   try {
     const code = stripTypes(transform, file, source, js)
     if (!selfContained(code)) return undefined
     process.setSourceMapsEnabled(true)
+    if (importing.size === 0) process.once('exit', removeCopies)
+    importing.add(js)
     writeFileSync(js, importEntry(code))
     return await import(pathToFileURL(js).href)
   } catch (e) {
@@ -106,6 +129,7 @@ async function importStripped(file: string): Promise<unknown> {
     throw e
   } finally {
     // Node holds the module and its source map: the copy is needed no more.
+    if (importing.delete(js) && importing.size === 0) process.off('exit', removeCopies)
     rmSync(js, { force: true })
   }
 }

@@ -7,14 +7,14 @@
  * as the chain of its elaborations.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
 import { planCompilerOptions } from './plan-tsconfig.js'
-import { scratchDir } from './scratch-dir.js'
 import { fromDiagnostic } from './diagnostic-rule.js'
 
 /** One diagnostic as tsc prints it: 1-based line and column, the message chain's lines joined by newlines. */
@@ -85,24 +85,28 @@ export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | 
  * the compiler could not run or said something other than diagnostics (the
  * caller falls back to the TypeScript 6 compiler API).
  */
+let configs = 0
+
 export async function compileNative(files: readonly string[]): Promise<ReadonlyMap<string, NativeResult> | undefined> {
   const tsc = tsc7Binary()
   if (tsc === undefined || files.length === 0) return undefined
-  const dir = scratchDir()
+  // One file, removed after the run: no directory to make and remove.
+  const tsconfig = join(tmpdir(), `dmaplan-tsconfig-${process.pid}-${++configs}.json`)
   const config = {
     compilerOptions: { ...planCompilerOptions(), noEmit: true },
     files: files.map((f) => resolve(f)),
   }
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config))
+  writeFileSync(tsconfig, JSON.stringify(config))
   const report = await new Promise<string | undefined>((done) => {
     const [command, ...prefix] = tsc7Command(tsc)
-    execFile(command, [...prefix, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
+    execFile(command, [...prefix, '-p', tsconfig, '--pretty', 'false'], { cwd: tmpdir(), encoding: 'utf8', maxBuffer: 1 << 28 }, (error, stdout) => {
       // 0: clean, 1 or 2: diagnostics (with or without output); anything else is a failure of the compiler itself.
       const code = error === null ? 0 : error.code
       done(typeof code === 'number' && code <= 2 ? stdout : undefined)
     })
   })
-  const diagnostics = report === undefined ? undefined : parseTscReport(report, dir)
+  rmSync(tsconfig, { force: true })
+  const diagnostics = report === undefined ? undefined : parseTscReport(report, tmpdir())
   if (diagnostics === undefined) return undefined
   return new Map(config.files.map((f) => [f, { diagnostics: diagnostics.filter((d) => d.file === f) }]))
 }

@@ -2,7 +2,7 @@
  * Bad input gets one sentence that names the file and the problem, exit
  * status 2, and never a stack trace: sixty-five malformed inputs.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -131,9 +131,13 @@ describe('bad input', () => {
   it('a plan that never settles: one sentence after the time limit, not a silent exit 13', () => {
     const file = join(dir, 'never-settles.ts')
     writeFileSync(file, `${header}await new Promise(() => {})\nexport default 1\n`)
-    const r = dmaplan(['simulate', file], { env: { DMAPLAN_PLAN_TIMEOUT_MS: '1000' } })
+    // A temporary directory of its own: the stripped copy of the plan, whose import never ends, must not be left there.
+    const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-bad-tmp-'))
+    const r = dmaplan(['simulate', file], { env: { DMAPLAN_PLAN_TIMEOUT_MS: '1000', TMPDIR: tmp } })
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^dmaplan: .*never-settles\.ts did not finish building its plan in 1 s \(a top-level await that never settles\?\)\n$/)
+    expect(readdirSync(tmp)).toEqual([])
+    rmSync(tmp, { recursive: true })
   })
 
   it('check of a plan that calls process.exit(0): its type errors, then the sentence, exit 2', () => {
