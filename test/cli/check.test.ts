@@ -1,13 +1,14 @@
 /** dmaplan check: file:line:col rule sentence, exit 0 / 1 / 2. */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { dmaplan, nodeWithStripping } from '../support/cli.js'
 import { markers } from '../support/fixtures.js'
 import { needTools } from '../support/tools.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-check-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 /** A plan whose R6 the compiler cannot see (the header's length is a number); line 8 is the offending call. */
 function runtimePlan(): string {

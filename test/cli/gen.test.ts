@@ -1,11 +1,12 @@
 /** dmaplan gen: files written atomically into an empty directory, no code for a broken rule, sim-ts that simulate runs unchanged. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { dmaplan } from '../support/cli.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-gen-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe('dmaplan gen', () => {
   it('writes a kbuild module directory', () => {

@@ -4,13 +4,14 @@
  * `check` reports a file's type errors whether or not its plan also throws.
  * One row per way a newcomer's plan went wrong.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { dmaplan } from '../support/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dmaplan-plan-errors-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const header = "import { platform } from 'dmaplan'\nconst host = platform({ kernel: '7.0', iommu: { mode: 'translated' } })\n"
 /** A plan of one transaction, with the parts a row changes. */
 const plan = (o: { tx?: string; strategy?: string; dir?: string; region?: string; device?: string; name?: string; before?: string }): string =>

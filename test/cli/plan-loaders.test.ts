@@ -4,15 +4,16 @@
  * from where it lives (a plan that imports its own modules or reads
  * import.meta). Both must give the plan the same behaviour and locations.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { selfContained } from '../../src/cli/import-ts.js'
 import { dmaplan } from '../support/cli.js'
 import { ROOT } from '../support/fixtures.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-loaders-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe('which plans run from a copy', () => {
   it("takes a module whose imports are 'dmaplan', its subpaths and Node's built-ins", () => {

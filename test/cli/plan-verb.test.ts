@@ -1,12 +1,13 @@
 /** dmaplan plan: a .ts plan as the IR's JSON, which every verb then reads as it reads the .ts. */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { decodePlan } from '../../src/plan/load.js'
 import { dmaplan } from '../support/cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dmaplan-plan-verb-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('dmaplan plan', () => {
   it('prints a plan as JSON that decodes, and simulates as the .ts does', () => {

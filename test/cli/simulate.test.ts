@@ -1,15 +1,16 @@
 /** dmaplan simulate: the readable summary, --json against the committed schema, fault injection and exit statuses. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { simResultSchema } from '../../src/sim/index.js'
 import { dmaplan } from '../support/cli.js'
 import { ROOT } from '../support/fixtures.js'
 import { which } from '../support/tools.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-sim-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe('dmaplan simulate', () => {
   it('prints the summary of a clean plan and exits 0', () => {

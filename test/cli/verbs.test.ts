@@ -1,12 +1,13 @@
 /** Every verb answers --help (exit 0) and --json (machine-readable output, the same exit status as without it). */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { dmaplan } from '../support/cli.js'
 import { DESCRIPTORS, summaryText } from '../../src/strategies/index.js'
 
 const out = mkdtempSync(join(tmpdir(), 'dmaplan-verbs-'))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
 const runs: Record<string, string[]> = {
   check: ['check', 'examples/gpu-direct.ts'],
   simulate: ['simulate', 'examples/gpu-direct.ts'],
