@@ -33,6 +33,7 @@ import type {
   DmaRuleError,
   Facts,
   Mapped,
+  MinAlignSet,
   State,
   Synced,
   TxFacts,
@@ -155,7 +156,7 @@ export interface PlanBuilder<C extends Ctx, F extends Facts = never, S extends S
   setMaxSegmentSize(bytes: number): PlanBuilder<C, F, S>
 
   /** dma_set_min_align_mask(dev, mask): from here on swiotlb keeps these low bits of each address in its bounce slots. */
-  setMinAlignMask(mask: number): PlanBuilder<C, F, S>
+  setMinAlignMask<const M extends number>(mask: M): PlanBuilder<C, MinAlignSet<F, M>, S>
 
   /**
    * The frozen plan IR. Not callable while a transaction is still mapped and

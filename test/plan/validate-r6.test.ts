@@ -30,7 +30,7 @@ describe('R6 at run time', () => {
     const untrusted = (extra: Record<string, unknown> = {}) => [{ name: 'dev0', dmaMask: 64, trusted: false, ...extra }]
     const steps = [map('t', 'iova', 'to-device', ['a', 'b']), unmap('t')]
     expect(violations(jsonPlan({ devices: untrusted(), regions, steps }))).toEqual([
-      'R6: a starts off the 4096-byte IOMMU granule as the first range of IOVA transaction t, and dev0 is untrusted: dma_iova_link() bounces it to a swiotlb slot that keeps only the offset bits of its min_align_mask (0x0), so iommu_map() refuses the link (-EINVAL). Align it, or set a min_align_mask of at least 0xfff before mapping.',
+      'R6: a starts off the 4096-byte IOMMU granule as the first range of IOVA transaction t, and dev0 is untrusted: its swiotlb bounce slot keeps only the offset bits of min_align_mask (0x0), so dma_iova_link() fails (-EINVAL). Align it, or set a min_align_mask of at least 0xfff first.',
     ])
     // A min_align_mask that covers the offset keeps it in the slot (swiotlb_align_offset()), whether the device starts with it or a driver step sets it first.
     expect(violations(jsonPlan({ devices: untrusted({ minAlignMask: 0xfff }), regions, steps }))).toEqual([])

@@ -22,6 +22,7 @@
  * evaluated for the generic call before the arguments are known.
  */
 import type { DIRECTIONS, Direction, DmaAttr, Strategy } from '../../plan/ir.js'
+import type { KernelVersion } from '../../plan/kernel.js'
 import type * as m from '../../plan/rules/messages.js'
 import type * as r10 from '../../plan/rules/r10-blk-one-way.js'
 import type * as r11 from '../../plan/rules/r11-coherent-own-region.js'
@@ -129,23 +130,37 @@ type KindMessages<Rg extends AnyRegion, Kind extends MemoryKind, S extends Strat
   ok: 'ok'
 }
 
-/** R2 then R6, for strategies that keep one memory kind per transaction. */
-type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
+/** R2 then R6 (the granule, then an untrusted device's bounce), for strategies that keep one memory kind per transaction. */
+type UniformVerdict<Rg extends AnyRegion, Kind extends MemoryKind, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx, F extends Facts> =
   KindOf<R[0]['source'], C> extends infer First extends MemoryKind
     ? Kind extends First
       ? S extends 'iova'
-        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N, C['dev']>
+        ? r6.GranuleVerdict<Rg, I, R, C['granule'], N, C['dev']> extends infer G
+          ? G extends 'ok'
+            ? r6.BouncedVerdict<Rg, Kind, I, C['granule'], N, C['dev'], C['untrusted'], LinksMmio<C>, MinAlignAt<C, F>>
+            : G
+          : never
         : 'ok'
       : m.writeMixedKindsMessage<N, S, R[0]['name'], First, Rg['name'], Kind, C['dev']>
     : 'ok'
 
+/** The kernel is known and links host-bridge P2P memory with DMA_ATTR_MMIO (an unknown one is left to the run time). */
+type LinksMmio<C extends Ctx> = [KernelVersion] extends [C['kernel']] ? false : 'DMA_ATTR_MMIO' extends C['attrs'] ? true : false
+
+/** The device's min_align_mask at this step: the last setMinAlignMask()'s, else the device's own. */
+type MinAlignAt<C extends Ctx, F extends Facts> = [Extract<F, `a:${string}`>] extends [never]
+  ? C['minAlign']
+  : Extract<F, `a:${string}`> extends `a:${infer M extends number}`
+    ? M
+    : number
+
 /** The first rule a region breaks in transaction N, or 'ok'. */
-type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx> =
+type RegionVerdict<Rg extends AnyRegion, I, R extends readonly AnyRegion[], S extends Strategy, N extends string, C extends Ctx, F extends Facts> =
   KindOf<Rg['source'], C> extends infer Kind extends MemoryKind
     ? KindMessages<Rg, Kind, S, C>[C['verdicts'][S][Kind]] extends infer V
       ? V extends 'ok'
         ? S extends Uniform
-          ? UniformVerdict<Rg, Kind, I, R, S, N, C>
+          ? UniformVerdict<Rg, Kind, I, R, S, N, C, F>
           : 'ok'
         : V
       : 'ok'
@@ -179,7 +194,7 @@ type Place<K extends RegionSource, Dev extends string> = K extends `p2p:${infer 
 
 /** Region I, or the sentence of the first rule it breaks (R11 last, as at run time). */
 type RegionCheck<R extends readonly AnyRegion[], I, S extends Strategy, N extends string, C extends Ctx, F extends Facts> =
-  RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C> extends infer V
+  RegionVerdict<R[I & keyof R] & AnyRegion, I, R, S, N, C, F> extends infer V
     ? V extends 'ok'
       ? [r11.OtherOwner<NameAt<R, I>, S, F>] extends [never]
         ? R[I & keyof R]
@@ -287,6 +302,9 @@ type CpuDirtyFacts<S extends State, R extends string, F extends Facts> = S exten
 export type Synced<S extends State, P extends 'd' | 'c', N extends string, Rg> = [Rg] extends [never]
   ? Exclude<S, `${P}:${N}:${string}`>
   : Exclude<S, `${P}:${N}:${Rg extends AnyRegion ? Rg['name'] : string}`>
+
+/** setMinAlignMask(M): the static facts hold the device's mask from here on (a:M), in place of an earlier step's. */
+export type MinAlignSet<F extends Facts, M extends number> = Exclude<F, `a:${string}`> | `a:${M}`
 
 /** Unmapping N forgets everything about it; the static facts remember that it was unmapped. */
 export type Unmapped<S extends State, N extends string> = Exclude<S, `l:${N}` | `lw:${N}` | `lr:${N}` | `k:${N}` | `d:${N}:${string}` | `c:${N}:${string}`>

@@ -84,7 +84,7 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     AcsOf<Pci<P>>,
     MaybeAcsOf<Pci<P>>
   >
-  device: DeviceFacts<Ds['at'] extends string ? Ds['at'] : '', NotFalse<Ds['coherent']>, NotFalse<Ds['trusted']>, NotFalse<Ds['pci']>>
+  device: DeviceFacts<Ds['at'] extends string ? Ds['at'] : '', NotFalse<Ds['coherent']>, NotFalse<Ds['trusted']>, NotFalse<Ds['pci']>, MinAlignOf<Ds>>
   ctx: Ctx<
     F['kernel'],
     F['granule'],
@@ -98,7 +98,9 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
     OwnRoute<F, D>,
     OkTx<Strategies<F, N, D>>,
     AttrWhy<F, N>,
-    RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>
+    RegionVerdicts<F['mode'], F['kernel'], F['coco'], Untrusted<D>>,
+    Untrusted<D>,
+    D['minAlign']
   >
   attrWhy: AttrTable<
     r9.AttrGate<'DMA_ATTR_MMIO', 'attr-mmio', F['kernel'], N>,
@@ -117,18 +119,23 @@ interface Closed<P extends PlatformSpec, Ds extends DeviceSpec, F extends Platfo
 
 export type ToPlatformFacts<P extends PlatformSpec> = Closed<P, {}, PlatformFacts, string, DeviceFacts>['platform']
 
-/** What a device() spec says, as literals. At is its switch ('' for a root port of its own). */
+/** What a device() spec says, as literals. At is its switch ('' for a root port of its own); MinAlign its min_align_mask (number when not a literal). */
 export interface DeviceFacts<
   At extends string = string,
   Coherent extends boolean = boolean,
   Trusted extends boolean = boolean,
   IsPci extends boolean = boolean,
+  MinAlign extends number = number,
 > {
   readonly at: At
   readonly coherent: Coherent
   readonly trusted: Trusted
   readonly pci: IsPci
+  readonly minAlign: MinAlign
 }
+
+/** The spec's min_align_mask: 0 when omitted, number (unknown) when not a literal. */
+type MinAlignOf<Ds extends DeviceSpec> = Ds extends { readonly minAlignMask: infer M extends number } ? M : 0
 
 export type ToDeviceFacts<D extends DeviceSpec> = Closed<PlatformSpec, D, PlatformFacts, string, DeviceFacts>['device']
 
@@ -173,6 +180,8 @@ export interface Ctx<
   Ok extends string = string,
   AttrWhy extends AttrTable = AttrTable,
   Verdicts extends RegionVerdicts<IommuMode, KernelVersion> = RegionVerdicts<IommuMode, KernelVersion>,
+  IsUntrusted extends boolean = boolean,
+  MinAlign extends number = number,
 > {
   readonly kernel: Kernel
   readonly granule: Gran
@@ -191,6 +200,10 @@ export interface Ctx<
   readonly attrWhy: AttrWhy
   /** Each strategy's verdict on each memory kind on this platform (verdicts.ts RegionVerdicts), computed once. */
   readonly verdicts: Verdicts
+  /** The device is untrusted (the spec says trusted: false); false also when the compiler cannot see it. */
+  readonly untrusted: IsUntrusted
+  /** The device's min_align_mask as declared (number when not a literal); setMinAlignMask() steps change it (type-facts.ts a:M). */
+  readonly minAlign: MinAlign
 }
 
 /** The R9 sentence of each DMA attribute the target kernel lacks (never for one it has). */

@@ -17,7 +17,7 @@ import type { MappedRegion } from './walk.js'
 export const R6 = {
   id: 'R6',
   title: 'no magic coalescing inside an IOVA range',
-  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing). For an untrusted device the first range may start off it only where its min_align_mask keeps the offset through the bounce (checked at run time: a driver step can change the mask), and host-bridge P2P memory, which is never bounced, must not be off it at all (checked at run time). hmm, which links each page at its own offset of one IOVA range, needs an IOMMU granule of one page.',
+  rule: 'Inside one IOVA range only the first range may start off the IOMMU granule and only the last may end off it (no magic coalescing). For an untrusted device the first range may start off it only where its min_align_mask keeps the offset through the bounce (the types refuse a mask of 0; what other masks keep of an offset is checked at run time), and host-bridge P2P memory, which is never bounced, must not be off it at all. hmm, which links each page at its own offset of one IOVA range, needs an IOMMU granule of one page.',
   why: 'dma_iova_link() maps at state->addr + offset with granule-aligned sizes: a later range with a sub-granule offset is refused (WARN, -EIO) and a short interior range leaves a hole the device would read through.',
   kernel: ['drivers/iommu/dma-iommu.c: dma_iova_link(), iommu_dma_iova_link_swiotlb()', 'kernel/dma/swiotlb.c: swiotlb_align_offset()', 'mm/hmm.c: hmm_dma_map_pfn()'],
   instead: 'Align the interior ranges to the granule, or map the odd range in a transaction of its own.',
@@ -117,12 +117,21 @@ export type HmmGranuleVerdict<M extends IommuMode, G extends number, D extends s
     : 'ok'
   : Prev
 
-// ---- the run time only: the device's min_align_mask can change between transactions (setMinAlignMask) ----
+// ---- an untrusted device's bounce: the type level decides where the literals tell, the run time always ----
 
 const hex = (n: number): string => `0x${n.toString(16)}`
 
+/** granule - 1 in hex, as the sentence names the least mask that keeps every offset. */
+interface GranuleMask {
+  readonly 4096: '0xfff'
+  readonly 16384: '0x3fff'
+  readonly 65536: '0xffff'
+}
+
+export type writeBouncedFirstRangeMessage<R extends string, G extends number, D extends string, T extends string, Mask extends string> =
+  `R6: ${R} starts off the ${G}-byte IOMMU granule as the first range of IOVA transaction ${T}, and ${D} is untrusted: its swiotlb bounce slot keeps only the offset bits of min_align_mask (${Mask}), so dma_iova_link() fails (-EINVAL). Align it, or set a min_align_mask of at least ${GranuleMask[G & keyof GranuleMask]} first.`
 export const writeBouncedFirstRangeMessage = (region: string, granule: number, device: string, tx: string, mask: number): string =>
-  `R6: ${region} starts off the ${granule}-byte IOMMU granule as the first range of IOVA transaction ${tx}, and ${device} is untrusted: dma_iova_link() bounces it to a swiotlb slot that keeps only the offset bits of its min_align_mask (${hex(mask)}), so iommu_map() refuses the link (-EINVAL). Align it, or set a min_align_mask of at least ${hex(granule - 1)} before mapping.`
+  `R6: ${region} starts off the ${granule}-byte IOMMU granule as the first range of IOVA transaction ${tx}, and ${device} is untrusted: its swiotlb bounce slot keeps only the offset bits of min_align_mask (${hex(mask)}), so dma_iova_link() fails (-EINVAL). Align it, or set a min_align_mask of at least ${hex(granule - 1)} first.`
 
 /**
  * The run-time check of an IOVA transaction's first range, for an untrusted
@@ -144,7 +153,14 @@ export function checkBouncedFirstRange(at: MappedRegion): Finding<'R6'> | undefi
   return { rule: R6.id, text: writeBouncedFirstRangeMessage(at.region.name, granule, at.client.name, at.step.tx, at.client.minAlignMask) }
 }
 
-export const writeBouncedMmioMessage = (region: string, granule: number, device: string, tx: string): string =>
+export type writeBouncedMmioMessage<R extends string, G extends number, D extends string, T extends string> =
+  `R6: ${R} is host-bridge P2P memory off the ${G}-byte IOMMU granule, and ${D} is untrusted: dma_iova_link() would bounce it for IOVA transaction ${T}, and it refuses to bounce DMA_ATTR_MMIO (-EPERM). Align it to the granule, or map it with another strategy.`
+export const writeBouncedMmioMessage = <R extends string, G extends number, D extends string, T extends string>(
+  region: R,
+  granule: G,
+  device: D,
+  tx: T,
+): writeBouncedMmioMessage<R, G, D, T> =>
   `R6: ${region} is host-bridge P2P memory off the ${granule}-byte IOMMU granule, and ${device} is untrusted: dma_iova_link() would bounce it for IOVA transaction ${tx}, and it refuses to bounce DMA_ATTR_MMIO (-EPERM). Align it to the granule, or map it with another strategy.`
 
 /**
@@ -162,3 +178,42 @@ function checkBouncedMmio(at: MappedRegion): Finding<'R6'> | undefined {
   if (head && tail) return undefined
   return { rule: R6.id, text: writeBouncedMmioMessage(at.region.name, platform.iommu.granule, at.client.name, at.step.tx) }
 }
+
+/**
+ * The type-level twin of checkBouncedFirstRange(), asked once the granule
+ * check (GranuleVerdict) said 'ok': range Rg of kind Kind at index I of IOVA
+ * transaction N, for device D that is untrusted (Untrusted), on a kernel
+ * that links host-bridge P2P memory with DMA_ATTR_MMIO (Mmio), with
+ * min_align_mask Mask at the map. Host-bridge P2P memory off the granule is
+ * refused wherever it is; host memory only as the first range, starting
+ * off the granule with a mask of 0 (it keeps no offset bit). A mask the
+ * compiler cannot see, or one that keeps some bits, is left to the run
+ * time, which knows the offset.
+ */
+export type BouncedVerdict<
+  Rg extends AlignedRegion,
+  Kind extends string,
+  I,
+  G extends number,
+  N extends string,
+  D extends string,
+  Untrusted extends boolean,
+  Mmio extends boolean,
+  Mask extends number,
+> = [Untrusted] extends [true]
+  ? Rg['alignment'] extends 'aligned' | 'unknown'
+    ? 'ok'
+    : Kind extends 'p2p-host-bridge'
+      ? [Mmio] extends [true]
+        ? writeBouncedMmioMessage<Rg['name'], G, D, N>
+        : 'ok'
+      : Kind extends 'normal'
+        ? I extends '0'
+          ? Rg['alignment'] extends 'ends-off'
+            ? 'ok'
+            : [Mask] extends [0]
+              ? writeBouncedFirstRangeMessage<Rg['name'], G, D, N, '0x0'>
+              : 'ok'
+          : 'ok'
+        : 'ok'
+  : 'ok'

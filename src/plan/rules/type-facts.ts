@@ -14,6 +14,7 @@
  *   b:N     ... because N bounces (otherwise because the device is not coherent)
  *   ca:R:N  coherent transaction N allocates region R
  *   dm:R:N  transaction N (not coherent) maps region R
+ *   a:M     the device's min_align_mask is M since a driver step set it (one at most)
  */
 export type Facts = string
 
