@@ -79,7 +79,7 @@ const REGION_CHECKS: readonly ((at: MappedRegion) => Found)[] = [
   checkHostBridgeMmio,
   checkMixedKinds,
   checkInteriorGranule,
-  // Run time only: the device's min_align_mask can change between transactions.
+  // The types decide host-bridge P2P memory and a literal mask of 0 (BouncedVerdict); what another mask keeps of an offset only the run time knows.
   checkBouncedFirstRange,
   checkCoherentOwnRegion,
   // Run time only: the region types do not carry the offsets it reads.
