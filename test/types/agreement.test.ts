@@ -79,6 +79,28 @@ const d = g.device('d0', { dmaMask: 64 })
 export const c = () => g.plan(d).transaction('t', { strategy: 'iova', dir: 'to-device' }, [g.ram('a', { pages: 1, shared })]).unmap('t').build()`,
     rule: 'R5@runtime',
   },
+  // The two plans the random agreement (random-agreement.test.ts) found beyond its default sample, written small.
+  'an untrusted device whose IOVA range starts off the granule with a min_align_mask of 0 (the bounce keeps no offset)': {
+    code: `const h = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+const d = h.device('nic0', { dmaMask: 64, trusted: false })
+const a = h.ram('a', { offset: 0x100, bytes: 0x200 })
+export const c = () => h.plan(d).transaction('t', { strategy: 'iova', dir: 'to-device' }, [a]).unmap('t').build()`,
+    rule: 'R6',
+  },
+  'the same after setMinAlignMask(0xfff): the bounce keeps the offset': {
+    code: `const h = platform({ kernel: '7.0', iommu: { mode: 'translated' } })
+const d = h.device('nic0', { dmaMask: 64, trusted: false })
+const a = h.ram('a', { offset: 0x100, bytes: 0x200 })
+export const c = () => h.plan(d).setMinAlignMask(0xfff).transaction('t', { strategy: 'iova', dir: 'to-device' }, [a]).unmap('t').build()`,
+    rule: null,
+  },
+  'host-bridge P2P memory off the granule for an untrusted device: dma_iova_link() will not bounce MMIO': {
+    code: `const h = platform({ kernel: '6.18', iommu: { mode: 'translated' }, pci: { hostBridgeP2P: true } })
+const d = h.device('nic0', { dmaMask: 64, trusted: false })
+const w = h.device('gpu0', { p2pMemory: { bytes: 1 << 20 } }).p2p('w', { offset: 0x100, bytes: 0x200 })
+export const c = () => h.plan(d).transaction('t', { strategy: 'iova', dir: 'to-device' }, [w]).unmap('t').build()`,
+    rule: 'R6',
+  },
 }
 
 const dir = mkdtempSync(join(ROOT, 'test', 'types', '.agreement-'))
