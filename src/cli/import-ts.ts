@@ -12,13 +12,13 @@
  * loaded.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { readFile } from 'node:fs/promises'
 import { isBuiltin, register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { basename, join } from 'node:path'
 import { PACKAGE_ENTRY, PACKAGE_ROOT } from '../runtime/package-root.js'
 import { loadStripper, stripTypes } from './strip-types.js'
+import { tempFile } from './temp-file.js'
 import type { Transform } from './strip-types.js'
 
 let hooked = false
@@ -98,7 +98,6 @@ function exportedFile(subpath: string): string | undefined {
   return file === undefined ? undefined : join(PACKAGE_ROOT, file)
 }
 
-let copies = 0
 /** Copies whose import has not ended: a plan that never settles is stopped by process.exit (load-plan.ts), which ends no import. */
 const importing = new Set<string>()
 const removeCopies = () => importing.forEach((f) => rmSync(f, { force: true }))
@@ -114,7 +113,7 @@ async function importStripped(file: string): Promise<unknown> {
   if (transform === undefined) return undefined
   const source = await readFile(file, 'utf8')
   // A name of its own per copy and process: a plan imported again (the file changed) is a new module.
-  const js = join(tmpdir(), `dmaplan-plan-${process.pid}-${++copies}-${basename(file).replace(/\.m?ts$/, '.mjs')}`)
+  const js = tempFile('plan', basename(file).replace(/\.m?ts$/, '.mjs'))
   try {
     const code = stripTypes(transform, file, source, js)
     if (!selfContained(code)) return undefined

@@ -15,6 +15,7 @@ import { InputError } from './errors.js'
 import type { Located } from './location.js'
 import { showPath } from './location.js'
 import { planCompilerOptions } from './plan-tsconfig.js'
+import { tempFile } from './temp-file.js'
 import { fromDiagnostic } from './diagnostic-rule.js'
 
 /** One diagnostic as tsc prints it: 1-based line and column, the message chain's lines joined by newlines. */
@@ -85,13 +86,11 @@ export function parseTscReport(report: string, cwd: string): Tsc7Diagnostic[] | 
  * the compiler could not run or said something other than diagnostics (the
  * caller falls back to the TypeScript 6 compiler API).
  */
-let configs = 0
-
 export async function compileNative(files: readonly string[]): Promise<ReadonlyMap<string, NativeResult> | undefined> {
   const tsc = tsc7Binary()
   if (tsc === undefined || files.length === 0) return undefined
   // One file, removed after the run: no directory to make and remove.
-  const tsconfig = join(tmpdir(), `dmaplan-tsconfig-${process.pid}-${++configs}.json`)
+  const tsconfig = tempFile('check', 'tsconfig.json')
   const config = {
     compilerOptions: { ...planCompilerOptions(), noEmit: true },
     files: files.map((f) => resolve(f)),

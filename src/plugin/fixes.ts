@@ -83,9 +83,15 @@ function lineStartOrDot(sf: TS.SourceFile, dot: number): number {
 
 /** A step inserted before a call of the chain, on its own line at the call's indentation. */
 function before(sf: TS.SourceFile, call: BuilderCall, step: string): TS.TextChange {
+  const { dot, indent } = stepLine(sf, call)
+  return { span: { start: dot, length: 0 }, newText: `${step}\n${indent}` }
+}
+
+/** Where a call of the chain begins (the dot before its name), the spaces that indent it, and whether it has a line of its own. */
+function stepLine(sf: TS.SourceFile, call: BuilderCall): { dot: number; indent: string; own: boolean } {
   const dot = call.name.getStart(sf) - 1
-  const column = dot - sf.getLineStarts()[sf.getLineAndCharacterOfPosition(dot).line]!
-  return { span: { start: dot, length: 0 }, newText: `${step}\n${' '.repeat(column)}` }
+  const lineStart = sf.getLineStarts()[sf.getLineAndCharacterOfPosition(dot).line] as number
+  return { dot, indent: ' '.repeat(dot - lineStart), own: sf.text.slice(lineStart, dot).trim() === '' }
 }
 
 function replace(sf: TS.SourceFile, literal: TS.StringLiteral, value: string): TS.TextChange {
@@ -127,8 +133,6 @@ const WHOLE_STEPS: ReadonlySet<string> = new Set(['syncForCpu', 'syncForDevice',
 
 /** A step inserted after a call of the chain: on a line of its own at the call's indentation when the call has one. */
 function after(sf: TS.SourceFile, call: BuilderCall, step: string): TS.TextChange {
-  const dot = call.name.getStart(sf) - 1
-  const lineStart = sf.getLineStarts()[sf.getLineAndCharacterOfPosition(dot).line] as number
-  const own = sf.text.slice(lineStart, dot).trim() === ''
-  return { span: { start: call.call.getEnd(), length: 0 }, newText: own ? `\n${' '.repeat(dot - lineStart)}${step}` : step }
+  const { indent, own } = stepLine(sf, call)
+  return { span: { start: call.call.getEnd(), length: 0 }, newText: own ? `\n${indent}${step}` : step }
 }

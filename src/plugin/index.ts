@@ -9,6 +9,7 @@ import { completions } from './completions.js'
 import { rewriteDiagnostics } from './diagnostics.js'
 import { codeFixes } from './fixes.js'
 import { quickInfo } from './hover.js'
+import type { SimulatedAt } from './hover.js'
 import { PlanSimulations } from './simulation.js'
 
 export interface PluginModules {
@@ -60,7 +61,7 @@ export function decorate(ts: typeof TS, ls: TS.LanguageService, simulations?: Pl
       return text !== undefined && /^R\d+: /.test(text) ? text : undefined
     }
     const t = text(fileName)
-    const simulated = simulations === undefined || t === undefined ? undefined : (target: Parameters<PlanSimulations['summary']>[2]) => simulations.summary(fileName, t, target)
+    const simulated: SimulatedAt | undefined = simulations === undefined || t === undefined ? undefined : (target) => simulations.summary(fileName, t, target)
     return quickInfo(ts, p, fileName, pos, prior, ruleAt, simulated)
   }
   proxy.getCodeFixesAtPosition = (fileName, start, end, errorCodes, formatOptions, preferences) => {
