@@ -7,7 +7,7 @@
  */
 import type { DeviceIR, Direction, DmaAttr, DriverStep, Plan, PlatformIR, RegionIR, Step, Strategy } from '../plan/ir.js'
 import { DIRECTIONS, PLAN_FORMAT } from '../plan/ir.js'
-import { decodePlan, driverStepIssues, encodePlan } from '../plan/load.js'
+import { decodePlan, driverStepIssues, jsonValues } from '../plan/load.js'
 import { validatePlan } from '../plan/rules/validate.js'
 import { toU64 } from '../plan/u64.js'
 import { markBuilt } from './built.js'
@@ -324,7 +324,8 @@ class PlanBuilderImpl {
       regions: [...regions.values()],
       steps,
     }
-    const decoded = decodePlan(encodePlan(ir))
+    // jsonValues, not the schema's encode: the decode right after checks every value (src/plan/load.ts).
+    const decoded = decodePlan(jsonValues(ir))
     if (!decoded.ok) throw new PlanShapeError(decoded.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)))
     const violations = validatePlan(decoded.plan, callSite(PlanBuilderImpl.prototype.build).at)
     if (violations.length > 0) throw new PlanRuleError(violations)
