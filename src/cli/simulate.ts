@@ -4,7 +4,7 @@
  */
 // The modules the verb uses, not the sim/index.js barrel: a run loads neither the comparison nor the result's schema.
 import type { SimOptions } from '../sim/options.js'
-import { formatSummary } from '../sim/result/summary.js'
+import { summaryLines } from '../sim/result/summary.js'
 import { resultToJson } from '../sim/result/json.js'
 import { runPlan } from '../sim/run/simulate.js'
 import { SimError } from '../sim/sim-error.js'
@@ -39,6 +39,19 @@ export function simOptions(values: Record<string, string | boolean | undefined>)
   }
 }
 
+/** Lines printed some thousands at a time: one write per line is slow, one text of every line is large. */
+function printLines(out: Output, lines: Iterable<string>): void {
+  let batch: string[] = []
+  for (const line of lines) {
+    batch.push(line)
+    if (batch.length === 4096) {
+      out.print(batch.join('\n'))
+      batch = []
+    }
+  }
+  if (batch.length > 0) out.print(batch.join('\n'))
+}
+
 export async function simulateVerb(file: string, values: Record<string, string | boolean | undefined>, out: Output): Promise<number> {
   const options = simOptions(values)
   const loaded = await loadPlanFile(file)
@@ -64,6 +77,6 @@ export async function simulateVerb(file: string, values: Record<string, string |
     await writeFileAtomic(resolve(html), renderHtml(result, loaded.plan, { source: showPath(file) }), values.force === true)
   }
   if (out.json) out.print(resultToJson(result).trimEnd())
-  else out.print(formatSummary(result).trimEnd())
+  else printLines(out, summaryLines(result))
   return result.ok ? EXIT.clean : EXIT.defect
 }

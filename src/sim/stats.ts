@@ -58,9 +58,7 @@ export const newCounters = (): Float64Array => new Float64Array(COUNTER_NAMES.le
 
 export function toCounters(a: Float64Array): Counters {
   const out = {} as Counters
-  COUNTER_NAMES.forEach((k, i) => {
-    out[k] = a[i] as number
-  })
+  for (let i = 0; i < COUNTER_NAMES.length; i++) out[COUNTER_NAMES[i] as keyof Counters] = a[i] as number
   return out
 }
 

@@ -108,8 +108,7 @@ class Occupancy {
    * every aligned window between).
    */
   topDown(free: readonly PhysRange[], size: bigint, align: bigint, limit: bigint): bigint | undefined {
-    const ranges = [...free].sort((a, b) => (a.start < b.start ? 1 : -1))
-    for (const r of ranges) {
+    for (const r of highestFirst(free)) {
       let end = min(r.end, limit)
       while (end - r.start >= size) {
         const a = alignDown(end - size, align)
@@ -121,6 +120,14 @@ class Occupancy {
     }
     return undefined
   }
+}
+
+/** The ranges from the highest down, sorted once per list: topDown() is asked once per region placed. */
+const sortedDown = new WeakMap<readonly PhysRange[], readonly PhysRange[]>()
+function highestFirst(free: readonly PhysRange[]): readonly PhysRange[] {
+  let sorted = sortedDown.get(free)
+  if (sorted === undefined) sortedDown.set(free, (sorted = [...free].sort((a, b) => (a.start < b.start ? 1 : -1))))
+  return sorted
 }
 
 export function computeLayout(plan: Plan, needs: LayoutNeeds): Layout {

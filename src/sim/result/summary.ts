@@ -41,6 +41,11 @@ function tx(t: TransactionResult): string[] {
 }
 
 export function formatSummary(r: SimResult): string {
+  return `${[...summaryLines(r)].join('\n')}\n`
+}
+
+/** The summary line by line: a plan of 10^5 transactions is printed as it is written, never held as one text. */
+export function* summaryLines(r: SimResult): Generator<string> {
   const lines: string[] = []
   const problems = r.findings.filter((f) => f.severity === 'error').length + r.data.errors.length
   lines.push(
@@ -61,7 +66,8 @@ export function formatSummary(r: SimResult): string {
   )
   for (const reg of r.regions)
     lines.push(`region ${reg.name}: ${reg.kind} at ${reg.phys} (${bytes(reg.bytes)}${reg.placed === 'model' ? ', placed by the model' : ''})`)
-  for (const t of r.transactions) lines.push('', ...tx(t))
+  yield* lines.splice(0)
+  for (const t of r.transactions) yield* ['', ...tx(t)]
   if (r.findings.length) {
     lines.push('', `findings (${r.findings.length}):`)
     for (const f of r.findings)
@@ -90,5 +96,5 @@ export function formatSummary(r: SimResult): string {
     for (const l of r.dmesg.slice(0, 20)) lines.push(`  ${l}`)
     if (r.dmesg.length > 20) lines.push(`  ... ${r.dmesg.length - 20} more lines`)
   }
-  return `${lines.join('\n')}\n`
+  yield* lines
 }

@@ -417,23 +417,23 @@ function formatArg(v: ArgValue): string | number | boolean | null {
   return v
 }
 
+// These run for every call of every transaction: written without the temporaries of spreads and Object.entries().
 function formatArgs(a: Args): Record<string, string | number | boolean | null> {
   const out: Record<string, string | number | boolean | null> = {}
-  for (const [k, v] of Object.entries(a)) out[k] = formatArg(v)
+  for (const k in a) out[k] = formatArg(a[k] as ArgValue)
   return out
 }
 
 function formatCall(c: KernelCall): SimKernelCall {
-  return {
-    seq: c.seq,
-    fn: c.fn,
-    ...(c.step !== undefined ? { step: c.step } : {}),
-    args: formatArgs(c.args),
-    ret: formatArg(c.ret),
-    ...(c.errno !== undefined ? { errno: c.errno } : {}),
-    ...(c.injected ? { injected: true } : {}),
-    ...(c.repeat ? { repeat: { count: c.repeat.count, lastArgs: formatArgs(c.repeat.lastArgs), lastRet: formatArg(c.repeat.lastRet) } } : {}),
-  }
+  // The keys in the order the JSON result has always had them.
+  const out = { seq: c.seq, fn: c.fn } as { -readonly [K in keyof SimKernelCall]: SimKernelCall[K] }
+  if (c.step !== undefined) out.step = c.step
+  out.args = formatArgs(c.args)
+  out.ret = formatArg(c.ret)
+  if (c.errno !== undefined) out.errno = c.errno
+  if (c.injected) out.injected = true
+  if (c.repeat) out.repeat = { count: c.repeat.count, lastArgs: formatArgs(c.repeat.lastArgs), lastRet: formatArg(c.repeat.lastRet) }
+  return out
 }
 
 /**
