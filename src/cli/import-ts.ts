@@ -13,7 +13,8 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { isBuiltin, register } from 'node:module'
+import { createRequire, isBuiltin, register } from 'node:module'
+import { runInThisContext } from 'node:vm'
 import { pathToFileURL } from 'node:url'
 import { basename, join } from 'node:path'
 import { PACKAGE_ENTRY, PACKAGE_ROOT } from '../runtime/package-root.js'
@@ -107,7 +108,7 @@ const removeCopies = () => importing.forEach((f) => rmSync(f, { force: true }))
  * name in the temporary directory, removed once imported; undefined where it
  * needs the hooks (see selfContained).
  */
-async function importStripped(file: string): Promise<unknown> {
+async function importStripped(file: string, timeLimitMs: number | undefined): Promise<unknown> {
   stripper ??= loadStripper()
   const transform = await stripper
   if (transform === undefined) return undefined
@@ -121,7 +122,7 @@ async function importStripped(file: string): Promise<unknown> {
     if (importing.size === 0) process.once('exit', removeCopies)
     importing.add(js)
     writeFileSync(js, importEntry(code))
-    return await import(pathToFileURL(js).href)
+    return await evaluate(js, timeLimitMs)
   } catch (e) {
     // An import the scan missed does not resolve from the copy (Node links before it runs any of the plan): the hooks run it.
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined
@@ -133,9 +134,45 @@ async function importStripped(file: string): Promise<unknown> {
   }
 }
 
-export async function importTypeScript(file: string): Promise<{ module: unknown; loader: Loader }> {
+/** A plan's module still running at its time limit: a loop that never ends (load-plan.ts words it). */
+export class PlanRanTooLong extends Error {
+  constructor(readonly limitMs: number) {
+    super(`the plan ran for ${limitMs} ms`)
+  }
+}
+
+const LOAD = Symbol.for('dmaplan.loadPlanCopy')
+const requireHere = createRequire(import.meta.url)
+
+/**
+ * The copy run: with a time limit, and where Node can require an ES module
+ * (20.19+), synchronously inside a vm script with that timeout, because a
+ * timer cannot fire while a loop holds the thread and V8's watchdog can end
+ * the loop; a module with top-level await (which require() refuses before
+ * running anything) is imported, and a timer limits its waiting
+ * (load-plan.ts).
+ */
+async function evaluate(js: string, timeLimitMs: number | undefined): Promise<unknown> {
+  if (timeLimitMs !== undefined && (process.features as { require_module?: boolean }).require_module === true) {
+    const global = globalThis as Record<symbol, unknown>
+    global[LOAD] = () => requireHere(js)
+    try {
+      return runInThisContext("globalThis[Symbol.for('dmaplan.loadPlanCopy')]()", { timeout: timeLimitMs })
+    } catch (e) {
+      const code = (e as { code?: string }).code
+      if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new PlanRanTooLong(timeLimitMs)
+      if (code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e
+    } finally {
+      delete global[LOAD]
+    }
+  }
+  return await import(pathToFileURL(js).href)
+}
+
+/** The plan's module, run by the first loader that can; timeLimitMs bounds a run of the stripped copy (evaluate()). */
+export async function importTypeScript(file: string, timeLimitMs?: number): Promise<{ module: unknown; loader: Loader }> {
   if (!forcedJiti()) {
-    const stripped = await importStripped(file)
+    const stripped = await importStripped(file, timeLimitMs)
     if (stripped !== undefined) return { module: stripped, loader: 'node' }
     hookTypeScript()
     try {

@@ -19,7 +19,7 @@ import { scanJson } from './json-positions.js'
 import type { Positions } from './json-positions.js'
 import { parseAt, showAt, showPath } from './location.js'
 import type { Located } from './location.js'
-import { importTypeScript } from './import-ts.js'
+import { importTypeScript, PlanRanTooLong } from './import-ts.js'
 import { focusPosition } from './call-arguments.js'
 import { STEP_METHODS } from '../dsl/step-methods.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
@@ -125,6 +125,8 @@ async function whilePlanRuns<T>(shown: string, run: () => Promise<T>): Promise<T
   try {
     return await Promise.race([run(), limit])
   } catch (e) {
+    if (e instanceof PlanRanTooLong)
+      throw new InputError(`${shown} did not finish building its plan in ${e.limitMs / 1000} s (a loop that never ends?)`, { why: 'threw' })
     if (e instanceof PlanExited) throw new InputError(`${shown} calls process.exit(${e.code === undefined ? '' : String(e.code)}) while it builds its plan; a plan module only exports its plan`, { why: 'threw' })
     throw e
   } finally {
@@ -138,7 +140,7 @@ async function loadTypeScript(file: string, shown: string): Promise<LoadedPlan> 
   captureSource(true)
   let mod: unknown
   try {
-    mod = await whilePlanRuns(shown, async () => (await importTypeScript(file)).module)
+    mod = await whilePlanRuns(shown, async () => (await importTypeScript(file, PLAN_TIME_LIMIT_MS)).module)
   } catch (e) {
     if (e instanceof InputError) throw e
     return await fromThrown(e, file, shown)

@@ -140,6 +140,19 @@ describe('bad input', () => {
     rmSync(tmp, { recursive: true })
   })
 
+  // A timer cannot fire while a loop holds the thread: the plan's copy runs under V8's watchdog (import-ts.ts).
+  it('a plan that loops for ever: check gives its type errors, then one sentence after the time limit; no copy left', () => {
+    const file = join(dir, 'loops-for-ever.ts')
+    writeFileSync(file, `${header}const n: number = 'four'\nfor (;;) {}\n`)
+    const tmp = mkdtempSync(join(tmpdir(), 'dmaplan-bad-tmp-'))
+    const r = dmaplan(['check', file], { env: { DMAPLAN_PLAN_TIMEOUT_MS: '1000', TMPDIR: tmp }, timeoutMs: 60_000 })
+    expect(r.status, r.stderr).toBe(2)
+    expect(r.stdout).toMatch(/loops-for-ever\.ts:2:7 TS2322/)
+    expect(r.stderr).toMatch(/^dmaplan: .*loops-for-ever\.ts did not finish building its plan in 1 s \(a loop that never ends\?\)\n$/)
+    expect(readdirSync(tmp)).toEqual([])
+    rmSync(tmp, { recursive: true })
+  })
+
   it('check of a plan that calls process.exit(0): its type errors, then the sentence, exit 2', () => {
     const file = join(dir, 'exits-after-a-type-error.ts')
     writeFileSync(file, `${header}const n: number = 'four'\nprocess.exit(0)\n`)

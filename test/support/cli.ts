@@ -22,9 +22,11 @@ export function nodeWithStripping(): string | undefined {
   return existsSync(node) ? node : undefined
 }
 
-export function dmaplan(args: readonly string[], options: { cwd?: string; input?: string; node?: string; env?: Record<string, string> } = {}): CliRun {
+/** One run of the command line; `timeoutMs` ends a run that would hang the test (status -1, as for a signal). */
+export function dmaplan(args: readonly string[], options: { cwd?: string; input?: string; node?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliRun {
   const r = spawnSync(options.node ?? process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), ...args], {
     cwd: options.cwd ?? ROOT,
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     encoding: 'utf8',
     input: options.input,
     env: { ...process.env, FORCE_COLOR: '0', ...options.env },
