@@ -150,10 +150,14 @@ const requireHere = createRequire(import.meta.url)
  * timer cannot fire while a loop holds the thread and V8's watchdog can end
  * the loop; a module with top-level await (which require() refuses before
  * running anything) is imported, and a timer limits its waiting
- * (load-plan.ts).
+ * (load-plan.ts), as is any copy in a process whose stacks Node does not
+ * format.
  */
 async function evaluate(js: string, timeLimitMs: number | undefined): Promise<unknown> {
-  if (timeLimitMs !== undefined && (process.features as { require_module?: boolean }).require_module === true) {
+  // Required only where Node formats stacks itself: its source maps then place the plan's builder calls (src/dsl/source.ts); a host that formats them its own way (a test runner) maps what it imported.
+  // Node's own is ErrorPrepareStackTrace (lib/internal/errors.js), or none on older releases.
+  const nodeStacks = Error.prepareStackTrace === undefined || Error.prepareStackTrace.name === 'ErrorPrepareStackTrace'
+  if (timeLimitMs !== undefined && nodeStacks && (process.features as { require_module?: boolean }).require_module === true) {
     const global = globalThis as Record<symbol, unknown>
     global[LOAD] = () => requireHere(js)
     try {
