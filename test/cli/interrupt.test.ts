@@ -4,7 +4,9 @@
  * SIGINT) at delays spread over their whole run; each time the output is
  * entirely the old one or entirely the new one, and no temporary file is
  * left. An interrupt during the final renames takes effect after them. An
- * import, which writes as it reads, ends at once and removes its files.
+ * import, which writes as it reads, ends at once and removes its files. A
+ * run killed while its plan's module runs leaves the plan's stripped copy,
+ * which the next run removes.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs'
@@ -144,4 +146,32 @@ describe('an interrupted run leaves the old output or the new one', () => {
     expect(r).toEqual({ code: 143, stderr: 'dmaplan: interrupted by SIGTERM; no output was left half-written\n' })
     expect(readdirSync(dir)).toEqual([])
   }, 120_000)
+
+  it('a run killed while its plan runs leaves its stripped copy; the next run removes it, and nothing of a live process', async () => {
+    const own = join(tmp, 'tmpdir')
+    mkdirSync(own)
+    const looping = join(tmp, 'loops.ts')
+    writeFileSync(looping, "import { platform } from 'dmaplan'\nfor (;;) {}\nexport default platform\n")
+    const code = await new Promise<number | null>((done) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'dmaplan.js'), 'simulate', looping], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, TMPDIR: own } })
+      // No handler can run while the plan holds the thread: the signal ends the process as it would any.
+      const watcher = watch(own, (_, name) => {
+        if (String(name).startsWith('dmaplan-plan-')) {
+          child.kill('SIGTERM')
+          watcher.close()
+        }
+      })
+      child.on('exit', (c, signal) => {
+        watcher.close()
+        done(c ?? (signal === 'SIGTERM' ? 143 : -1))
+      })
+    })
+    expect(code).toBe(143)
+    expect(readdirSync(own)).toEqual([expect.stringMatching(/^dmaplan-plan-\d+-1-loops\.mjs$/)])
+    // A live process's file (this test's own pid) is not an orphan.
+    const live = `dmaplan-plan-${process.pid}-1-live.mjs`
+    writeFileSync(join(own, live), '')
+    expect(dmaplan(['simulate', plan], { env: { TMPDIR: own } }).status).toBe(0)
+    expect(readdirSync(own)).toEqual([live])
+  }, 60_000)
 })
