@@ -39,7 +39,7 @@ export function simOptions(values: Record<string, string | boolean | undefined>)
   }
 }
 
-/** Lines printed some thousands at a time: one write per line is slow, one text of every line is large. */
+/** Pieces of text (each one or more lines) printed some thousands at a time: one write per piece is slow, one text of them all is large. */
 function printLines(out: Output, lines: Iterable<string>): void {
   let batch: string[] = []
   for (const line of lines) {

@@ -102,8 +102,12 @@ export function jsonValues(value: unknown): unknown {
   if (typeof value === 'bigint') return formatU64(value)
   if (typeof value !== 'object' || value === null) return value
   if (Array.isArray(value)) return value.map(jsonValues)
+  // for-in over a plan's own plain objects: Object.entries() would make two arrays per object of 10^5 steps.
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = jsonValues(v)
+  for (const k in value) {
+    const v = (value as Record<string, unknown>)[k]
+    if (v !== undefined) out[k] = jsonValues(v)
+  }
   return out
 }
 
@@ -113,7 +117,7 @@ export function planToJson(plan: Plan): string {
 
 export function freezePlan<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) freezePlan(v)
+    for (const k in value) freezePlan((value as Record<string, unknown>)[k])
     Object.freeze(value)
   }
   return value

@@ -44,7 +44,7 @@ export function formatSummary(r: SimResult): string {
   return `${[...summaryLines(r)].join('\n')}\n`
 }
 
-/** The summary line by line: a plan of 10^5 transactions is printed as it is written, never held as one text. */
+/** The summary in pieces of one or more lines (a transaction's block is one): a plan of 10^5 transactions is printed as it is written, never held as one text. */
 export function* summaryLines(r: SimResult): Generator<string> {
   const lines: string[] = []
   const problems = r.findings.filter((f) => f.severity === 'error').length + r.data.errors.length
@@ -67,7 +67,7 @@ export function* summaryLines(r: SimResult): Generator<string> {
   for (const reg of r.regions)
     lines.push(`region ${reg.name}: ${reg.kind} at ${reg.phys} (${bytes(reg.bytes)}${reg.placed === 'model' ? ', placed by the model' : ''})`)
   yield* lines.splice(0)
-  for (const t of r.transactions) yield* ['', ...tx(t)]
+  for (const t of r.transactions) yield `\n${tx(t).join('\n')}`
   if (r.findings.length) {
     lines.push('', `findings (${r.findings.length}):`)
     for (const f of r.findings)
