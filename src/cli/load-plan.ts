@@ -93,6 +93,11 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
 /** How long a plan's module may take to build its plan (DMAPLAN_PLAN_TIMEOUT_MS), in ms. */
 const PLAN_TIME_LIMIT_MS = Number(process.env.DMAPLAN_PLAN_TIMEOUT_MS ?? 30_000)
 
+/** A plan's module still running at the limit: by the timer (a wait) or V8's watchdog (a loop, import-ts.ts). */
+function tooLong(shown: string, limitMs: number, likely: string): InputError {
+  return new InputError(`${shown} did not finish building its plan in ${limitMs / 1000} s (${likely})`, { why: 'threw' })
+}
+
 /** A plan's module called process.exit() while it ran: the verb reports it instead of ending there. */
 class PlanExited extends Error {
   constructor(readonly code: unknown) {
@@ -118,15 +123,14 @@ async function whilePlanRuns<T>(shown: string, run: () => Promise<T>): Promise<T
   let timer: NodeJS.Timeout | undefined
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new InputError(`${shown} did not finish building its plan in ${PLAN_TIME_LIMIT_MS / 1000} s (a top-level await that never settles?)`, { why: 'threw' })),
+      () => reject(tooLong(shown, PLAN_TIME_LIMIT_MS, 'a top-level await that never settles?')),
       PLAN_TIME_LIMIT_MS,
     )
   })
   try {
     return await Promise.race([run(), limit])
   } catch (e) {
-    if (e instanceof PlanRanTooLong)
-      throw new InputError(`${shown} did not finish building its plan in ${e.limitMs / 1000} s (a loop that never ends?)`, { why: 'threw' })
+    if (e instanceof PlanRanTooLong) throw tooLong(shown, e.limitMs, 'a loop that never ends?')
     if (e instanceof PlanExited) throw new InputError(`${shown} calls process.exit(${e.code === undefined ? '' : String(e.code)}) while it builds its plan; a plan module only exports its plan`, { why: 'threw' })
     throw e
   } finally {

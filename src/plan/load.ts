@@ -24,12 +24,12 @@ export function decodePlan(json: unknown): DecodeResult {
   }
   const { $schema: _, ...decoded } = r.data
   const plan = freezePlan(complete(decoded as Plan))
-  valid.add(plan)
+  decodedPlans.add(plan)
   return { ok: true, plan }
 }
 
 /** Plans decodePlan() returned: checked by the schema and frozen, so what the schema's encode would check holds. */
-const valid = new WeakSet<Plan>()
+const decodedPlans = new WeakSet<Plan>()
 
 /** What is wrong with one step's values, in the words decodePlan() uses for the same step of a JSON plan. */
 export function driverStepIssues(step: DriverStep): string[] {
@@ -86,7 +86,7 @@ function complete(plan: Plan): Plan {
  * encode, which refuses what is not a plan.
  */
 export function encodePlan(plan: Plan): z.input<typeof planSchema> {
-  if (valid.has(plan)) return jsonValues(plan) as z.input<typeof planSchema>
+  if (decodedPlans.has(plan)) return jsonValues(plan) as z.input<typeof planSchema>
   return planSchema.encode(plan as z.output<typeof planSchema>)
 }
 

@@ -98,7 +98,7 @@ export class Trace {
 
   record(fn: string, args: Args, ret: ArgValue, extra?: { errno?: string; injected?: boolean }): KernelCall {
     this.#loop = undefined
-    const rec: { -readonly [K in keyof KernelCall]: KernelCall[K] } = { seq: ++this.#seq, fn, tx: this.tx, step: this.step, args, ret }
+    const rec: KernelCall = { seq: ++this.#seq, fn, tx: this.tx, step: this.step, args, ret }
     if (extra?.errno) rec.errno = extra.errno
     if (extra?.injected) rec.injected = true
     this.calls.push(rec)

@@ -102,13 +102,13 @@ class Occupancy {
     return u !== undefined && start < u.end ? u : undefined
   }
   /**
-   * Highest aligned [a, a + size) inside one of `free` below `limit` not
+   * Highest aligned [a, a + size) inside one of `free` (highest first) below `limit` not
    * overlapping anything used. A window that clashes moves below the clash:
    * no free window above the clash's start can hold it (the clash overlaps
    * every aligned window between).
    */
   topDown(free: readonly PhysRange[], size: bigint, align: bigint, limit: bigint): bigint | undefined {
-    for (const r of highestFirst(free)) {
+    for (const r of free) {
       let end = min(r.end, limit)
       while (end - r.start >= size) {
         const a = alignDown(end - size, align)
@@ -122,16 +122,10 @@ class Occupancy {
   }
 }
 
-/** The ranges from the highest down, sorted once per list: topDown() is asked once per region placed. */
-const sortedDown = new WeakMap<readonly PhysRange[], readonly PhysRange[]>()
-function highestFirst(free: readonly PhysRange[]): readonly PhysRange[] {
-  let sorted = sortedDown.get(free)
-  if (sorted === undefined) sortedDown.set(free, (sorted = [...free].sort((a, b) => (a.start < b.start ? 1 : -1))))
-  return sorted
-}
-
 export function computeLayout(plan: Plan, needs: LayoutNeeds): Layout {
   const ram = ramRanges(plan.platform.ramBytes)
+  // Sorted once: topDown() is asked once per region placed.
+  const ramDown = [...ram].sort((a, b) => (a.start < b.start ? 1 : -1))
   const occ = new Occupancy()
   occ.add({ start: 0n, end: 1n << 20n })
   const g = needs.granule
@@ -143,7 +137,7 @@ export function computeLayout(plan: Plan, needs: LayoutNeeds): Layout {
   if (needs.swiotlb) {
     const nslabs = swiotlbSlabs(plan.platform.swiotlb.bytes)
     const size = BigInt(nslabs) * BigInt(IO_TLB_SIZE)
-    const base = plan.platform.swiotlb.base ?? occ.topDown(ram, size, PAGE_SIZE_N, FOUR_GIB)
+    const base = plan.platform.swiotlb.base ?? occ.topDown(ramDown, size, PAGE_SIZE_N, FOUR_GIB)
     if (base === undefined) throw new SimError(`the ${hex(size)}-byte swiotlb pool does not fit in RAM below 4 GiB`)
     occ.add({ start: base, end: base + size })
     swiotlb = { base, nslabs }
@@ -180,7 +174,7 @@ export function computeLayout(plan: Plan, needs: LayoutNeeds): Layout {
       continue
     }
     const limit = needs.coherentLimit.get(r.name) ?? 1n << 64n
-    const base = occ.topDown(ram, span, g, limit === 1n << 64n ? limit : limit + 1n)
+    const base = occ.topDown(ramDown, span, g, limit === 1n << 64n ? limit : limit + 1n)
     if (base === undefined)
       throw new SimError(
         `region ${r.name} (${hex(r.bytes)} bytes) does not fit in the platform's ${hex(plan.platform.ramBytes)} bytes of RAM${limit < 1n << 64n ? ` below ${hex(limit + 1n)}` : ''}`,

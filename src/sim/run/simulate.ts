@@ -426,7 +426,7 @@ function formatArgs(a: Args): Record<string, string | number | boolean | null> {
 
 function formatCall(c: KernelCall): SimKernelCall {
   // The keys in the order the JSON result has always had them.
-  const out = { seq: c.seq, fn: c.fn } as { -readonly [K in keyof SimKernelCall]: SimKernelCall[K] }
+  const out = { seq: c.seq, fn: c.fn } as SimKernelCall
   if (c.step !== undefined) out.step = c.step
   out.args = formatArgs(c.args)
   out.ret = formatArg(c.ret)
