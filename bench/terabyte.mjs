@@ -1,7 +1,8 @@
 /**
  * Terabyte regions: one region of 2^24 pages (64 GiB) and of 2^28 pages
  * (1 TiB) mapped with iova (one dma_iova_link), sg (a scatterlist of 2 GiB
- * segments, as an RDMA driver sets dma_set_max_seg_size()), hmm (on-demand
+ * segments, as an RDMA driver sets dma_set_max_seg_size(), and one of the
+ * kernel's default 64 KiB: 2^24 entries for the terabyte), hmm (on-demand
  * paging: a mirror of the whole region, six pages faulted in) and blk (a
  * block request, which holds at most BIO_MAX_SIZE bytes: the largest one,
  * and the terabyte one that R12 refuses), each as a `dmaplan simulate`
@@ -27,14 +28,14 @@ const root = join(import.meta.dirname, '..')
 const dir = mkdtempSync(join(tmpdir(), 'dmaplan-bench-tb-'))
 const PAGE = 4096n
 
-/** A plan of one region of `pages` pages mapped by one transaction of `strategy`, touched at both ends. */
-function plan(strategy, pages) {
+/** A plan of one region of `pages` pages mapped by one transaction of `strategy`, touched at both ends (sg: with 2 GiB segments unless `defaultSegments`). */
+function plan(strategy, pages, defaultSegments = false) {
   const bytes = BigInt(pages) * PAGE
   const host = platform({ kernel: '7.0', ramBytes: bytes * 2n + (8n << 30n), iommu: { mode: 'translated', flush: 'strict' } })
   const nic = host.device('nic0', { dmaMask: 64 })
   const mr = host.ram('mr', { pages })
   let p = host.plan(nic, { name: 'big' })
-  if (strategy === 'sg') p = p.setMaxSegmentSize(2 ** 31)
+  if (strategy === 'sg' && !defaultSegments) p = p.setMaxSegmentSize(2 ** 31)
   const dir = strategy === 'blk' ? 'to-device' : 'bidirectional'
   p = p.transaction('t', { strategy, dir, ...(strategy === 'hmm' ? { populate: false } : {}) }, [mr])
   if (strategy === 'hmm') for (const i of new Set([0, 1, 2, 4096, pages - 2, pages - 1].filter((k) => k >= 0 && k < pages))) p = p.hmmFault('t', i)
@@ -53,9 +54,9 @@ function run(args) {
   return { seconds, kib: Number(lines.at(-1)), status: r.status, stderr: lines.slice(0, -1).join('\n'), stdout: r.stdout }
 }
 
-function simulate(strategy, pages) {
-  const file = join(dir, `${strategy}-${pages}.json`)
-  writeFileSync(file, plan(strategy, pages))
+function simulate(strategy, pages, defaultSegments = false) {
+  const file = join(dir, `${strategy}-${pages}${defaultSegments ? '-64k' : ''}.json`)
+  writeFileSync(file, plan(strategy, pages, defaultSegments))
   return run([process.execPath, join(root, 'bin', 'dmaplan.js'), 'simulate', file])
 }
 
@@ -80,6 +81,15 @@ for (const strategy of ['iova', 'sg', 'hmm']) {
     const r = simulate(strategy, 2 ** log2)
     if (r.status !== 0) throw new Error(`${strategy} 2^${log2}: exit ${r.status}: ${r.stderr.slice(-400)}`)
     row(`simulate ${strategy}${strategy === 'hmm' ? ' (6 pages faulted)' : ''}`, 2 ** log2, { ...r, pages: 2 ** log2 }, one)
+  }
+}
+{
+  // The kernel's default maximum segment size (64 KiB): one scatterlist entry, one DMA segment and one dma-debug entry per 16 pages.
+  const one = simulate('sg', 1, true)
+  for (const log2 of [24, 28]) {
+    const r = simulate('sg', 2 ** log2, true)
+    if (r.status !== 0) throw new Error(`sg 64 KiB 2^${log2}: exit ${r.status}: ${r.stderr.slice(-400)}`)
+    row('simulate sg (64 KiB segments)', 2 ** log2, { ...r, pages: 2 ** log2 }, one)
   }
 }
 {

@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SimResult, TransactionResult } from '../sim/result/schema.js'
+import { segmentCount } from '../sim/result/segments.js'
 import { PACKAGE_ROOT } from '../runtime/package-root.js'
 
 /** How `dmaplan simulate FILE --json` ended: its exit status and output. */
@@ -136,7 +137,7 @@ function txLine(t: TransactionResult): string {
   return [
     `${t.status} via ${t.path}`,
     count(t.calls.length, 'call'),
-    count(t.segments.length, 'DMA segment'),
+    count(segmentCount(t.segments), 'DMA segment'),
     `IOVA pages ${c.iovaPages}, IOTLB syncs ${c.iotlbSyncs}, bounce slots ${c.bounceSlots}`,
   ].join(', ')
 }

@@ -21,8 +21,8 @@ const ALLOWED_MEMBERS: Readonly<Record<string, Readonly<Record<string, readonly 
   'src/sim/dma/hmm-entries.ts': { DeviceTable: '*', DmaAddrArray: '*', '(type literal)': '*' },
   'src/sim/dma/blk-mq-dma.ts': { BlkMqDma: '*', Request: '*', BlkDmaIter: '*' },
   'src/sim/dma/iova-api.ts': { DmaIovaState: '*' },
-  // struct scatterlist as sg_dma_address()/sg_dma_len() read it, and for_each_sgtable_dma_sg()'s segments (dmaSegments()).
-  'src/sim/dma/scatterlist.ts': { SgTable: '*', ScatterEntry: '*', '(type literal)': '*' },
+  // struct scatterlist as sg_dma_address()/sg_dma_len() read it, and for_each_sgtable_dma_sg()'s segments (dmaSegmentRuns()).
+  'src/sim/dma/scatterlist.ts': { SgTable: '*', ScatterEntry: '*', DmaSegmentRun: '*', '(type literal)': '*' },
   'src/sim/dma/p2pdma.ts': { P2pState: '*' },
   'src/sim/run/regions.ts': { RegionInfo: '*' },
 }
@@ -37,12 +37,13 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[] | '*'>> = {
   'src/sim/strategies/iova-sync.ts': '*',
   'src/sim/consts.ts': '*',
   'src/sim/addr.ts': '*',
+  'src/sim/partition-point.ts': '*',
   'src/sim/run/regions.ts': ['RegionInfo'],
   'src/sim/dma/api.ts': ['DmaApi'],
   'src/sim/dma/hmm.ts': ['Hmm', 'HmmDmaMap'],
   'src/sim/dma/hmm-entries.ts': ['DeviceTable'],
   'src/sim/dma/iova-api.ts': ['newIovaState', 'DmaIovaState'],
-  'src/sim/dma/scatterlist.ts': ['dmaSegments', 'sgTableBytes', 'SgTable'],
+  'src/sim/dma/scatterlist.ts': ['dmaSegmentRuns', 'sgTableBytes', 'SgTable'],
   'src/sim/dma/p2pdma.ts': ['newP2pState', 'P2pMapType'],
   // TxContext carries the machine (typed); its members are checked above.
   'src/sim/run/machine.ts': ['Machine'],

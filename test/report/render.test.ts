@@ -15,6 +15,7 @@ import { allCases, loadExample, randomCases, renderCase } from './cases.js'
 import type { ReportCase } from './cases.js'
 import { attr, big, drawn, ofKind, unescape } from './markup.js'
 import type { Drawn } from './markup.js'
+import { expandSegments, segmentCount } from '../../src/sim/result/segments.js'
 
 let cases: ReportCase[] = []
 /** The examples, then random plans: the structural checks run over both. */
@@ -52,11 +53,11 @@ describe('renderHtml: the drawing is the result', () => {
     'draws one segment per entry of each transaction\'s hardware list, with its DMA address and length',
     each((c) => {
       const all = drawn(c.html)
-      expect(ofKind(all, 'segment')).toHaveLength(c.result.transactions.reduce((n, t) => n + t.segments.length, 0))
+      expect(ofKind(all, 'segment')).toHaveLength(c.result.transactions.reduce((n, t) => n + segmentCount(t.segments), 0))
       for (const t of c.result.transactions) {
         const segs = ofKind(all, 'segment', t.name)
         expect(segs.map((s) => [attr(s, 'data-index'), attr(s, 'data-dma'), attr(s, 'data-len'), attr(s, 'data-entries'), attr(s, 'data-first')])).toEqual(
-          t.segments.map((s, i) => [String(i), s.dma, s.len, String(s.entries), String(s.first)]),
+          expandSegments(t.segments).map((s, i) => [String(i), s.dma, s.len, String(s.entries), String(s.first)]),
         )
         // A failed mapping has no list, and says why where the list would be.
         if (t.segments.length === 0) expect(ofKind(all, 'empty-band', t.name).some((e) => e.attrs['data-band'] === 'seg')).toBe(true)

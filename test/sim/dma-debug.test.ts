@@ -108,7 +108,7 @@ describe('dma-debug', () => {
       0x10000,
     )
     m.api.dma_map_sgtable(sgt, DMA_TO_DEVICE, 0)
-    m.debug.unmapSg([{ paddr: P, dma: P, dmaLen: 0x1000n }], 1, DMA_TO_DEVICE, 0)
+    m.debug.unmapSg(sgt, 1, 1, DMA_TO_DEVICE, 0)
     expect(only(m, 'D13')).toEqual(['DMA-API: dev0 0000:00:03.0: device driver frees DMA sg list with different entry count [map count=2] [unmap count=1]'])
   })
 
@@ -174,6 +174,16 @@ describe('dma-debug', () => {
     expect(f?.message).toMatch(
       /has pending DMA allocations while released from device \[count=1\]\nOne of leaked entries details: \[device address=0x00000000fffff000\] \[size=4096 bytes\] \[mapped with DMA_BIDIRECTIONAL\] \[mapped as phy\]/,
     )
+  })
+
+  it('D21 the entry named is the last one device_dma_allocations() finds walking the hash bucket by bucket, not the oldest', () => {
+    const m = direct()
+    // Buckets 0, 5 and 1 (hash_fn(): bits 13 and up of the DMA address), mapped in that order.
+    for (const at of [P, P + 5n * 0x2000n, P + 0x2000n]) m.api.dma_map_phys(at, 0x1000n, DMA_FROM_DEVICE, 0)
+    m.debug.release()
+    expect(only(m, 'D21')).toEqual([
+      'DMA-API: pci 0000:00:03.0: device driver has pending DMA allocations while released from device [count=3]\nOne of leaked entries details: [device address=0x000000010000a000] [size=4096 bytes] [mapped with DMA_FROM_DEVICE] [mapped as phy]',
+    ])
   })
 
   it('D21 the report at unbind names the bus, pci, as the driver: the notifier runs after the driver is gone (seen on 6.12 and 7.3 debug kernels)', () => {

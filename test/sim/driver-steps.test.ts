@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import { findings, GiB, hex, map, ram, run, unmap } from './helpers.js'
+import { expandSegments } from '../../src/sim/result/segments.js'
 
 const high = { phys: `0x${(5n * GiB).toString(16)}` }
-const ends = (result: ReturnType<typeof run>['result'], tx: string) => result.transactions.find((t) => t.name === tx)?.segments ?? []
+const ends = (result: ReturnType<typeof run>['result'], tx: string) => expandSegments(result.transactions.find((t) => t.name === tx)?.segments ?? [])
 
 describe('driver steps', () => {
   it('K-R45 dma-direct: after a fall-back to 32 bits, memory above 4 GiB bounces; before it, it did not', () => {

@@ -41,7 +41,7 @@ function sgSegments(kernel: KernelVersion, spec: Parameters<typeof machine>[0], 
   if (typeof sgt === 'number') throw new Error('sg_alloc_table failed')
   const n = m.api.dma_map_sgtable(sgt, DMA_TO_DEVICE, 0)
   if (n < 0) return [[`error ${n}`]]
-  return sgt.sgl.slice(0, sgt.nents).map((s) => [`0x${s.dmaAddress.toString(16)}`, `0x${s.dmaLength.toString(16)}`])
+  return sgt.entries().slice(0, sgt.nents).map((s) => [`0x${s.dmaAddress.toString(16)}`, `0x${s.dmaLength.toString(16)}`])
 }
 
 describe('what changed in the DMA layer, release by release', () => {

@@ -32,7 +32,7 @@ describe('scatterlist coalescing', () => {
     expect(segs).toEqual([['0xffffc200', '0x2600']])
     expect(sgt.nents).toBe(1)
     // K-R37: unused trailing entries carry DMA_MAPPING_ERROR and length 0.
-    expect(sgt.sgl.slice(1).map((s) => [s.dmaAddress, s.dmaLength])).toEqual([
+    expect(sgt.entries().slice(1).map((s) => [s.dmaAddress, s.dmaLength])).toEqual([
       [DMA_MAPPING_ERROR, 0],
       [DMA_MAPPING_ERROR, 0],
     ])
@@ -56,7 +56,7 @@ describe('scatterlist coalescing', () => {
       ['a', 'b'].map((region, i) => ({ region, phys: 0x1000000n + BigInt(i) * 0x3000n, len: 0x1000n })),
       2048,
     )
-    expect(sgt.sgl.map((e) => [hex(e.phys), e.length])).toEqual([
+    expect(sgt.entries().map((e) => [hex(e.phys), e.length])).toEqual([
       ['0x1000000', 0x800],
       ['0x1000800', 0x800],
       ['0x1003000', 0x800],
@@ -206,7 +206,7 @@ describe('scatterlist coalescing', () => {
   it('K-R37 dma_map_sg returns the segment count; the CPU view is left as it was', () => {
     const m = machine({ device: { dmaMask: 32 } })
     const { sgt } = mapList(m, E1_RANGES)
-    expect(sgt.sgl.map((s) => [hex(s.phys), s.length])).toEqual(E1_RANGES.map((r) => [hex(r.phys), Number(r.len)]))
+    expect(sgt.entries().map((s) => [hex(s.phys), s.length])).toEqual(E1_RANGES.map((r) => [hex(r.phys), Number(r.len)]))
   })
 
   it('K-R38 the direct path never merges', () => {
@@ -240,7 +240,7 @@ describe('scatterlist coalescing', () => {
 
   it('splits regions longer than the max segment size at page boundaries (sg_alloc_table_from_pages_segment)', () => {
     const sgt = buildSgTable([{ region: 'a', phys: A0 + 0x200n, len: 0x30000n }], 0x10000)
-    expect(sgt.sgl.map((s) => [hex(s.phys), hex(BigInt(s.length))])).toEqual([
+    expect(sgt.entries().map((s) => [hex(s.phys), hex(BigInt(s.length))])).toEqual([
       [hex(A0 + 0x200n), '0xfe00'],
       [hex(A0 + 0x10000n), '0x10000'],
       [hex(A0 + 0x20000n), '0x10000'],

@@ -16,6 +16,7 @@ import { freezePlan } from '../../plan/load.js'
 import { validatePlan } from '../../plan/rules/validate.js'
 import type { SimOptions } from '../options.js'
 import type { TransactionResult } from '../result/schema.js'
+import { segmentCount } from '../result/segments.js'
 import { runPlan } from '../run/simulate.js'
 import { STRATEGY_NAMES } from '../../strategies/index.js'
 
@@ -73,7 +74,7 @@ function row(strategy: Strategy, t: TransactionResult, ok: boolean, findings: nu
     pteWrites: c.pteWrites,
     iotlbFlushes: c.iotlbSyncs + c.iotlbFlushAll,
     bounceBytes: c.bounceBytesToDevice + c.bounceBytesToCpu,
-    segments: t.segments.length,
+    segments: segmentCount(t.segments),
     metadataBytes: t.metadataBytes,
     findings,
   }

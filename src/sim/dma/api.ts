@@ -5,7 +5,7 @@
  * doing nothing else). Strategy modules call only these, in the order the
  * generated C does.
  */
-import { DMA_BIT_MASK, hex } from '../addr.js'
+import { DMA_BIT_MASK } from '../addr.js'
 import { DIR_NAME, DMA_MAPPING_ERROR, ERRNO, errnoName, offsetInPage, physPfn } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Trace } from '../trace.js'
@@ -17,7 +17,7 @@ import type { DmaIovaState } from './iova-api.js'
 import type { IovaTracker } from './iova-tracker.js'
 import * as m from './mapping.js'
 import type { P2pMapType, P2pState } from './p2pdma.js'
-import { buildSgTable, dmaSegments, sgTableBytes } from './scatterlist.js'
+import { buildSgTable, dmaSegmentRuns, formatDmaSegs, sgTableBytes } from './scatterlist.js'
 import type { SgRange, SgTable } from './scatterlist.js'
 
 const dirArg = (d: DmaDir): string => DIR_NAME[d]
@@ -173,8 +173,7 @@ export class DmaApi {
     }
     sgt.nents = n
     // What the dma_map_sg trace event lists: the DMA entries, as address+length.
-    const segs = dmaSegments(sgt).map((x) => `${hex(x.dma)}+${hex(x.len)}`)
-    this.#t.record('dma_map_sgtable', { ...args, dma_segs: segs.join(' ') }, 0)
+    this.#t.record('dma_map_sgtable', { ...args, dma_segs: formatDmaSegs(dmaSegmentRuns(sgt)) }, 0)
     return 0
   }
 

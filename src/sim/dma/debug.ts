@@ -11,6 +11,11 @@
  *
  * Not applicable to plans: D1-D3 (vmalloc, stack and kernel-text memory;
  * plan regions are page-allocator memory).
+ *
+ * The entries live in DebugEntries (debug-entries.ts), whose per-address
+ * chains give the bucket's entries at one address in bucket order: what
+ * check_unmap()'s bucket walk finds, without walking a bucket that a
+ * scatterlist of millions of segments fills with thousands of entries.
  */
 import { hex } from '../addr.js'
 import {
@@ -34,22 +39,17 @@ import {
 } from '../consts.js'
 import type { DmaDir } from '../consts.js'
 import type { Reporter } from '../findings.js'
+import { U64Map } from '../u64-map.js'
+import { DebugEntries, NIL, bucketOf } from './debug-entries.js'
+import type { DebugEntry, DebugType } from './debug-entries.js'
 import type { Device } from './device.js'
 
-export type DebugType = 'single' | 'page' | 'scatter-gather' | 'coherent' | 'resource' | 'noncoherent' | 'phy'
-
-export interface DebugEntry {
-  readonly type: DebugType
-  readonly devAddr: bigint
-  readonly size: bigint
-  readonly paddr: bigint
-  readonly dir: DmaDir
-  readonly sgCallEnts: number
-  readonly sgMappedEnts: number
-  mapErr: 'not-checked' | 'checked' | 'none'
-  readonly ignoreCachelines: boolean
-  /** The attributes the mapping was made with (compared at unmap from 7.2). */
-  readonly attrs: number
+/** A scatterlist as debug_dma_map_sg() reads it (SgTable). */
+export interface SgEntries {
+  phys(i: number): bigint
+  length(i: number): number
+  dmaAddress(i: number): bigint
+  dmaLength(i: number): number
 }
 
 export interface DebugRef {
@@ -84,13 +84,12 @@ const DMA_DEBUG_DYNAMIC_ENTRIES = 32
 const h16 = (v: bigint): string => `0x${v.toString(16).padStart(16, '0')}`
 
 export class DmaDebug {
-  readonly #buckets = new Map<number, DebugEntry[]>()
+  readonly #entries = new DebugEntries()
   /** Cacheline number -> overlap count (0 = one mapping). */
-  readonly #cachelines = new Map<bigint, number>()
+  readonly #cachelines = new U64Map()
   readonly #reporter: Reporter
   readonly #dev: Device
   readonly #rules: DebugRules
-  #count = 0
   readonly #prealloc: number
   /** nr_total_entries: dma_debug_init() allocates whole pages of entries. */
   #poolSize: number
@@ -113,11 +112,7 @@ export class DmaDebug {
   }
 
   get liveEntries(): number {
-    return this.#count
-  }
-
-  entries(): DebugEntry[] {
-    return [...this.#buckets.values()].flat()
+    return this.#entries.count
   }
 
   /** err_printk() of a check that lives outside this file's entry points. */
@@ -130,18 +125,11 @@ export class DmaDebug {
     this.#reporter.report(id, 'error', 'dma-debug', `DMA-API: ${driver} ${this.#dev.bdf}: ${text}`)
   }
 
-  static #bucket(addr: bigint): number {
-    return Number((addr >> BigInt(HASH_FN_SHIFT)) & BigInt(HASH_SIZE - 1))
-  }
-
   #add(e: DebugEntry, attrs: number): void {
-    const b = DmaDebug.#bucket(e.devAddr)
-    const list = this.#buckets.get(b) ?? []
-    list.push(e)
-    this.#buckets.set(b, list)
-    this.#count++
+    const E = this.#entries
+    const id = E.add(e)
     // D22: dma_entry_alloc() grows an empty pool by a page of entries, and __dma_entry_alloc_check_leak() shouts at each multiple of the preallocation.
-    if (this.#count > this.#poolSize) {
+    if (E.count > this.#poolSize) {
       this.#poolSize += DMA_DEBUG_DYNAMIC_ENTRIES
       if (this.#poolSize % this.#prealloc < DMA_DEBUG_DYNAMIC_ENTRIES)
         this.#reporter.report('D22', 'info', 'dma-debug', `DMA-API: dma_debug_entry pool grown to ${this.#poolSize} (${Math.floor(this.#poolSize / this.#prealloc)}00%)`)
@@ -150,14 +138,19 @@ export class DmaDebug {
     if (e.dir === DMA_TO_DEVICE) return
     const cln = e.paddr >> BigInt(L1_CACHE_SHIFT)
     const prev = this.#cachelines.get(cln)
-    if (prev === undefined) {
+    if (prev < 0) {
       this.#cachelines.set(cln, 0)
       return
     }
     const overlap = prev + 1
     this.#cachelines.set(cln, overlap)
-    const existing = this.entries().filter((x) => x !== e && x.dir !== DMA_TO_DEVICE && x.paddr >> BigInt(L1_CACHE_SHIFT) === cln)
-    const ignore = e.ignoreCachelines && existing.every((x) => x.ignoreCachelines)
+    let ignore = e.ignoreCachelines
+    if (ignore)
+      for (const x of E.ids())
+        if (x !== id && E.dir(x) !== DMA_TO_DEVICE && E.paddr(x) >> BigInt(L1_CACHE_SHIFT) === cln && !E.ignoreCachelines(x)) {
+          ignore = false
+          break
+        }
     if (overlap > ACTIVE_CACHELINE_MAX_OVERLAP && !ignore && !this.#overlapWarned) {
       this.#overlapWarned = true
       this.#reporter.report('D6', 'error', 'dma-debug', `DMA-API: exceeded ${ACTIVE_CACHELINE_MAX_OVERLAP} overlapping mappings of cacheline ${hex(cln)}`)
@@ -166,62 +159,59 @@ export class DmaDebug {
       this.#err('D6', "cacheline tracking EEXIST, overlapping mappings aren't supported")
   }
 
-  #removeCacheline(e: DebugEntry): void {
-    if (e.dir === DMA_TO_DEVICE) return
-    const cln = e.paddr >> BigInt(L1_CACHE_SHIFT)
-    const v = this.#cachelines.get(cln)
-    if (v === undefined) return
-    if (v - 1 < 0) this.#cachelines.delete(cln)
-    else this.#cachelines.set(cln, v - 1)
+  #del(id: number): void {
+    const E = this.#entries
+    if (E.dir(id) !== DMA_TO_DEVICE) {
+      const cln = E.paddr(id) >> BigInt(L1_CACHE_SHIFT)
+      const v = this.#cachelines.get(cln)
+      if (v === 0) this.#cachelines.delete(cln)
+      else if (v > 0) this.#cachelines.set(cln, v - 1)
+    }
+    E.del(id)
   }
 
-  #del(e: DebugEntry): void {
-    const b = DmaDebug.#bucket(e.devAddr)
-    const list = this.#buckets.get(b) ?? []
-    const i = list.indexOf(e)
-    if (i >= 0) list.splice(i, 1)
-    if (list.length === 0) this.#buckets.delete(b)
-    this.#count--
-    this.#removeCacheline(e)
-  }
-
-  /** __hash_bucket_find(): best fit, NULL on several imperfect matches. */
-  static #find(list: readonly DebugEntry[], ref: DebugRef, match: (e: DebugEntry) => boolean): DebugEntry | undefined {
-    let ret: DebugEntry | undefined
+  /** __hash_bucket_find(): best fit over the candidates in bucket order, NIL on several imperfect matches. */
+  #best(first: number, next: (id: number) => number, ref: DebugRef, match: (id: number) => boolean): number {
+    const E = this.#entries
+    let ret = NIL
     let matches = 0
     let last = -1
-    for (const e of list) {
-      if (!match(e)) continue
+    for (let id = first; id !== NIL; id = next(id)) {
+      if (!match(id)) continue
       matches++
       let lvl = 0
-      if (e.size === ref.size) lvl++
-      if (e.type === ref.type) lvl++
-      if (e.dir === ref.dir) lvl++
-      if (e.sgCallEnts === (ref.sgCallEnts ?? 0)) lvl++
-      if (lvl === 4) return e
+      if (E.size(id) === ref.size) lvl++
+      if (E.type(id) === ref.type) lvl++
+      if (E.dir(id) === ref.dir) lvl++
+      if (E.sgCallEnts(id) === (ref.sgCallEnts ?? 0)) lvl++
+      if (lvl === 4) return id
       if (lvl > last) {
         last = lvl
-        ret = e
+        ret = id
       }
     }
-    return matches === 1 ? ret : undefined
+    return matches === 1 ? ret : NIL
   }
 
-  #findExact(ref: DebugRef): DebugEntry | undefined {
-    return DmaDebug.#find(this.#buckets.get(DmaDebug.#bucket(ref.devAddr)) ?? [], ref, (e) => e.devAddr === ref.devAddr)
+  /** bucket_find_exact(): the bucket's entries at the address are its chain at that address, in the same order. */
+  #findExact(ref: DebugRef): number {
+    const E = this.#entries
+    return this.#best(E.atAddr(ref.devAddr), (id) => E.addrNext(id), ref, () => true)
   }
 
   /** bucket_find_contain(): walk buckets back from the address. */
-  #findContain(ref: DebugRef): DebugEntry | undefined {
+  #findContain(ref: DebugRef): number {
+    const E = this.#entries
     let addr = ref.devAddr
     const limit = Math.min(HASH_SIZE, Number(ref.devAddr >> BigInt(HASH_FN_SHIFT)) + 1)
+    const end = ref.devAddr + ref.size
+    const contains = (x: number): boolean => E.devAddr(x) <= ref.devAddr && E.devAddr(x) + E.size(x) >= end
     for (let i = 0; i < limit; i++) {
-      const list = this.#buckets.get(DmaDebug.#bucket(addr)) ?? []
-      const e = DmaDebug.#find(list, ref, (x) => x.devAddr <= ref.devAddr && x.devAddr + x.size >= ref.devAddr + ref.size)
-      if (e) return e
+      const id = this.#best(E.bucketHead(bucketOf(addr)), (x) => E.bucketNext(x), ref, contains)
+      if (id !== NIL) return id
       addr -= 1n << BigInt(HASH_FN_SHIFT)
     }
-    return undefined
+    return NIL
   }
 
   /** debug_dma_map_phys()/map_page()/map_resource(); D7: failed mappings are not recorded. */
@@ -244,25 +234,25 @@ export class DmaDebug {
     )
   }
 
-  /** debug_dma_mapping_error(): the newest matching single entry is marked checked. */
+  /** debug_dma_mapping_error(): the first unchecked entry at the address, in bucket order, is marked checked. */
   mappingError(devAddr: bigint): void {
-    const list = this.#buckets.get(DmaDebug.#bucket(devAddr)) ?? []
-    for (const e of list) {
-      if (e.devAddr === devAddr && e.mapErr === 'not-checked') {
-        e.mapErr = 'checked'
+    const E = this.#entries
+    for (let id = E.atAddr(devAddr); id !== NIL; id = E.addrNext(id))
+      if (E.mapErr(id) === 'not-checked') {
+        E.setMapErr(id, 'checked')
         return
       }
-    }
   }
 
   /** check_unmap(): D8-D15. */
   unmap(ref: DebugRef): void {
-    const e = this.#findExact(ref)
-    if (e === undefined) {
+    const id = this.#findExact(ref)
+    if (id === NIL) {
       if (ref.devAddr === DMA_MAPPING_ERROR) this.#err('D8', 'device driver tries to free an invalid DMA memory address')
       else this.#err('D9', `device driver tries to free DMA memory it has not allocated [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes]`)
       return
     }
+    const e = this.#entries.entry(id)
     if (ref.size !== e.size)
       this.#err(
         'D10',
@@ -292,52 +282,46 @@ export class DmaDebug {
         'D23',
         `device driver frees DMA memory with different attributes [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes] [mapped with ${hex(BigInt(e.attrs))}] [unmapped with ${hex(BigInt(ref.attrs))}]`,
       )
-    this.#del(e)
+    this.#del(id)
   }
 
-  /** debug_dma_map_sg(): one entry per mapped segment (D4, D5 per segment). */
-  mapSg(segs: readonly { paddr: bigint; cpuLen: number; dma: bigint; dmaLen: bigint }[], nents: number, dir: DmaDir, attrs: number): void {
-    for (const s of segs) {
-      if (s.cpuLen > this.#dev.maxSegSize)
-        this.#err('D4', `mapping sg segment longer than device claims to support [len=${s.cpuLen}] [max=${this.#dev.maxSegSize}]`)
-      const end = s.dma + s.dmaLen - 1n
-      const boundary = this.#dev.segBoundary
-      if (((s.dma ^ end) & ~boundary & U64_MAX) !== 0n)
-        this.#err('D5', `mapping sg segment across boundary [start=${h16(s.dma)}] [end=${h16(end)}] [boundary=${h16(boundary)}]`)
+  /** debug_dma_map_sg(): one entry per mapped segment, the first `mapped` entries of the list (D4, D5 per segment). */
+  mapSg(sgl: SgEntries, mapped: number, nents: number, dir: DmaDir, attrs: number): void {
+    const boundary = this.#dev.segBoundary
+    const ignoreCachelines = (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0
+    for (let i = 0; i < mapped; i++) {
+      const cpuLen = sgl.length(i)
+      const dma = sgl.dmaAddress(i)
+      const dmaLen = BigInt(sgl.dmaLength(i))
+      if (cpuLen > this.#dev.maxSegSize) this.#err('D4', `mapping sg segment longer than device claims to support [len=${cpuLen}] [max=${this.#dev.maxSegSize}]`)
+      const end = dma + dmaLen - 1n
+      if (((dma ^ end) & ~boundary & U64_MAX) !== 0n)
+        this.#err('D5', `mapping sg segment across boundary [start=${h16(dma)}] [end=${h16(end)}] [boundary=${h16(boundary)}]`)
       this.#add(
-        {
-          type: 'scatter-gather',
-          devAddr: s.dma,
-          size: s.dmaLen,
-          paddr: s.paddr,
-          dir,
-          sgCallEnts: nents,
-          sgMappedEnts: segs.length,
-          mapErr: 'none',
-          ignoreCachelines: (attrs & (IGNORE_CACHELINES | REQUIRE_COHERENT)) !== 0,
-          attrs,
-        },
+        { type: 'scatter-gather', devAddr: dma, size: dmaLen, paddr: sgl.phys(i), dir, sgCallEnts: nents, sgMappedEnts: mapped, mapErr: 'none', ignoreCachelines, attrs },
         attrs,
       )
     }
   }
 
-  /** debug_dma_unmap_sg(): entries up to the mapped count recorded at map time. */
-  unmapSg(segs: readonly { paddr: bigint; dma: bigint; dmaLen: bigint }[], nelems: number, dir: DmaDir, attrs: number): void {
+  /** debug_dma_unmap_sg(): the first `count` entries of the list, up to the mapped count recorded at map time. */
+  unmapSg(sgl: SgEntries, count: number, nelems: number, dir: DmaDir, attrs: number): void {
     let mapped = 0
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i] as { paddr: bigint; dma: bigint; dmaLen: bigint }
-      const ref: DebugRef = { type: 'scatter-gather', devAddr: s.dma, size: s.dmaLen, paddr: s.paddr, dir, sgCallEnts: nelems, attrs }
+    for (let i = 0; i < count; i++) {
+      const ref: DebugRef = { type: 'scatter-gather', devAddr: sgl.dmaAddress(i), size: BigInt(sgl.dmaLength(i)), paddr: sgl.phys(i), dir, sgCallEnts: nelems, attrs }
       if (mapped && i >= mapped) break
-      if (i === 0) mapped = this.#findExact(ref)?.sgMappedEnts ?? 0
+      if (i === 0) {
+        const id = this.#findExact(ref)
+        mapped = id === NIL ? 0 : this.#entries.sgMappedEnts(id)
+      }
       this.unmap(ref)
     }
   }
 
   /** check_sync(): D16-D20. */
   sync(ref: DebugRef, toCpu: boolean): void {
-    const e = this.#findContain(ref)
-    if (e === undefined) {
+    const id = this.#findContain(ref)
+    if (id === NIL) {
       const text = `DMA-API: ${this.#dev.name} ${this.#dev.bdf}: device driver tries to sync DMA memory it has not allocated [device address=${h16(ref.devAddr)}] [size=${ref.size} bytes]`
       // dma-debug does not know IOVA-API ranges: a debug kernel prints this for a correct sync (K-R35).
       if (this.isIovaApiAddress(ref.devAddr))
@@ -345,6 +329,7 @@ export class DmaDebug {
       else this.#reporter.report('D16', 'error', 'dma-debug', text)
       return
     }
+    const e = this.#entries.entry(id)
     if (ref.size > e.size)
       this.#err(
         'D17',
@@ -378,19 +363,20 @@ export class DmaDebug {
 
   /** Forget entries whose unmap the driver may skip (dma_need_unmap() said false on a non-debug kernel). */
   forget(devAddr: bigint): void {
-    const e =
-      this.#findExact({ type: 'phy', devAddr, size: 0n, dir: 0 }) ?? (this.#buckets.get(DmaDebug.#bucket(devAddr)) ?? []).find((x) => x.devAddr === devAddr)
-    if (e) this.#del(e)
+    const exact = this.#findExact({ type: 'phy', devAddr, size: 0n, dir: 0 })
+    const id = exact === NIL ? this.#entries.atAddr(devAddr) : exact
+    if (id !== NIL) this.#del(id)
   }
 
-  /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER): D21. */
+  /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER): D21, naming the entry device_dma_allocations() saw last (the hash walked bucket by bucket). */
   release(): void {
-    const all = this.entries()
-    const first = all[0]
-    if (first === undefined) return
+    const count = this.#entries.count
+    const last = this.#entries.last()
+    if (last === NIL) return
+    const e = this.#entries.entry(last)
     this.#err(
       'D21',
-      `device driver has pending DMA allocations while released from device [count=${all.length}]\nOne of leaked entries details: [device address=${h16(first.devAddr)}] [size=${first.size} bytes] [mapped with ${DIR_NAME[first.dir]}] [mapped as ${first.type}]`,
+      `device driver has pending DMA allocations while released from device [count=${count}]\nOne of leaked entries details: [device address=${h16(e.devAddr)}] [size=${e.size} bytes] [mapped with ${DIR_NAME[e.dir]}] [mapped as ${e.type}]`,
       // The bus notifier runs after the driver is gone: dev_driver_string() falls back to the bus, "pci".
       'pci',
     )

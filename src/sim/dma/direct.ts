@@ -132,18 +132,19 @@ export function directUnmapPhys(env: Env, addr: bigint, size: bigint, dir: DmaDi
  */
 export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
   const st = newP2pState()
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s === undefined) break
-    const map = env.p2p.state(st, s.phys)
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) {
+    const phys = sgt.phys(i)
+    const length = sgt.length(i)
+    const map = env.p2p.state(st, phys)
     let p2pPage = false
     if (map !== 'PCI_P2PDMA_MAP_NONE') {
       if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
-        s.dmaAddress = env.p2p.busAddr(st, s.phys)
+        const bus = env.p2p.busAddr(st, phys)
+        sgt.setDmaAddress(i, bus)
         // Until d0d08f4bd7f6 (6.18) the length stays what sg_init_table() left: 0.
-        s.dmaLength = env.has('direct-sg-bus-addr-length-unset') ? 0 : s.length
-        s.busAddress = true
-        env.windows.open(s.dmaAddress, BigInt(s.length), 'pci bus address')
+        sgt.setDmaLength(i, env.has('direct-sg-bus-addr-length-unset') ? 0 : length)
+        sgt.setBusAddress(i, true)
+        env.windows.open(bus, BigInt(length), 'pci bus address')
         continue
       }
       if (map !== 'PCI_P2PDMA_MAP_THRU_HOST_BRIDGE') {
@@ -159,46 +160,39 @@ export function directMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, 
           'kernel',
           `${env.dev.name} ${env.dev.bdf}: dma_direct_map_sg() leaves host-bridge P2P entry ${i} unmapped (dma_address 0, kernel bug fixed in 7.1 by 560000d619ef)`,
         )
-        s.dmaLength = s.length
+        sgt.setDmaLength(i, length)
         continue
       }
       // Before 6.18 the page path refuses to bounce a P2P page; from 7.1 (560000d619ef) it maps it like RAM.
       p2pPage = !env.has('dma-map-phys')
     }
-    s.dmaAddress = directMapPhys(env, s.phys, BigInt(s.length), dir, attrs, p2pPage)
-    if (s.dmaAddress === DMA_MAPPING_ERROR) {
+    const addr = directMapPhys(env, phys, BigInt(length), dir, attrs, p2pPage)
+    sgt.setDmaAddress(i, addr)
+    if (addr === DMA_MAPPING_ERROR) {
       directUnmapSg(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
       return -ERRNO.EIO
     }
-    s.dmaLength = s.length
+    sgt.setDmaLength(i, length)
   }
   return nents
 }
 
 /** dma_direct_unmap_sg(): bus-address entries need nothing. */
 export function directUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s === undefined) break
-    if (s.busAddress) {
-      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
-      s.busAddress = false
-    } else directUnmapPhys(env, s.dmaAddress, BigInt(s.dmaLength), dir, attrs)
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) {
+    if (sgt.busAddress(i)) {
+      env.windows.close(sgt.dmaAddress(i), BigInt(sgt.dmaLength(i)))
+      sgt.setBusAddress(i, false)
+    } else directUnmapPhys(env, sgt.dmaAddress(i), BigInt(sgt.dmaLength(i)), dir, attrs)
   }
 }
 
 export function directSyncSgForCpu(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s !== undefined && !s.busAddress) directSyncSingleForCpu(env, s.dmaAddress, BigInt(s.length), dir)
-  }
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) if (!sgt.busAddress(i)) directSyncSingleForCpu(env, sgt.dmaAddress(i), BigInt(sgt.length(i)), dir)
 }
 
 export function directSyncSgForDevice(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s !== undefined && !s.busAddress) directSyncSingleForDevice(env, s.dmaAddress, BigInt(s.length), dir)
-  }
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) if (!sgt.busAddress(i)) directSyncSingleForDevice(env, sgt.dmaAddress(i), BigInt(sgt.length(i)), dir)
 }
 
 /**

@@ -67,7 +67,7 @@ export function devUseSwiotlb(env: Env, size: bigint, dir: DmaDir): boolean {
 /** dev_use_sg_swiotlb() (K-C1): entry by entry, never merged, pool or not. */
 export function devUseSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir): boolean {
   if (env.dev.untrusted) return true
-  if (!dmaKmallocSafe(env.dev, dir)) for (let i = 0; i < nents; i++) if (!dmaKmallocSizeAligned(BigInt(sgt.sgl[i]?.length ?? 0))) return true
+  if (!dmaKmallocSafe(env.dev, dir)) for (let i = 0; i < nents; i++) if (!dmaKmallocSizeAligned(BigInt(sgt.length(i)))) return true
   return false
 }
 
@@ -213,46 +213,61 @@ export function iommuDmaSyncSingleForDevice(env: Env, addr: bigint, size: bigint
 }
 
 export function iommuDmaSyncSgForCpu(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
-  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForCpu(env, sgt.sgl[i]?.dmaAddress ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
-  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForCpu(env, sgt.sgl[i]?.phys ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForCpu(env, sgt.dmaAddress(i), BigInt(sgt.length(i)), dir)
+  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForCpu(env, sgt.phys(i), BigInt(sgt.length(i)), dir)
 }
 
 export function iommuDmaSyncSgForDevice(env: Env, sgt: SgTable, nents: number, dir: DmaDir): void {
-  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForDevice(env, sgt.sgl[i]?.dmaAddress ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
-  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForDevice(env, sgt.sgl[i]?.phys ?? 0n, BigInt(sgt.sgl[i]?.length ?? 0), dir)
+  if (sgt.swiotlb) for (let i = 0; i < nents; i++) iommuDmaSyncSingleForDevice(env, sgt.dmaAddress(i), BigInt(sgt.length(i)), dir)
+  else if (!env.dev.coherent) for (let i = 0; i < nents; i++) archSyncDmaForDevice(env, sgt.phys(i), BigInt(sgt.length(i)), dir)
 }
 
 /** iommu_dma_map_sg_swiotlb() (K-C1): entry by entry, no merging. */
 function mapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): number {
   sgt.swiotlb = true
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s === undefined) break
-    s.dmaAddress = iommuDmaMapPhys(env, s.phys, BigInt(s.length), dir, attrs)
-    if (s.dmaAddress === DMA_MAPPING_ERROR) {
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) {
+    const addr = iommuDmaMapPhys(env, sgt.phys(i), BigInt(sgt.length(i)), dir, attrs)
+    sgt.setDmaAddress(i, addr)
+    if (addr === DMA_MAPPING_ERROR) {
       unmapSgSwiotlb(env, sgt, i, dir, attrs | SKIP_CPU_SYNC)
       return -ERRNO.EIO
     }
-    s.dmaLength = s.length
+    sgt.setDmaLength(i, sgt.length(i))
   }
   return nents
 }
 
 function unmapSgSwiotlb(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i]
-    if (s !== undefined) iommuDmaUnmapPhys(env, s.dmaAddress, BigInt(s.dmaLength), dir, attrs)
-  }
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) iommuDmaUnmapPhys(env, sgt.dmaAddress(i), BigInt(sgt.dmaLength(i)), dir, attrs)
 }
 
-/** Per-entry working state while the list is rewritten in place (K-C2). */
-interface Work {
-  /** The stashed sub-granule offset, or the bus address for BUS_ADDR entries. */
-  stashAddr: bigint
-  stashLen: number
-  /** The granule-aligned IOVA length the entry occupies (s->length while mapping). */
-  iovaLen: number
-  bus: boolean
+/**
+ * Per-entry working state while the list is rewritten in place (K-C2), one
+ * typed array per field: the stashed sub-granule offset or, for BUS_ADDR
+ * entries, the bus address; the stashed length; the granule-aligned IOVA
+ * length the entry occupies (s->length while mapping); the bus flag.
+ */
+class Work {
+  readonly stashAddr: BigUint64Array
+  readonly stashLen: Float64Array
+  readonly iovaLen: Float64Array
+  readonly bus: Uint8Array
+  length = 0
+
+  constructor(n: number) {
+    this.stashAddr = new BigUint64Array(n)
+    this.stashLen = new Float64Array(n)
+    this.iovaLen = new Float64Array(n)
+    this.bus = new Uint8Array(n)
+  }
+
+  push(stashAddr: bigint, stashLen: number, iovaLen: number, bus: boolean): void {
+    const i = this.length++
+    this.stashAddr[i] = stashAddr
+    this.stashLen[i] = stashLen
+    this.iovaLen[i] = iovaLen
+    this.bus[i] = bus ? 1 : 0
+  }
 }
 
 /**
@@ -266,35 +281,37 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
   const prot = dmaInfoToProt(env, dir, env.dev.coherent, attrs)
   const mask = env.dev.segBoundary
   const st = newP2pState()
-  const work: Work[] = []
+  const n = Math.min(nents, sgt.origNents)
+  const work = new Work(n)
+  const wraps = env.has('iommu-sg-length-wraps')
   let iovaLen = 0n
-  let prev: Work | undefined
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    const map = env.p2p.state(st, s.phys)
+  let prev = -1
+  for (let i = 0; i < n; i++) {
+    const phys = sgt.phys(i)
+    const map = env.p2p.state(st, phys)
     if (map === 'PCI_P2PDMA_MAP_BUS_ADDR') {
       // K-C8: 6.16 to 7.1 take the DMA length from the list head, not the entry.
-      const len = env.has('sg-bus-addr-head-length') ? (sgt.sgl[0]?.length ?? 0) : s.length
-      work.push({ stashAddr: env.p2p.busAddr(st, s.phys), stashLen: len, iovaLen: 0, bus: true })
+      const len = env.has('sg-bus-addr-head-length') ? sgt.length(0) : sgt.length(i)
+      work.push(env.p2p.busAddr(st, phys), len, 0, true)
       continue
     }
     if (map === 'PCI_P2PDMA_MAP_NOT_SUPPORTED') return -ERRNO.EREMOTEIO
-    const off = d.offset(s.phys)
-    const aligned = d.align(BigInt(s.length) + off)
+    const length = sgt.length(i)
+    const off = d.offset(phys)
+    const aligned = d.align(BigInt(length) + off)
     // s->length is 32 bits: until 1c8f6308e557 a longer entry wrapped silently.
-    const wraps = env.has('iommu-sg-length-wraps')
     if (aligned > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
-    const w: Work = { stashAddr: off, stashLen: s.length, iovaLen: Number(aligned & 0xffff_ffffn), bus: false }
     // K-C3: pad the previous entry so that this one starts on a segment boundary.
     const pad = (mask - iovaLen + 1n) & mask
-    if (pad !== 0n && pad < aligned - 1n && prev !== undefined) {
-      if (BigInt(prev.iovaLen) + pad > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
-      prev.iovaLen = Number((BigInt(prev.iovaLen) + pad) & 0xffff_ffffn)
+    if (pad !== 0n && pad < aligned - 1n && prev >= 0) {
+      const padded = BigInt(work.iovaLen[prev] ?? 0) + pad
+      if (padded > 0xffff_ffffn && !wraps) return -ERRNO.EINVAL
+      work.iovaLen[prev] = Number(padded & 0xffff_ffffn)
       iovaLen += pad
     }
     iovaLen += aligned
-    prev = w
-    work.push(w)
+    prev = work.length
+    work.push(off, length, Number(aligned & 0xffff_ffffn), false)
   }
   if (iovaLen === 0n) return finaliseSg(env, sgt, work, 0n)
   const iova = iommuDmaAllocIova(env, iovaLen, env.dev.dmaMask ?? 0n)
@@ -302,18 +319,17 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
   // iommu_map_sg(): each non-bus entry at its place in the IOVA. An entry padded for the next
   // one's boundary (K-C3) has its CPU length extended, so the pad maps the physical memory after it.
   let at = iova
-  for (let i = 0; i < nents; i++) {
-    const w = work[i] as Work
+  for (let i = 0; i < n; i++) {
+    const wLen = work.iovaLen[i] ?? 0
     // iommu_map_sg() maps nothing for an entry of length 0 (a wrapped one).
-    if (w.bus || w.iovaLen === 0) continue
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    const err = d.map(at, s.phys - w.stashAddr, BigInt(w.iovaLen), prot, true)
+    if (work.bus[i] === 1 || wLen === 0) continue
+    const err = d.map(at, sgt.phys(i) - (work.stashAddr[i] ?? 0n), BigInt(wLen), prot, true)
     if (err !== 0) {
       d.unmap(iova, iovaLen, false)
       iommuDmaFreeIova(env, iova, iovaLen, false)
       return -ERRNO.EINVAL
     }
-    at += BigInt(w.iovaLen)
+    at += BigInt(wLen)
   }
   if (at - iova < iovaLen) {
     // A wrapped length mapped less than the IOVA holds: the IOVA is freed, its mappings are left behind.
@@ -325,42 +341,41 @@ export function iommuDmaMapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir
 }
 
 /** __finalise_sg() (K-C5, K-C6). */
-function finaliseSg(env: Env, sgt: SgTable, work: readonly Work[], dmaAddr: bigint): number {
+function finaliseSg(env: Env, sgt: SgTable, work: Work, dmaAddr: bigint): number {
   const segMask = env.dev.segBoundary
   const maxLen = env.dev.maxSegSize
   let cur = 0
   let curLen = 0
   let count = 0
   for (let i = 0; i < work.length; i++) {
-    const w = work[i] as Work
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    s.dmaAddress = DMA_MAPPING_ERROR
-    s.dmaLength = 0
-    s.busAddress = false
-    if (w.bus) {
+    sgt.setDmaAddress(i, DMA_MAPPING_ERROR)
+    sgt.setDmaLength(i, 0)
+    sgt.setBusAddress(i, false)
+    const stashAddr = work.stashAddr[i] ?? 0n
+    const sLen = work.stashLen[i] ?? 0
+    const wLen = work.iovaLen[i] ?? 0
+    if (work.bus[i] === 1) {
       if (i > 0) cur++
-      const c = sgt.sgl[cur] as (typeof sgt.sgl)[number]
-      c.dmaAddress = w.stashAddr
-      c.dmaLength = w.stashLen
-      c.busAddress = true
-      env.windows.open(w.stashAddr, BigInt(w.stashLen), 'pci bus address')
+      sgt.setDmaAddress(cur, stashAddr)
+      sgt.setDmaLength(cur, sLen)
+      sgt.setBusAddress(cur, true)
+      env.windows.open(stashAddr, BigInt(sLen), 'pci bus address')
       count++
       curLen = 0
       continue
     }
-    const sOff = Number(w.stashAddr)
-    const sLen = w.stashLen
+    const sOff = Number(stashAddr)
     // max_len - cur_len is unsigned int arithmetic: after an entry longer than max_len it wraps, and everything merges.
     if (curLen !== 0 && sOff === 0 && (dmaAddr & segMask) !== 0n && (maxLen - curLen) >>> 0 >= sLen) curLen += sLen
     else {
       if (i > 0) cur++
       curLen = sLen
       count++
-      ;(sgt.sgl[cur] as (typeof sgt.sgl)[number]).dmaAddress = dmaAddr + BigInt(sOff)
+      sgt.setDmaAddress(cur, dmaAddr + BigInt(sOff))
     }
-    ;(sgt.sgl[cur] as (typeof sgt.sgl)[number]).dmaLength = curLen
-    dmaAddr += BigInt(w.iovaLen)
-    if (sLen + sOff < w.iovaLen) curLen = 0
+    sgt.setDmaLength(cur, curLen)
+    dmaAddr += BigInt(wLen)
+    if (sLen + sOff < wLen) curLen = 0
   }
   return count
 }
@@ -375,16 +390,15 @@ export function iommuDmaUnmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaD
   // Bus-address entries are unmarked; the IOVA range runs from the first other entry to the end of the last.
   let start: bigint | undefined
   let end = 0n
-  for (let i = 0; i < nents; i++) {
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    if (s.busAddress) {
-      env.windows.close(s.dmaAddress, BigInt(s.dmaLength))
-      s.busAddress = false
+  for (let i = 0; i < Math.min(nents, sgt.origNents); i++) {
+    if (sgt.busAddress(i)) {
+      env.windows.close(sgt.dmaAddress(i), BigInt(sgt.dmaLength(i)))
+      sgt.setBusAddress(i, false)
       continue
     }
-    if (s.dmaLength === 0) break
-    start ??= s.dmaAddress
-    end = s.dmaAddress + BigInt(s.dmaLength)
+    if (sgt.dmaLength(i) === 0) break
+    start ??= sgt.dmaAddress(i)
+    end = sgt.dmaAddress(i) + BigInt(sgt.dmaLength(i))
   }
   if (end !== 0n && start !== undefined) iommuDmaUnmapRaw(env, start, end - start)
 }

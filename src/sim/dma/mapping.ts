@@ -126,12 +126,7 @@ export function mapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs:
   if (env.has('dma-attr-require-coherent') && attrs & REQUIRE_COHERENT && !env.dev.coherent) return -ERRNO.EOPNOTSUPP
   const ents = env.dev.dmaIommu ? iommu.iommuDmaMapSg(env, sgt, nents, dir, attrs) : direct.directMapSg(env, sgt, nents, dir, attrs)
   if (ents > 0) {
-    const segs = []
-    for (let i = 0; i < ents; i++) {
-      const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-      segs.push({ paddr: s.phys, cpuLen: s.length, dma: s.dmaAddress, dmaLen: BigInt(s.dmaLength) })
-    }
-    env.debug.mapSg(segs, nents, dir, attrs)
+    env.debug.mapSg(sgt, ents, nents, dir, attrs)
     return ents
   }
   if (ents !== -ERRNO.EINVAL && ents !== -ERRNO.ENOMEM && ents !== -ERRNO.EIO && ents !== -ERRNO.EREMOTEIO && ents !== -ERRNO.EOPNOTSUPP) {
@@ -143,8 +138,7 @@ export function mapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs:
 
 export function unmapSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, attrs: number): void {
   checkDir(env, 'dma_unmap_sg_attrs', dir)
-  const segs = sgt.sgl.slice(0, Math.max(sgt.nents, 1)).map((s) => ({ paddr: s.phys, dma: s.dmaAddress, dmaLen: BigInt(s.dmaLength) }))
-  env.debug.unmapSg(segs, nents, dir, attrs)
+  env.debug.unmapSg(sgt, Math.min(Math.max(sgt.nents, 1), sgt.origNents), nents, dir, attrs)
   if (env.dev.dmaIommu) iommu.iommuDmaUnmapSg(env, sgt, nents, dir, attrs)
   else direct.directUnmapSg(env, sgt, nents, dir, attrs)
 }
@@ -182,10 +176,8 @@ export function syncSg(env: Env, sgt: SgTable, nents: number, dir: DmaDir, toCpu
     } else if (toCpu) direct.directSyncSgForCpu(env, sgt, nents, dir)
     else direct.directSyncSgForDevice(env, sgt, nents, dir)
   }
-  for (let i = 0; i < Math.min(nents, sgt.nents); i++) {
-    const s = sgt.sgl[i] as (typeof sgt.sgl)[number]
-    env.debug.sync({ type: 'scatter-gather', devAddr: s.dmaAddress, size: BigInt(s.dmaLength), dir, sgCallEnts: nents }, toCpu)
-  }
+  for (let i = 0; i < Math.min(nents, sgt.nents); i++)
+    env.debug.sync({ type: 'scatter-gather', devAddr: sgt.dmaAddress(i), size: BigInt(sgt.dmaLength(i)), dir, sgCallEnts: nents }, toCpu)
 }
 
 /** dma_need_unmap() (6.16+): evaluate after all mappings, the first bounce flips it. */

@@ -39,8 +39,14 @@ export const hwSegmentSchema = z
     len: hex64,
     entries: z.number().int().meta({ description: 'descriptors this entry stands for (HMM: DMA-contiguous pages)' }),
     first: z.number().int().meta({ description: 'index of its first descriptor (HMM: page index)' }),
+    repeat: z
+      .number()
+      .int()
+      .min(2)
+      .optional()
+      .meta({ description: 'a run: this entry and repeat - 1 more of the same length, each starting where the one before ends (first advancing by entries)' }),
   })
-  .meta({ description: 'an entry of the hardware scatter-gather list the device is programmed with' })
+  .meta({ description: 'an entry of the hardware scatter-gather list the device is programmed with, or a run of equal, contiguous entries' })
 
 export const countersSchema = z
   .object({

@@ -4,6 +4,7 @@
  * what the kernel did, the data check), then findings and the kernel log.
  */
 import type { SimResult, TransactionResult } from './schema.js'
+import { expandSegments, segmentCount } from './segments.js'
 
 const MAX_SEGMENTS = 8
 const MAX_CALLS = 12
@@ -25,10 +26,11 @@ function tx(t: TransactionResult): string[] {
     .slice(0, MAX_CALLS)
     .map((c) => `${c.fn}${c.repeat ? ` x${c.repeat.count}` : ''}${c.errno ? ` (${c.errno}${c.injected ? ', injected' : ''})` : ''}`)
   out.push(`  calls (${t.calls.reduce((n, c) => n + (c.repeat?.count ?? 1), 0)}): ${calls.join(', ')}${t.calls.length > MAX_CALLS ? ', ...' : ''}`)
-  if (t.segments.length) {
-    out.push(`  device scatter-gather list (${t.segments.length} entr${t.segments.length === 1 ? 'y' : 'ies'}):`)
-    for (const s of t.segments.slice(0, MAX_SEGMENTS)) out.push(`    ${s.dma.padStart(18)}  len ${s.len}${s.entries > 1 ? ` (${s.entries} pages)` : ''}`)
-    if (t.segments.length > MAX_SEGMENTS) out.push(`    ... ${t.segments.length - MAX_SEGMENTS} more`)
+  const segments = segmentCount(t.segments)
+  if (segments) {
+    out.push(`  device scatter-gather list (${segments} entr${segments === 1 ? 'y' : 'ies'}):`)
+    for (const s of expandSegments(t.segments, MAX_SEGMENTS)) out.push(`    ${s.dma.padStart(18)}  len ${s.len}${s.entries > 1 ? ` (${s.entries} pages)` : ''}`)
+    if (segments > MAX_SEGMENTS) out.push(`    ... ${segments - MAX_SEGMENTS} more`)
   }
   const c = t.counters
   out.push(

@@ -360,7 +360,7 @@ export function runPlan(plan: Plan, options: SimOptions = {}): RunOutput {
       ...(tx.error !== undefined ? { error: tx.error } : {}),
       path: tx.path || 'none',
       calls: (callsByTx.get(tx.step.tx) ?? []).map(formatCall),
-      segments: tx.segments.map((s) => ({ dma: formatU64(s.dma), len: formatU64(s.len), entries: s.entries, first: s.first })),
+      segments: tx.segments.map((s) => ({ dma: formatU64(s.dma), len: formatU64(s.len), entries: s.entries, first: s.first, ...(s.repeat !== undefined ? { repeat: s.repeat } : {}) })),
       counters: toCounters(tx.counters),
       allocations: formatAllocations(tx.allocations, calls),
       metadataBytes: tx.metadataBytes,
@@ -498,7 +498,8 @@ function compareObserved(m: Machine, s: MapStep, tx: TxRun): void {
       ? `${formatU64(dma[0] ?? 0n)} and ${formatU64(len.reduce((a, b) => a + b, 0n))} bytes in all`
       : dma.map((d, i) => `${formatU64(d)}+${formatU64(len[i] ?? 0n)}`).join(', ') || 'nothing'
   const kernel = show(seen.dma, seen.lengths)
-  const ours = tx.status === 'mapped' ? show(tx.segments.map((x) => x.dma), tx.segments.map((x) => x.len)) : 'a failed map'
+  const segs = tx.segments.flatMap((x) => Array.from({ length: x.repeat ?? 1 }, (_, k) => ({ dma: x.dma + BigInt(k) * x.len, len: x.len })))
+  const ours = tx.status === 'mapped' ? show(segs.map((x) => x.dma), segs.map((x) => x.len)) : 'a failed map'
   if (kernel === ours) return
   m.reporter.context.tx = s.tx
   m.reporter.report('TRACE-ADDR', 'warning', 'dmaplan', `${s.at ?? `transaction ${s.tx}`}: the kernel gave ${kernel}; the simulator predicts ${ours}`)

@@ -9,6 +9,7 @@ import type { DmaDir } from '../consts.js'
 import type { DmaApi } from '../dma/api.js'
 import type { Machine } from '../run/machine.js'
 import type { RegionInfo } from '../run/regions.js'
+import { partitionPoint } from '../partition-point.js'
 
 export interface TxContext {
   readonly m: Machine
@@ -28,6 +29,15 @@ export interface HwSegment {
   readonly entries: number
   /** Index of its first descriptor (HMM: page index in the mirror). */
   readonly first: number
+  /** A run: this entry and repeat - 1 more like it, each starting where the one before ends. */
+  readonly repeat?: number
+}
+
+/** DMA segments of one length, `count` of them (1 if absent) back to back from `dma`. */
+export interface SegmentRun {
+  readonly dma: bigint
+  readonly len: bigint
+  readonly count?: number
 }
 
 /** A run of DMA addresses through which the device reaches some bytes. */
@@ -66,15 +76,24 @@ export type StrategyFn = (ctx: TxContext) => MapOutcome
  */
 export class BufferView {
   readonly #starts: bigint[] = []
-  readonly #segs: readonly { dma: bigint; len: bigint }[]
+  readonly #runs: readonly SegmentRun[]
+  /** Where each run starts in the buffer, and where the list ends. */
+  readonly #runAt: bigint[] = []
+  readonly #total: bigint
 
-  constructor(regions: readonly RegionInfo[], segs: readonly { dma: bigint; len: bigint }[]) {
+  constructor(regions: readonly RegionInfo[], segs: readonly SegmentRun[]) {
     let at = 0n
     for (const r of regions) {
       this.#starts.push(at)
       at += r.bytes
     }
-    this.#segs = segs
+    this.#runs = segs
+    let end = 0n
+    for (const s of segs) {
+      this.#runAt.push(end)
+      end += s.len * BigInt(s.count ?? 1)
+    }
+    this.#total = end
   }
 
   /** Where the region starts in the buffer (its offset in a coalesced IOVA range). */
@@ -86,20 +105,37 @@ export class BufferView {
     let p = this.start(region) + offset
     let left = len
     const out: DevicePiece[] = []
-    let segStart = 0n
-    for (const s of this.#segs) {
-      const segEnd = segStart + s.len
-      if (left > 0n && p >= segStart && p < segEnd) {
+    // The last run that starts at or before p, then segment by segment from there.
+    let r = partitionPoint(this.#runAt, (at) => at <= p) - 1
+    for (; left > 0n && r >= 0 && r < this.#runs.length; r++) {
+      const s = this.#runs[r] as SegmentRun
+      const runStart = this.#runAt[r] as bigint
+      const runEnd = runStart + s.len * BigInt(s.count ?? 1)
+      while (left > 0n && p >= runStart && p < runEnd) {
+        const k = s.len === 0n ? 0n : (p - runStart) / s.len
+        const segStart = runStart + k * s.len
+        const segEnd = segStart + s.len
         const n = left < segEnd - p ? left : segEnd - p
-        out.push({ dma: s.dma + (p - segStart), len: Number(n) })
+        out.push({ dma: s.dma + k * s.len + (p - segStart), len: Number(n) })
         p += n
         left -= n
       }
-      segStart = segEnd
     }
-    if (left > 0n) return `the hardware scatter-gather list ends ${left} bytes short of the data (its segments cover ${segStart} bytes)`
+    if (left > 0n) return `the hardware scatter-gather list ends ${left} bytes short of the data (its segments cover ${this.#total} bytes)`
     return out
   }
 }
 
-export const segmentsOf = (list: readonly { dma: bigint; len: bigint }[]): HwSegment[] => list.map((s, i) => ({ dma: s.dma, len: s.len, entries: 1, first: i }))
+/** The hardware list of DMA segments, entry k being descriptor k, runs of equal, contiguous segments folded into one record. */
+export function segmentsOf(list: readonly SegmentRun[]): HwSegment[] {
+  const out: { dma: bigint; len: bigint; entries: number; first: number; repeat?: number }[] = []
+  let first = 0
+  for (const s of list) {
+    const count = s.count ?? 1
+    const last = out.at(-1)
+    if (last !== undefined && last.len === s.len && last.dma + last.len * BigInt(last.repeat ?? 1) === s.dma) last.repeat = (last.repeat ?? 1) + count
+    else out.push(count > 1 ? { dma: s.dma, len: s.len, entries: 1, first, repeat: count } : { dma: s.dma, len: s.len, entries: 1, first })
+    first += count
+  }
+  return out
+}

@@ -119,8 +119,7 @@ export function mapAuto(ctx: TxContext): MapOutcome {
     if (r.kind === 'p2p-bus' && busTable !== undefined) {
       // Bus-address entries are never merged: DMA segment k is entry k.
       for (let k = 0; k < busTable.nents; k++) {
-        const e = busTable.sgl[k]
-        if (e?.region === r.name) pieces.push({ region: i, dma: e.dmaAddress, len: BigInt(e.dmaLength), iova: false })
+        if (busTable.region(k) === r.name) pieces.push({ region: i, dma: busTable.dmaAddress(k), len: BigInt(busTable.dmaLength(k)), iova: false })
       }
       continue
     }

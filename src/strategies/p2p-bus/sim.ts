@@ -13,7 +13,7 @@
  *       { dma_unmap_sgtable(); sg_free_table(); return -EREMOTEIO; }
  * unmap: dma_unmap_sgtable(dev, &sgt, dir, 0); sg_free_table(&sgt);
  */
-import { dmaSegments, sgTableBytes } from '../../sim/dma/scatterlist.js'
+import { dmaSegmentRuns, sgTableBytes } from '../../sim/dma/scatterlist.js'
 import type { SgTable } from '../../sim/dma/scatterlist.js'
 import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
 import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
@@ -21,7 +21,7 @@ import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 /** The DMA entries of a mapped table that are not bus addresses (sg_dma_is_bus_address() false). */
 export function notBusAddresses(sgt: SgTable): number {
   let n = 0
-  for (let i = 0; i < sgt.nents; i++) if (!sgt.sgl[i]?.busAddress) n++
+  for (let i = 0; i < sgt.nents; i++) if (!sgt.busAddress(i)) n++
   return n
 }
 
@@ -40,7 +40,7 @@ export function mapP2pBus(ctx: TxContext): MapOutcome {
     api.sg_free_table(sgt)
     return { ok: false, error: `${other} of ${sgt.nents} DMA segments are not PCI bus addresses (-EREMOTEIO)` }
   }
-  const segs = dmaSegments(sgt).map((s) => ({ dma: s.dma, len: BigInt(s.len) }))
+  const segs = dmaSegmentRuns(sgt).map((s) => ({ dma: s.dma, len: BigInt(s.len), count: s.count }))
   const view = new BufferView(regions, segs)
   return {
     ok: true,

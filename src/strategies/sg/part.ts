@@ -10,7 +10,7 @@ import type { BufModel } from '../../codegen/model.js'
 import type { PartDef } from '../../codegen/parts/part.js'
 import { attrsExpr } from '../../codegen/parts/part.js'
 import { names } from '../page/part.js'
-import { sgEntryLengths } from '../../plan/sg-entries.js'
+import { sgEntryCount } from '../../plan/sg-entries.js'
 import { sg as descriptor } from './index.js'
 
 export const sg: PartDef = {
@@ -50,5 +50,5 @@ export const sg: PartDef = {
 
 /** Entries of a buffer, cut as the driver cuts them (src/plan/sg-entries.ts). */
 function entries(b: BufModel, device: DeviceIR): number {
-  return sgEntryLengths(b.offset, b.bytes, device.maxSegmentSize).length
+  return sgEntryCount(b.offset, b.bytes, device.maxSegmentSize)
 }

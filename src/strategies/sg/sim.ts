@@ -12,7 +12,7 @@
  *        a partial list would hide the swiotlb flag, which lives on the head)
  * unmap: dma_unmap_sgtable(dev, &sgt, dir, attrs); sg_free_table(&sgt);
  */
-import { dmaSegments, sgTableBytes } from '../../sim/dma/scatterlist.js'
+import { dmaSegmentRuns, sgTableBytes } from '../../sim/dma/scatterlist.js'
 import { BufferView, segmentsOf } from '../../sim/strategies/strategy.js'
 import type { MapOutcome, TxContext } from '../../sim/strategies/strategy.js'
 
@@ -25,7 +25,7 @@ export function mapSg(ctx: TxContext): MapOutcome {
     api.sg_free_table(sgt)
     return { ok: false, error: `dma_map_sgtable() failed (${ret})` }
   }
-  const segs = dmaSegments(sgt).map((s) => ({ dma: s.dma, len: BigInt(s.len) }))
+  const segs = dmaSegmentRuns(sgt).map((s) => ({ dma: s.dma, len: BigInt(s.len), count: s.count }))
   const view = new BufferView(ctx.regions, segs)
   return {
     ok: true,

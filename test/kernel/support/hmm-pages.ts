@@ -24,6 +24,7 @@ import { kernelHas } from '../../../src/plan/kernel-changes.js'
 import type { SimOptions } from '../../../src/sim/options.js'
 import { simulate } from '../../../src/sim/index.js'
 import type { SimKernelCall, SimResult } from '../../../src/sim/index.js'
+import { expandSegments } from '../../../src/sim/result/segments.js'
 import type { Segment, TraceCall } from './observe.js'
 
 /** A fault or invalidation of one page of a mirror, and the mirror's segments after it. */
@@ -86,7 +87,7 @@ function mirrorPages(plan: Plan, tx: string): bigint[] {
 function table(result: SimResult, pages: number, tx: string): Segment[] {
   const out: Segment[] = Array.from({ length: pages }, () => ({ dma: 0n, len: 0n }))
   const t = result.transactions.find((x) => x.name === tx)
-  for (const s of t?.segments ?? []) for (let i = 0; i < s.entries; i++) out[s.first + i] = { dma: BigInt(s.dma) + BigInt(i) * PAGE, len: PAGE }
+  for (const s of expandSegments(t?.segments ?? [])) for (let i = 0; i < s.entries; i++) out[s.first + i] = { dma: BigInt(s.dma) + BigInt(i) * PAGE, len: PAGE }
   return out
 }
 

@@ -18,6 +18,8 @@ import { decodePlan, encodePlan } from '../../../src/plan/load.js'
 import { formatU64 as hex } from '../../../src/plan/u64.js'
 import { DMA_IOVA_USE_SWIOTLB } from '../../../src/sim/consts.js'
 import { attrBits } from '../../../src/sim/dma/attrs.js'
+import { parseDmaSegs } from '../../../src/sim/dma/scatterlist.js'
+import { expandSegments } from '../../../src/sim/result/segments.js'
 import type { P2pMapType } from '../../../src/plan/topology.js'
 import { p2pDecision } from '../../../src/plan/topology.js'
 import { simulate } from '../../../src/sim/index.js'
@@ -85,7 +87,7 @@ export function predict(
   const mirrors = predictMirrors(placed, steps, ranOnRelease, kernel)
   const maps = result.transactions.map((t): MapReport => {
     if (t.status === 'failed') return { tx: t.name, ret: mapError(t), segs: [] }
-    return { tx: t.name, ret: 0, segs: mirrors.maps.get(t.name) ?? t.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
+    return { tx: t.name, ret: 0, segs: mirrors.maps.get(t.name) ?? expandSegments(t.segments).map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len) })) }
   })
   const unmaps = steps.filter((s): s is Extract<Step, { op: 'unmap' }> => s.op === 'unmap' && byName.get(s.tx)?.status === 'unmapped').map((s) => s.tx)
   const bounced = new Set(result.transactions.filter((t) => t.counters.bounceSlots > 0).map((t) => t.name))
@@ -224,7 +226,7 @@ function traceOf(result: SimResult, release: KernelVersion, helpers: readonly He
         // Only a successful map is traced (dma_map_sg_err is for errors outside the documented ones).
         if (c.ret === 0) {
           // The call's own DMA entries: a transaction may hold more (auto maps only its peers' buffers with a scatterlist).
-          const entries = String(a.dma_segs ?? '').split(' ').filter((x) => x !== '').map((x) => x.split('+').map(BigInt))
+          const entries = parseDmaSegs(String(a.dma_segs ?? ''))
           out.push({ fn: 'map_sg', dir: dirOf(a.dir), nents: Number(a.orig_nents), dmas: entries.map((e) => e[0] ?? 0n), sizes: entries.map((e) => e[1] ?? 0n) })
         }
         break

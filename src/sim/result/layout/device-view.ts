@@ -11,6 +11,7 @@
 import { max, min } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { TransactionResult } from '../schema.js'
+import { expandSegments } from '../segments.js'
 import type { DeviceView, Piece } from './types.js'
 import { descriptor } from '../../../strategies/index.js'
 
@@ -35,7 +36,7 @@ function entrySize(tx: TransactionResult): bigint {
 }
 
 export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]): DeviceLayout {
-  const segs = tx.segments.map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first) }))
+  const segs = expandSegments(tx.segments).map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first) }))
   const out: RawPiece[] = []
   if (descriptor(tx.strategy).perPage) {
     const page = entrySize(tx)

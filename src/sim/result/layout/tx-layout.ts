@@ -16,6 +16,7 @@ import type { MapStep, Plan } from '../../../plan/ir.js'
 import { alignDown, alignUp } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { SimResult, TransactionResult } from '../schema.js'
+import { expandSegments } from '../segments.js'
 import { bounceAddresses, bounceSlots, swiotlbPool } from './bounce-slots.js'
 import { deviceView } from './device-view.js'
 import { iovaRanges } from './iova-ranges.js'
@@ -71,7 +72,7 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
   const firstRoute = new Map<number, Route>()
   for (const p of laid.pieces) if (!firstRoute.has(p.segment)) firstRoute.set(p.segment, routeOf(p))
   const pieces: Piece[] = laid.pieces.map((p) => ({ ...p, route: firstRoute.get(p.segment) ?? routeOf(p) }))
-  const segments: Segment[] = tx.segments.map((s, i) => {
+  const segments: Segment[] = expandSegments(tx.segments).map((s, i) => {
     const route = firstRoute.get(i) ?? (viaIommu ? 'iova' : 'direct')
     return {
       id: `${tx.name}/seg/${i}`,
