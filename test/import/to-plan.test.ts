@@ -16,6 +16,7 @@ import { simulate } from '../../src/sim/index.js'
 import { importVerb } from '../../src/cli/import-trace.js'
 import { showPath } from '../../src/cli/location.js'
 import { decodePlan } from '../../src/plan/load.js'
+import { expandSegments } from '../../src/sim/result/segments.js'
 
 const TRACES = join(import.meta.dirname, 'traces')
 
@@ -46,7 +47,7 @@ describe('a trace imported as a plan', () => {
     const result = simulate(plan)
     for (const m of maps) {
       const t = result.transactions.find((x) => x.name === m.tx)
-      expect(t?.segments.map((s) => [s.dma, s.len]), m.tx).toEqual(m.observed?.dma.map((d, i) => [`0x${d.toString(16)}`, `0x${(m.observed?.lengths[i] ?? 0n).toString(16)}`]))
+      expect(expandSegments(t?.segments ?? []).map((s) => [s.dma, s.len]), m.tx).toEqual(m.observed?.dma.map((d, i) => [`0x${d.toString(16)}`, `0x${(m.observed?.lengths[i] ?? 0n).toString(16)}`]))
     }
     expect(result.transactions.map((t) => t.status)).toEqual(['unmapped', 'unmapped'])
     expect(result.findings.filter((f) => f.id === 'TRACE-ADDR')).toEqual([])

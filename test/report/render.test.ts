@@ -15,7 +15,7 @@ import { allCases, loadExample, randomCases, renderCase } from './cases.js'
 import type { ReportCase } from './cases.js'
 import { attr, big, drawn, ofKind, unescape } from './markup.js'
 import type { Drawn } from './markup.js'
-import { expandSegments, segmentCount } from '../../src/sim/result/segments.js'
+import { expandSegments, segmentBytes, segmentCount } from '../../src/sim/result/segments.js'
 
 let cases: ReportCase[] = []
 /** The examples, then random plans: the structural checks run over both. */
@@ -171,7 +171,7 @@ describe('renderHtml: the drawing is the result', () => {
         }
         // An entry carries exactly its length, except the rest of a whole HMM page and a list
         // longer than its data (a kernel bug the simulator models), which stay hatched.
-        const listed = t.segments.reduce((n, s) => n + BigInt(s.len), 0n)
+        const listed = segmentBytes(t.segments)
         const data = ofKind(all, 'phys-range', t.name).reduce((n, r) => n + big(r, 'data-len'), 0n)
         const exact = t.strategy !== 'hmm' && listed <= data
         for (const s of ofKind(all, 'segment', t.name)) {

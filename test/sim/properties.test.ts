@@ -13,6 +13,7 @@ import { resultToJson } from '../../src/sim/index.js'
 import { runPlan } from '../../src/sim/run/simulate.js'
 import { NO_QUIRKS } from './plan-defects.js'
 import { genPlan } from './plan-gen.js'
+import { expandSegments } from '../../src/sim/result/segments.js'
 
 const RUNS = 1000
 
@@ -48,7 +49,7 @@ describe('properties of random valid plans', () => {
         }
         const limit = DMA_BIT_MASK(plan.devices[0]?.dmaMask ?? 64)
         for (const t of result.transactions)
-          for (const s of t.segments) {
+          for (const s of expandSegments(t.segments)) {
             const dma = BigInt(s.dma)
             if (machine.p2p.barOfBusAddr(dma) !== undefined) continue
             expect(dma + BigInt(s.len) - 1n <= limit, `seed ${seed} ${t.name} ${s.dma}`).toBe(true)
