@@ -27,6 +27,7 @@ import { checkBlkQueueLimits } from './r12-blk-queue-limits.js'
 import { regionVerdict } from './verdicts.js'
 import { descriptor, DESCRIPTORS } from '../../strategies/index.js'
 import type { MappedRegion, TxState } from './walk.js'
+import { RegionSet } from './walk.js'
 import type { MemoryKind, SyncReason } from './words.js'
 
 export interface Violation {
@@ -132,9 +133,9 @@ function checkStep(walk: Walk, step: Step, index: number, report: Report): void 
       const duplicate = checkNewTx(walk.txs.get(step.tx), step.tx, walk.client)
       if (duplicate !== undefined) return report(duplicate, TX_ARG)
       const sync = checkMap(walk, step, walk.devices[index] ?? walk.client, report)
-      const tx: TxState = { map: step, step: index, live: true, kept: false, sync, deviceDirty: new Set(), cpuDirty: new Set(), unlinked: new Set() }
+      const tx: TxState = { map: step, step: index, live: true, kept: false, sync, deviceDirty: new RegionSet(), cpuDirty: new RegionSet(), unlinked: new RegionSet() }
       walk.txs.set(step.tx, tx)
-      for (const region of new Set(step.regions)) {
+      for (const region of step.regions.length > 1 ? new Set(step.regions) : step.regions) {
         const txs = walk.byRegion.get(region)
         if (txs === undefined) walk.byRegion.set(region, [tx])
         else txs.push(tx)
@@ -207,7 +208,7 @@ function liveTx(walk: Walk, name: string, report: Report): TxState | undefined {
   return tx
 }
 
-function clear(set: Set<string>, region: string | undefined): void {
+function clear(set: RegionSet, region: string | undefined): void {
   if (region === undefined) set.clear()
   else set.delete(region)
 }

@@ -24,6 +24,27 @@ export interface MappedRegion {
   readonly earlier: readonly TxState[]
 }
 
+/** Region names; the Set is made on the first add, as most transactions never dirty or unlink one. */
+export class RegionSet {
+  #set: Set<string> | undefined
+
+  has(region: string): boolean {
+    return this.#set?.has(region) ?? false
+  }
+
+  add(region: string): void {
+    ;(this.#set ??= new Set()).add(region)
+  }
+
+  delete(region: string): void {
+    this.#set?.delete(region)
+  }
+
+  clear(): void {
+    this.#set = undefined
+  }
+}
+
 /** A mapped transaction as the walk has seen it so far. */
 export interface TxState {
   readonly map: MapStep
@@ -32,9 +53,9 @@ export interface TxState {
   kept: boolean
   readonly sync: SyncReason | undefined
   /** Regions the device wrote that the CPU has not been handed back yet. */
-  readonly deviceDirty: Set<string>
+  readonly deviceDirty: RegionSet
   /** Regions the CPU wrote that the device has not been handed yet. */
-  readonly cpuDirty: Set<string>
+  readonly cpuDirty: RegionSet
   /** Regions taken out of the transaction's IOVA range (dma_iova_unlink). */
-  readonly unlinked: Set<string>
+  readonly unlinked: RegionSet
 }

@@ -75,30 +75,39 @@ export type StrategyFn = (ctx: TxContext) => MapOutcome
  * cumulative length passes p.
  */
 export class BufferView {
-  readonly #starts: bigint[] = []
+  readonly #regions: readonly RegionInfo[]
   readonly #runs: readonly SegmentRun[]
-  /** Where each run starts in the buffer, and where the list ends. */
-  readonly #runAt: bigint[] = []
-  readonly #total: bigint
+  /** Where each region starts in the buffer, where each run starts, and where the list ends: made on first use (most mappings are never looked into). */
+  #starts: bigint[] | undefined
+  #runAt: bigint[] = []
+  #total = 0n
 
   constructor(regions: readonly RegionInfo[], segs: readonly SegmentRun[]) {
+    this.#regions = regions
+    this.#runs = segs
+  }
+
+  #index(): bigint[] {
+    if (this.#starts !== undefined) return this.#starts
+    const starts: bigint[] = []
     let at = 0n
-    for (const r of regions) {
-      this.#starts.push(at)
+    for (const r of this.#regions) {
+      starts.push(at)
       at += r.bytes
     }
-    this.#runs = segs
     let end = 0n
-    for (const s of segs) {
+    for (const s of this.#runs) {
       this.#runAt.push(end)
       end += s.len * BigInt(s.count ?? 1)
     }
     this.#total = end
+    this.#starts = starts
+    return starts
   }
 
   /** Where the region starts in the buffer (its offset in a coalesced IOVA range). */
   start(region: number): bigint {
-    return this.#starts[region] ?? 0n
+    return this.#index()[region] ?? 0n
   }
 
   locate(region: number, offset: bigint, len: bigint): DevicePiece[] | string {
