@@ -127,15 +127,19 @@ function callsTable(t: TransactionResult): string {
 
 function segmentsTable(m: TxModel): string {
   if (m.segments.length === 0) return `<div><h3>Scatter-gather list</h3><p class="sub">empty</p></div>`
+  // A run of equal, contiguous entries is one row: its entries' numbers and how many.
   const rows = m.segments
     .slice(0, MAX_ROWS)
-    .map(
-      (s) =>
-        `<tr><td class="num">${s.index}</td><td class="addr">${hex(s.dma)}</td><td class="addr">${hex(s.len)}</td><td class="nowrap">${esc(human(s.len))}</td><td>${esc({ iova: 'IOVA', bus: 'PCI bus address', phys: 'physical', swiotlb: 'swiotlb slot' }[s.addr])}</td>${m.view.mirror ? `<td class="num">${s.first}..${s.first + s.entries - 1}</td>` : ''}</tr>`,
-    )
+    .map((s) => {
+      const n = s.repeat ?? 1
+      const each = s.len / BigInt(n)
+      return `<tr><td class="num">${n > 1 ? `${s.index}..${s.index + n - 1}` : s.index}</td><td class="addr">${hex(s.dma)}</td><td class="addr">${hex(each)}${n > 1 ? ` × ${n}` : ''}</td><td class="nowrap">${esc(human(each))}</td><td>${esc({ iova: 'IOVA', bus: 'PCI bus address', phys: 'physical', swiotlb: 'swiotlb slot' }[s.addr])}</td>${m.view.mirror ? `<td class="num">${s.first}..${s.first + s.entries - 1}</td>` : ''}</tr>`
+    })
     .join('')
-  const more = m.segments.length > MAX_ROWS ? `<p class="sub">... ${m.segments.length - MAX_ROWS} more entries.</p>` : ''
-  return `<div><h3>Scatter-gather list (${m.segments.length} entr${m.segments.length === 1 ? 'y' : 'ies'})</h3><table><thead><tr><th>#</th><th>DMA address</th><th>length</th><th></th><th>address is</th>${m.view.mirror ? '<th>mirror pages</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>${more}</div>`
+  const entries = m.segments.reduce((k, s) => k + (s.repeat ?? 1), 0)
+  const shown = m.segments.slice(0, MAX_ROWS).reduce((k, s) => k + (s.repeat ?? 1), 0)
+  const more = entries > shown ? `<p class="sub">... ${entries - shown} more entries.</p>` : ''
+  return `<div><h3>Scatter-gather list (${entries} entr${entries === 1 ? 'y' : 'ies'})</h3><table><thead><tr><th>#</th><th>DMA address</th><th>length</th><th></th><th>address is</th>${m.view.mirror ? '<th>mirror pages</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>${more}</div>`
 }
 
 function addressTables(m: TxModel): string {

@@ -23,7 +23,6 @@ import { ROOT } from '../support/fixtures.js'
 import { needTools } from '../support/tools.js'
 import { allCases } from './cases.js'
 import type { ReportCase } from './cases.js'
-import { expandSegments } from '../../src/sim/result/segments.js'
 
 const CHROMIUM = process.env['DMAPLAN_CHROMIUM'] ?? '/usr/bin/chromium'
 const haveChromium = existsSync(CHROMIUM)
@@ -151,7 +150,7 @@ if (needTools('test/report/browser.test.ts', SUITE, missing)) {
           const where = `${c.id} ${t.name}`
           expect(of('tx-picture', t.name), where).toHaveLength(1)
           const segs = of('segment', t.name)
-          expect(segs.map((s) => [s.attrs['data-dma'], s.attrs['data-len']]), where).toEqual(expandSegments(t.segments).map((s) => [s.dma, s.len]))
+          expect(segs.map((s) => [s.attrs['data-dma'], s.attrs['data-len']]), where).toEqual(t.segments.map((s) => [s.dma, s.len]))
           const phys = of('phys-range', t.name)
           expect(phys.map((p) => p.attrs['data-region']), where).toEqual(txRegionNames(c.plan, t.name))
           for (const p of phys) {

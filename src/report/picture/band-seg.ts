@@ -25,22 +25,27 @@ export function segBand(m: TxModel): BandDraw {
   const boxes = m.segments.map((s): Box => {
     const x0 = axis.x(s.at)
     const x1 = Math.max(axis.x(s.at + s.len), x0 + 2)
+    // A run of equal, contiguous entries is one box: its entries' numbers, count and length.
+    const n = s.repeat ?? 1
+    const each = s.len / BigInt(n)
+    const which = n > 1 ? `#${s.index}..#${s.index + n - 1}` : `#${s.index}`
     return {
       x0,
       x1,
-      lines: [`#${s.index}${s.entries > 1 ? ` (${s.entries} pages)` : ''} · ${addrWord[s.addr]}`, `dma ${hex(s.dma)} len ${hex(s.len)}`],
+      lines: [`${which}${s.entries > 1 ? ` (${s.entries} pages)` : ''} · ${addrWord[s.addr]}`, `dma ${hex(s.dma)} len ${hex(each)}${n > 1 ? ` × ${n}` : ''}`],
       data: {
         'data-kind': 'segment',
         'data-id': s.id,
         'data-tx': m.tx.name,
         'data-index': s.index,
         'data-dma': hex(s.dma),
-        'data-len': hex(s.len),
+        'data-len': hex(each),
+        ...(n > 1 ? { 'data-repeat': n } : {}),
         'data-entries': s.entries,
         'data-first': s.first,
         'data-addr': s.addr,
       },
-      title: `scatter-gather entry #${s.index}: DMA address ${hex(s.dma)} (${addrWord[s.addr]}), length ${hex(s.len)} (${human(s.len)})${m.view.mirror ? `, mirror pages ${s.first}..${s.first + s.entries - 1}` : ''}`,
+      title: `${n > 1 ? `scatter-gather entries ${which}: ${n} of length ${hex(each)} (${human(each)}) from DMA address ${hex(s.dma)}` : `scatter-gather entry #${s.index}: DMA address ${hex(s.dma)}`} (${addrWord[s.addr]})${n > 1 ? '' : `, length ${hex(s.len)} (${human(s.len)})`}${m.view.mirror ? `, mirror pages ${s.first}..${s.first + s.entries - 1}` : ''}`,
       fill: COLORS.segmentFill,
       fillOpacity: 1,
       stroke: COLORS.segment,

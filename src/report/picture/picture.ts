@@ -33,7 +33,8 @@ export function txPicture(result: SimResult, m: TxModel): string {
   // Links first, so boxes and labels sit on top of them.
   const { links, bypassEdges } = drawLinks(bands, m)
   parts.push(links)
-  for (const b of bands) parts.push(...drawBand(b, m, stack))
+  // One push per element: a band of many boxes would overflow the call stack as spread arguments.
+  for (const b of bands) for (const part of drawBand(b, m, stack)) parts.push(part)
   // Edges of links that pass a band by, over its boxes: they do not touch them.
   if (bypassEdges.length) parts.push(tag('g', { class: 'bypasses' }, bypassEdges.join('')))
 

@@ -22,10 +22,41 @@ interface RegionLike {
 
 export type RawPiece = Omit<Piece, 'route'>
 
+/** A segment as the layout draws it: an entry of the hardware list, or a run of equal, contiguous entries as one span. */
+export interface LaidSegment {
+  /** Index of its (first) entry in the hardware list. */
+  readonly index: number
+  readonly dma: bigint
+  /** The bytes it spans: a run's entries together. */
+  readonly len: bigint
+  readonly entries: number
+  readonly first: number
+  /** Entries in the run (absent for one). */
+  readonly repeat?: number
+}
+
 export interface DeviceLayout extends DeviceView {
   readonly pieces: readonly RawPiece[]
+  readonly segments: readonly LaidSegment[]
   /** Where each segment starts on the device axis. */
   readonly segmentAt: readonly bigint[]
+}
+
+/**
+ * The hardware list as the layout draws it: a run of DMA-contiguous entries
+ * is one span (a terabyte at 64 KiB is one box, not sixteen million), except
+ * in an HMM mirror, whose entries sit at their own page indices.
+ */
+function laidSegments(tx: TransactionResult, mirror: boolean): LaidSegment[] {
+  const out: LaidSegment[] = []
+  let index = 0
+  for (const s of mirror ? expandSegments(tx.segments) : tx.segments) {
+    const n = s.repeat ?? 1
+    const len = BigInt(s.len) * BigInt(n)
+    out.push(n > 1 ? { index, dma: BigInt(s.dma), len, entries: s.entries, first: s.first, repeat: n } : { index, dma: BigInt(s.dma), len, entries: s.entries, first: s.first })
+    index += n
+  }
+  return out
 }
 
 /** dma_entry_size of the transaction's hmm_dma_map_alloc() call, if it made one. */
@@ -36,9 +67,11 @@ function entrySize(tx: TransactionResult): bigint {
 }
 
 export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]): DeviceLayout {
-  const segs = expandSegments(tx.segments).map((s) => ({ dma: BigInt(s.dma), len: BigInt(s.len), first: BigInt(s.first) }))
+  const mirror = descriptor(tx.strategy).perPage
+  const segments = laidSegments(tx, mirror)
+  const segs = segments.map((s) => ({ dma: s.dma, len: s.len, first: BigInt(s.first) }))
   const out: RawPiece[] = []
-  if (descriptor(tx.strategy).perPage) {
+  if (mirror) {
     const page = entrySize(tx)
     const starts: bigint[] = []
     let pages = 0n
@@ -57,7 +90,7 @@ export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]
       })
     })
     out.sort((a, b) => a.region - b.region || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0))
-    return { pieces: out, segmentAt: segs.map((s) => s.first * page), total: pages * page, mirror: true, page }
+    return { pieces: out, segments, segmentAt: segs.map((s) => s.first * page), total: pages * page, mirror: true, page }
   }
   const starts: bigint[] = []
   let at = 0n
@@ -80,5 +113,5 @@ export function deviceView(tx: TransactionResult, regions: readonly RegionLike[]
       if (lo < hi) out.push({ region: ri, offset: lo - rs, len: hi - lo, phys: r.phys + (lo - rs), dma: s.dma + (lo - sa), segment: si })
     })
   })
-  return { pieces: out, segmentAt, total: max(at, ss), mirror: false, page: BigInt(PAGE_SIZE) }
+  return { pieces: out, segments, segmentAt, total: max(at, ss), mirror: false, page: BigInt(PAGE_SIZE) }
 }

@@ -16,7 +16,6 @@ import type { MapStep, Plan } from '../../../plan/ir.js'
 import { alignDown, alignUp } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { SimResult, TransactionResult } from '../schema.js'
-import { expandSegments } from '../segments.js'
 import { bounceAddresses, bounceSlots, swiotlbPool } from './bounce-slots.js'
 import { deviceView } from './device-view.js'
 import { iovaRanges } from './iova-ranges.js'
@@ -72,15 +71,16 @@ export function txLayout(result: SimResult, plan: Plan, tx: TransactionResult): 
   const firstRoute = new Map<number, Route>()
   for (const p of laid.pieces) if (!firstRoute.has(p.segment)) firstRoute.set(p.segment, routeOf(p))
   const pieces: Piece[] = laid.pieces.map((p) => ({ ...p, route: firstRoute.get(p.segment) ?? routeOf(p) }))
-  const segments: Segment[] = expandSegments(tx.segments).map((s, i) => {
+  const segments: Segment[] = laid.segments.map((s, i) => {
     const route = firstRoute.get(i) ?? (viaIommu ? 'iova' : 'direct')
     return {
-      id: `${tx.name}/seg/${i}`,
-      index: i,
-      dma: BigInt(s.dma),
-      len: BigInt(s.len),
+      id: `${tx.name}/seg/${s.index}`,
+      index: s.index,
+      dma: s.dma,
+      len: s.len,
       entries: s.entries,
       first: s.first,
+      ...(s.repeat !== undefined ? { repeat: s.repeat } : {}),
       at: laid.segmentAt[i] ?? 0n,
       addr: route === 'iova' ? 'iova' : route === 'bus' ? 'bus' : route === 'bounce' ? 'swiotlb' : 'phys',
     }

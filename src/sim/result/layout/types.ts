@@ -57,13 +57,18 @@ export interface IovaRange {
   readonly call?: string
 }
 
+/** An entry of the hardware list, or a run of equal, DMA-contiguous entries drawn as one. */
 export interface Segment {
   readonly id: string
+  /** Index of its (first) entry in the hardware list. */
   readonly index: number
   readonly dma: bigint
+  /** The bytes it spans (a run's entries together). */
   readonly len: bigint
   readonly entries: number
   readonly first: number
+  /** Entries in the run, each len / repeat bytes (absent for one). */
+  readonly repeat?: number
   /** Position on the device axis: offset in the transfer (or in the HMM mirror). */
   readonly at: bigint
   /** What kind of address the entry holds. */
