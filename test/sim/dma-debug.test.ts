@@ -142,6 +142,15 @@ describe('dma-debug', () => {
     expect(only(m, 'D16')).toHaveLength(1)
   })
 
+  it('D16 a sync finds a mapping that starts more than 128 MiB before it: the walk back meets it in a bucket it shares with nearer granules', () => {
+    // bucket_find_contain() walks 16384 buckets of 8 KiB back, one lap of the hash: a mapping that starts 200 MiB
+    // before the synced address sits in the bucket reached 9216 granules back, which is that of granule 0xc000 too.
+    const m = direct({ ramBytes: '0x40000000' })
+    m.api.dma_map_phys(0x1000_0000n, 0x1000_0000n, DMA_FROM_DEVICE, 0)
+    m.api.dma_sync_single_for_cpu(0x1000_0000n + 200n * 0x10_0000n, 0x1000n, DMA_FROM_DEVICE)
+    expect(only(m, 'D16')).toEqual([])
+  })
+
   it('D18 D19 syncing with another direction; device read-only memory for the CPU, write-only to the device', () => {
     const m = direct()
     m.api.dma_map_phys(P, 0x100n, DMA_TO_DEVICE, 0)

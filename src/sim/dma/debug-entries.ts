@@ -2,9 +2,10 @@
  * dma-debug's hash of entries (kernel/dma/debug.c dma_entry_hash[]): 16384
  * buckets by DMA address, each a list in insertion order (list_add_tail),
  * walked front to back by the lookups. The entries are kept in typed arrays,
- * one per field, with the bucket lists and a per-address chain as index
- * links, so a scatterlist of sixteen million segments costs tens of bytes
- * per entry and an unmap finds its entry without walking its bucket.
+ * one per field, with the bucket lists and a chain per 8 KiB granule of
+ * DMA address (hash_fn()'s unit) as index links, so a scatterlist of
+ * sixteen million segments costs tens of bytes per entry, and an unmap or a
+ * sync finds its entry without walking a bucket of thousands.
  */
 import { HASH_FN_SHIFT, HASH_SIZE } from '../consts.js'
 import type { DmaDir } from '../consts.js'
@@ -40,8 +41,10 @@ const grown = <T extends Uint8Array | Int32Array | BigUint64Array>(a: T, make: (
   return b
 }
 
+const SHIFT = BigInt(HASH_FN_SHIFT)
+
 /** hash_fn(): bits 13 and up of the DMA address. */
-export const bucketOf = (addr: bigint): number => Number((addr >> BigInt(HASH_FN_SHIFT)) & BigInt(HASH_SIZE - 1))
+export const bucketOf = (addr: bigint): number => Number((addr >> SHIFT) & BigInt(HASH_SIZE - 1))
 
 export class DebugEntries {
   #type = new Uint8Array(64)
@@ -57,13 +60,15 @@ export class DebugEntries {
   /** Bucket list links. */
   #next = new Int32Array(64)
   #prev = new Int32Array(64)
-  /** Links of the chain of entries at one DMA address, in bucket order; a chain's head's #aprev is its tail. */
+  /** Links of the chain of entries in one granule of DMA address, in bucket order; a chain's head's #aprev is its tail. */
   #anext = new Int32Array(64)
   #aprev = new Int32Array(64)
   readonly #head = new Int32Array(HASH_SIZE).fill(NIL)
   readonly #tail = new Int32Array(HASH_SIZE).fill(NIL)
-  /** DMA address -> the first entry at it. */
-  readonly #byAddr = new U64Map()
+  /** Granule (DMA address >> HASH_FN_SHIFT) -> its first entry. */
+  readonly #byGranule = new U64Map()
+  /** The largest size an entry of each bucket has had (never lowered: a bound). */
+  readonly #maxSize = new BigUint64Array(HASH_SIZE)
   #used = 0
   readonly #free: number[] = []
   #count = 0
@@ -113,10 +118,12 @@ export class DebugEntries {
     if (tail === NIL) this.#head[b] = id
     else this.#next[tail] = id
     this.#tail[b] = id
-    const first = this.#byAddr.get(e.devAddr)
+    if (e.size > (this.#maxSize[b] as bigint)) this.#maxSize[b] = e.size
+    const g = e.devAddr >> SHIFT
+    const first = this.#byGranule.get(g)
     this.#anext[id] = NIL
     if (first === NIL) {
-      this.#byAddr.set(e.devAddr, id)
+      this.#byGranule.set(g, id)
       this.#aprev[id] = id
     } else {
       const last = this.#aprev[first] as number
@@ -137,14 +144,14 @@ export class DebugEntries {
     else this.#next[p] = n
     if (n === NIL) this.#tail[b] = p
     else this.#prev[n] = p
-    const addr = this.#devAddr[id] as bigint
-    const first = this.#byAddr.get(addr)
+    const g = (this.#devAddr[id] as bigint) >> SHIFT
+    const first = this.#byGranule.get(g)
     const an = this.#anext[id] as number
     if (id === first) {
-      if (an === NIL) this.#byAddr.delete(addr)
+      if (an === NIL) this.#byGranule.delete(g)
       else {
         this.#aprev[an] = this.#aprev[id] as number
-        this.#byAddr.set(addr, an)
+        this.#byGranule.set(g, an)
       }
     } else {
       const ap = this.#aprev[id] as number
@@ -165,13 +172,18 @@ export class DebugEntries {
     return this.#next[id] as number
   }
 
-  /** The entries at DMA address `addr` in bucket order: atAddr(), then addrNext(). */
-  atAddr(addr: bigint): number {
-    return this.#byAddr.get(addr)
+  /** The entries whose DMA address is in granule `g` (address >> HASH_FN_SHIFT), in bucket order: inGranule(), then granuleNext(). */
+  inGranule(g: bigint): number {
+    return this.#byGranule.get(g)
   }
 
-  addrNext(id: number): number {
+  granuleNext(id: number): number {
     return this.#anext[id] as number
+  }
+
+  /** An upper bound of the sizes of bucket b's entries. */
+  maxSize(b: number): bigint {
+    return this.#maxSize[b] as bigint
   }
 
   /** The last entry of the highest bucket that holds one: what device_dma_allocations() leaves in *out_entry. */

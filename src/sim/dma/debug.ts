@@ -12,10 +12,11 @@
  * Not applicable to plans: D1-D3 (vmalloc, stack and kernel-text memory;
  * plan regions are page-allocator memory).
  *
- * The entries live in DebugEntries (debug-entries.ts), whose per-address
- * chains give the bucket's entries at one address in bucket order: what
- * check_unmap()'s bucket walk finds, without walking a bucket that a
- * scatterlist of millions of segments fills with thousands of entries.
+ * The entries live in DebugEntries (debug-entries.ts), whose per-granule
+ * chains give a bucket's entries near one address in bucket order: what
+ * check_unmap()'s and check_sync()'s bucket walks find, without walking a
+ * bucket that a scatterlist of millions of segments fills with thousands of
+ * entries.
  */
 import { hex } from '../addr.js'
 import {
@@ -80,6 +81,10 @@ const UNMAP_VALID = NO_KERNEL_MAPPING | FORCE_CONTIGUOUS | MMIO | REQUIRE_COHERE
 const PREALLOC_DMA_DEBUG_ENTRIES = 65536
 /** PAGE_SIZE / sizeof(struct dma_debug_entry): 128 on x86-64 with a 5-frame stack (____cacheline_aligned_in_smp). */
 const DMA_DEBUG_DYNAMIC_ENTRIES = 32
+
+const SHIFT = BigInt(HASH_FN_SHIFT)
+/** The distance to the nearest other granule of a bucket: HASH_SIZE - 1 granules. */
+const FAR = BigInt(HASH_SIZE - 1) << SHIFT
 
 const h16 = (v: bigint): string => `0x${v.toString(16).padStart(16, '0')}`
 
@@ -193,23 +198,32 @@ export class DmaDebug {
     return matches === 1 ? ret : NIL
   }
 
-  /** bucket_find_exact(): the bucket's entries at the address are its chain at that address, in the same order. */
+  /** bucket_find_exact(): the bucket's entries at the address are those of its granule at that address, in the same order. */
   #findExact(ref: DebugRef): number {
     const E = this.#entries
-    return this.#best(E.atAddr(ref.devAddr), (id) => E.addrNext(id), ref, () => true)
+    return this.#best(E.inGranule(ref.devAddr >> SHIFT), (id) => E.granuleNext(id), ref, (id) => E.devAddr(id) === ref.devAddr)
   }
 
-  /** bucket_find_contain(): walk buckets back from the address. */
+  /**
+   * bucket_find_contain(): walk buckets back from the address. An entry of
+   * the bucket of granule g - i that lies in another granule starts at
+   * least HASH_SIZE - 1 granules before the address, so while the bucket's
+   * entries are all shorter than that, only granule g - i can hold a match,
+   * and its chain is the bucket's walk without the entries that cannot.
+   */
   #findContain(ref: DebugRef): number {
     const E = this.#entries
-    let addr = ref.devAddr
-    const limit = Math.min(HASH_SIZE, Number(ref.devAddr >> BigInt(HASH_FN_SHIFT)) + 1)
+    const g = ref.devAddr >> SHIFT
+    const limit = Math.min(HASH_SIZE, Number(g) + 1)
     const end = ref.devAddr + ref.size
     const contains = (x: number): boolean => E.devAddr(x) <= ref.devAddr && E.devAddr(x) + E.size(x) >= end
     for (let i = 0; i < limit; i++) {
-      const id = this.#best(E.bucketHead(bucketOf(addr)), (x) => E.bucketNext(x), ref, contains)
+      const b = bucketOf((g - BigInt(i)) << SHIFT)
+      const id =
+        E.maxSize(b) <= FAR
+          ? this.#best(E.inGranule(g - BigInt(i)), (x) => E.granuleNext(x), ref, contains)
+          : this.#best(E.bucketHead(b), (x) => E.bucketNext(x), ref, contains)
       if (id !== NIL) return id
-      addr -= 1n << BigInt(HASH_FN_SHIFT)
     }
     return NIL
   }
@@ -237,8 +251,8 @@ export class DmaDebug {
   /** debug_dma_mapping_error(): the first unchecked entry at the address, in bucket order, is marked checked. */
   mappingError(devAddr: bigint): void {
     const E = this.#entries
-    for (let id = E.atAddr(devAddr); id !== NIL; id = E.addrNext(id))
-      if (E.mapErr(id) === 'not-checked') {
+    for (let id = E.inGranule(devAddr >> SHIFT); id !== NIL; id = E.granuleNext(id))
+      if (E.devAddr(id) === devAddr && E.mapErr(id) === 'not-checked') {
         E.setMapErr(id, 'checked')
         return
       }
@@ -364,7 +378,8 @@ export class DmaDebug {
   /** Forget entries whose unmap the driver may skip (dma_need_unmap() said false on a non-debug kernel). */
   forget(devAddr: bigint): void {
     const exact = this.#findExact({ type: 'phy', devAddr, size: 0n, dir: 0 })
-    const id = exact === NIL ? this.#entries.atAddr(devAddr) : exact
+    let id = exact
+    for (let x = this.#entries.inGranule(devAddr >> SHIFT); id === NIL && x !== NIL; x = this.#entries.granuleNext(x)) if (this.#entries.devAddr(x) === devAddr) id = x
     if (id !== NIL) this.#del(id)
   }
 
