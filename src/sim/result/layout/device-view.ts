@@ -12,7 +12,7 @@ import { max, min } from '../../addr.js'
 import { PAGE_SIZE } from '../../consts.js'
 import type { TransactionResult } from '../schema.js'
 import { expandSegments } from '../segments.js'
-import type { DeviceView, Piece } from './types.js'
+import type { DeviceView, Piece, Segment } from './types.js'
 import { descriptor } from '../../../strategies/index.js'
 
 interface RegionLike {
@@ -23,17 +23,7 @@ interface RegionLike {
 export type RawPiece = Omit<Piece, 'route'>
 
 /** A segment as the layout draws it: an entry of the hardware list, or a run of equal, contiguous entries as one span. */
-export interface LaidSegment {
-  /** Index of its (first) entry in the hardware list. */
-  readonly index: number
-  readonly dma: bigint
-  /** The bytes it spans: a run's entries together. */
-  readonly len: bigint
-  readonly entries: number
-  readonly first: number
-  /** Entries in the run (absent for one). */
-  readonly repeat?: number
-}
+export type LaidSegment = Pick<Segment, 'index' | 'dma' | 'len' | 'entries' | 'first' | 'repeat'>
 
 export interface DeviceLayout extends DeviceView {
   readonly pieces: readonly RawPiece[]
