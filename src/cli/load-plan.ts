@@ -23,6 +23,7 @@ import { importTypeScript, PlanRanTooLong } from './import-ts.js'
 import { focusPosition } from './call-arguments.js'
 import { STEP_METHODS } from '../dsl/step-methods.js'
 import { withoutRuleId } from '../plan/rules/sentence.js'
+import { printable } from './printable.js'
 
 /** A broken rule, located. */
 export type { Located } from './location.js'
@@ -63,7 +64,8 @@ async function loadJson(file: string, shown: string): Promise<LoadedPlan> {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new InputError(`${shown} is not valid JSON: ${(e as Error).message}`, { why: 'json' })
+    // V8's message quotes the text around the fault, control characters included.
+    throw new InputError(`${shown} is not valid JSON: ${printable((e as Error).message)}`, { why: 'json' })
   }
   // Keys first; positions only when something is to be located: a clean plan of 100,000 regions is scanned once, lightly.
   const { duplicate } = scanJson(text, false)

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import type { ParseArgsConfig } from 'node:util'
 import { EXIT, InputError, UsageError } from './errors.js'
 import { consoleOutput } from './output.js'
+import { printable } from './printable.js'
 import { GEN_OPTIONS, IMPORT_OPTIONS, SIMULATE_ONLY_OPTIONS, SIMULATE_OPTIONS } from './verb-options.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -26,7 +27,7 @@ const COMMON: Options = {
 }
 
 /** What usage texts quote from the model. */
-interface HelpFacts {
+export interface HelpFacts {
   readonly ruleRange: string
   readonly kernels: readonly string[]
   /** Each strategy with its descriptor's summary, one line each. */
@@ -236,37 +237,52 @@ ${Object.values(VERBS)
 Every verb takes --help and --json. Exit status: 0 clean, 1 a rule is broken or
 a defect found, 2 bad usage or unreadable input.`
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const out = consoleOutput(false)
+/** What the arguments ask for: help (text to print), or a verb with its positionals and options. */
+export type CommandLine =
+  | { readonly help: string | ((facts: HelpFacts) => string) }
+  | { readonly verb: string; readonly positionals: readonly string[]; readonly values: Values }
+
+/**
+ * The arguments read against the verbs' options; anything else is a
+ * UsageError with one sentence (node:util's parseArgs errors included).
+ */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
   try {
     const first = argv.findIndex((a) => !a.startsWith('-'))
     const verbName = first === -1 ? undefined : argv[first]
     if (verbName === undefined) {
       const { values } = parseArgs({ args: [...argv], options: COMMON, strict: true, allowPositionals: false })
-      if (values.help) {
-        process.stdout.write(`${USAGE}\n`)
-        return EXIT.clean
-      }
+      if (values.help) return { help: USAGE }
       throw new UsageError('no verb given; try dmaplan --help')
     }
-    const verb = VERBS[verbName]
-    if (verb === undefined) throw new UsageError(`unknown verb ${verbName}; the verbs are ${Object.keys(VERBS).join(', ')}`)
+    const verb = Object.hasOwn(VERBS, verbName) ? VERBS[verbName] : undefined
+    if (verb === undefined) throw new UsageError(`unknown verb ${printable(verbName)}; the verbs are ${Object.keys(VERBS).join(', ')}`)
     const rest = [...argv.slice(0, first), ...argv.slice(first + 1)]
     const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...verb.options }, strict: true, allowPositionals: true })
-    if (values.help) {
-      process.stdout.write(`${typeof verb.usage === 'string' ? verb.usage : verb.usage(await helpFacts())}\n`)
-      return EXIT.clean
-    }
-    return await verb.run(positionals, values as Values)
+    if (values.help) return { help: verb.usage }
+    return { verb: verbName, positionals, values: values as Values }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof InputError) {
-      out.error(e.message)
-      return EXIT.input
-    }
     const code = (e as { code?: string }).code
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
       const option = (e as Error).message.match(/'([^']+)'/)?.[1]
-      out.error(option ? `unknown or malformed option ${option}; try dmaplan --help` : 'malformed arguments; try dmaplan --help')
+      throw new UsageError(option ? `unknown or malformed option ${printable(option)}; try dmaplan --help` : 'malformed arguments; try dmaplan --help')
+    }
+    throw e
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = consoleOutput(false)
+  try {
+    const line = parseCommandLine(argv)
+    if ('help' in line) {
+      process.stdout.write(`${typeof line.help === 'string' ? line.help : line.help(await helpFacts())}\n`)
+      return EXIT.clean
+    }
+    return await (VERBS[line.verb] as Verb).run(line.positionals, line.values)
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError) {
+      out.error(e.message)
       return EXIT.input
     }
     throw e
