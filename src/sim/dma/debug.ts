@@ -198,10 +198,22 @@ export class DmaDebug {
     return matches === 1 ? ret : NIL
   }
 
+  /** The next entry in the same granule (a #best() walk). */
+  readonly #granuleNext = (id: number): number => this.#entries.granuleNext(id)
+  /** The next entry in the same bucket (a #best() walk). */
+  readonly #bucketNext = (id: number): number => this.#entries.bucketNext(id)
+
+  /** The first entry at DMA address `devAddr`, in bucket order, that also passes `also`. */
+  #firstAt(devAddr: bigint, also: (id: number) => boolean = () => true): number {
+    const E = this.#entries
+    for (let id = E.inGranule(devAddr >> SHIFT); id !== NIL; id = E.granuleNext(id)) if (E.devAddr(id) === devAddr && also(id)) return id
+    return NIL
+  }
+
   /** bucket_find_exact(): the bucket's entries at the address are those of its granule at that address, in the same order. */
   #findExact(ref: DebugRef): number {
     const E = this.#entries
-    return this.#best(E.inGranule(ref.devAddr >> SHIFT), (id) => E.granuleNext(id), ref, (id) => E.devAddr(id) === ref.devAddr)
+    return this.#best(E.inGranule(ref.devAddr >> SHIFT), this.#granuleNext, ref, (id) => E.devAddr(id) === ref.devAddr)
   }
 
   /**
@@ -217,12 +229,9 @@ export class DmaDebug {
     const limit = Math.min(HASH_SIZE, Number(g) + 1)
     const end = ref.devAddr + ref.size
     const contains = (x: number): boolean => E.devAddr(x) <= ref.devAddr && E.devAddr(x) + E.size(x) >= end
-    for (let i = 0; i < limit; i++) {
-      const b = bucketOf((g - BigInt(i)) << SHIFT)
-      const id =
-        E.maxSize(b) <= FAR
-          ? this.#best(E.inGranule(g - BigInt(i)), (x) => E.granuleNext(x), ref, contains)
-          : this.#best(E.bucketHead(b), (x) => E.bucketNext(x), ref, contains)
+    for (let i = 0n; i < BigInt(limit); i++) {
+      const b = bucketOf((g - i) << SHIFT)
+      const id = E.maxSize(b) <= FAR ? this.#best(E.inGranule(g - i), this.#granuleNext, ref, contains) : this.#best(E.bucketHead(b), this.#bucketNext, ref, contains)
       if (id !== NIL) return id
     }
     return NIL
@@ -250,12 +259,8 @@ export class DmaDebug {
 
   /** debug_dma_mapping_error(): the first unchecked entry at the address, in bucket order, is marked checked. */
   mappingError(devAddr: bigint): void {
-    const E = this.#entries
-    for (let id = E.inGranule(devAddr >> SHIFT); id !== NIL; id = E.granuleNext(id))
-      if (E.devAddr(id) === devAddr && E.mapErr(id) === 'not-checked') {
-        E.setMapErr(id, 'checked')
-        return
-      }
+    const id = this.#firstAt(devAddr, (x) => this.#entries.mapErr(x) === 'not-checked')
+    if (id !== NIL) this.#entries.setMapErr(id, 'checked')
   }
 
   /** check_unmap(): D8-D15. */
@@ -378,8 +383,7 @@ export class DmaDebug {
   /** Forget entries whose unmap the driver may skip (dma_need_unmap() said false on a non-debug kernel). */
   forget(devAddr: bigint): void {
     const exact = this.#findExact({ type: 'phy', devAddr, size: 0n, dir: 0 })
-    let id = exact
-    for (let x = this.#entries.inGranule(devAddr >> SHIFT); id === NIL && x !== NIL; x = this.#entries.granuleNext(x)) if (this.#entries.devAddr(x) === devAddr) id = x
+    const id = exact === NIL ? this.#firstAt(devAddr) : exact
     if (id !== NIL) this.#del(id)
   }
 
