@@ -13,24 +13,11 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { GEN_OPTIONS, IMPORT_OPTIONS, SIMULATE_ONLY_OPTIONS } from '../../src/cli/verb-options.js'
 import { dmaplan } from '../support/cli.js'
+import { jsonPlan, map, op } from '../support/plans.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dmaplan-argv-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-writeFileSync(
-  join(dir, 'plan.json'),
-  JSON.stringify({
-    format: 'dmaplan.plan/v1',
-    name: 'p',
-    platform: { iommu: { mode: 'translated' } },
-    device: 'd',
-    devices: [{ name: 'd', dmaMask: 64 }],
-    regions: [{ name: 'buf', memory: 'ram', bytes: '0x2000' }],
-    steps: [
-      { op: 'map', tx: 't', strategy: 'page', dir: 'to-device', regions: ['buf'] },
-      { op: 'unmap', tx: 't' },
-    ],
-  }),
-)
+writeFileSync(join(dir, 'plan.json'), JSON.stringify(jsonPlan({ steps: [map('t', 'page', 'to-device', ['buf']), op('unmap', { tx: 't' })] })))
 
 const OPTIONS = [...new Set([...Object.keys(GEN_OPTIONS), ...Object.keys(IMPORT_OPTIONS), ...Object.keys(SIMULATE_ONLY_OPTIONS), 'json', 'help'])]
 // Words without a slash (whatever a verb writes stays in the run's directory) or a NUL (no process argument holds one).

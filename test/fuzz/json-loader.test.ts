@@ -15,27 +15,23 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/cli/errors.js'
 import { loadPlanFile } from '../../src/cli/load-plan.js'
 import { validatePlan } from '../../src/plan/rules/validate.js'
+import { jsonPlan, map, op } from '../support/plans.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dmaplan-fuzz-json-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const VALID = {
-  format: 'dmaplan.plan/v1',
-  name: 'p',
-  platform: { iommu: { mode: 'translated' }, kernel: '7.0' },
-  device: 'd',
-  devices: [{ name: 'd', dmaMask: 64 }],
+const VALID = jsonPlan({
   regions: [
     { name: 'buf', memory: 'ram', bytes: '0x2000' },
     { name: 'ring', memory: 'ram', bytes: '0x1000', offset: '0x40' },
   ],
   steps: [
-    { op: 'map', tx: 't', strategy: 'sg', dir: 'from-device', regions: ['buf', 'ring'] },
-    { op: 'device-write', tx: 't', region: 'buf', offset: '0x0', bytes: '0x100' },
-    { op: 'sync-for-cpu', tx: 't' },
-    { op: 'unmap', tx: 't' },
+    map('t', 'sg', 'from-device', ['buf', 'ring']),
+    op('device-write', { tx: 't', region: 'buf', offset: '0x0', bytes: '0x100' }),
+    op('sync-for-cpu', { tx: 't' }),
+    op('unmap', { tx: 't' }),
   ],
-}
+})
 const VALID_TEXT = JSON.stringify(VALID, null, 2)
 
 /** Every leaf's path in a JSON value. */
